@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { register as registerDeploy } from "./commands/deploy.ts";
+import { register as registerVerify } from "./commands/verify.ts";
 import { CliError } from "./errors.ts";
 
 /**
@@ -12,7 +14,7 @@ const program = new Command()
   .version("0.1.0")
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [registerVerify, registerDeploy];
 for (const register of commands) register(program);
 
 try {
