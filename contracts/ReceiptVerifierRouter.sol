@@ -55,19 +55,19 @@ contract ReceiptVerifierRouter is IReceiptVerifier, Ownable2Step {
         if (address(verifier) == address(0)) revert SelectorUnknown(selector);
     }
 
-    /// @notice The verifier for a seal, chosen by its first four bytes.
-    function getVerifier(bytes calldata seal) public view returns (IReceiptVerifier) {
+    /// @dev The verifier for a seal, chosen by its first four bytes.
+    function _verifierForSeal(bytes calldata seal) internal view returns (IReceiptVerifier) {
         if (seal.length < 4) revert SealTooShort(seal.length);
         return getVerifier(bytes4(seal[:4]));
     }
 
     /// @inheritdoc IReceiptVerifier
     function verify(bytes calldata seal, bytes32 imageId, bytes32 journalDigest) external view {
-        getVerifier(seal).verify(seal, imageId, journalDigest);
+        _verifierForSeal(seal).verify(seal, imageId, journalDigest);
     }
 
     /// @inheritdoc IReceiptVerifier
     function verifyIntegrity(Receipt calldata receipt) external view {
-        getVerifier(receipt.seal).verifyIntegrity(receipt);
+        _verifierForSeal(receipt.seal).verifyIntegrity(receipt);
     }
 }
