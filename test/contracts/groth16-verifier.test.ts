@@ -1,5 +1,5 @@
 import { bn254 } from "@noble/curves/bn254.js";
-import { bytesToHex, type Hex, sha256 } from "viem";
+import { bytesToHex, encodeFunctionData, type Hex, sha256 } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeGroth16Seal, encodeGroth16Seal } from "../../src/receipt/seal.ts";
 import { PARAMS_VECTOR, REAL_RECEIPTS } from "../eth/fixtures.ts";
@@ -130,6 +130,24 @@ describe("RiscZeroGroth16Verifier on the in-process chain", () => {
     expect(
       await outcome(v.read.verify([seal, r.hex.imageId, sha256(r.hex.journal)], { gas: 300_000n })),
     ).toBe("VerificationFailed");
+  });
+
+  it("a direct verify transaction stays within the 225k gas budget", async () => {
+    const v = verifiers[r.name]!;
+    const [wallet] = await viem.getWalletClients();
+    const pc = await viem.getPublicClient();
+    const hash = await wallet!.sendTransaction({
+      to: v.address,
+      data: encodeFunctionData({
+        abi: v.abi,
+        functionName: "verify",
+        args: [r.hex.seal, r.hex.imageId, sha256(r.hex.journal)],
+      }),
+    });
+    const receipt = await pc.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+    // 21000 + calldata + 181000 (4-pair pairing) + 12300 (2 ecMul, 2 ecAdd) leave ~3k for everything else.
+    expect(receipt.gasUsed).toBeLessThanOrEqual(225_000n);
   });
 
   it("refuses a BN254 control id outside the scalar field", async () => {
