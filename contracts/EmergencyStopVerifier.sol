@@ -17,10 +17,15 @@ contract EmergencyStopVerifier is IReceiptVerifier, Ownable2Step, Pausable {
     /// @notice The receipt given as a proof of exploit does not claim the all-zero digest.
     error NotAProofOfExploit(bytes32 claimDigest);
 
+    /// @notice The wrapped verifier is not a contract.
+    error InvalidVerifier(address verifier);
+
     /// @notice Emitted when the verifier is stopped; `byProof` tells whether a proof of exploit stopped it.
     event EmergencyStop(address indexed by, bool byProof);
 
     constructor(IReceiptVerifier verifier_, address initialOwner) Ownable(initialOwner) {
+        // A call to an address without code succeeds, which would make every seal "valid".
+        if (address(verifier_).code.length == 0) revert InvalidVerifier(address(verifier_));
         verifier = verifier_;
     }
 

@@ -23,7 +23,7 @@ contract ReceiptVerifierRouter is IReceiptVerifier, Ownable2Step {
     error SelectorUnknown(bytes4 selector);
     /// @notice The seal is shorter than its 4-byte selector.
     error SealTooShort(uint256 length);
-    /// @notice The verifier address is zero or the tombstone marker.
+    /// @notice The verifier is not a contract (a call to it would succeed without verifying anything).
     error InvalidVerifier(address verifier);
 
     event VerifierAdded(bytes4 indexed selector, IReceiptVerifier indexed verifier);
@@ -33,7 +33,8 @@ contract ReceiptVerifierRouter is IReceiptVerifier, Ownable2Step {
 
     /// @notice Registers `verifier` for seals starting with `selector`. Each selector can be added once.
     function addVerifier(bytes4 selector, IReceiptVerifier verifier) external onlyOwner {
-        if (address(verifier) == address(0) || verifier == TOMBSTONE) revert InvalidVerifier(address(verifier));
+        // A call to an address without code succeeds, so such an entry would accept every seal.
+        if (address(verifier).code.length == 0) revert InvalidVerifier(address(verifier));
         IReceiptVerifier current = _verifiers[selector];
         if (current == TOMBSTONE) revert SelectorRemoved(selector);
         if (address(current) != address(0)) revert SelectorInUse(selector);

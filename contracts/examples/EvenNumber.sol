@@ -18,7 +18,11 @@ contract EvenNumber {
 
     event NumberSet(uint256 x);
 
+    /// @notice The verifier is not a contract (calls to it would succeed without verifying anything).
+    error InvalidVerifier(address verifier);
+
     constructor(IReceiptVerifier verifier_, bytes32 imageId_) {
+        if (address(verifier_).code.length == 0) revert InvalidVerifier(address(verifier_));
         verifier = verifier_;
         imageId = imageId_;
     }

@@ -275,6 +275,17 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
       writeDeployment(dir, record);
     }
     if (entry.state === "unknown") {
+      const routerOwner = await publicClient.readContract({
+        address: record.router,
+        abi: receiptVerifierRouterAbi,
+        functionName: "owner",
+      });
+      if (!isAddressEqual(routerOwner, deployer)) {
+        throw new DeploymentError(
+          `the router at ${record.router} is owned by ${routerOwner}, not the deployer ${deployer}; ` +
+            `ask its owner to call addVerifier(${want.selector}, ${rec.emergencyStop}), or deploy with the owner's key`,
+        );
+      }
       await send(opts, `router: added ${want.selector} → ${rec.emergencyStop}`, {
         address: record.router,
         abi: receiptVerifierRouterAbi,

@@ -57,6 +57,16 @@ describe("EvenNumber", () => {
     expect(await even.read.number()).toBe(0n);
   });
 
+  it("refuses a verifier address without code (calls to it would succeed)", async () => {
+    const [, eoa] = await viem.getWalletClients();
+    await expect(viem.deployContract("EvenNumber", [eoa!.account.address, IMAGE_ID])).rejects.toThrow(
+      /InvalidVerifier/,
+    );
+    await expect(viem.deployContract("ProvenBalances", [eoa!.account.address, IMAGE_ID])).rejects.toThrow(
+      /InvalidVerifier/,
+    );
+  });
+
   it("works with a real Groth16 receipt through the router (journal = RISC Zero's test journal)", async () => {
     // RISC Zero's receipts commit a 21-byte text, not abi.encode(x), so EvenNumber must refuse them for any x:
     // this checks the journal binding end to end with real proofs.

@@ -70,6 +70,14 @@ describe("ReceiptVerifierRouter", () => {
     expect(
       await outcome(router.write.addVerifier(["0x12345678", "0x0000000000000000000000000000000000000000"])),
     ).toBe("InvalidVerifier");
+    // Addresses without code would "verify" everything (a call to them succeeds): refused.
+    const { other } = await accounts();
+    for (const noCode of [other.account.address, "0x0000000000000000000000000000000000000001"] as const) {
+      expect(await outcome(router.write.addVerifier(["0x12345678", noCode]))).toBe("InvalidVerifier");
+    }
+    await expect(
+      viem.deployContract("EmergencyStopVerifier", [other.account.address, other.account.address]),
+    ).rejects.toThrow(/InvalidVerifier/);
     await router.write.removeVerifier([sel]);
     expect(await outcome(router.read.getVerifier([sel]))).toBe("SelectorRemoved");
     expect(await outcome(router.write.addVerifier([sel, b.address]))).toBe("SelectorRemoved");
