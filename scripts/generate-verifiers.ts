@@ -10,9 +10,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GENERATED_VERIFIERS } from "../src/eth/generated-verifiers.ts";
 import { renderGroth16VerifierSolidity } from "../src/eth/solidity-verifier.ts";
+import { TEST_VERIFIERS } from "../test/eth/test-verifiers.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-for (const { name, verifyingKey, path } of GENERATED_VERIFIERS) {
+for (const { name, verifyingKey, path } of [...GENERATED_VERIFIERS, ...TEST_VERIFIERS]) {
   writeFileSync(join(root, path), renderGroth16VerifierSolidity(verifyingKey, name));
   console.log(`wrote ${path}`);
 }

@@ -5,7 +5,7 @@ pragma solidity ^0.8.24;
 
 import {IReceiptVerifier, Receipt, VerificationFailed} from "../IReceiptVerifier.sol";
 import {ClaimDigest} from "../ReceiptClaim.sol";
-import {DigestSplit} from "./DigestSplit.sol";
+import {DigestSplit} from "../groth16/DigestSplit.sol";
 
 /// @title RiscZeroGroth16Verifier
 /// @notice Verifies Groth16 receipts against one verifying key, control root and BN254 control id.

@@ -54,7 +54,7 @@ const SOLIDITY_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
  * Renders `contract <name>` for the verifying key `vk`. The output imports `../IReceiptVerifier.sol`,
- * `../ReceiptClaim.sol` and `./DigestSplit.sol`, so it belongs in `contracts/groth16/`.
+ * `../ReceiptClaim.sol` and `../groth16/DigestSplit.sol`, so it belongs one directory below `contracts/`.
  */
 export function renderGroth16VerifierSolidity(vk: VerifyingKey, name: string): string {
   if (!SOLIDITY_IDENTIFIER.test(name)) {
@@ -94,7 +94,7 @@ pragma solidity ^0.8.24;
 
 import {IReceiptVerifier, Receipt, VerificationFailed} from "../IReceiptVerifier.sol";
 import {ClaimDigest} from "../ReceiptClaim.sol";
-import {DigestSplit} from "./DigestSplit.sol";
+import {DigestSplit} from "../groth16/DigestSplit.sol";
 
 /// @title ${name}
 /// @notice Verifies Groth16 receipts against one verifying key, control root and BN254 control id.
