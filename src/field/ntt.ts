@@ -64,22 +64,25 @@ function transform(values: Uint32Array, inverse: boolean): void {
   const logN = log2Exact(n);
   bitReverse(values);
   const tw = twiddles(logN, inverse);
+  // An int32 view: every element is below 2^31, and int32 arithmetic lets the additions be reduced
+  // without branches (a data-dependent branch per butterfly mispredicts half the time and costs 4×).
+  const a = new Int32Array(values.buffer, values.byteOffset, n);
   for (let len = 2, stride = n >>> 1; len <= n; len <<= 1, stride >>>= 1) {
     const half = len >>> 1;
     for (let start = 0; start < n; start += len) {
       for (let j = 0, k = 0; j < half; j++, k += stride) {
         const i0 = start + j;
         const i1 = i0 + half;
-        const u = values[i0]!;
-        const x = values[i1]!;
+        const u = a[i0]!;
+        const x = a[i1]!;
         const w = tw[k]!;
         const q = Math.floor(x * w * INV_P);
         let v = (Math.imul(x, w) - Math.imul(q, P)) | 0;
         v = v < 0 ? v + P : v >= P ? v - P : v;
-        const s = u + v;
-        values[i0] = s >= P ? s - P : s;
-        const d = u - v;
-        values[i1] = d < 0 ? d + P : d;
+        const s = (u + v - P) | 0;
+        a[i0] = s + ((s >> 31) & P);
+        const d = (u - v) | 0;
+        a[i1] = d + ((d >> 31) & P);
       }
     }
   }

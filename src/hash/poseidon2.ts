@@ -21,6 +21,10 @@ const HALF_FULL_ROUNDS = 4;
 const PARTIAL_ROUNDS = 21;
 const work = new Float64Array(POSEIDON2_WIDTH);
 
+/**
+ * a·b mod p for integers a, b < 2^32 (not only canonical ones): the quotient estimate stays within one
+ * of ⌊ab/p⌋, so the remainder computed modulo 2^32 is exact after one correction.
+ */
 function mulMod(a: number, b: number): number {
   const q = Math.floor(a * b * INV_P);
   const r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
@@ -76,17 +80,25 @@ function externalLayer(s: Float64Array): void {
   }
 }
 
+/** D[i]/p, so the quotient estimate of D[i]·x costs one multiplication. */
+const DIAGONAL_OVER_P = Float64Array.from(INTERNAL_DIAGONAL, (d) => d * INV_P);
+
 function internalLayer(s: Float64Array): void {
   let sum = 0;
   for (let i = 0; i < POSEIDON2_WIDTH; i++) sum += s[i]!;
-  for (let i = 0; i < POSEIDON2_WIDTH; i++) s[i] = reduceWide(sum + mulMod(INTERNAL_DIAGONAL[i]!, s[i]!));
+  for (let i = 0; i < POSEIDON2_WIDTH; i++) {
+    const x = s[i]!;
+    // D[i]·x − q·p, exact modulo 2^32 and within (−2^12, p + 2^12): reduceWide absorbs the correction.
+    const q = Math.floor(x * DIAGONAL_OVER_P[i]!);
+    s[i] = reduceWide(sum + ((Math.imul(INTERNAL_DIAGONAL[i]!, x) - Math.imul(q, P)) | 0));
+  }
 }
 
 function fullRound(s: Float64Array, round: number): void {
   const base = round * POSEIDON2_WIDTH;
   for (let i = 0; i < POSEIDON2_WIDTH; i++) {
-    const t = s[i]! + FULL_ROUND_CONSTANTS[base + i]!;
-    s[i] = sbox(t >= P ? t - P : t);
+    // The sum is below 2^32, which the S-box accepts unreduced (see mulMod).
+    s[i] = sbox(s[i]! + FULL_ROUND_CONSTANTS[base + i]!);
   }
   externalLayer(s);
 }
@@ -98,8 +110,7 @@ export function poseidon2Permute(state: Uint32Array): void {
   externalLayer(s);
   for (let r = 0; r < HALF_FULL_ROUNDS; r++) fullRound(s, r);
   for (let r = 0; r < PARTIAL_ROUNDS; r++) {
-    const t = s[0]! + PARTIAL_ROUND_CONSTANTS[r]!;
-    s[0] = sbox(t >= P ? t - P : t);
+    s[0] = sbox(s[0]! + PARTIAL_ROUND_CONSTANTS[r]!);
     internalLayer(s);
   }
   for (let r = HALF_FULL_ROUNDS; r < 2 * HALF_FULL_ROUNDS; r++) fullRound(s, r);
