@@ -96,10 +96,16 @@ export function decodeInto(word: number, pc: number, out: Int32Array, o: number)
   const immI = word >> 20;
   const immS = ((word >> 25) << 5) | ((word >>> 7) & 31);
   const immB =
-    ((word >> 31) << 12) | (((word >>> 7) & 1) << 11) | (((word >>> 25) & 63) << 5) | (((word >>> 8) & 15) << 1);
+    ((word >> 31) << 12) |
+    (((word >>> 7) & 1) << 11) |
+    (((word >>> 25) & 63) << 5) |
+    (((word >>> 8) & 15) << 1);
   const immU = word & 0xfffff000;
   const immJ =
-    ((word >> 31) << 20) | (((word >>> 12) & 255) << 12) | (((word >>> 20) & 1) << 11) | (((word >>> 21) & 1023) << 1);
+    ((word >> 31) << 20) |
+    (((word >>> 12) & 255) << 12) |
+    (((word >>> 20) & 1) << 11) |
+    (((word >>> 21) & 1023) << 1);
   const dst = rd === 0 ? SINK : rd;
 
   let op: number = Op.ILLEGAL;
@@ -278,10 +284,10 @@ export function divu(x: number, y: number): number {
 export function rem(x: number, y: number): number {
   if (y === 0) return x;
   if (y === -1) return 0;
-  return x % y | 0;
+  return (x % y) | 0;
 }
 
 export function remu(x: number, y: number): number {
   if (y === 0) return x;
-  return (x >>> 0) % (y >>> 0) | 0;
+  return ((x >>> 0) % (y >>> 0)) | 0;
 }

@@ -65,7 +65,8 @@ export class Host {
     cycle: number,
     sink?: HostAccessSink,
   ): boolean {
-    const fault = (detail: string, address?: number) => new GuestFault("bad-ecall", pc, cycle, address, detail);
+    const fault = (detail: string, address?: number) =>
+      new GuestFault("bad-ecall", pc, cycle, address, detail);
     const checkRange = (ptr: number, len: number, what: string) => {
       if (len === 0) return;
       if (ptr < GUEST_MIN_MEM || ptr >= GUEST_MAX_MEM || len > GUEST_MAX_MEM - ptr) {
@@ -74,7 +75,9 @@ export class Host {
     };
     const readGuest = (ptr: number, len: number): Uint8Array => {
       const out = mem.slice(ptr, ptr + len);
-      if (sink) for (let w = ptr & ~3; w < ptr + len; w += 4) sink.access(cycle, w, word(mem, w), word(mem, w), false);
+      if (sink)
+        for (let w = ptr & ~3; w < ptr + len; w += 4)
+          sink.access(cycle, w, word(mem, w), word(mem, w), false);
       return out;
     };
     const n = regs[T0]! >>> 0;
@@ -85,7 +88,10 @@ export class Host {
         checkRange(ptr, 32, "output digest");
         const given = readGuest(ptr, 32);
         const journal = this.journal.bytes();
-        const expected = outputDigest({ journalDigest: journalDigest(journal), assumptionsDigest: ZERO_DIGEST });
+        const expected = outputDigest({
+          journalDigest: journalDigest(journal),
+          assumptionsDigest: ZERO_DIGEST,
+        });
         if (!equal(given, expected)) {
           throw new GuestFault(
             "output-digest-mismatch",

@@ -52,7 +52,10 @@ export function parseElf(bytes: Uint8Array): ElfProgram {
     throw new ElfError("wrong-class", `${cls} file; guests must be ELF32 (build with --target=riscv32)`);
   }
   if (bytes[5] !== 1) {
-    throw new ElfError("wrong-endianness", "big-endian or unknown data encoding; RISC-V guests are little-endian");
+    throw new ElfError(
+      "wrong-endianness",
+      "big-endian or unknown data encoding; RISC-V guests are little-endian",
+    );
   }
   if (bytes[6] !== 1) throw new ElfError("bad-version", `unsupported ELF identification version ${bytes[6]}`);
   if (bytes.length < ELF_HEADER_BYTES) {
@@ -77,7 +80,10 @@ export function parseElf(bytes: Uint8Array): ElfProgram {
   }
   if (type !== ET_EXEC) {
     const what = type === 1 ? "a relocatable object" : type === 3 ? "a shared object or PIE" : `type ${type}`;
-    throw new ElfError("wrong-type", `file is ${what}; guests must be statically linked executables (ET_EXEC)`);
+    throw new ElfError(
+      "wrong-type",
+      `file is ${what}; guests must be statically linked executables (ET_EXEC)`,
+    );
   }
   if (version !== 1) throw new ElfError("bad-version", `unsupported ELF version ${version}`);
   if (flags & EF_RISCV_RVC) {
@@ -167,7 +173,10 @@ export function parseElf(bytes: Uint8Array): ElfProgram {
   }
   const inCode = segments.some((s) => s.executable && entry >= s.vaddr && entry + 4 <= s.vaddr + s.memsz);
   if (!inCode) {
-    throw new ElfError("entry-not-executable", `entry point ${hex32(entry)} is not inside an executable segment`);
+    throw new ElfError(
+      "entry-not-executable",
+      `entry point ${hex32(entry)} is not inside an executable segment`,
+    );
   }
   return { entry, segments };
 }

@@ -1,4 +1,4 @@
-import { div, divu, mulh, mulhsu, mulhu, Op, OP_NAMES, rem, remu } from "./decode.ts";
+import { div, divu, mulh, mulhsu, mulhu, OP_NAMES, Op, rem, remu } from "./decode.ts";
 import { Host, type HostIo } from "./ecall.ts";
 import { CycleLimitExceededError, GuestFault } from "./errors.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM, hex32 } from "./memory-map.ts";
@@ -25,6 +25,8 @@ export interface ExecutionResult {
   stderr: Uint8Array;
   /** The Output digest the guest passed at halt (checked against the journal). */
   outputDigest: Uint8Array;
+  /** Registers x0..x31 at halt (for debugging and tests). */
+  registers: Int32Array;
 }
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
@@ -64,6 +66,7 @@ export function execute(program: Program, options: ExecuteOptions = {}): Executi
     stdout: host.stdout.bytes(),
     stderr: host.stderr.bytes(),
     outputDigest: host.outputDigest,
+    registers: r.slice(0, 32),
   };
 }
 
