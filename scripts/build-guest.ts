@@ -3,7 +3,7 @@
  * (guests/sdk) into an RV32IM ELF. Needs clang, lld and the rv32im libgcc from gcc-riscv64-unknown-elf.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,13 +128,27 @@ export function buildGuest(source: string, out: string, options: BuildOptions = 
   }
 }
 
+/** The example guests, built next to their sources (their ELFs are committed). */
+export const EXAMPLES_DIR = resolve(SDK, "..", "examples");
+
 function usage(): never {
-  console.error("usage: npm run build:guest -- <file.c> -o <out.elf> [-O<level>] [-D<name>=<value>…]");
+  console.error(
+    "usage: npm run build:guest -- <file.c> -o <out.elf> [-O<level>] [-D<name>=<value>…]\n" +
+      "       npm run build:guest -- --examples   (rebuilds guests/examples/*.elf)",
+  );
   process.exit(2);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
+  if (args.length === 1 && args[0] === "--examples") {
+    for (const f of readdirSync(EXAMPLES_DIR).filter((n) => n.endsWith(".c"))) {
+      const out = join(EXAMPLES_DIR, f.replace(/\.c$/, ".elf"));
+      buildGuest(join(EXAMPLES_DIR, f), out);
+      console.log(`built ${out}`);
+    }
+    process.exit(0);
+  }
   let source: string | undefined;
   let out: string | undefined;
   let opt: string | undefined;

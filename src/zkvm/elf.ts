@@ -150,7 +150,8 @@ export function parseElf(bytes: Uint8Array): ElfProgram {
     segments.push({
       vaddr,
       memsz,
-      data: bytes.subarray(offset, offset + filesz),
+      // A copy: later changes to the caller's buffer must not change a loaded program.
+      data: new Uint8Array(bytes.subarray(offset, offset + filesz)),
       readable: (pflags & PF_R) !== 0,
       writable: (pflags & PF_W) !== 0,
       executable: (pflags & PF_X) !== 0,
