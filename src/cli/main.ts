@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { register as execute } from "./commands/execute.ts";
+import { register as imageId } from "./commands/image-id.ts";
 import { CliError } from "./errors.ts";
 
 /**
@@ -12,7 +14,7 @@ const program = new Command()
   .version("0.1.0")
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [execute, imageId];
 for (const register of commands) register(program);
 
 try {
