@@ -32,6 +32,7 @@ export const Op = {
   i64Const: 0x42,
   i32Eqz: 0x45,
   i32LtU: 0x49,
+  i32GtU: 0x4b,
   i32GeU: 0x4f,
   i64LtU: 0x54,
   i64GeU: 0x5a,
