@@ -1,10 +1,11 @@
 import { FieldError, GENERATOR, inv, mul, P, rootOfUnity } from "./babybear.ts";
+import { loadNttWasm, type NttWasm } from "./ntt-wasm.ts";
 
 /**
  * Number-theoretic transforms over BabyBear on Uint32Array, in natural order on both sides.
- * Twiddle tables are computed once per size and cached; the butterflies inline the field multiplication
- * of babybear.ts (double-precision quotient estimate + Math.imul remainder) because a call per butterfly
- * costs a third of the time at 2^20.
+ * Twiddle tables are computed once per size and cached. From 2^10 points up the butterflies run in a
+ * generated WebAssembly kernel (ntt-wasm.ts, 64-bit products, about twice as fast); below that, or where
+ * WebAssembly is unavailable, in JavaScript with the field multiplication of babybear.ts inlined.
  */
 
 const INV_P = 1 / P;
@@ -59,11 +60,26 @@ function reverseBits32(x: number): number {
   return ((x >>> 16) | (x << 16)) >>> 0;
 }
 
+/** Sizes from which copying into WebAssembly memory pays for itself. */
+const WASM_MIN_LOG = 10;
+let wasm: NttWasm | null | undefined;
+
 function transform(values: Uint32Array, inverse: boolean): void {
   const n = values.length;
   const logN = log2Exact(n);
   bitReverse(values);
   const tw = twiddles(logN, inverse);
+  if (logN >= WASM_MIN_LOG) {
+    if (wasm === undefined) wasm = loadNttWasm();
+    if (wasm !== null) {
+      const memory = wasm.view(n + tw.length);
+      memory.set(values, 0);
+      memory.set(tw, n);
+      wasm.butterflies(0, n, n);
+      values.set(memory.subarray(0, n));
+      return;
+    }
+  }
   // An int32 view: every element is below 2^31, and int32 arithmetic lets the additions be reduced
   // without branches (a data-dependent branch per butterfly mispredicts half the time and costs 4×).
   const a = new Int32Array(values.buffer, values.byteOffset, n);

@@ -1,13 +1,16 @@
 import { P } from "../field/babybear.ts";
 import { FULL_ROUND_CONSTANTS, INTERNAL_DIAGONAL, PARTIAL_ROUND_CONSTANTS } from "./poseidon2-constants.ts";
+import { loadPoseidon2Wasm, type Poseidon2Wasm } from "./poseidon2-wasm.ts";
 
 /**
  * Poseidon2 over BabyBear with RISC Zero's parameters: width 24, S-box x^7, 4 + 4 full rounds and
  * 21 partial rounds, external layer built from the 4×4 matrix M4, internal layer 1·1ᵀ + diag(D).
  *
- * The permutation works in place on a Uint32Array of canonical elements and allocates nothing. Linear
- * layers add without reducing (every intermediate stays below 2^53, exact in doubles) and reduce once per
- * output; the S-box multiplies with the double-precision quotient trick of field/babybear.ts.
+ * Two implementations of the permutation agree bit for bit (tests check both against a BigInt
+ * reference): a WebAssembly kernel generated at first use (poseidon2-wasm.ts, ~1.5× faster) and this file's
+ * JavaScript one, used where WebAssembly cannot be compiled synchronously. The JavaScript permutation works
+ * in place without allocating; linear layers add without reducing (intermediates stay below 2^53, exact in
+ * doubles) and the S-box multiplies with the double-precision quotient trick of field/babybear.ts.
  */
 
 export const POSEIDON2_WIDTH = 24;
@@ -103,8 +106,8 @@ function fullRound(s: Float64Array, round: number): void {
   externalLayer(s);
 }
 
-/** The Poseidon2 permutation, in place, on 24 canonical BabyBear elements. */
-export function poseidon2Permute(state: Uint32Array): void {
+/** The JavaScript permutation, in place, on 24 canonical BabyBear elements. */
+export function poseidon2PermuteJs(state: Uint32Array): void {
   const s = work;
   for (let i = 0; i < POSEIDON2_WIDTH; i++) s[i] = state[i]!;
   externalLayer(s);
@@ -115,6 +118,42 @@ export function poseidon2Permute(state: Uint32Array): void {
   }
   for (let r = HALF_FULL_ROUNDS; r < 2 * HALF_FULL_ROUNDS; r++) fullRound(s, r);
   for (let i = 0; i < POSEIDON2_WIDTH; i++) state[i] = s[i]!;
+}
+
+interface Lanes {
+  /** The 24 lanes the sponge modes write into and read from. */
+  state: Uint32Array;
+  /** Permutes {@link state} in place. */
+  permute: () => void;
+  backend: "wasm" | "js";
+}
+
+let lanes: Lanes | undefined;
+/** The permutation backend, chosen on first use: the WebAssembly kernel where it compiles, else JavaScript. */
+function getLanes(): Lanes {
+  if (lanes === undefined) {
+    const w: Poseidon2Wasm | null = loadPoseidon2Wasm();
+    if (w !== null) {
+      lanes = { state: w.words.subarray(0, POSEIDON2_WIDTH), permute: () => w.permuteAt(0), backend: "wasm" };
+    } else {
+      const state = new Uint32Array(POSEIDON2_WIDTH);
+      lanes = { state, permute: () => poseidon2PermuteJs(state), backend: "js" };
+    }
+  }
+  return lanes;
+}
+
+/** The Poseidon2 permutation, in place, on 24 canonical BabyBear elements. */
+export function poseidon2Permute(state: Uint32Array): void {
+  const l = getLanes();
+  l.state.set(state.subarray(0, POSEIDON2_WIDTH));
+  l.permute();
+  state.set(l.state);
+}
+
+/** Which permutation this process uses. */
+export function poseidon2Backend(): "wasm" | "js" {
+  return getLanes().backend;
 }
 
 /** Thrown when a hash input is not a canonical field element or a digest has the wrong size. */
@@ -128,7 +167,8 @@ export class Poseidon2InputError extends Error {
  * only collision resistant among inputs of one fixed length (Merkle leaves of a given width, pages).
  */
 export function poseidon2HashElements(elements: ArrayLike<number>, out = new Uint32Array(8)): Uint32Array {
-  const state = new Uint32Array(POSEIDON2_WIDTH);
+  const { state, permute } = getLanes();
+  state.fill(0);
   let lane = 0;
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i]!;
@@ -137,13 +177,13 @@ export function poseidon2HashElements(elements: ArrayLike<number>, out = new Uin
     }
     state[lane++] = e;
     if (lane === POSEIDON2_RATE) {
-      poseidon2Permute(state);
+      permute();
       lane = 0;
     }
   }
   if (lane !== 0 || elements.length === 0) {
     state.fill(0, lane, POSEIDON2_RATE);
-    poseidon2Permute(state);
+    permute();
   }
   out.set(state.subarray(0, POSEIDON2_DIGEST_ELEMENTS));
   return out;
@@ -159,10 +199,11 @@ export function poseidon2Compress(a: Uint32Array, b: Uint32Array, out = new Uint
       `compression takes two digests of 8 elements, got ${a.length} and ${b.length}`,
     );
   }
-  const state = new Uint32Array(POSEIDON2_WIDTH);
+  const { state, permute } = getLanes();
   state.set(a, 0);
   state.set(b, 8);
-  poseidon2Permute(state);
+  state.fill(0, 16);
+  permute();
   out.set(state.subarray(0, POSEIDON2_DIGEST_ELEMENTS));
   return out;
 }

@@ -74,6 +74,18 @@ describe("NTT", () => {
     );
   });
 
+  it("large transforms (the WebAssembly butterflies) evaluate where Horner's rule does", () => {
+    for (const log of [10, 12, 15]) {
+      const coeffs = Array.from({ length: 1 << log }, (_, i) => pow(3, i * 7 + log));
+      const evals = ntt(Uint32Array.from(coeffs));
+      const w = rootOfUnity(log);
+      for (const i of [0, 1, 2, 3, (1 << log) - 1, 12345 % (1 << log), 777]) {
+        expect(evals[i]).toBe(evaluatePolynomial(coeffs, pow(w, i)));
+      }
+      expect(Array.from(intt(evals))).toEqual(coeffs);
+    }
+  });
+
   it("rejects lengths that are not powers of two", () => {
     expect(() => ntt(new Uint32Array(12))).toThrow(FieldError);
   });

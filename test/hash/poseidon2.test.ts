@@ -7,16 +7,19 @@ import {
   digestToBytes,
   PAGE_WORDS,
   Poseidon2InputError,
+  poseidon2Backend,
   poseidon2Compress,
   poseidon2HashElements,
   poseidon2PageDigest,
   poseidon2Permute,
+  poseidon2PermuteJs,
 } from "../../src/hash/poseidon2.ts";
 import {
   FULL_ROUND_CONSTANTS,
   INTERNAL_DIAGONAL,
   PARTIAL_ROUND_CONSTANTS,
 } from "../../src/hash/poseidon2-constants.ts";
+import { loadPoseidon2Wasm } from "../../src/hash/poseidon2-wasm.ts";
 import vectors from "../fixtures/poseidon2-babybear-w24.json" with { type: "json" };
 
 const p = BigInt(P);
@@ -133,5 +136,26 @@ describe("Poseidon2-BabyBear width 24 (RISC Zero parameters)", () => {
     expect(() => digestFromBytes(bytes)).toThrow(/not a canonical/);
     const d = Uint32Array.from({ length: 8 }, (_, i) => P - 1 - i);
     expect(digestFromBytes(digestToBytes(d))).toEqual(d);
+  });
+});
+
+describe("Poseidon2 backends", () => {
+  it("the WebAssembly kernel and the JavaScript permutation agree with the BigInt reference", () => {
+    const wasm = loadPoseidon2Wasm();
+    expect(wasm).not.toBeNull();
+    expect(poseidon2Backend()).toBe("wasm");
+    const lane = fc.oneof(fc.constantFrom(0, 1, P - 1), fc.integer({ min: 0, max: P - 1 }));
+    fc.assert(
+      fc.property(fc.array(lane, { minLength: 24, maxLength: 24 }), (input) => {
+        const expected = referencePermute(input.map(BigInt)).map(Number);
+        const js = Uint32Array.from(input);
+        poseidon2PermuteJs(js);
+        expect(Array.from(js)).toEqual(expected);
+        wasm!.words.set(input, 24);
+        wasm!.permuteAt(24);
+        expect(Array.from(wasm!.words.subarray(24, 48))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
