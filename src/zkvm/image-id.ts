@@ -25,7 +25,10 @@ export function zeroDigests(): readonly Uint32Array[] {
   return zeroCache;
 }
 
-/** The initial contents of every page that holds a loaded segment, keyed by page index. */
+/**
+ * The initial contents of every page that holds non-zero bytes of a loaded segment, keyed by page index.
+ * All-zero pages (bss) are left out: their digest is the zero-page digest either way.
+ */
 export function imagePages(program: Pick<Program, "segments">): Map<number, Uint32Array> {
   const pages = new Map<number, Uint32Array>();
   for (const s of program.segments) {
@@ -39,6 +42,7 @@ export function imagePages(program: Pick<Program, "segments">): Map<number, Uint
       if (hi > lo) bytes.set(s.data.subarray(lo - s.vaddr, hi - s.vaddr), lo - p * PAGE_BYTES);
     }
   }
+  for (const [p, words] of pages) if (words.every((w) => w === 0)) pages.delete(p);
   return pages;
 }
 
