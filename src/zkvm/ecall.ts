@@ -32,7 +32,12 @@ export interface HostAccessSink {
   access(cycle: number, wordAddress: number, before: number, after: number, write: boolean): void;
 }
 
+/** Default cap on the journal, and separately on stdout + stderr: 64 MiB each. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
 export interface HostIo {
+  /** Fault (output-too-large) when the journal, or stdout + stderr together, would exceed this. */
+  maxOutputBytes?: number;
   onStdout?: (bytes: Uint8Array) => void;
   onStderr?: (bytes: Uint8Array) => void;
 }
@@ -136,6 +141,17 @@ export class Host {
           throw fault(`write to unknown file descriptor ${fd} (1 stdout, 2 stderr, 3 journal)`);
         }
         checkRange(ptr, len, "write");
+        const max = this.io.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+        const used = fd === Fd.JOURNAL ? this.journal.length : this.stdout.length + this.stderr.length;
+        if (len > max - used) {
+          throw new GuestFault(
+            "output-too-large",
+            pc,
+            cycle,
+            ptr,
+            `writing ${len} more bytes to fd ${fd} would exceed the ${max}-byte output limit (maxOutputBytes)`,
+          );
+        }
         const bytes = readGuest(ptr, len);
         if (fd === Fd.JOURNAL) this.journal.push(bytes);
         else if (fd === Fd.STDOUT) {

@@ -43,6 +43,7 @@ export type GuestFaultKind =
   | "illegal-instruction"
   | "ebreak"
   | "bad-ecall"
+  | "output-too-large"
   | "output-digest-mismatch";
 
 /**

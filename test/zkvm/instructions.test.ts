@@ -298,6 +298,21 @@ describe("faults", () => {
     expect(fault([...asm.li(5, 99), asm.ecall()]).kind).toBe("bad-ecall");
     expect(fault([...asm.li(5, 2), ...asm.li(10, 7), asm.ecall()]).message).toContain("file descriptor 7");
   });
+  it("output beyond the limit", () => {
+    const write = (fd: number, len: number) => [
+      ...asm.li(5, 2),
+      ...asm.li(10, fd),
+      ...asm.li(11, DATA_BASE),
+      ...asm.li(12, len),
+      asm.ecall(),
+    ];
+    const f = fault([...write(3, 60), ...write(3, 41)], { maxOutputBytes: 100 });
+    expect(f.kind).toBe("output-too-large");
+    expect(fault([...write(1, 60), ...write(2, 41)], { maxOutputBytes: 100 }).kind).toBe("output-too-large");
+    expect(runBoth(program([...write(1, 60), ...write(2, 40)]), { maxOutputBytes: 100 }).stdout.length).toBe(
+      60,
+    );
+  });
   it("an Output digest that does not match the journal", () => {
     const words = [...asm.li(5, 0), ...asm.li(10, 0), ...asm.li(11, DATA_BASE + 4), asm.ecall()];
     expect(fault(words).kind).toBe("output-digest-mismatch");
