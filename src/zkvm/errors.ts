@@ -29,7 +29,8 @@ export type ElfErrorReason =
   | "segment-outside-guest-memory"
   | "segments-overlap"
   | "entry-not-executable"
-  | "entry-misaligned";
+  | "entry-misaligned"
+  | "code-too-large";
 
 /** Why a guest stopped abnormally. */
 export type GuestFaultKind =

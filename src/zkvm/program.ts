@@ -1,6 +1,7 @@
 import { decodeInto, Op } from "./decode.ts";
 import { type ElfProgram, parseElf, type Segment } from "./elf.ts";
-import { GUEST_MAX_MEM } from "./memory-map.ts";
+import { ElfError } from "./errors.ts";
+import { GUEST_MAX_MEM, hex32 } from "./memory-map.ts";
 
 /**
  * A loaded guest: its segments, entry point and the pre-decoded code. Code is immutable: the executable
@@ -21,12 +22,21 @@ export interface Program {
   readonly codeRanges: ReadonlyArray<readonly [number, number]>;
 }
 
+/** Upper bound on the span of the executable segments (the pre-decoded form takes 16 bytes per word). */
+export const MAX_CODE_BYTES = 16 * 1024 * 1024;
+
 /** Parses an ELF (see {@link parseElf}) and pre-decodes its code. */
 export function loadProgram(elf: Uint8Array | ElfProgram): Program {
   const parsed = elf instanceof Uint8Array ? parseElf(elf) : elf;
   const code = parsed.segments.filter((s) => s.executable);
   const lo = code[0]!.vaddr & ~3;
   const hi = code.reduce((m, s) => Math.max(m, s.vaddr + s.memsz), 0);
+  if (hi - lo > MAX_CODE_BYTES) {
+    throw new ElfError(
+      "code-too-large",
+      `the executable segments span ${hi - lo} bytes (${hex32(lo)}..${hex32(hi)}); at most ${MAX_CODE_BYTES} bytes of code are supported`,
+    );
+  }
   const codeWords = (hi - lo + 3) >>> 2;
   const raw = new Uint32Array(codeWords);
   const decoded = new Int32Array(codeWords * 4);

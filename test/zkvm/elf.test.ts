@@ -96,6 +96,11 @@ describe("ELF loader", () => {
     expect(reason(writeElf(CODE_BASE + 4, [text()]))).toBe("entry-not-executable");
     expect(reason(writeElf(CODE_BASE + 2, [text()]))).toBe("entry-misaligned");
   });
+  it("rejects code spans too large to pre-decode", () => {
+    const far = { vaddr: 0x0b000000, data: code, flags: 5 };
+    expect(() => loadProgram(writeElf(CODE_BASE, [text(), far]))).toThrow(/code-too-large/);
+    expect(() => loadProgram(writeElf(CODE_BASE, [text({ memsz: 0x2000000 })]))).toThrow(ElfError);
+  });
   it("rejects truncated headers and files without segments", () => {
     expect(reason(hello.subarray(0, 10))).toBe("truncated");
     expect(reason(hello.subarray(0, 40))).toBe("truncated");
