@@ -14,8 +14,6 @@
 
 export const Op = {
   ILLEGAL: 0,
-  /** A word inside the code range that does not belong to an executable segment. */
-  NOT_CODE: 1,
   LUI: 2,
   AUIPC: 3,
   JAL: 4,

@@ -2,7 +2,6 @@ import { ZERO_DIGEST } from "../hash/digest.ts";
 import { journalDigest, outputDigest } from "../receipt/claim.ts";
 import { GuestFault } from "./errors.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM } from "./memory-map.ts";
-import type { Program } from "./program.ts";
 
 /**
  * The ecall ABI (docs/abi.md). The syscall number is in t0 (x5); arguments in a0..a2 (x10..x12);
@@ -52,6 +51,9 @@ export class Host {
   exitCode = 0;
   outputDigest: Uint8Array = ZERO_DIGEST;
   halted = false;
+  /** Guest bytes [writtenFrom, writtenTo) written by the last ecall (the executors re-decode code there). */
+  writtenFrom = 0;
+  writtenTo = 0;
   private readonly io: HostIo;
   constructor(input: Uint8Array, io: HostIo = {}) {
     this.input = input;
@@ -62,14 +64,7 @@ export class Host {
    * Serves the ecall at `pc`. `regs` is the register file (index 32 is the x0 sink), `mem` views guest
    * memory. Returns true when the guest halted.
    */
-  ecall(
-    program: Program,
-    regs: Int32Array,
-    mem: Uint8Array,
-    pc: number,
-    cycle: number,
-    sink?: HostAccessSink,
-  ): boolean {
+  ecall(regs: Int32Array, mem: Uint8Array, pc: number, cycle: number, sink?: HostAccessSink): boolean {
     const fault = (detail: string, address?: number) =>
       new GuestFault("bad-ecall", pc, cycle, address, detail);
     const checkRange = (ptr: number, len: number, what: string) => {
@@ -85,6 +80,7 @@ export class Host {
           sink.access(cycle, w, word(mem, w), word(mem, w), false);
       return out;
     };
+    this.writtenFrom = this.writtenTo = 0;
     const n = regs[T0]! >>> 0;
     switch (n) {
       case Syscall.HALT: {
@@ -117,9 +113,6 @@ export class Host {
         const max = regs[A1]! >>> 0;
         const count = Math.min(max, this.input.length - this.inputPos);
         checkRange(ptr, count, "read");
-        for (const [s, e] of program.codeRanges) {
-          if (count > 0 && ptr < e && ptr + count > s) throw fault("read buffer overlaps program code", ptr);
-        }
         const chunk = this.input.subarray(this.inputPos, this.inputPos + count);
         if (sink) {
           const before = new Map<number, number>();
@@ -129,6 +122,8 @@ export class Host {
         } else {
           mem.set(chunk, ptr);
         }
+        this.writtenFrom = ptr;
+        this.writtenTo = ptr + count;
         this.inputPos += count;
         regs[A0] = count;
         return false;

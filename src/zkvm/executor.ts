@@ -1,8 +1,8 @@
-import { div, divu, mulh, mulhsu, mulhu, OP_NAMES, Op, rem, remu } from "./decode.ts";
+import { decodeInto, div, divu, mulh, mulhsu, mulhu, OP_NAMES, Op, rem, remu } from "./decode.ts";
 import { Host, type HostIo } from "./ecall.ts";
 import { CycleLimitExceededError, GuestFault } from "./errors.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM, hex32 } from "./memory-map.ts";
-import { initialMemory, isCodeAddress, type Program } from "./program.ts";
+import { initialMemory, type Program, redecode } from "./program.ts";
 
 /** Default cycle limit: 2^28 cycles (a few seconds of execute-only time). */
 export const DEFAULT_CYCLE_LIMIT = 2 ** 28;
@@ -71,11 +71,12 @@ export function execute(program: Program, options: ExecuteOptions = {}): Executi
 }
 
 function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Host, limit: number): number {
-  const d = program.decoded;
+  // Copy-on-write: the first store into the pre-decoded range takes a private copy to re-decode into.
+  let d = program.decoded;
+  const scratch = new Int32Array(4);
   const base = program.codeBase;
-  const nWords = program.codeWords;
   const codeLo = base;
-  const codeSpan = nWords * 4;
+  const codeSpan = program.codeWords * 4;
   const m8 = new Int8Array(buffer);
   const mu8 = new Uint8Array(buffer);
   const m16 = new Int16Array(buffer);
@@ -85,13 +86,20 @@ function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Hos
   let cycles = 0;
   for (;;) {
     if (cycles >= limit) throw new CycleLimitExceededError(limit, pc);
-    const i = (pc - base) >>> 2;
-    if (i >= nWords) throw new GuestFault("fetch-outside-code", pc, cycles, pc);
-    const o = i << 2;
-    const a = d[o + 1]!;
-    const b = d[o + 2]!;
-    const c = d[o + 3]!;
-    switch (d[o]) {
+    let dd = d;
+    let o = (pc - base) >>> 0;
+    // pc and base are 4-aligned, so the byte offset is also the offset of the word's four slots.
+    if (o >= codeSpan) {
+      // Outside the pre-decoded range: decode the memory word on the fly.
+      if ((pc - MIN) >>> 0 >= SPAN) throw new GuestFault("fetch-out-of-range", pc, cycles, pc);
+      decodeInto(m32[pc >> 2]!, pc, scratch, 0);
+      dd = scratch;
+      o = 0;
+    }
+    const a = dd[o + 1]!;
+    const b = dd[o + 2]!;
+    const c = dd[o + 3]!;
+    switch (dd[o]) {
       case Op.ADDI:
         r[a] = (r[b]! + c) | 0;
         pc += 4;
@@ -112,10 +120,11 @@ function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Hos
         const x = (r[b]! + c) | 0;
         if (x & 3) throw new GuestFault("misaligned-store", pc, cycles, x);
         if ((x - MIN) >>> 0 >= SPAN) throw new GuestFault("store-out-of-range", pc, cycles, x);
-        if ((x - codeLo) >>> 0 < codeSpan && storeHitsCode(program, x, 4)) {
-          throw new GuestFault("store-to-code", pc, cycles, x);
-        }
         m32[x >> 2] = r[a]!;
+        if ((x - codeLo) >>> 0 < codeSpan) {
+          if (d === program.decoded) d = d.slice();
+          redecode(program, d, m32, x, x + 4);
+        }
         pc += 4;
         break;
       }
@@ -176,7 +185,7 @@ function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Hos
       case Op.LBU: {
         const x = (r[b]! + c) | 0;
         if ((x - MIN) >>> 0 >= SPAN) throw new GuestFault("load-out-of-range", pc, cycles, x);
-        r[a] = d[o] === Op.LB ? m8[x]! : mu8[x]!;
+        r[a] = dd[o] === Op.LB ? m8[x]! : mu8[x]!;
         pc += 4;
         break;
       }
@@ -185,17 +194,18 @@ function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Hos
         const x = (r[b]! + c) | 0;
         if (x & 1) throw new GuestFault("misaligned-load", pc, cycles, x);
         if ((x - MIN) >>> 0 >= SPAN) throw new GuestFault("load-out-of-range", pc, cycles, x);
-        r[a] = d[o] === Op.LH ? m16[x >> 1]! : mu16[x >> 1]!;
+        r[a] = dd[o] === Op.LH ? m16[x >> 1]! : mu16[x >> 1]!;
         pc += 4;
         break;
       }
       case Op.SB: {
         const x = (r[b]! + c) | 0;
         if ((x - MIN) >>> 0 >= SPAN) throw new GuestFault("store-out-of-range", pc, cycles, x);
-        if ((x - codeLo) >>> 0 < codeSpan && storeHitsCode(program, x, 1)) {
-          throw new GuestFault("store-to-code", pc, cycles, x);
-        }
         m8[x] = r[a]!;
+        if ((x - codeLo) >>> 0 < codeSpan) {
+          if (d === program.decoded) d = d.slice();
+          redecode(program, d, m32, x, x + 1);
+        }
         pc += 4;
         break;
       }
@@ -203,10 +213,11 @@ function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Hos
         const x = (r[b]! + c) | 0;
         if (x & 1) throw new GuestFault("misaligned-store", pc, cycles, x);
         if ((x - MIN) >>> 0 >= SPAN) throw new GuestFault("store-out-of-range", pc, cycles, x);
-        if ((x - codeLo) >>> 0 < codeSpan && storeHitsCode(program, x, 2)) {
-          throw new GuestFault("store-to-code", pc, cycles, x);
-        }
         m16[x >> 1] = r[a]!;
+        if ((x - codeLo) >>> 0 < codeSpan) {
+          if (d === program.decoded) d = d.slice();
+          redecode(program, d, m32, x, x + 2);
+        }
         pc += 4;
         break;
       }
@@ -314,26 +325,22 @@ function runFast(program: Program, buffer: ArrayBuffer, r: Int32Array, host: Hos
         pc += 4;
         break;
       case Op.ECALL:
-        if (host.ecall(program, r, mu8, pc, cycles)) return cycles + 1;
+        if (host.ecall(r, mu8, pc, cycles)) return cycles + 1;
+        if (host.writtenTo > codeLo && host.writtenFrom < codeLo + codeSpan) {
+          if (d === program.decoded) d = d.slice();
+          redecode(program, d, m32, host.writtenFrom, host.writtenTo);
+        }
         pc += 4;
         break;
       default:
-        throw instructionFault(program, d[o]!, pc, cycles);
+        throw instructionFault(dd[o]!, m32[pc >> 2]!, pc, cycles);
     }
     cycles++;
   }
 }
 
-/** Whether a store of `size` bytes at `x` touches an executable segment. */
-export function storeHitsCode(program: Program, x: number, size: number): boolean {
-  for (let k = 0; k < size; k++) if (isCodeAddress(program, x + k)) return true;
-  return false;
-}
-
-export function instructionFault(program: Program, op: number, pc: number, cycles: number): GuestFault {
+export function instructionFault(op: number, word: number, pc: number, cycles: number): GuestFault {
   if (op === Op.EBREAK) return new GuestFault("ebreak", pc, cycles, undefined, "EBREAK stops the guest");
-  if (op === Op.NOT_CODE) return new GuestFault("fetch-outside-code", pc, cycles, pc);
-  const word = program.raw[(pc - program.codeBase) >>> 2]!;
   return new GuestFault(
     "illegal-instruction",
     pc,

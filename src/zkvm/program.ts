@@ -1,25 +1,23 @@
-import { decodeInto, Op } from "./decode.ts";
+import { decodeInto } from "./decode.ts";
 import { type ElfProgram, parseElf, type Segment } from "./elf.ts";
 import { ElfError } from "./errors.ts";
 import { GUEST_MAX_MEM, hex32 } from "./memory-map.ts";
 
 /**
- * A loaded guest: its segments, entry point and the pre-decoded code. Code is immutable: the executable
- * segments are decoded once here, stores into them fault, and the pc may only point into them.
+ * A loaded guest: its segments, entry point and a pre-decoded copy of the words in the range spanned by
+ * its executable segments. The machine itself is von Neumann (execution depends only on the initial
+ * memory and the entry pc, which is what the ImageID binds): instructions are fetched from memory, so
+ * the executors re-decode a word when it is stored to and decode on the fly outside the range.
  */
 export interface Program {
   readonly entry: number;
   readonly segments: readonly Segment[];
-  /** Lowest address of the code range (the hull of the executable segments). */
+  /** Lowest address of the pre-decoded range (4-byte aligned). */
   readonly codeBase: number;
-  /** Number of words in the code range. */
+  /** Number of words in the pre-decoded range. */
   readonly codeWords: number;
-  /** Four int32 per code word: see decode.ts. */
+  /** Four int32 per word of the initial image in that range: see decode.ts. Never modified. */
   readonly decoded: Int32Array;
-  /** The raw instruction words of the code range (0 where no executable segment is). */
-  readonly raw: Uint32Array;
-  /** Executable byte ranges [start, end), sorted. */
-  readonly codeRanges: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Upper bound on the span of the executable segments (the pre-decoded form takes 16 bytes per word). */
@@ -38,36 +36,17 @@ export function loadProgram(elf: Uint8Array | ElfProgram): Program {
     );
   }
   const codeWords = (hi - lo + 3) >>> 2;
-  const raw = new Uint32Array(codeWords);
+  // The initial memory words of the range, from every segment that overlaps it.
+  const bytes = new Uint8Array(codeWords * 4);
+  for (const s of parsed.segments) {
+    const from = Math.max(s.vaddr, lo);
+    const to = Math.min(s.vaddr + s.data.length, lo + bytes.length);
+    if (to > from) bytes.set(s.data.subarray(from - s.vaddr, to - s.vaddr), from - lo);
+  }
+  const words = new Uint32Array(bytes.buffer);
   const decoded = new Int32Array(codeWords * 4);
-  const isCode = new Uint8Array(codeWords);
-  for (const s of code) {
-    const bytes = new Uint8Array(s.memsz + 8);
-    const pad = s.vaddr & 3;
-    bytes.set(s.data, pad);
-    const view = new DataView(bytes.buffer);
-    const first = (s.vaddr - lo) >>> 2;
-    const count = (s.memsz + pad + 3) >>> 2;
-    for (let i = 0; i < count; i++) {
-      raw[first + i] = view.getUint32(i * 4, true);
-      // Only whole words inside the segment are executable.
-      const start = lo + (first + i) * 4;
-      if (start >= s.vaddr && start + 4 <= s.vaddr + s.memsz) isCode[first + i] = 1;
-    }
-  }
-  for (let i = 0; i < codeWords; i++) {
-    if (isCode[i]) decodeInto(raw[i]!, lo + i * 4, decoded, i * 4);
-    else decoded[i * 4] = Op.NOT_CODE;
-  }
-  return {
-    entry: parsed.entry,
-    segments: parsed.segments,
-    codeBase: lo,
-    codeWords,
-    decoded,
-    raw,
-    codeRanges: code.map((s) => [s.vaddr, s.vaddr + s.memsz] as const),
-  };
+  for (let i = 0; i < codeWords; i++) decodeInto(words[i]!, lo + i * 4, decoded, i * 4);
+  return { entry: parsed.entry, segments: parsed.segments, codeBase: lo, codeWords, decoded };
 }
 
 /** A fresh guest memory holding the program's initial image. Sparse in practice: the OS zero-fills lazily. */
@@ -78,7 +57,19 @@ export function initialMemory(program: Program): ArrayBuffer {
   return buffer;
 }
 
-export function isCodeAddress(program: Program, address: number): boolean {
-  for (const [s, e] of program.codeRanges) if (address >= s && address < e) return true;
-  return false;
+/**
+ * Re-decodes the words covering guest bytes [from, to) into `decoded` after they changed. `decoded` must
+ * be the execution's own copy, never `program.decoded`.
+ */
+export function redecode(
+  program: Program,
+  decoded: Int32Array,
+  m32: Int32Array,
+  from: number,
+  to: number,
+): void {
+  const base = program.codeBase;
+  const first = Math.max(0, (from - base) >> 2);
+  const last = Math.min(program.codeWords, (to - base + 3) >> 2);
+  for (let i = first; i < last; i++) decodeInto(m32[(base >> 2) + i]!, base + i * 4, decoded, i * 4);
 }

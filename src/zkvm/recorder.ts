@@ -1,4 +1,17 @@
-import { div, divu, Format, mulh, mulhsu, mulhu, Op, opFormat, rem, remu, SINK } from "./decode.ts";
+import {
+  decodeInto,
+  div,
+  divu,
+  Format,
+  mulh,
+  mulhsu,
+  mulhu,
+  Op,
+  opFormat,
+  rem,
+  remu,
+  SINK,
+} from "./decode.ts";
 import { Host, type HostAccessSink } from "./ecall.ts";
 import { CycleLimitExceededError, GuestFault } from "./errors.ts";
 import {
@@ -7,10 +20,9 @@ import {
   type ExecutionResult,
   initialRegisters,
   instructionFault,
-  storeHitsCode,
 } from "./executor.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM } from "./memory-map.ts";
-import { initialMemory, type Program } from "./program.ts";
+import { initialMemory, type Program, redecode } from "./program.ts";
 
 /** Bits of {@link ExecutionTrace.flags}. */
 export const TraceFlag = {
@@ -114,12 +126,11 @@ export function executeRecording(
   const log = new HostAccessLog();
   const buffer = initialMemory(program);
   const r = initialRegisters();
-  const d = program.decoded;
-  const raw = program.raw;
+  let d = program.decoded;
+  const scratch = new Int32Array(4);
   const base = program.codeBase;
-  const nWords = program.codeWords;
   const codeLo = base;
-  const codeSpan = nWords * 4;
+  const codeSpan = program.codeWords * 4;
   const m8 = new Int8Array(buffer);
   const mu8 = new Uint8Array(buffer);
   const m16 = new Int16Array(buffer);
@@ -146,8 +157,14 @@ export function executeRecording(
   let cycles = 0;
   for (;;) {
     if (cycles >= limit) throw new CycleLimitExceededError(limit, pc);
-    const i = (pc - base) >>> 2;
-    if (i >= nWords) throw new GuestFault("fetch-outside-code", pc, cycles, pc);
+    let dd = d;
+    let o = (pc - base) >>> 0;
+    if (o >= codeSpan) {
+      if ((pc - MIN) >>> 0 >= SPAN) throw new GuestFault("fetch-out-of-range", pc, cycles, pc);
+      decodeInto(m32[pc >> 2]!, pc, scratch, 0);
+      dd = scratch;
+      o = 0;
+    }
     if (cycles === cap) {
       cap = Math.min(limit, cap * 2);
       tPc = grow(tPc, cap);
@@ -163,12 +180,11 @@ export function executeRecording(
       tMf = grow(tMf, cap);
       tFl = grow(tFl, cap);
     }
-    const o = i << 2;
-    const op = d[o]!;
-    const a = d[o + 1]!;
-    const b = d[o + 2]!;
-    const c = d[o + 3]!;
-    const word = raw[i]!;
+    const op = dd[o]!;
+    const a = dd[o + 1]!;
+    const b = dd[o + 2]!;
+    const c = dd[o + 3]!;
+    const word = m32[pc >> 2]! >>> 0;
     const rs1 = (word >>> 15) & 31;
     const rs2 = (word >>> 20) & 31;
     const fmt = formats[op]!;
@@ -260,9 +276,6 @@ export function executeRecording(
         const size = op === Op.SW ? 4 : op === Op.SH ? 2 : 1;
         if (x & (size - 1)) throw new GuestFault("misaligned-store", pc, cycles, x);
         if ((x - MIN) >>> 0 >= SPAN) throw new GuestFault("store-out-of-range", pc, cycles, x);
-        if ((x - codeLo) >>> 0 < codeSpan && storeHitsCode(program, x, size)) {
-          throw new GuestFault("store-to-code", pc, cycles, x);
-        }
         tMa[cycles] = x & ~3;
         tMb[cycles] = m32[x >> 2]!;
         if (op === Op.SW) m32[x >> 2] = r[a]!;
@@ -270,6 +283,10 @@ export function executeRecording(
         else m8[x] = r[a]!;
         tMf[cycles] = m32[x >> 2]!;
         flags |= TraceFlag.STORE;
+        if ((x - codeLo) >>> 0 < codeSpan) {
+          if (d === program.decoded) d = d.slice();
+          redecode(program, d, m32, x, x + size);
+        }
         break;
       }
       case Op.ADDI:
@@ -360,7 +377,11 @@ export function executeRecording(
         tRs1V[cycles] = r[5]!;
         tRs2[cycles] = 10;
         tRs2V[cycles] = r[10]!;
-        const halted = host.ecall(program, r, mu8, pc, cycles, log);
+        const halted = host.ecall(r, mu8, pc, cycles, log);
+        if (host.writtenTo > codeLo && host.writtenFrom < codeLo + codeSpan) {
+          if (d === program.decoded) d = d.slice();
+          redecode(program, d, m32, host.writtenFrom, host.writtenTo);
+        }
         tFl[cycles] = TraceFlag.ECALL;
         if (halted) {
           cycles++;
@@ -397,7 +418,7 @@ export function executeRecording(
         break;
       }
       default:
-        throw instructionFault(program, op, pc, cycles);
+        throw instructionFault(op, word, pc, cycles);
     }
     if (op !== Op.ECALL && a !== SINK && writesRd(op)) {
       flags |= TraceFlag.WRITES_RD;
