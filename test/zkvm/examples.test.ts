@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { encodeAbiParameters, hexToBytes } from "viem";
 import { describe, expect, it } from "vitest";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
@@ -68,7 +69,10 @@ describe("example guests", () => {
   it("even-number commits abi.encode(x) for even x and refuses odd x", () => {
     const x = randomBytes(32);
     x[31] = x[31]! & 0xfe;
-    expectOk("even-number", x, x);
+    const encoded = hexToBytes(
+      encodeAbiParameters([{ type: "uint256" }], [BigInt(`0x${x.toString("hex")}`)]),
+    );
+    expectOk("even-number", x, encoded);
     x[31] = x[31]! | 1;
     const odd = executeSession(elf("even-number"), { input: x });
     expect(odd.exitCode).toBe(1);
