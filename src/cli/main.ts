@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { register as registerDeploy } from "./commands/deploy.ts";
+import { register as execute } from "./commands/execute.ts";
+import { register as imageId } from "./commands/image-id.ts";
 import { register as registerVerify } from "./commands/verify.ts";
 import { CliError } from "./errors.ts";
 
@@ -14,7 +16,7 @@ const program = new Command()
   .version("0.1.0")
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [registerVerify, registerDeploy];
+const commands: Array<(program: Command) => void> = [execute, imageId, registerVerify, registerDeploy];
 for (const register of commands) register(program);
 
 try {
