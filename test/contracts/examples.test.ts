@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { encodeAbiParameters, encodePacked, getAddress, type Hex, parseAbiParameters, sha256 } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { encodeMockSeal } from "../../src/receipt/seal.ts";
+import { executeSession } from "../../src/zkvm/session.ts";
 import { REAL_RECEIPTS } from "../eth/fixtures.ts";
 import { connectChain } from "./chain.ts";
 import { flip, outcome } from "./helpers.ts";
@@ -74,6 +77,33 @@ describe("EvenNumber", () => {
     const even = await viem.deployContract("EvenNumber", [router.address, r.hex.imageId]);
     expect(await outcome(even.write.set([0n, r.hex.seal]))).toBe("VerificationFailed");
     expect(await outcome(router.read.verify([r.hex.seal, r.hex.imageId, sha256(r.hex.journal)]))).toBe("ok");
+  });
+});
+
+describe("EvenNumber with the even-number guest (executor → dev-mode receipt → contract)", () => {
+  const elf = readFileSync(join(import.meta.dirname, "../../guests/examples/even-number.elf"));
+  const input = (x: bigint) => hexToBytes(x.toString(16).padStart(64, "0"));
+
+  it("accepts the session's claim for an even x under the guest's real ImageID", async () => {
+    const x = 0x1234_5678_9abc_def0n;
+    const session = executeSession(elf, { input: input(x) });
+    expect(session.exitCode).toBe(0);
+    const imageId = `0x${bytesToHex(session.imageId)}` as Hex;
+    const even = await viem.deployContract("EvenNumber", [router.address, imageId]);
+    await even.write.set([x, `0x${bytesToHex(encodeMockSeal(session.claimDigest))}`]);
+    expect(await even.read.number()).toBe(x);
+  });
+
+  it("an odd x makes the guest fail, and the receipt of that failure does not set the number", async () => {
+    const x = 0x1234_5678_9abc_def1n;
+    const session = executeSession(elf, { input: input(x) });
+    expect(session.exitCode).not.toBe(0);
+    const imageId = `0x${bytesToHex(session.imageId)}` as Hex;
+    const even = await viem.deployContract("EvenNumber", [router.address, imageId]);
+    // The claim is "halted with a non-zero exit code", not ok(imageId, sha256(abi.encode(x))).
+    const seal = `0x${bytesToHex(encodeMockSeal(session.claimDigest))}` as Hex;
+    expect(await outcome(even.write.set([x, seal]))).toBe("VerificationFailed");
+    expect(await even.read.number()).toBe(0n);
   });
 });
 
