@@ -74,6 +74,9 @@ export interface DeployOptions {
   log?: (message: string) => void;
 }
 
+/** Chains on which MockReceiptVerifier deploys without being forced (Hardhat/Anvil, Ganache/geth --dev). */
+export const DEVELOPMENT_CHAIN_IDS: readonly number[] = [31337, 1337];
+
 export const DEFAULT_GROTH16_VERIFIER: Groth16VerifierSpec = {
   controlRoot: RISC0_DEFAULT_CONTROL_ROOT,
   bn254ControlId: RISC0_BN254_CONTROL_ID,
@@ -173,6 +176,12 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
   const chainId = await publicClient.getChainId();
   const deployer = walletClient.account.address;
   const owner = opts.owner ? getAddress(opts.owner) : deployer;
+  if (opts.mock && !opts.forceMock && !DEVELOPMENT_CHAIN_IDS.includes(chainId)) {
+    throw new DeploymentError(
+      `chain ${chainId} is not a local development chain (${DEVELOPMENT_CHAIN_IDS.join(", ")}); the mock verifier ` +
+        "accepts forged seals, so it is not deployed there unless forced (--force-mock) — never on a chain that holds value",
+    );
+  }
   const existing = readDeployment(dir, chainId);
   const record: DeploymentRecord = existing ?? { chainId, router: "0x", owner, verifiers: [] };
   record.owner = owner;

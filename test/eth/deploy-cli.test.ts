@@ -7,6 +7,7 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { type Address, getAddress, sha256, zeroHash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeploymentRecord, deployVerifierStack, readDeployment } from "../../src/eth/deploy.ts";
+import { DeploymentError } from "../../src/eth/errors.ts";
 import { verifyOnChain } from "../../src/eth/verify.ts";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { encodeMockSeal } from "../../src/receipt/seal.ts";
@@ -169,6 +170,26 @@ describe("zkvm verify off chain", () => {
 });
 
 describe("deployVerifierStack (library)", () => {
+  it("refuses the mock on a chain that is not a development chain unless forced", async () => {
+    const { viem } = await connectChain({ chainId: 1 });
+    const [deployer] = await viem.getWalletClients();
+    const out = mkdtempSync(join(tmpdir(), "zkvm-deploy-mainnet-"));
+    try {
+      const opts = {
+        publicClient: await viem.getPublicClient(),
+        walletClient: deployer!,
+        mock: true,
+        deploymentsDir: out,
+      };
+      await expect(deployVerifierStack(opts)).rejects.toThrow(DeploymentError);
+      const record = await deployVerifierStack({ ...opts, forceMock: true });
+      expect(record.chainId).toBe(1);
+      expect(record.verifiers.map((v) => v.kind).sort()).toEqual(["groth16", "mock"]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it("hands ownership over in two steps and verifies through the router with viem", async () => {
     const { viem } = await connectChain();
     const [deployer, newOwner] = await viem.getWalletClients();
