@@ -13,19 +13,11 @@
  * `PoseidonBn254InputError` rather than reduced: circom's field semantics would silently identify x and
  * x − r, so two different inputs would hash alike.
  */
+import { instantiateAsync, instantiateSync, type WasmEngine } from "./poseidon-bn254/engine.ts";
 import { BN254_R } from "./poseidon-bn254/field.ts";
 import { MAX_WIDTH, MIN_WIDTH } from "./poseidon-bn254/params.ts";
 import { poseidonPermuteReference, poseidonPermuteSparseBigInt } from "./poseidon-bn254/reference.ts";
-import { sparsePoseidonParams } from "./poseidon-bn254/sparse.ts";
-import {
-  buildPoseidonWasm,
-  ELEMENT_BYTES,
-  LIMB_BITS,
-  LIMBS,
-  type PoseidonWasmExports,
-  R2_MOD_P,
-  toMontgomeryLimbs,
-} from "./poseidon-bn254/wasm-module.ts";
+import { buildPoseidonWasm } from "./poseidon-bn254/wasm-module.ts";
 
 export { BN254_R } from "./poseidon-bn254/field.ts";
 
@@ -115,9 +107,7 @@ export function poseidonBn254Reference(inputs: readonly bigint[]): bigint {
  */
 export async function initPoseidonBn254(): Promise<void> {
   if (engine) return;
-  const module = await WebAssembly.compile(wasmBytes() as Uint8Array<ArrayBuffer>);
-  const instance = await WebAssembly.instantiate(module, {});
-  engine = new WasmEngine(instance.exports as unknown as PoseidonWasmExports);
+  engine = await instantiateAsync(wasmBytes());
 }
 
 /** Which implementation the hash functions currently use. */
@@ -149,140 +139,6 @@ function checkElements(values: readonly bigint[], what: string): void {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// WebAssembly engine.
-//
-// Memory layout (bytes): R² mod p at 0, the integer 1 at 64, a t-element scratch area at 128, states being
-// hashed at STATES_PTR (up to STATES_BYTES), then the constant tables of each width, appended on first use:
-// 4t first-half round constants, M (t×t, row-major), P (t×t), one constant per partial round, 2t−1 sparse
-// matrix values per partial round, 4t second-half round constants — all in Montgomery form.
-
-const R2_PTR = 0;
-const ONE_PTR = 64;
-const TMP_PTR = 128;
-const STATES_PTR = 1024;
-const STATES_BYTES = MAX_WIDTH * ELEMENT_BYTES * 128;
-const TABLES_PTR = STATES_PTR + STATES_BYTES;
-const PAGE = 65536;
-const MASK = (1n << BigInt(LIMB_BITS)) - 1n;
-const LIMB_SHIFT = BigInt(LIMB_BITS);
-
-interface WidthTables {
-  t: number;
-  rp: number;
-  cFirst: number;
-  mM: number;
-  mP: number;
-  cPartial: number;
-  sparse: number;
-  cLast: number;
-}
-
-class WasmEngine {
-  private readonly exports: PoseidonWasmExports;
-  private u32: Uint32Array;
-  private readonly tables: (WidthTables | undefined)[] = [];
-  private heapEnd = TABLES_PTR;
-
-  constructor(exports: PoseidonWasmExports) {
-    this.exports = exports;
-    this.u32 = new Uint32Array(exports.memory.buffer);
-    this.reserve(TABLES_PTR);
-    this.writePlain(R2_MOD_P, R2_PTR);
-    this.writePlain(1n, ONE_PTR);
-  }
-
-  /** Permutes [0?, ...vector] for every vector (all of one length) and returns `outputs` cells of each. */
-  hash(vectors: readonly (readonly bigint[])[], outputs: number, prependZero: boolean): bigint[] {
-    const t = vectors[0]!.length + (prependZero ? 1 : 0);
-    const tab = this.widthTables(t);
-    const stateBytes = t * ELEMENT_BYTES;
-    const perCall = Math.floor(STATES_BYTES / stateBytes);
-    const out: bigint[] = [];
-    for (let start = 0; start < vectors.length; start += perCall) {
-      const count = Math.min(perCall, vectors.length - start);
-      const u32 = this.u32;
-      for (let s = 0; s < count; s++) {
-        const vector = vectors[start + s]!;
-        let word = (STATES_PTR + s * stateBytes) >> 2;
-        if (prependZero) {
-          u32.fill(0, word, word + LIMBS);
-          word += LIMBS;
-        }
-        for (let i = 0; i < vector.length; i++, word += LIMBS) writeLimbs(vector[i]!, u32, word);
-      }
-      this.exports.hashStates(
-        STATES_PTR,
-        count,
-        t,
-        tab.rp,
-        tab.cFirst,
-        tab.mM,
-        tab.mP,
-        tab.cPartial,
-        tab.sparse,
-        tab.cLast,
-        TMP_PTR,
-        R2_PTR,
-        ONE_PTR,
-      );
-      for (let s = 0; s < count; s++) {
-        const word = (STATES_PTR + s * stateBytes) >> 2;
-        for (let i = 0; i < outputs; i++) out.push(readCanonical(u32, word + i * LIMBS));
-      }
-    }
-    return out;
-  }
-
-  private widthTables(t: number): WidthTables {
-    const cached = this.tables[t];
-    if (cached) return cached;
-    const sp = sparsePoseidonParams(t);
-    const groups = [sp.firstConstants, sp.M, sp.P, sp.partialConstants, sp.sparse, sp.lastConstants];
-    const pointers: number[] = [];
-    const total = groups.reduce((n, g) => n + g.length, 0) * ELEMENT_BYTES;
-    this.reserve(this.heapEnd + total);
-    let ptr = this.heapEnd;
-    for (const g of groups) {
-      pointers.push(ptr);
-      for (const x of g) {
-        toMontgomeryLimbs(x, this.u32, ptr >> 2);
-        ptr += ELEMENT_BYTES;
-      }
-    }
-    this.heapEnd = ptr;
-    const [cFirst, mM, mP, cPartial, sparse, cLast] = pointers as [number, number, number, number, number, number];
-    const tab: WidthTables = { t, rp: sp.partialRounds, cFirst, mM, mP, cPartial, sparse, cLast };
-    this.tables[t] = tab;
-    return tab;
-  }
-
-  private reserve(bytes: number): void {
-    const memory = this.exports.memory;
-    if (memory.buffer.byteLength < bytes) {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
-      this.u32 = new Uint32Array(memory.buffer);
-    }
-  }
-
-  private writePlain(x: bigint, ptr: number): void {
-    writeLimbs(x, this.u32, ptr >> 2);
-  }
-}
-
-function writeLimbs(x: bigint, u32: Uint32Array, word: number): void {
-  for (let k = 0; k < LIMBS; k++) {
-    u32[word + k] = Number(x & MASK);
-    x >>= LIMB_SHIFT;
-  }
-}
-
-function readCanonical(u32: Uint32Array, word: number): bigint {
-  let v = BigInt(u32[word + LIMBS - 1]!);
-  for (let k = LIMBS - 2; k >= 0; k--) v = (v << LIMB_SHIFT) | BigInt(u32[word + k]!);
-  return v >= BN254_R ? v - BN254_R : v;
-}
-
 let bytes: Uint8Array | undefined;
 let engine: WasmEngine | undefined;
 let syncCompileFailed = false;
@@ -295,8 +151,7 @@ function wasmBytes(): Uint8Array {
 function wasmEngine(): WasmEngine | undefined {
   if (engine || syncCompileFailed) return engine;
   try {
-    const module = new WebAssembly.Module(wasmBytes() as Uint8Array<ArrayBuffer>);
-    engine = new WasmEngine(new WebAssembly.Instance(module, {}).exports as unknown as PoseidonWasmExports);
+    engine = instantiateSync(wasmBytes());
   } catch {
     // No WebAssembly, or synchronous compilation refused (browser main thread): BigInt until
     // initPoseidonBn254() succeeds.

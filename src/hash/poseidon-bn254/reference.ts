@@ -4,8 +4,7 @@
  * and multiplies by the dense MDS matrix. Slow (~230 ns per mulmod) and kept as the specification the fast
  * path is tested against.
  */
-import { fadd, fpow5 } from "./field.ts";
-import { BN254_R } from "./field.ts";
+import { BN254_R, fadd, fpow5 } from "./field.ts";
 import { poseidonParams } from "./params.ts";
 import { sparsePoseidonParams } from "./sparse.ts";
 

@@ -31,53 +31,90 @@ const P_LIMBS = Array.from({ length: LIMBS }, (_, k) => (BN254_R >> BigInt(LIMB_
 const MU = (() => {
   let inv = 1n; // Newton iteration for p⁻¹ mod 2^29
   for (let i = 0; i < 6; i++) inv = (inv * (2n - BN254_R * inv)) & MASK;
-  return (-inv) & MASK;
+  return -inv & MASK;
 })();
 
+const SHIFT_FRIENDLY = MU === (1n << 28n) - 1n && P_LIMBS[0] === (1n << 28n) + 1n;
+
 type Locals = number[];
+/** Where a result goes: i64 locals, or the element at the address held in i32 local `ptr`. */
+type Sink = Locals | { ptr: number };
 
 /** Loads the 9 limbs at address `ptr` (an i32 local) into i64 locals. */
 function loadElement(f: FunctionBuilder, ptr: number, into: Locals, offset = 0): void {
-  for (let k = 0; k < LIMBS; k++) f.get(ptr).load32u(offset + 4 * k).set(into[k]!);
-}
-
-function storeElement(f: FunctionBuilder, ptr: number, from: Locals): void {
-  for (let k = 0; k < LIMBS; k++) f.get(ptr).get(from[k]!).store32(4 * k);
+  for (let k = 0; k < LIMBS; k++)
+    f.get(ptr)
+      .load32u(offset + 4 * k)
+      .set(into[k]!);
 }
 
 /**
  * Montgomery reduction interleaved with column sums: `column(i)` must leave the (i)-th column's
  * contribution on the stack, or return false when the column is empty. Result limbs go to `out`.
  */
-function emitReduce(f: FunctionBuilder, acc: number, m: Locals, out: Locals, column: (i: number) => boolean): void {
+function emitReduce(
+  f: FunctionBuilder,
+  acc: number,
+  m: Locals,
+  out: Sink,
+  column: (i: number) => boolean,
+  topExtra?: () => void,
+): void {
+  // Writing result limbs straight to memory keeps fewer values live (x64 has 16 registers).
+  const emitLimb = (k: number, value: () => void) => {
+    if (Array.isArray(out)) {
+      value();
+      f.set(out[k]!);
+    } else {
+      f.get(out.ptr);
+      value();
+      f.store32(4 * k);
+    }
+  };
   for (let i = 0; i < 2 * LIMBS - 1; i++) {
     f.get(acc);
     if (column(i)) f.op(Op.i64_add);
     for (let j = Math.max(0, i - LIMBS + 1); j <= Math.min(i, LIMBS - 1); j++) {
       if (j === i) continue; // m_i is not known yet
       if (P_LIMBS[i - j] === 0n) continue;
-      f.get(m[j]!).i64(P_LIMBS[i - j]!).op(Op.i64_mul, Op.i64_add);
+      f.get(m[j]!)
+        .i64(P_LIMBS[i - j]!)
+        .op(Op.i64_mul, Op.i64_add);
     }
     if (i < LIMBS) {
       f.set(acc);
-      f.get(acc).i64(MASK).op(Op.i64_and).i64(MU).op(Op.i64_mul).i64(MASK).op(Op.i64_and).set(m[i]!);
-      f.get(acc).get(m[i]!).i64(P_LIMBS[0]!).op(Op.i64_mul, Op.i64_add);
+      if (SHIFT_FRIENDLY) {
+        // BN254's r ≡ 2^28 + 1 (mod 2^29), so μ = 2^28 − 1 and p₀ = 2^28 + 1: shifts instead of multiplies.
+        f.get(acc).i64(28n).op(Op.i64_shl).get(acc).op(Op.i64_sub).i64(MASK).op(Op.i64_and).set(m[i]!);
+        f.get(acc).get(m[i]!).i64(28n).op(Op.i64_shl, Op.i64_add).get(m[i]!).op(Op.i64_add);
+      } else {
+        f.get(acc).i64(MASK).op(Op.i64_and).i64(MU).op(Op.i64_mul).i64(MASK).op(Op.i64_and).set(m[i]!);
+        f.get(acc).get(m[i]!).i64(P_LIMBS[0]!).op(Op.i64_mul, Op.i64_add);
+      }
       f.i64(BigInt(LIMB_BITS)).op(Op.i64_shr_u).set(acc);
     } else {
       f.set(acc);
-      f.get(acc).i64(MASK).op(Op.i64_and).set(out[i - LIMBS]!);
+      emitLimb(i - LIMBS, () => f.get(acc).i64(MASK).op(Op.i64_and));
       f.get(acc).i64(BigInt(LIMB_BITS)).op(Op.i64_shr_u).set(acc);
     }
   }
   // Column 17 is empty; what is left in acc is the top limb (< 2^29 by the range argument above).
-  f.get(acc).set(out[LIMBS - 1]!);
+  emitLimb(LIMBS - 1, () => {
+    f.get(acc);
+    if (topExtra) {
+      topExtra();
+      f.op(Op.i64_add);
+    }
+  });
 }
 
 /** Pushes Σ_{j+k=i} a_j·b_k; returns false if the column has no terms. */
 function productColumn(f: FunctionBuilder, a: Locals, b: Locals, i: number): boolean {
   let n = 0;
   for (let j = Math.max(0, i - LIMBS + 1); j <= Math.min(i, LIMBS - 1); j++) {
-    f.get(a[j]!).get(b[i - j]!).op(Op.i64_mul);
+    f.get(a[j]!)
+      .get(b[i - j]!)
+      .op(Op.i64_mul);
     if (n++ > 0) f.op(Op.i64_add);
   }
   return n > 0;
@@ -86,7 +123,9 @@ function productColumn(f: FunctionBuilder, a: Locals, b: Locals, i: number): boo
 function squareColumn(f: FunctionBuilder, a: Locals, i: number): boolean {
   let n = 0;
   for (let j = Math.max(0, i - LIMBS + 1); 2 * j < i; j++) {
-    f.get(a[j]!).get(a[i - j]!).op(Op.i64_mul);
+    f.get(a[j]!)
+      .get(a[i - j]!)
+      .op(Op.i64_mul);
     if (n++ > 0) f.op(Op.i64_add);
   }
   if (n > 0) f.i64(1n).op(Op.i64_shl);
@@ -99,7 +138,7 @@ function squareColumn(f: FunctionBuilder, a: Locals, i: number): boolean {
   return n > 0;
 }
 
-function emitMul(f: FunctionBuilder, acc: number, m: Locals, out: Locals, a: Locals, b: Locals): void {
+function emitMul(f: FunctionBuilder, acc: number, m: Locals, out: Sink, a: Locals, b: Locals): void {
   f.i64(0n).set(acc);
   emitReduce(f, acc, m, out, (i) => productColumn(f, a, b, i));
 }
@@ -112,14 +151,18 @@ function emitSquare(f: FunctionBuilder, acc: number, m: Locals, out: Locals, a: 
 /** Carry-normalises limbs in place (each < 2^29 afterwards except the last). */
 function emitNormalize(f: FunctionBuilder, limbs: Locals): void {
   for (let k = 0; k + 1 < limbs.length; k++) {
-    f.get(limbs[k + 1]!).get(limbs[k]!).i64(BigInt(LIMB_BITS)).op(Op.i64_shr_u, Op.i64_add).set(limbs[k + 1]!);
+    f.get(limbs[k + 1]!)
+      .get(limbs[k]!)
+      .i64(BigInt(LIMB_BITS))
+      .op(Op.i64_shr_u, Op.i64_add)
+      .set(limbs[k + 1]!);
     f.get(limbs[k]!).i64(MASK).op(Op.i64_and).set(limbs[k]!);
   }
 }
 
 /** The exported functions' names, in module order. */
 export interface PoseidonWasmExports {
-  memory: WebAssembly.Memory;
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   /** out ← a·b/R (loose range). */
   mul(out: number, a: number, b: number): void;
   /**
@@ -154,12 +197,10 @@ export function buildPoseidonWasm(): Uint8Array {
     const a = f.locals64(LIMBS);
     const b = f.locals64(LIMBS);
     const m = f.locals64(LIMBS);
-    const r = f.locals64(LIMBS);
     const acc = f.local("i64");
     loadElement(f, 1, a);
     loadElement(f, 2, b);
-    emitMul(f, acc, m, r, a, b);
-    storeElement(f, 0, r);
+    emitMul(f, acc, m, { ptr: 0 }, a, b);
   }
   const MUL = mod.add(mul, "mul");
 
@@ -179,8 +220,7 @@ export function buildPoseidonWasm(): Uint8Array {
     emitNormalize(f, x);
     emitSquare(f, acc, m, x2, x);
     emitSquare(f, acc, m, x4, x2);
-    emitMul(f, acc, m, c, x4, x);
-    storeElement(f, 0, c);
+    emitMul(f, acc, m, { ptr: 0 }, x4, x);
   }
   const POW5ARK = mod.add(pow5ark);
 
@@ -193,7 +233,6 @@ export function buildPoseidonWasm(): Uint8Array {
     const a = f.locals64(LIMBS);
     const b = f.locals64(LIMBS);
     const m = f.locals64(LIMBS);
-    const r = f.locals64(LIMBS);
     const acc = f.local("i64");
     const j = f.local("i32");
     const pending = f.local("i32");
@@ -216,13 +255,18 @@ export function buildPoseidonWasm(): Uint8Array {
     });
     emitNormalize(f, T);
     f.i64(0n).set(acc);
-    emitReduce(f, acc, m, r, (i) => {
-      f.get(T[i]!);
-      return true;
-    });
-    // T[17] (the top column) was not visited by emitReduce; fold it into the top limb.
-    f.get(r[LIMBS - 1]!).get(T[2 * LIMBS - 1]!).op(Op.i64_add).set(r[LIMBS - 1]!);
-    storeElement(f, out, r);
+    // T[17], the top column, lands in the top limb of the result.
+    emitReduce(
+      f,
+      acc,
+      m,
+      { ptr: out },
+      (i) => {
+        f.get(T[i]!);
+        return true;
+      },
+      () => f.get(T[2 * LIMBS - 1]!),
+    );
   }
   const DOT = mod.add(dot);
 
@@ -230,28 +274,31 @@ export function buildPoseidonWasm(): Uint8Array {
   const muladd = new FunctionBuilder(["i32", "i32", "i32"]);
   {
     const f = muladd;
-    const s = f.locals64(LIMBS);
     const v = f.locals64(LIMBS);
     const x = f.locals64(LIMBS);
     const m = f.locals64(LIMBS);
-    const r = f.locals64(LIMBS);
     const acc = f.local("i64");
-    loadElement(f, 0, s);
     loadElement(f, 1, v);
     loadElement(f, 2, x);
     f.i64(0n).set(acc);
-    emitReduce(f, acc, m, r, (i) => {
-      const had = productColumn(f, v, x, i);
-      if (i >= LIMBS) {
-        f.get(s[i - LIMBS]!);
-        if (had) f.op(Op.i64_add);
-        return true;
-      }
-      return had;
-    });
-    // s_8 belongs to column 17, which emitReduce leaves in the carry.
-    f.get(r[LIMBS - 1]!).get(s[LIMBS - 1]!).op(Op.i64_add).set(r[LIMBS - 1]!);
-    storeElement(f, 0, r);
+    // Limb k of s (weight 2^(29(k+9)) once multiplied by R) joins column k+9, which is also where result
+    // limb k is written: each limb of s is read from memory just before it is overwritten.
+    emitReduce(
+      f,
+      acc,
+      m,
+      { ptr: 0 },
+      (i) => {
+        const had = productColumn(f, v, x, i);
+        if (i >= LIMBS) {
+          f.get(0).load32u(4 * (i - LIMBS));
+          if (had) f.op(Op.i64_add);
+          return true;
+        }
+        return had;
+      },
+      () => f.get(0).load32u(4 * (LIMBS - 1)),
+    );
   }
   const MULADD = mod.add(muladd);
 
