@@ -100,7 +100,16 @@ export class WasmEngine {
     const cached = this.tables[t];
     if (cached) return cached;
     const sp = sparsePoseidonParams(t);
-    const groups = [sp.firstConstants, sp.M, sp.P, sp.partialConstants, sp.sparse, sp.lastConstants];
+    // The WebAssembly partial round updates cells 1..t-1 before applying row 0, so row 0 meets
+    // s_j + v_j·x0 instead of s_j: its first entry becomes m00 − Σ w_j·v_j to compensate.
+    const sparseRows = [...sp.sparse];
+    for (let k = 0; k < sp.partialRounds; k++) {
+      const base = k * (2 * t - 1);
+      let wv = 0n;
+      for (let j = 1; j < t; j++) wv += sparseRows[base + j]! * sparseRows[base + t + j - 1]!;
+      sparseRows[base] = (((sparseRows[base]! - wv) % BN254_R) + BN254_R) % BN254_R;
+    }
+    const groups = [sp.firstConstants, sp.M, sp.P, sp.partialConstants, sparseRows, sp.lastConstants];
     const pointers: number[] = [];
     const total = groups.reduce((n, g) => n + g.length, 0) * ELEMENT_BYTES;
     this.reserve(this.heapEnd + total);

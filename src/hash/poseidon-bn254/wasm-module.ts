@@ -239,6 +239,11 @@ export function buildPoseidonWasm(): Uint8Array {
     for (const l of T) f.i64(0n).set(l);
     f.i32(0).set(pending);
     f.forRange(j, 0, n, () => {
+      // Columns hold at most 3 terms' products (< 27·2^58 + 2^30) before they are carried.
+      f.get(pending).i32(3).op(Op.i32_eq).if();
+      emitNormalize(f, T);
+      f.i32(0).set(pending);
+      f.end();
       loadElement(f, coef, a);
       loadElement(f, vec, b);
       for (let i = 0; i < 2 * LIMBS - 1; i++) {
@@ -248,10 +253,7 @@ export function buildPoseidonWasm(): Uint8Array {
       }
       f.get(coef).i32(E).op(Op.i32_add).set(coef);
       f.get(vec).i32(E).op(Op.i32_add).set(vec);
-      f.get(pending).i32(1).op(Op.i32_add).tee(pending).i32(3).op(Op.i32_eq).if();
-      emitNormalize(f, T);
-      f.i32(0).set(pending);
-      f.end();
+      f.get(pending).i32(1).op(Op.i32_add).set(pending);
     });
     emitNormalize(f, T);
     f.i64(0n).set(acc);
@@ -312,60 +314,55 @@ export function buildPoseidonWasm(): Uint8Array {
     const c = f.local("i32");
     const mat = f.local("i32");
     const rowBytes = f.local("i32");
-    const words = f.local("i32");
     const four = f.local("i32");
     const row = f.local("i32");
+    const cur = f.local("i32");
+    const other = f.local("i32");
+    const swap = f.local("i32");
     f.get(t).i32(E).op(Op.i32_mul).set(rowBytes);
-    f.get(t).i32(LIMBS).op(Op.i32_mul).set(words);
     f.i32(4).set(four);
+    f.get(st).set(cur);
+    f.get(tmp).set(other);
 
     const elem = (base: number, index: number) => f.get(base).get(index).i32(E).op(Op.i32_mul).op(Op.i32_add);
-    const copyTmpToState = (count: number) => {
-      // count: local holding the number of u32 words to copy
-      f.forRange(i, 0, count, () => {
-        f.get(st).get(i).i32(4).op(Op.i32_mul).op(Op.i32_add);
-        f.get(tmp).get(i).i32(4).op(Op.i32_mul).op(Op.i32_add).load32(0);
-        f.store32i(0);
-      });
-    };
+    // Full rounds read `cur` and write the matrix product to `other`, then swap: 4 rounds (even) bring the
+    // state back to `st` without copies.
     const fullRound = (isFirstHalf: boolean) => {
       f.forRange(i, 0, t, () => {
-        elem(st, i);
+        elem(cur, i);
         f.get(c).call(POW5ARK);
         f.get(c).i32(E).op(Op.i32_add).set(c);
       });
-      if (isFirstHalf) {
-        f.get(mM).set(mat);
-        f.get(r).i32(3).op(Op.i32_eq).if().get(mP).set(mat).end();
-      } else {
-        f.get(mM).set(mat);
-      }
+      f.get(mM).set(mat);
+      if (isFirstHalf) f.get(r).i32(3).op(Op.i32_eq).if().get(mP).set(mat).end();
       f.forRange(i, 0, t, () => {
-        elem(tmp, i);
+        elem(other, i);
         f.get(mat).get(i).get(rowBytes).op(Op.i32_mul).op(Op.i32_add);
-        f.get(st).get(t).call(DOT);
+        f.get(cur).get(t).call(DOT);
       });
-      copyTmpToState(words);
+      f.get(cur).set(swap);
+      f.get(other).set(cur);
+      f.get(swap).set(other);
     };
 
     f.get(cFirst).set(c);
     f.forRange(r, 0, four, () => fullRound(true));
 
-    // Partial rounds: row points at the 2t-1 sparse values of round r.
+    // Partial rounds, in place: row points at round r's 2t-1 sparse values (row 0 of M'' with its first entry
+    // pre-adjusted, then column 0). Cells 1..t-1 are updated first (s_j += v_j·x0); row 0 is then applied to
+    // the updated cells, which is why its first entry is m00 − w·v (see engine.ts). The dot product reads all
+    // its operands before writing cell 0.
     f.get(sparse).set(row);
-    const nine = f.local("i32");
-    f.i32(LIMBS).set(nine);
     f.forRange(r, 0, rp, () => {
       f.get(st);
       elem(cPartial, r);
       f.call(POW5ARK);
-      f.get(tmp).get(row).get(st).get(t).call(DOT);
       f.forRange(i, 1, t, () => {
         elem(st, i);
         f.get(row).get(t).get(i).op(Op.i32_add).i32(1).op(Op.i32_sub).i32(E).op(Op.i32_mul).op(Op.i32_add);
         f.get(st).call(MULADD);
       });
-      copyTmpToState(nine);
+      f.get(st).get(row).get(st).get(t).call(DOT);
       f.get(row).get(rowBytes).i32(2).op(Op.i32_mul).op(Op.i32_add).i32(E).op(Op.i32_sub).set(row);
     });
 
