@@ -7,6 +7,7 @@ import fc from "fast-check";
 import * as lite from "poseidon-lite";
 import { beforeAll, describe, expect, it } from "vitest";
 import { instantiateExports } from "../../src/hash/poseidon-bn254/engine.ts";
+import { grainPoseidonConstants } from "../../src/hash/poseidon-bn254/grain.ts";
 import { poseidonParams } from "../../src/hash/poseidon-bn254/params.ts";
 import { poseidonPermuteSparseBigInt } from "../../src/hash/poseidon-bn254/reference.ts";
 import {
@@ -83,6 +84,17 @@ describe("Poseidon-BN254 constants", () => {
       const ours = poseidonParams(t);
       expect(ours.C).toEqual(theirs.C[t - 2]!.map((h) => BigInt(h)));
       expect(ours.M).toEqual(theirs.M[t - 2]!.map((row) => row.map((h) => BigInt(h))));
+    }
+  });
+});
+
+describe("Poseidon-BN254 constants from first principles", () => {
+  it("our Grain LFSR regenerates every shipped C and M (t = 2..17, R_F = 8, circomlib's R_P)", () => {
+    for (const t of WIDTHS) {
+      const ours = poseidonParams(t);
+      const regenerated = grainPoseidonConstants(t, ours.fullRounds, ours.partialRounds);
+      expect(regenerated.C).toEqual(ours.C);
+      expect(regenerated.M).toEqual(ours.M);
     }
   });
 });
