@@ -14,15 +14,20 @@ import {
   toMontgomeryLimbs,
 } from "./wasm-module.ts";
 
-// Memory layout (bytes): R² mod p at 0, the integer 1 at 64, a t-element scratch area at 128, states being
-// hashed at STATES_PTR (up to STATES_BYTES), then the constant tables of each width, appended on first use:
-// 4t first-half round constants, M (t×t, row-major), P (t×t), one constant per partial round, 2t−1 sparse
-// matrix values per partial round, 4t second-half round constants — all in Montgomery form.
+// Memory layout (bytes): R² mod p at 0, the integer 1 at 64, zero at 128, a t-element scratch area at 192,
+// the permutation's work area (t state cells + up to MAX_GROUP saved x0 values) at WORK_PTR, the states
+// being hashed at STATES_PTR (up to STATES_BYTES), then the constant tables of each width, appended on
+// first use: 4t first-half round constants, M (t×t, row-major), P (t×t), one constant per partial round,
+// the grouped partial-round table (groupedPartialRounds), 4t second-half round constants — all in
+// Montgomery form.
 
 const R2_PTR = 0;
 const ONE_PTR = 64;
-const TMP_PTR = 128;
-const STATES_PTR = 1024;
+const ZERO_PTR = 128;
+const TMP_PTR = 192;
+const MAX_GROUP = 16;
+const WORK_PTR = TMP_PTR + MAX_WIDTH * ELEMENT_BYTES;
+const STATES_PTR = WORK_PTR + (MAX_WIDTH + MAX_GROUP) * ELEMENT_BYTES;
 const STATES_BYTES = MAX_WIDTH * ELEMENT_BYTES * 128;
 const TABLES_PTR = STATES_PTR + STATES_BYTES;
 const PAGE = 65536;
@@ -32,6 +37,7 @@ const LIMB_SHIFT = BigInt(LIMB_BITS);
 interface WidthTables {
   t: number;
   rp: number;
+  group: number;
   cFirst: number;
   mM: number;
   mP: number;
@@ -46,8 +52,12 @@ export class WasmEngine {
   private readonly tables: (WidthTables | undefined)[] = [];
   private heapEnd = TABLES_PTR;
 
-  constructor(exports: PoseidonWasmExports) {
+  private readonly groupFor: (t: number) => number;
+
+  /** `groupFor` overrides the partial-round grouping (for benchmarks comparing choices). */
+  constructor(exports: PoseidonWasmExports, groupFor: (t: number) => number = partialRoundGroup) {
     this.exports = exports;
+    this.groupFor = groupFor;
     this.u32 = new Uint32Array(exports.memory.buffer);
     this.reserve(TABLES_PTR);
     this.writePlain(R2_MOD_P, R2_PTR);
@@ -85,6 +95,9 @@ export class WasmEngine {
         tab.sparse,
         tab.cLast,
         TMP_PTR,
+        ZERO_PTR,
+        tab.group,
+        WORK_PTR,
         R2_PTR,
         ONE_PTR,
       );
@@ -100,16 +113,9 @@ export class WasmEngine {
     const cached = this.tables[t];
     if (cached) return cached;
     const sp = sparsePoseidonParams(t);
-    // The WebAssembly partial round updates cells 1..t-1 before applying row 0, so row 0 meets
-    // s_j + v_j·x0 instead of s_j: its first entry becomes m00 − Σ w_j·v_j to compensate.
-    const sparseRows = [...sp.sparse];
-    for (let k = 0; k < sp.partialRounds; k++) {
-      const base = k * (2 * t - 1);
-      let wv = 0n;
-      for (let j = 1; j < t; j++) wv += sparseRows[base + j]! * sparseRows[base + t + j - 1]!;
-      sparseRows[base] = (((sparseRows[base]! - wv) % BN254_R) + BN254_R) % BN254_R;
-    }
-    const groups = [sp.firstConstants, sp.M, sp.P, sp.partialConstants, sparseRows, sp.lastConstants];
+    const group = Math.min(MAX_GROUP, Math.max(1, Math.floor(this.groupFor(t))));
+    const partialTable = groupedPartialRounds(t, sp.partialRounds, sp.sparse, group);
+    const groups = [sp.firstConstants, sp.M, sp.P, sp.partialConstants, partialTable, sp.lastConstants];
     const pointers: number[] = [];
     const total = groups.reduce((n, g) => n + g.length, 0) * ELEMENT_BYTES;
     this.reserve(this.heapEnd + total);
@@ -130,7 +136,7 @@ export class WasmEngine {
       number,
       number,
     ];
-    const tab: WidthTables = { t, rp: sp.partialRounds, cFirst, mM, mP, cPartial, sparse, cLast };
+    const tab: WidthTables = { t, rp: sp.partialRounds, group, cFirst, mM, mP, cPartial, sparse, cLast };
     this.tables[t] = tab;
     return tab;
   }
@@ -176,8 +182,8 @@ function api(): WebAssemblyApi {
 }
 
 /** Compiles and instantiates synchronously (fine in Node and workers; browsers may refuse on the main thread). */
-export function instantiateSync(bytes: Uint8Array): WasmEngine {
-  return new WasmEngine(instantiateExports(bytes));
+export function instantiateSync(bytes: Uint8Array, groupFor?: (t: number) => number): WasmEngine {
+  return new WasmEngine(instantiateExports(bytes), groupFor);
 }
 
 /** The raw exports of a synchronously instantiated module (for tests of the arithmetic). */
@@ -190,4 +196,47 @@ export async function instantiateAsync(bytes: Uint8Array): Promise<WasmEngine> {
   const wa = api();
   const instance = await wa.instantiate(await wa.compile(bytes), {});
   return new WasmEngine(instance.exports as PoseidonWasmExports);
+}
+
+/**
+ * How many partial rounds share one reduction of cells 1..t-1. Grouping g rounds saves (t−1)(g−1) cell
+ * updates (a reduction plus call overhead, measured at ≈ 200 multiplications' worth) and costs g(g−1)/2
+ * extra dot-product terms (81 multiplications each); the best g per round is then ≈ √((t−1)·200/40.5).
+ * Measured optima agree: g = 2–3 for t = 2, 3 for t = 3, 3–4 for t = 5, 8–12 (flat) for t = 17.
+ */
+export function partialRoundGroup(t: number): number {
+  return Math.min(MAX_GROUP, Math.max(1, Math.round(Math.sqrt(((t - 1) * 200) / 40.5))));
+}
+
+/**
+ * The partial rounds rearranged for the WebAssembly loop. With z the state in the sparse form and
+ * x0⁽ᵏ⁾ cell 0 after round k's S-box, round k sets z0 ← m00·x0⁽ᵏ⁾ + Σ_j w_j⁽ᵏ⁾·z_j and z_j += v_j⁽ᵏ⁾·x0⁽ᵏ⁾.
+ * Over a group of g rounds starting at round s, z_j at round k is z_j⁽ˢ⁾ + Σ_{s≤r<k} v_j⁽ʳ⁾·x0⁽ʳ⁾, so
+ *   z0 ← m00·x0⁽ᵏ⁾ + Σ_j w_j⁽ᵏ⁾·z_j⁽ˢ⁾ + Σ_{s≤r<k} c_{k,r}·x0⁽ʳ⁾,  c_{k,r} = Σ_j w_j⁽ᵏ⁾·v_j⁽ʳ⁾,
+ * and the cells are brought up to date once at the end of the group. Per group the table holds, for each
+ * round k: [m00, w⁽ᵏ⁾ (t−1), c_{k,s..k−1}]; then for each cell j: [v_j⁽ˢ⁾ … v_j⁽ˢ⁺ᵍ⁻¹⁾].
+ */
+export function groupedPartialRounds(
+  t: number,
+  rounds: number,
+  sparse: readonly bigint[],
+  group: number,
+): bigint[] {
+  const stride = 2 * t - 1;
+  const w = (k: number, j: number) => sparse[k * stride + j]!;
+  const v = (k: number, j: number) => sparse[k * stride + t + j - 1]!;
+  const table: bigint[] = [];
+  for (let start = 0; start < rounds; start += group) {
+    const g = Math.min(group, rounds - start);
+    for (let k = start; k < start + g; k++) {
+      for (let j = 0; j < t; j++) table.push(sparse[k * stride + j]!);
+      for (let r = start; r < k; r++) {
+        let c = 0n;
+        for (let j = 1; j < t; j++) c += w(k, j) * v(r, j);
+        table.push(c % BN254_R);
+      }
+    }
+    for (let j = 1; j < t; j++) for (let k = start; k < start + g; k++) table.push(v(k, j));
+  }
+  return table;
 }

@@ -9,13 +9,15 @@
  * Values are kept in a loose range instead of being reduced to [0, p) after every step: the Montgomery
  * reduction returns T/R + (something < p), and R/p ≈ 2^7.4, so any product of operands below 2^261
  * comes back below 2p + small, and the few additions between products cannot reach 2^261 (the worst is
- * cells 1..t-1 collecting one sparse-matrix term per partial round: < 72p for 68 rounds, p ≈ 2^253.6).
+ * cells 1..t-1, which gain < 1.2p at each update in the partial rounds without being reduced: < 72p after
+ * at most 68 updates, p ≈ 2^253.6, while 2^261 ≈ 169p).
  * Only the final conversion out of Montgomery form produces canonical values (≤ p; the caller maps p → 0).
  *
- * Dot products (the MDS rows) use lazy reduction: the 18 column sums of all products are accumulated
- * first (normalised every 3 terms so no column exceeds 2^63) and reduced once.
+ * Dot products (the MDS rows, the partial rounds' cell 0 and cell updates) use lazy reduction: the 18
+ * column sums of all products are accumulated first (carried every 3 terms so no column exceeds 2^63)
+ * and reduced once.
  *
- * Memory layout and the order of the constant tables are described in poseidon-bn254.ts.
+ * Memory layout and the order of the constant tables are described in engine.ts.
  */
 import { BN254_R } from "./field.ts";
 import { FunctionBuilder, ModuleBuilder, Op } from "./wasm-emit.ts";
@@ -181,6 +183,9 @@ export interface PoseidonWasmExports {
     sparse: number,
     cLast: number,
     tmp: number,
+    zero: number,
+    group: number,
+    work: number,
     r2Ptr: number,
     onePtr: number,
   ): void;
@@ -224,11 +229,11 @@ export function buildPoseidonWasm(): Uint8Array {
   }
   const POW5ARK = mod.add(pow5ark);
 
-  // 2: dot(out, coef, vec, n): out ← Σ coef_j·vec_j / R, reduced once.
-  const dot = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  // 2: dot(out, coef, vec, n, addend): out ← Σ coef_j·vec_j / R + addend, reduced once (addend may be out).
+  const dot = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32"]);
   {
     const f = dot;
-    const [out, coef, vec, n] = [0, 1, 2, 3];
+    const [out, coef, vec, n, addend] = [0, 1, 2, 3, 4];
     const T = f.locals64(2 * LIMBS);
     const a = f.locals64(LIMBS);
     const b = f.locals64(LIMBS);
@@ -236,7 +241,12 @@ export function buildPoseidonWasm(): Uint8Array {
     const acc = f.local("i64");
     const j = f.local("i32");
     const pending = f.local("i32");
-    for (const l of T) f.i64(0n).set(l);
+    // addend·R: its limbs start columns 9..17.
+    for (let i = 0; i < LIMBS; i++) f.i64(0n).set(T[i]!);
+    for (let k = 0; k < LIMBS; k++)
+      f.get(addend)
+        .load32u(4 * k)
+        .set(T[LIMBS + k]!);
     f.i32(0).set(pending);
     f.forRange(j, 0, n, () => {
       // Columns hold at most 3 terms' products (< 27·2^58 + 2^30) before they are carried.
@@ -272,43 +282,27 @@ export function buildPoseidonWasm(): Uint8Array {
   }
   const DOT = mod.add(dot);
 
-  // 3: muladd(s, v, x): s ← v·x/R + s
-  const muladd = new FunctionBuilder(["i32", "i32", "i32"]);
-  {
-    const f = muladd;
-    const v = f.locals64(LIMBS);
-    const x = f.locals64(LIMBS);
-    const m = f.locals64(LIMBS);
-    const acc = f.local("i64");
-    loadElement(f, 1, v);
-    loadElement(f, 2, x);
-    f.i64(0n).set(acc);
-    // Limb k of s (weight 2^(29(k+9)) once multiplied by R) joins column k+9, which is also where result
-    // limb k is written: each limb of s is read from memory just before it is overwritten.
-    emitReduce(
-      f,
-      acc,
-      m,
-      { ptr: 0 },
-      (i) => {
-        const had = productColumn(f, v, x, i);
-        if (i >= LIMBS) {
-          f.get(0).load32u(4 * (i - LIMBS));
-          if (had) f.op(Op.i64_add);
-          return true;
-        }
-        return had;
-      },
-      () => f.get(0).load32u(4 * (LIMBS - 1)),
-    );
-  }
-  const MULADD = mod.add(muladd);
-
-  // 4: permute(st, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp)
-  const permute = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
+  // 3: permute(st, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, zero, group)
+  // st must have room for t + group elements (the partial rounds keep a history of x0 values after the state).
+  const permute = new FunctionBuilder([
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+    "i32",
+  ]);
   {
     const f = permute;
-    const [st, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const [st, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, zero, group] = [
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ];
     const r = f.local("i32");
     const i = f.local("i32");
     const c = f.local("i32");
@@ -319,10 +313,14 @@ export function buildPoseidonWasm(): Uint8Array {
     const cur = f.local("i32");
     const other = f.local("i32");
     const swap = f.local("i32");
+    const g = f.local("i32");
+    const hist = f.local("i32");
+    const terms = f.local("i32");
     f.get(t).i32(E).op(Op.i32_mul).set(rowBytes);
     f.i32(4).set(four);
     f.get(st).set(cur);
     f.get(tmp).set(other);
+    f.get(st).get(rowBytes).op(Op.i32_add).set(hist);
 
     const elem = (base: number, index: number) => f.get(base).get(index).i32(E).op(Op.i32_mul).op(Op.i32_add);
     // Full rounds read `cur` and write the matrix product to `other`, then swap: 4 rounds (even) bring the
@@ -338,7 +336,7 @@ export function buildPoseidonWasm(): Uint8Array {
       f.forRange(i, 0, t, () => {
         elem(other, i);
         f.get(mat).get(i).get(rowBytes).op(Op.i32_mul).op(Op.i32_add);
-        f.get(cur).get(t).call(DOT);
+        f.get(cur).get(t).get(zero).call(DOT);
       });
       f.get(cur).set(swap);
       f.get(other).set(cur);
@@ -348,63 +346,68 @@ export function buildPoseidonWasm(): Uint8Array {
     f.get(cFirst).set(c);
     f.forRange(r, 0, four, () => fullRound(true));
 
-    // Partial rounds, in place: row points at round r's 2t-1 sparse values (row 0 of M'' with its first entry
-    // pre-adjusted, then column 0). Cells 1..t-1 are updated first (s_j += v_j·x0); row 0 is then applied to
-    // the updated cells, which is why its first entry is m00 − w·v (see engine.ts). The dot product reads all
-    // its operands before writing cell 0.
+    // Partial rounds in groups of g (see engine.ts for the table): within a group cells 1..t-1 keep their
+    // value from the group's start, each round's cell 0 is a dot product over [x0, cells, earlier x0s of the
+    // group], and at the end of the group every cell j absorbs Σ v_j·x0 in one reduction.
     f.get(sparse).set(row);
-    f.forRange(r, 0, rp, () => {
+    f.i32(0).set(r);
+    f.block().loop();
+    f.get(r).get(rp).op(Op.i32_ge_u).brIf(1);
+    f.get(group).set(g);
+    f.get(rp).get(r).op(Op.i32_sub).get(group).op(Op.i32_lt_u).if();
+    f.get(rp).get(r).op(Op.i32_sub).set(g);
+    f.end();
+    f.forRange(i, 0, g, () => {
       f.get(st);
-      elem(cPartial, r);
+      f.get(cPartial).get(r).get(i).op(Op.i32_add).i32(E).op(Op.i32_mul).op(Op.i32_add);
       f.call(POW5ARK);
-      f.forRange(i, 1, t, () => {
-        elem(st, i);
-        f.get(row).get(t).get(i).op(Op.i32_add).i32(1).op(Op.i32_sub).i32(E).op(Op.i32_mul).op(Op.i32_add);
-        f.get(st).call(MULADD);
-      });
-      f.get(st).get(row).get(st).get(t).call(DOT);
-      f.get(row).get(rowBytes).i32(2).op(Op.i32_mul).op(Op.i32_add).i32(E).op(Op.i32_sub).set(row);
+      for (let k = 0; k < LIMBS; k++) {
+        elem(hist, i);
+        f.get(st)
+          .load32(4 * k)
+          .store32i(4 * k);
+      }
+      f.get(t).get(i).op(Op.i32_add).set(terms);
+      f.get(st).get(row).get(st).get(terms).get(zero).call(DOT);
+      f.get(row).get(terms).i32(E).op(Op.i32_mul).op(Op.i32_add).set(row);
     });
+    f.forRange(i, 1, t, () => {
+      elem(st, i);
+      f.get(row).get(hist).get(g);
+      elem(st, i);
+      f.call(DOT);
+      f.get(row).get(g).i32(E).op(Op.i32_mul).op(Op.i32_add).set(row);
+    });
+    f.get(r).get(g).op(Op.i32_add).set(r);
+    f.br(0).end().end();
 
     f.get(cLast).set(c);
     f.forRange(r, 0, four, () => fullRound(false));
   }
   const PERMUTE = mod.add(permute);
 
-  // 5: hashStates(states, count, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, r2, one)
-  const hash = new FunctionBuilder([
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-    "i32",
-  ]);
+  // 4: hashStates(states, count, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, zero, group, work, r2, one)
+  const hash = new FunctionBuilder(new Array(16).fill("i32"));
   {
     const f = hash;
-    const [states, count, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, r2, one] = [
-      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    const [states, count, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, zero, group, work, r2, one] = [
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
     ];
     const s = f.local("i32");
     const i = f.local("i32");
-    const ptr = f.local("i32");
+    const elem = (base: number) => f.get(base).get(i).i32(E).op(Op.i32_mul).op(Op.i32_add);
     f.forRange(s, 0, count, () => {
       f.forRange(i, 0, t, () => {
-        f.get(states).get(i).i32(E).op(Op.i32_mul).op(Op.i32_add).tee(ptr);
-        f.get(ptr).get(r2).call(MUL);
+        elem(work);
+        elem(states);
+        f.get(r2).call(MUL);
       });
-      for (const l of [states, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp]) f.get(l);
+      for (const l of [work, t, rp, cFirst, mM, mP, cPartial, sparse, cLast, tmp, zero, group]) f.get(l);
       f.call(PERMUTE);
       f.forRange(i, 0, t, () => {
-        f.get(states).get(i).i32(E).op(Op.i32_mul).op(Op.i32_add).tee(ptr);
-        f.get(ptr).get(one).call(MUL);
+        elem(states);
+        elem(work);
+        f.get(one).call(MUL);
       });
       f.get(states).get(t).i32(E).op(Op.i32_mul).op(Op.i32_add).set(states);
     });
