@@ -103,11 +103,21 @@ export function poseidonBn254Reference(inputs: readonly bigint[]): bigint {
 
 /**
  * Compiles the WebAssembly module asynchronously. Optional in Node and in workers; on a browser main
- * thread, call and await it once before hashing to get the fast path.
+ * thread, call and await it once before hashing to get the fast path. Rejects only if this JavaScript
+ * engine cannot run WebAssembly at all (the hash functions then keep using BigInt).
  */
 export async function initPoseidonBn254(): Promise<void> {
   if (engine) return;
-  engine = await instantiateAsync(wasmBytes());
+  let lastError: unknown;
+  for (const build of builds) {
+    try {
+      engine = await instantiateAsync(build());
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
 }
 
 /** Which implementation the hash functions currently use. */
@@ -139,23 +149,23 @@ function checkElements(values: readonly bigint[], what: string): void {
   }
 }
 
-let bytes: Uint8Array | undefined;
 let engine: WasmEngine | undefined;
 let syncCompileFailed = false;
 
-function wasmBytes(): Uint8Array {
-  bytes ??= buildPoseidonWasm();
-  return bytes;
-}
+/** The module with SIMD, then without it (engines lacking WebAssembly SIMD reject the first). */
+const builds = [() => buildPoseidonWasm(), () => buildPoseidonWasm({ simd: false })];
 
 function wasmEngine(): WasmEngine | undefined {
   if (engine || syncCompileFailed) return engine;
-  try {
-    engine = instantiateSync(wasmBytes());
-  } catch {
-    // No WebAssembly, or synchronous compilation refused (browser main thread): BigInt until
-    // initPoseidonBn254() succeeds.
-    syncCompileFailed = true;
+  for (const build of builds) {
+    try {
+      engine = instantiateSync(build());
+      return engine;
+    } catch {
+      // Try the next build; if none compiles (no WebAssembly, or synchronous compilation refused on a
+      // browser main thread), use BigInt until initPoseidonBn254() succeeds.
+    }
   }
+  syncCompileFailed = true;
   return engine;
 }

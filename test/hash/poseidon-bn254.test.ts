@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import * as lite from "poseidon-lite";
 import { beforeAll, describe, expect, it } from "vitest";
-import { instantiateExports } from "../../src/hash/poseidon-bn254/engine.ts";
+import { instantiateExports, instantiateSync } from "../../src/hash/poseidon-bn254/engine.ts";
 import { grainPoseidonConstants } from "../../src/hash/poseidon-bn254/grain.ts";
 import { poseidonParams } from "../../src/hash/poseidon-bn254/params.ts";
 import { poseidonPermuteSparseBigInt } from "../../src/hash/poseidon-bn254/reference.ts";
@@ -177,6 +177,30 @@ describe("poseidonBn254Permute", () => {
       expect(out).toEqual(liteByInputs[t - 1]!(inputs, t) as unknown as bigint[]);
       expect(out[0]).toBe(poseidonBn254(inputs));
     }
+  });
+});
+
+describe("the two-state (SIMD) path", () => {
+  it("equals the one-state path for every width, with odd batch sizes and all t output cells", () => {
+    const bytes = buildPoseidonWasm();
+    const one = instantiateSync(bytes, { pairs: false });
+    const two = instantiateSync(bytes, { pairs: true });
+    for (const t of WIDTHS) {
+      const states = fc.sample(inputsOf(t), { numRuns: 5, seed: 300 + t });
+      expect(two.hash(states, t, false)).toEqual(one.hash(states, t, false));
+    }
+    const edge = [new Array<bigint>(17).fill(P - 1n), new Array<bigint>(17).fill(0n)];
+    expect(two.hash(edge, 17, false)).toEqual(edge.flatMap((s) => poseidonBn254PermuteReference(s)));
+  });
+});
+
+describe("the build without SIMD (engines lacking WebAssembly SIMD)", () => {
+  it("has no two-state functions and hashes like the default build", () => {
+    const bytes = buildPoseidonWasm({ simd: false });
+    expect(instantiateExports(bytes).hashStates2).toBeUndefined();
+    const engine = instantiateSync(bytes);
+    const vectors = fc.sample(inputsOf(2), { numRuns: 9, seed: 11 });
+    expect(engine.hash(vectors, 1, true)).toEqual(vectors.map((v) => lite.poseidon2(v)));
   });
 });
 

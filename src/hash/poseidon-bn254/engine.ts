@@ -21,13 +21,15 @@ import {
 // the grouped partial-round table (groupedPartialRounds), 4t second-half round constants — all in
 // Montgomery form.
 
+// The scratch, zero and work areas are sized for the two-state layout (2 × 36 bytes per element).
+const PAIR_BYTES = 2 * ELEMENT_BYTES;
 const R2_PTR = 0;
 const ONE_PTR = 64;
 const ZERO_PTR = 128;
-const TMP_PTR = 192;
+const TMP_PTR = 256;
 const MAX_GROUP = 16;
-const WORK_PTR = TMP_PTR + MAX_WIDTH * ELEMENT_BYTES;
-const STATES_PTR = WORK_PTR + (MAX_WIDTH + MAX_GROUP) * ELEMENT_BYTES;
+const WORK_PTR = TMP_PTR + MAX_WIDTH * PAIR_BYTES;
+const STATES_PTR = WORK_PTR + (MAX_WIDTH + MAX_GROUP) * PAIR_BYTES;
 const STATES_BYTES = MAX_WIDTH * ELEMENT_BYTES * 128;
 const TABLES_PTR = STATES_PTR + STATES_BYTES;
 const PAGE = 65536;
@@ -54,10 +56,19 @@ export class WasmEngine {
 
   private readonly groupFor: (t: number) => number;
 
-  /** `groupFor` overrides the partial-round grouping (for benchmarks comparing choices). */
-  constructor(exports: PoseidonWasmExports, groupFor: (t: number) => number = partialRoundGroup) {
+  private readonly pairs: boolean;
+
+  /**
+   * `groupFor` overrides the partial-round grouping and `pairs: false` disables the two-state SIMD path
+   * (for benchmarks and tests comparing choices). The SIMD path is used only if the module has it.
+   */
+  constructor(
+    exports: PoseidonWasmExports,
+    options: { groupFor?: (t: number) => number; pairs?: boolean } = {},
+  ) {
     this.exports = exports;
-    this.groupFor = groupFor;
+    this.groupFor = options.groupFor ?? partialRoundGroup;
+    this.pairs = (options.pairs ?? true) && typeof exports.hashStates2 === "function";
     this.u32 = new Uint32Array(exports.memory.buffer);
     this.reserve(TABLES_PTR);
     this.writePlain(R2_MOD_P, R2_PTR);
@@ -68,24 +79,46 @@ export class WasmEngine {
   hash(vectors: readonly (readonly bigint[])[], outputs: number, prependZero: boolean): bigint[] {
     const t = vectors[0]!.length + (prependZero ? 1 : 0);
     const tab = this.widthTables(t);
-    const stateBytes = t * ELEMENT_BYTES;
-    const perCall = Math.floor(STATES_BYTES / stateBytes);
-    const out: bigint[] = [];
-    for (let start = 0; start < vectors.length; start += perCall) {
-      const count = Math.min(perCall, vectors.length - start);
+    const out = new Array<bigint>(vectors.length * outputs);
+    // Two states per SIMD lane pair where possible; an odd one out goes through the one-state code.
+    const paired = this.pairs ? vectors.length & ~1 : 0;
+    this.run(vectors, 0, paired, 2, t, tab, outputs, prependZero, out);
+    this.run(vectors, paired, vectors.length, 1, t, tab, outputs, prependZero, out);
+    return out;
+  }
+
+  /** Hashes vectors[from..to) in calls of as many states (lanes = 1) or pairs (lanes = 2) as fit. */
+  private run(
+    vectors: readonly (readonly bigint[])[],
+    from: number,
+    to: number,
+    lanes: 1 | 2,
+    t: number,
+    tab: WidthTables,
+    outputs: number,
+    prependZero: boolean,
+    out: bigint[],
+  ): void {
+    const unitBytes = t * ELEMENT_BYTES * lanes; // one state, or one interleaved pair
+    const elementWords = LIMBS * lanes;
+    const perCall = Math.floor(STATES_BYTES / unitBytes) * lanes;
+    const call = lanes === 2 ? this.exports.hashStates2! : this.exports.hashStates;
+    for (let start = from; start < to; start += perCall) {
+      const count = Math.min(perCall, to - start);
       const u32 = this.u32;
       for (let s = 0; s < count; s++) {
         const vector = vectors[start + s]!;
-        let word = (STATES_PTR + s * stateBytes) >> 2;
+        let word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
         if (prependZero) {
-          u32.fill(0, word, word + LIMBS);
-          word += LIMBS;
+          for (let k = 0; k < LIMBS; k++) u32[word + k * lanes] = 0;
+          word += elementWords;
         }
-        for (let i = 0; i < vector.length; i++, word += LIMBS) writeLimbs(vector[i]!, u32, word);
+        for (let i = 0; i < vector.length; i++, word += elementWords)
+          writeLimbs(vector[i]!, u32, word, lanes);
       }
-      this.exports.hashStates(
+      call(
         STATES_PTR,
-        count,
+        count / lanes,
         t,
         tab.rp,
         tab.cFirst,
@@ -102,11 +135,12 @@ export class WasmEngine {
         ONE_PTR,
       );
       for (let s = 0; s < count; s++) {
-        const word = (STATES_PTR + s * stateBytes) >> 2;
-        for (let i = 0; i < outputs; i++) out.push(readCanonical(u32, word + i * LIMBS));
+        const word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
+        for (let i = 0; i < outputs; i++) {
+          out[(start + s) * outputs + i] = readCanonical(u32, word + i * elementWords, lanes);
+        }
       }
     }
-    return out;
   }
 
   private widthTables(t: number): WidthTables {
@@ -154,16 +188,16 @@ export class WasmEngine {
   }
 }
 
-function writeLimbs(x: bigint, u32: Uint32Array, word: number): void {
+function writeLimbs(x: bigint, u32: Uint32Array, word: number, stride = 1): void {
   for (let k = 0; k < LIMBS; k++) {
-    u32[word + k] = Number(x & MASK);
+    u32[word + k * stride] = Number(x & MASK);
     x >>= LIMB_SHIFT;
   }
 }
 
-function readCanonical(u32: Uint32Array, word: number): bigint {
-  let v = BigInt(u32[word + LIMBS - 1]!);
-  for (let k = LIMBS - 2; k >= 0; k--) v = (v << LIMB_SHIFT) | BigInt(u32[word + k]!);
+function readCanonical(u32: Uint32Array, word: number, stride: number): bigint {
+  let v = BigInt(u32[word + (LIMBS - 1) * stride]!);
+  for (let k = LIMBS - 2; k >= 0; k--) v = (v << LIMB_SHIFT) | BigInt(u32[word + k * stride]!);
   return v >= BN254_R ? v - BN254_R : v;
 }
 
@@ -182,8 +216,11 @@ function api(): WebAssemblyApi {
 }
 
 /** Compiles and instantiates synchronously (fine in Node and workers; browsers may refuse on the main thread). */
-export function instantiateSync(bytes: Uint8Array, groupFor?: (t: number) => number): WasmEngine {
-  return new WasmEngine(instantiateExports(bytes), groupFor);
+export function instantiateSync(
+  bytes: Uint8Array,
+  options?: { groupFor?: (t: number) => number; pairs?: boolean },
+): WasmEngine {
+  return new WasmEngine(instantiateExports(bytes), options);
 }
 
 /** The raw exports of a synchronously instantiated module (for tests of the arithmetic). */

@@ -5,8 +5,8 @@
  * Encoding reference: WebAssembly Core Specification 2.0, chapter 5 (binary format).
  */
 
-export type ValType = "i32" | "i64";
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e };
+export type ValType = "i32" | "i64" | "v128";
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, v128: 0x7b };
 
 function uleb(n: number, out: number[]): void {
   do {
@@ -59,6 +59,22 @@ export const Op = {
   i64_extend_i32_u: 0xad,
 } as const;
 
+/** Fixed-width SIMD opcodes (prefix 0xfd, spec §5.4.8). */
+export const Simd = {
+  load32_splat: 0x09,
+  const: 0x0c,
+  shuffle: 0x0d,
+  and: 0x4e,
+  store64_lane: 0x5b,
+  load64_zero: 0x5d,
+  i64x2_extend_low_i32x4_u: 0xc9,
+  i64x2_shl: 0xcb,
+  i64x2_shr_u: 0xcd,
+  i64x2_add: 0xce,
+  i64x2_sub: 0xd1,
+  i64x2_extmul_low_i32x4_u: 0xde,
+} as const;
+
 const EMPTY_BLOCK = 0x40;
 
 /** Builds one function body; instructions are appended in stack-machine order. */
@@ -81,6 +97,54 @@ export class FunctionBuilder {
 
   locals64(n: number): number[] {
     return Array.from({ length: n }, () => this.local("i64"));
+  }
+
+  localsOf(type: ValType, n: number): number[] {
+    return Array.from({ length: n }, () => this.local(type));
+  }
+
+  /** A SIMD instruction without immediates. */
+  simd(code: number): this {
+    this.body.push(0xfd);
+    uleb(code, this.body);
+    return this;
+  }
+  /** A SIMD memory instruction (memarg: alignment exponent, offset). */
+  simdMem(code: number, align: number, offset: number): this {
+    this.simd(code);
+    this.body.push(align);
+    uleb(offset, this.body);
+    return this;
+  }
+  /** v128.const with 16 bytes given as two little-endian 64-bit lanes. */
+  v128(lo: bigint, hi: bigint): this {
+    this.simd(Simd.const);
+    for (const lane of [lo, hi])
+      for (let i = 0n; i < 8n; i++) this.body.push(Number((lane >> (8n * i)) & 0xffn));
+    return this;
+  }
+  shuffle(lanes: readonly number[]): this {
+    this.simd(Simd.shuffle);
+    this.body.push(...lanes);
+    return this;
+  }
+  /** v128.store64_lane lane 0 (address, vector on the stack). */
+  store64Lane0(offset: number): this {
+    this.simdMem(Simd.store64_lane, 3, offset);
+    this.body.push(0);
+    return this;
+  }
+  /** i64.load with a constant byte offset. */
+  load64(offset: number): this {
+    this.body.push(0x29, 3);
+    uleb(offset, this.body);
+    return this;
+  }
+  /** i64.store with a constant byte offset. */
+  store64(offset: number): this {
+    this.body.push(0x37, 3);
+    uleb(offset, this.body);
+    return this;
   }
 
   op(...codes: number[]): this {
