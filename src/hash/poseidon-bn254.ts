@@ -85,6 +85,31 @@ export function poseidonBn254Permute(state: readonly bigint[]): bigint[] {
 }
 
 /**
+ * `poseidonBn254Permute` of many states of one width in one call (pairs of states share SIMD lanes), for
+ * sponges running side by side — e.g. hashing the leaves of a Merkle tree.
+ */
+export function poseidonBn254PermuteBatch(states: readonly (readonly bigint[])[]): bigint[][] {
+  if (states.length === 0) return [];
+  const t = states[0]?.length ?? 0;
+  states.forEach((state, i) => {
+    if (!Array.isArray(state)) {
+      throw new PoseidonBn254InputError(`states[${i}] must be an array of bigints, got ${typeof state}`);
+    }
+    if (state.length !== t) {
+      throw new PoseidonBn254InputError(
+        `states[${i}] has ${state.length} elements but states[0] has ${t}; a batch permutes states of one width`,
+      );
+    }
+    checkCount(state.length, "state", state.length - 1);
+    checkElements(state, `states[${i}]`);
+  });
+  const engine = wasmEngine();
+  if (!engine) return states.map((state) => poseidonPermuteSparseBigInt(state));
+  const flat = engine.hash(states, t, false);
+  return states.map((_, i) => flat.slice(i * t, (i + 1) * t));
+}
+
+/**
  * The permutation computed literally from the specification in BigInt (dense matrices, no optimisation).
  * Slow; for cross-checking.
  */

@@ -24,6 +24,7 @@ import {
   poseidonBn254Backend,
   poseidonBn254Batch,
   poseidonBn254Permute,
+  poseidonBn254PermuteBatch,
   poseidonBn254PermuteReference,
   poseidonBn254Reference,
 } from "../../src/hash/poseidon-bn254.ts";
@@ -170,6 +171,18 @@ describe("poseidonBn254Permute", () => {
     });
   }
 
+  it("batch permutation equals one-by-one permutation (odd and even batch sizes)", () => {
+    for (const t of [2, 3, 8, 17]) {
+      for (const n of [1, 2, 5]) {
+        const states = fc.sample(inputsOf(t), { numRuns: n, seed: 40 * t + n });
+        expect(poseidonBn254PermuteBatch(states)).toEqual(
+          states.map((s) => poseidonBn254PermuteReference(s)),
+        );
+      }
+    }
+    expect(poseidonBn254PermuteBatch([])).toEqual([]);
+  });
+
   it("with a zero first cell, all t outputs equal poseidon-lite's nOuts = t", () => {
     for (const t of [3, 9, 17]) {
       const inputs = fc.sample(inputsOf(t - 1), { numRuns: 1, seed: 3 * t })[0]!;
@@ -239,6 +252,19 @@ describe("input validation", () => {
     rejects(() => poseidonBn254([1 as unknown as bigint]), /must be a bigint/);
     rejects(() => poseidonBn254(["1" as unknown as bigint]), /must be a bigint/);
     rejects(() => poseidonBn254Batch([7 as unknown as bigint[]]), /must be an array/);
+  });
+
+  it("rejects a batch permutation of mixed widths", () => {
+    rejects(
+      () =>
+        poseidonBn254PermuteBatch([
+          [0n, 1n],
+          [0n, 1n, 2n],
+        ]),
+      /states\[1\] has 3 elements/,
+    );
+    rejects(() => poseidonBn254PermuteBatch([[0n, P]]), /states\[0\]\[1\]/);
+    rejects(() => poseidonBn254PermuteBatch([[0n]]), /2 to 17 elements/);
   });
 
   it("rejects widths circomlib does not define", () => {

@@ -95,7 +95,7 @@ const SCALAR: Isa = {
   storeState: (f, k) => f.store32(4 * k),
 };
 
-const PACK_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23];
+const PACK_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11]; // one operand: a single pshufd
 const TWO_STATES: Isa = {
   type: "v128",
   elementBytes: 2 * ELEMENT_BYTES,
