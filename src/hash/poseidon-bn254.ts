@@ -5,7 +5,7 @@
  *
  * The hot path runs the whole permutation inside a small WebAssembly module generated at first use
  * (poseidon-bn254/wasm-module.ts: Montgomery arithmetic on 9×29-bit limbs, sparse partial rounds, lazy
- * reduction). Where WebAssembly cannot be compiled synchronously (a browser main thread may refuse
+ * reduction; batches run two states at a time in SIMD lanes). Where WebAssembly cannot be compiled synchronously (a browser main thread may refuse
  * synchronous compilation of modules above 4 KiB), the functions fall back to a BigInt implementation
  * until `initPoseidonBn254()` has compiled the module asynchronously; results are the same either way.
  *
@@ -34,6 +34,7 @@ export class PoseidonBn254InputError extends Error {
  * @param inputs 1 to 16 field elements, each 0 ≤ x < r.
  */
 export function poseidonBn254(inputs: readonly bigint[]): bigint {
+  checkArray(inputs, "inputs");
   checkCount(inputs.length + 1, "inputs", inputs.length);
   checkElements(inputs, "inputs");
   const engine = wasmEngine();
@@ -47,6 +48,7 @@ export function poseidonBn254(inputs: readonly bigint[]): bigint {
  * inside WebAssembly.
  */
 export function poseidonBn254Batch(inputs: readonly (readonly bigint[])[]): bigint[] {
+  checkArray(inputs, "inputs");
   const out = new Array<bigint>(inputs.length);
   const byWidth = new Map<number, number[]>();
   inputs.forEach((vector, i) => {
@@ -77,6 +79,7 @@ export function poseidonBn254Batch(inputs: readonly (readonly bigint[])[]): bigi
  * for sponges and other modes. `poseidonBn254(x) === poseidonBn254Permute([0n, ...x])[0]`.
  */
 export function poseidonBn254Permute(state: readonly bigint[]): bigint[] {
+  checkArray(state, "state");
   checkCount(state.length, "state", state.length - 1);
   checkElements(state, "state");
   const engine = wasmEngine();
@@ -89,6 +92,7 @@ export function poseidonBn254Permute(state: readonly bigint[]): bigint[] {
  * sponges running side by side — e.g. hashing the leaves of a Merkle tree.
  */
 export function poseidonBn254PermuteBatch(states: readonly (readonly bigint[])[]): bigint[][] {
+  checkArray(states, "states");
   if (states.length === 0) return [];
   const t = states[0]?.length ?? 0;
   states.forEach((state, i) => {
@@ -114,6 +118,7 @@ export function poseidonBn254PermuteBatch(states: readonly (readonly bigint[])[]
  * Slow; for cross-checking.
  */
 export function poseidonBn254PermuteReference(state: readonly bigint[]): bigint[] {
+  checkArray(state, "state");
   checkCount(state.length, "state", state.length - 1);
   checkElements(state, "state");
   return poseidonPermuteReference(state);
@@ -121,6 +126,7 @@ export function poseidonBn254PermuteReference(state: readonly bigint[]): bigint[
 
 /** `poseidonBn254` through the reference permutation. */
 export function poseidonBn254Reference(inputs: readonly bigint[]): bigint {
+  checkArray(inputs, "inputs");
   checkCount(inputs.length + 1, "inputs", inputs.length);
   checkElements(inputs, "inputs");
   return poseidonPermuteReference([0n, ...inputs])[0]!;
@@ -148,6 +154,14 @@ export async function initPoseidonBn254(): Promise<void> {
 /** Which implementation the hash functions currently use. */
 export function poseidonBn254Backend(): "wasm" | "bigint" {
   return wasmEngine() ? "wasm" : "bigint";
+}
+
+function checkArray(value: unknown, what: string): void {
+  if (!Array.isArray(value)) {
+    throw new PoseidonBn254InputError(
+      `${what} must be an array of bigints, got ${value === null ? "null" : typeof value}`,
+    );
+  }
 }
 
 function checkCount(t: number, what: string, inputs: number): void {

@@ -252,6 +252,12 @@ describe("input validation", () => {
     rejects(() => poseidonBn254([1 as unknown as bigint]), /must be a bigint/);
     rejects(() => poseidonBn254(["1" as unknown as bigint]), /must be a bigint/);
     rejects(() => poseidonBn254Batch([7 as unknown as bigint[]]), /must be an array/);
+    rejects(() => poseidonBn254(5n as unknown as bigint[]), /inputs must be an array/);
+    rejects(
+      () => poseidonBn254Permute(null as unknown as bigint[]),
+      /state must be an array of bigints, got null/,
+    );
+    rejects(() => poseidonBn254Batch("x" as unknown as bigint[][]), /inputs must be an array/);
   });
 
   it("rejects a batch permutation of mixed widths", () => {

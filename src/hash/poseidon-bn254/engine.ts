@@ -14,14 +14,14 @@ import {
   toMontgomeryLimbs,
 } from "./wasm-module.ts";
 
-// Memory layout (bytes): R² mod p at 0, the integer 1 at 64, zero at 128, a t-element scratch area at 192,
+// Memory layout (bytes): R² mod p at 0, the integer 1 at 64, zero at 128, a t-element scratch area at 256,
 // the permutation's work area (t state cells + up to MAX_GROUP saved x0 values) at WORK_PTR, the states
 // being hashed at STATES_PTR (up to STATES_BYTES), then the constant tables of each width, appended on
 // first use: 4t first-half round constants, M (t×t, row-major), P (t×t), one constant per partial round,
 // the grouped partial-round table (groupedPartialRounds), 4t second-half round constants — all in
-// Montgomery form.
-
-// The scratch, zero and work areas are sized for the two-state layout (2 × 36 bytes per element).
+// Montgomery form, 9 u32 limbs each. States, scratch and work areas use the one-state layout (36 bytes
+// per element) or the two-state layout (72 bytes: limb k of state A, then of state B), so the scratch,
+// zero and work areas are sized for the latter.
 const PAIR_BYTES = 2 * ELEMENT_BYTES;
 const R2_PTR = 0;
 const ONE_PTR = 64;
