@@ -4,7 +4,7 @@
  *
  *   npm run bench -- poseidon-bn254 [seconds-per-figure]
  *
- * Each figure is the best of 5 runs of ≈ seconds/5 each (best-of filters out other load on the machine).
+ * Each figure is the best of 10 runs of ≈ seconds/10 each (best-of filters out other load on the machine).
  * Last line: one JSON object with all figures.
  */
 import * as lite from "poseidon-lite";
@@ -22,8 +22,8 @@ const circomlibjs = (await import("circomlibjs" as string)) as {
 };
 const circom = await circomlibjs.buildPoseidon();
 
-const seconds = Number(process.argv[2] ?? 2.5);
-const RUNS = 5;
+const seconds = Number(process.argv[2] ?? 3);
+const RUNS = 10;
 
 function inputsFor(t: number, n: number): bigint[][] {
   let x = 0x243f6a8885a308d313198a2e03707344a4093822299f31d0082efa98ec4e6c89n;
