@@ -1,12 +1,12 @@
 import { P } from "../field/babybear.ts";
-import { encodeModule, I32, I64, i64Const, memArg, Op, unsignedLeb128 } from "../wasm/encoder.ts";
+import { FunctionBuilder, ModuleBuilder, Op } from "../wasm/builder.ts";
 import { FULL_ROUND_CONSTANTS, INTERNAL_DIAGONAL, PARTIAL_ROUND_CONSTANTS } from "./poseidon2-constants.ts";
 
 /**
  * The Poseidon2 permutation of poseidon2.ts compiled to WebAssembly: the 24 lanes live in i64 locals,
  * every round is unrolled, and products are reduced with `i64.rem_u` by the constant p (which engines
- * lower to a multiply-high sequence). 64-bit integer products are what plain JavaScript lacks, and they
- * make the permutation about twice as fast as the double-precision version.
+ * lower to a multiply-high sequence). 64-bit integer products are what plain JavaScript lacks; they make
+ * the permutation about 1.5× faster than the double-precision version.
  *
  * The module is generated at load time from the same constants (no binary is shipped) and compiled
  * synchronously; where synchronous compilation of a module this size is not allowed (a browser's main
@@ -16,117 +16,100 @@ import { FULL_ROUND_CONSTANTS, INTERNAL_DIAGONAL, PARTIAL_ROUND_CONSTANTS } from
 const WIDTH = 24;
 const p = BigInt(P);
 
-// Local indices: 0 is the state pointer; lanes, temporaries and column sums follow.
-const LANE = (i: number) => 1 + i;
-const T = (i: number) => 1 + WIDTH + i; // t0..t7 of M4
-const SUM = 1 + WIDTH + 8;
-const COL = (j: number) => SUM + 1 + j;
-const X = COL(4);
-const X3 = X + 1;
-const LOCAL_COUNT = X3; // locals after the parameter
+function permutation(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32"]);
+  const ptr = 0;
+  const lane = f.locals64(WIDTH);
+  const t = f.locals64(8); // t0..t7 of M4
+  const col = f.locals64(4); // column sums of the external layer
+  const [sum, x, x3] = f.locals64(3);
+  const mod = () => f.i64(p).op(Op.i64_rem_u);
 
-const get = (i: number) => [Op.localGet, ...unsignedLeb128(i)];
-const set = (i: number) => [Op.localSet, ...unsignedLeb128(i)];
-const tee = (i: number) => [Op.localTee, ...unsignedLeb128(i)];
-const mod = () => [...i64Const(p), Op.i64RemU];
-const add = Op.i64Add;
-
-/** lane ← (lane + rc)^7 mod p; lane + rc < 2^32 so every product fits in 64 bits. */
-function sbox(lane: number, rc: number): number[] {
-  return [
-    ...get(LANE(lane)),
-    ...(rc === 0 ? [] : [...i64Const(BigInt(rc)), add]),
-    ...tee(X),
-    ...get(X),
-    Op.i64Mul,
-    ...mod(), // x^2
-    ...get(X),
-    Op.i64Mul,
-    ...mod(), // x^3
-    ...tee(X3),
-    ...get(X3),
-    Op.i64Mul,
-    ...mod(), // x^6
-    ...get(X),
-    Op.i64Mul,
-    ...mod(), // x^7
-    ...set(LANE(lane)),
-  ];
-}
-
-/** External layer: M4 on each block of four (sums stay below 2^36), then add the column sums and reduce. */
-function externalLayer(): number[] {
-  const out: number[] = [];
-  for (let j = 0; j < 4; j++) out.push(...i64Const(0n), ...set(COL(j)));
-  for (let b = 0; b < WIDTH; b += 4) {
-    const [x0, x1, x2, x3] = [LANE(b), LANE(b + 1), LANE(b + 2), LANE(b + 3)];
-    out.push(...get(x0), ...get(x1), add, ...set(T(0))); // t0 = x0 + x1
-    out.push(...get(x2), ...get(x3), add, ...set(T(1))); // t1 = x2 + x3
-    out.push(...get(x1), ...get(x1), add, ...get(T(1)), add, ...set(T(2))); // t2 = 2x1 + t1
-    out.push(...get(x3), ...get(x3), add, ...get(T(0)), add, ...set(T(3))); // t3 = 2x3 + t0
-    out.push(...get(T(1)), ...i64Const(2n), Op.i64Shl, ...get(T(3)), add, ...set(T(4))); // t4 = 4t1 + t3
-    out.push(...get(T(0)), ...i64Const(2n), Op.i64Shl, ...get(T(2)), add, ...set(T(5))); // t5 = 4t0 + t2
-    out.push(...get(T(3)), ...get(T(5)), add, ...set(x0)); // t6 = t3 + t5
-    out.push(...get(T(5)), ...set(x1));
-    out.push(...get(T(2)), ...get(T(4)), add, ...set(x2)); // t7 = t2 + t4
-    out.push(...get(T(4)), ...set(x3));
-    for (let j = 0; j < 4; j++) out.push(...get(COL(j)), ...get(LANE(b + j)), add, ...set(COL(j)));
-  }
-  for (let i = 0; i < WIDTH; i++)
-    out.push(...get(LANE(i)), ...get(COL(i % 4)), add, ...mod(), ...set(LANE(i)));
-  return out;
-}
-
-/** Internal layer: lane_i ← (Σ lanes + D_i·lane_i) mod p; the unreduced value is below 2^63. */
-function internalLayer(): number[] {
-  const out: number[] = [...get(LANE(0))];
-  for (let i = 1; i < WIDTH; i++) out.push(...get(LANE(i)), add);
-  out.push(...set(SUM));
-  for (let i = 0; i < WIDTH; i++) {
-    out.push(
-      ...get(SUM),
-      ...get(LANE(i)),
-      ...i64Const(BigInt(INTERNAL_DIAGONAL[i]!)),
-      Op.i64Mul,
-      add,
-      ...mod(),
-    );
-    out.push(...set(LANE(i)));
-  }
-  return out;
-}
-
-function permutationBody(): number[] {
-  const body: number[] = [];
-  for (let i = 0; i < WIDTH; i++) body.push(...get(0), Op.i64Load32U, ...memArg(2, 4 * i), ...set(LANE(i)));
-  body.push(...externalLayer());
-  const fullRound = (r: number) => {
-    for (let i = 0; i < WIDTH; i++) body.push(...sbox(i, FULL_ROUND_CONSTANTS[r * WIDTH + i]!));
-    body.push(...externalLayer());
+  /** lane ← (lane + rc)^7 mod p; lane + rc < 2^32, so every product fits in 64 bits. */
+  const sbox = (i: number, rc: number) => {
+    f.get(lane[i]!);
+    if (rc !== 0) f.i64(BigInt(rc)).op(Op.i64_add);
+    f.tee(x!).get(x!).op(Op.i64_mul);
+    mod(); // x^2
+    f.get(x!).op(Op.i64_mul);
+    mod(); // x^3
+    f.tee(x3!).get(x3!).op(Op.i64_mul);
+    mod(); // x^6
+    f.get(x!).op(Op.i64_mul);
+    mod(); // x^7
+    f.set(lane[i]!);
   };
+
+  /** M4 on each block of four (sums stay below 2^36), then add the column sums and reduce. */
+  const externalLayer = () => {
+    for (const c of col) f.i64(0n).set(c);
+    for (let b = 0; b < WIDTH; b += 4) {
+      const [x0, x1, x2, x3] = [lane[b]!, lane[b + 1]!, lane[b + 2]!, lane[b + 3]!];
+      f.get(x0).get(x1).op(Op.i64_add).set(t[0]!); // t0 = x0 + x1
+      f.get(x2).get(x3).op(Op.i64_add).set(t[1]!); // t1 = x2 + x3
+      f.get(x1).get(x1).op(Op.i64_add).get(t[1]!).op(Op.i64_add).set(t[2]!); // t2 = 2x1 + t1
+      f.get(x3).get(x3).op(Op.i64_add).get(t[0]!).op(Op.i64_add).set(t[3]!); // t3 = 2x3 + t0
+      f.get(t[1]!).i64(2n).op(Op.i64_shl).get(t[3]!).op(Op.i64_add).set(t[4]!); // t4 = 4t1 + t3
+      f.get(t[0]!).i64(2n).op(Op.i64_shl).get(t[2]!).op(Op.i64_add).set(t[5]!); // t5 = 4t0 + t2
+      f.get(t[3]!).get(t[5]!).op(Op.i64_add).set(x0); // t6 = t3 + t5
+      f.get(t[5]!).set(x1);
+      f.get(t[2]!).get(t[4]!).op(Op.i64_add).set(x2); // t7 = t2 + t4
+      f.get(t[4]!).set(x3);
+      for (let j = 0; j < 4; j++)
+        f.get(col[j]!)
+          .get(lane[b + j]!)
+          .op(Op.i64_add)
+          .set(col[j]!);
+    }
+    for (let i = 0; i < WIDTH; i++) {
+      f.get(lane[i]!)
+        .get(col[i % 4]!)
+        .op(Op.i64_add);
+      mod();
+      f.set(lane[i]!);
+    }
+  };
+
+  /** lane_i ← (Σ lanes + D_i·lane_i) mod p; the unreduced value is below 2^63. */
+  const internalLayer = () => {
+    f.get(lane[0]!);
+    for (let i = 1; i < WIDTH; i++) f.get(lane[i]!).op(Op.i64_add);
+    f.set(sum!);
+    for (let i = 0; i < WIDTH; i++) {
+      f.get(sum!).get(lane[i]!).i64(BigInt(INTERNAL_DIAGONAL[i]!)).op(Op.i64_mul, Op.i64_add);
+      mod();
+      f.set(lane[i]!);
+    }
+  };
+
+  const fullRound = (r: number) => {
+    for (let i = 0; i < WIDTH; i++) sbox(i, FULL_ROUND_CONSTANTS[r * WIDTH + i]!);
+    externalLayer();
+  };
+
+  for (let i = 0; i < WIDTH; i++)
+    f.get(ptr)
+      .load32u(4 * i)
+      .set(lane[i]!);
+  externalLayer();
   for (let r = 0; r < 4; r++) fullRound(r);
   for (let r = 0; r < PARTIAL_ROUND_CONSTANTS.length; r++) {
-    body.push(...sbox(0, PARTIAL_ROUND_CONSTANTS[r]!), ...internalLayer());
+    sbox(0, PARTIAL_ROUND_CONSTANTS[r]!);
+    internalLayer();
   }
   for (let r = 4; r < 8; r++) fullRound(r);
-  for (let i = 0; i < WIDTH; i++) body.push(...get(0), ...get(LANE(i)), Op.i64Store32, ...memArg(2, 4 * i));
-  return body;
+  for (let i = 0; i < WIDTH; i++)
+    f.get(ptr)
+      .get(lane[i]!)
+      .store32(4 * i);
+  return f;
 }
 
 /** The generated module's bytes (deterministic). */
 export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
-  return encodeModule(
-    [
-      {
-        name: "permute",
-        params: [I32],
-        results: [],
-        locals: new Array(LOCAL_COUNT).fill(I64),
-        body: permutationBody(),
-      },
-    ],
-    1,
-  );
+  const m = new ModuleBuilder();
+  m.add(permutation(), "permute");
+  return m.encode(1);
 }
 
 export interface Poseidon2Wasm {

@@ -24,8 +24,9 @@
  *
  * Memory layout and the order of the constant tables are described in engine.ts.
  */
+
+import { FunctionBuilder, ModuleBuilder, Op, Simd, type ValType } from "../../wasm/builder.ts";
 import { BN254_R } from "./field.ts";
-import { FunctionBuilder, ModuleBuilder, Op, Simd, type ValType } from "./wasm-emit.ts";
 
 export const LIMBS = 9;
 export const LIMB_BITS = 29;

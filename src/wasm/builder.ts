@@ -1,14 +1,15 @@
 /**
- * A minimal WebAssembly binary writer: just what the Poseidon-BN254 arithmetic needs (one memory, i32/i64
- * functions, structured control flow, a handful of integer opcodes). Emitting the module at run time from
- * TypeScript keeps the build free of a WAT assembler and makes the bytes reproducible from source.
+ * A minimal WebAssembly binary writer for the arithmetic kernels (Poseidon2 and NTT over BabyBear,
+ * Poseidon over BN254): one memory, i32/i64/v128 functions, structured control flow, the integer and SIMD
+ * opcodes they use. Emitting modules at run time from TypeScript keeps the build free of a WAT assembler
+ * and of shipped binaries, and makes the bytes reproducible from source.
  * Encoding reference: WebAssembly Core Specification 2.0, chapter 5 (binary format).
  */
 
 export type ValType = "i32" | "i64" | "v128";
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, v128: 0x7b };
 
-function uleb(n: number, out: number[]): void {
+export function uleb(n: number, out: number[]): void {
   do {
     let byte = n & 0x7f;
     n >>>= 7;
@@ -17,7 +18,7 @@ function uleb(n: number, out: number[]): void {
   } while (n !== 0);
 }
 
-function sleb(n: bigint, out: number[]): void {
+export function sleb(n: bigint, out: number[]): void {
   for (;;) {
     const byte = Number(n & 0x7fn);
     n >>= 7n;
@@ -39,18 +40,24 @@ export const Op = {
   return: 0x0f,
   call: 0x10,
   drop: 0x1a,
+  select: 0x1b,
   i32_eqz: 0x45,
   i32_eq: 0x46,
   i32_ne: 0x47,
   i32_lt_u: 0x49,
+  i32_gt_u: 0x4b,
   i32_ge_u: 0x4f,
+  i64_ge_u: 0x5a,
   i32_add: 0x6a,
   i32_sub: 0x6b,
   i32_mul: 0x6c,
   i32_and: 0x71,
+  i32_shl: 0x74,
+  i32_shr_u: 0x76,
   i64_add: 0x7c,
   i64_sub: 0x7d,
   i64_mul: 0x7e,
+  i64_rem_u: 0x82,
   i64_and: 0x83,
   i64_or: 0x84,
   i64_shl: 0x86,
@@ -269,7 +276,7 @@ export class ModuleBuilder {
     return this.functions.length - 1;
   }
 
-  encode(memoryPages: number): Uint8Array {
+  encode(memoryPages: number): Uint8Array<ArrayBuffer> {
     const bytes: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
     const section = (id: number, content: number[]) => {
       bytes.push(id);
