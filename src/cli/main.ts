@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { register as groth16 } from "./commands/groth16.ts";
 import { CliError } from "./errors.ts";
 
 /**
@@ -12,7 +13,7 @@ const program = new Command()
   .version("0.1.0")
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [groth16];
 for (const register of commands) register(program);
 
 try {

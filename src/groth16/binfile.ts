@@ -13,8 +13,7 @@ export interface BinFile {
 }
 
 export function readBinFile(bytes: Uint8Array, expectedMagic: string, what: string): BinFile {
-  const fail = (why: string) =>
-    new Groth16FileError(`${what} is not a valid .${expectedMagic} file: ${why}`);
+  const fail = (why: string) => new Groth16FileError(`${what} is not a valid .${expectedMagic} file: ${why}`);
   if (bytes.length < 12) throw fail("it is shorter than the 12-byte header (truncated or empty)");
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
   if (magic !== expectedMagic) throw fail(`its magic is ${JSON.stringify(magic)}`);

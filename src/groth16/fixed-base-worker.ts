@@ -22,9 +22,24 @@ interface Job {
 
 /** The compiled curve module and the addresses of its generators, from ffjavascript (see fixed-base.ts). */
 const { code, pG1gen, pG2gen } = workerData as { code: Uint8Array; pG1gen: number; pG2gen: number };
-const memory = new WebAssembly.Memory({ initial: 25 });
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(code), { env: { memory } });
-const wasm = instance.exports as Record<string, (...args: number[]) => number>;
+// The project compiles without the DOM lib, so describe the little of the WebAssembly API used here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+const WA = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Memory: new (descriptor: { initial: number }) => WasmMemory;
+      instantiate(
+        code: Uint8Array,
+        imports: object,
+      ): Promise<{ instance: { exports: Record<string, (...args: number[]) => number> } }>;
+    };
+  }
+).WebAssembly;
+const memory = new WA.Memory({ initial: 25 });
+const wasm = (await WA.instantiate(code, { env: { memory } })).instance.exports;
 
 /**
  * A bump allocator over the WebAssembly memory, starting at the module's own free pointer. The module's
@@ -105,7 +120,11 @@ function multiply(job: Job): Uint8Array {
   const t = table(job.group, job.window);
   let buf = buffers.get(job.group);
   if (!buf) {
-    buf = { scalars: alloc(CHUNK * 32), jac: alloc(CHUNK * g.jacobianBytes), aff: alloc(CHUNK * g.affineBytes) };
+    buf = {
+      scalars: alloc(CHUNK * 32),
+      jac: alloc(CHUNK * g.jacobianBytes),
+      aff: alloc(CHUNK * g.affineBytes),
+    };
     buffers.set(job.group, buf);
   }
   const n = job.scalars.length / 32;
@@ -143,7 +162,7 @@ parentPort!.on("message", (job: Job) => {
   try {
     const points = multiply(job);
     job.scalars.fill(0);
-    parentPort!.postMessage({ id: job.id, points }, [points.buffer]);
+    parentPort!.postMessage({ id: job.id, points }, [points.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }

@@ -55,7 +55,10 @@ export class FixedBasePool {
   readonly threads: number;
   private readonly workers: Worker[] = [];
   private readonly ready: Promise<void>[] = [];
-  private readonly pending = new Map<number, { resolve: (p: Uint8Array) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (p: Uint8Array) => void; reject: (e: Error) => void }
+  >();
   private nextId = 0;
 
   constructor(options: FixedBaseOptions = {}) {
@@ -92,7 +95,7 @@ export class FixedBasePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.workers[worker]!.postMessage({ id, group, window, scalars }, [scalars.buffer]);
+      this.workers[worker]!.postMessage({ id, group, window, scalars }, [scalars.buffer as ArrayBuffer]);
     });
   }
 
