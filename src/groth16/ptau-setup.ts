@@ -103,7 +103,18 @@ export async function ptauSetup(
       "a production setup needs at least one phase-2 contribution or a beacon; without either, the key's δ is 1",
     );
   }
+  if (options.beacon) {
+    const { hashHex, iterationsExp } = options.beacon;
+    if (!/^([0-9a-fA-F]{2})+$/.test(hashHex))
+      throw new Groth16SetupError("the beacon hash must be hex bytes");
+    if (!Number.isInteger(iterationsExp) || iterationsExp < 10 || iterationsExp > 63) {
+      throw new Groth16SetupError(`the beacon's iteration exponent must be 10…63, got ${iterationsExp}`);
+    }
+  }
   const errors: string[] = [];
+  const check = (step: string) => {
+    if (errors.length) throw new Groth16SetupError(`snarkjs ${step} failed: ${errors.join("; ")}`);
+  };
   const logger = {
     debug() {},
     info() {},
@@ -121,15 +132,15 @@ export async function ptauSetup(
       const next = tmp(steps.length);
       await snarkjs.zKey.contribute(steps.at(-1)!, next, c.name, c.entropy, logger);
       steps.push(next);
+      check(`contribution "${c.name}"`);
     }
     if (options.beacon) {
       const { name, hashHex, iterationsExp } = options.beacon;
-      if (!/^([0-9a-fA-F]{2})+$/.test(hashHex)) throw new Groth16SetupError("the beacon hash must be hex");
       const next = tmp(steps.length);
       await snarkjs.zKey.beacon(steps.at(-1)!, next, name, hashHex, iterationsExp, logger);
       steps.push(next);
+      check("beacon");
     }
-    if (errors.length) throw new Groth16SetupError(`snarkjs setup failed: ${errors.join("; ")}`);
     renameSync(steps.pop()!, zkeyPath);
   } finally {
     for (const s of steps) rmSync(s, { force: true });

@@ -77,6 +77,9 @@ declare module "snarkjs" {
     ): Promise<unknown>;
     preparePhase2(oldPtau: string, newPtau: string, logger?: Logger): Promise<unknown>;
   };
+  export const curves: {
+    getCurveFromName(name: string, options?: { singleThread?: boolean }): Promise<unknown>;
+  };
   export const r1cs: {
     info(r1csFile: string, logger?: Logger): Promise<Record<string, unknown>>;
   };
