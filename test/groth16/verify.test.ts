@@ -73,3 +73,12 @@ describe("Groth16 verification with @noble/curves against RISC Zero's real recei
     expect(() => verifyGroth16(vk, p, tooBig)).toThrow(/scalar field/);
   });
 });
+
+describe("BN254 moduli", () => {
+  it("match @noble/curves' field orders", async () => {
+    const { bn254 } = await import("@noble/curves/bn254.js");
+    const { BN254_P, BN254_R } = await import("../../src/groth16/types.ts");
+    expect(BN254_P).toBe(bn254.fields.Fp.ORDER);
+    expect(BN254_R).toBe(bn254.fields.Fr.ORDER);
+  });
+});

@@ -1,0 +1,3 @@
+export * from "./babybear.ts";
+export * from "./extension.ts";
+export * from "./ntt.ts";
