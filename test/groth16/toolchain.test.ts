@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bn254 } from "@noble/curves/bn254.js";
@@ -106,7 +107,14 @@ describe("Groth16 toolchain on a two-link Poseidon chain", () => {
       { ...proof, a: { x: proof.a.x, y: BN254_P - proof.a.y } }, // −A
     ];
     for (const p of tampered) expect(verifyGroth16(vk, p, publicSignals)).toBe(false);
-    // A proof made with another key for the same circuit does not verify under this one.
+  });
+
+  it("draws fresh secrets on every setup: a proof under one key does not verify under another", async () => {
+    await devSetup(chain2.r1cs, path("chain2-other.zkey"));
+    const other = await prove(path("chain2-other.zkey"), path("chain2.wtns"));
+    expect(other.vk.delta).not.toEqual(result.vk.delta);
+    expect(verifyGroth16(other.vk, other.proof, other.publicSignals)).toBe(true);
+    expect(verifyGroth16(result.vk, other.proof, other.publicSignals)).toBe(false);
   });
 
   it("encodes seals as selector ‖ proof with Fp2 in Ethereum order, and rejects bad seals", () => {
@@ -173,6 +181,49 @@ describe("Groth16 toolchain on a two-link Poseidon chain", () => {
     const vk = result.vk;
     expect(sol).toContain(vk.delta.x.c1.toString());
     expect(sol).toContain(vk.ic[2]!.y.toString());
+  });
+
+  it("passes on chain through the exported Solidity verifier (EDR), which rejects a tampered proof", async () => {
+    const source = await exportSolidityVerifier(path("chain2.zkey"));
+    const solc = createRequire(import.meta.url)("solc") as { compile(input: string): string };
+    const input = {
+      language: "Solidity",
+      sources: { "Verifier.sol": { content: source } },
+      settings: {
+        optimizer: { enabled: true, runs: 200 },
+        evmVersion: "cancun",
+        outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+      },
+    };
+    const out = JSON.parse(solc.compile(JSON.stringify(input)));
+    const compiled = out.contracts["Verifier.sol"].Groth16Verifier;
+    const hre = (await import("hardhat")).default;
+    const { viem } = await hre.network.connect();
+    const [wallet] = await viem.getWalletClients();
+    const client = await viem.getPublicClient();
+    const hash = await wallet!.deployContract({
+      abi: compiled.abi,
+      bytecode: `0x${compiled.evm.bytecode.object}`,
+    });
+    const address = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
+    const { proof, publicSignals } = result;
+    const call = (signals: bigint[]) =>
+      client.readContract({
+        address,
+        abi: compiled.abi,
+        functionName: "verifyProof",
+        args: [
+          [proof.a.x, proof.a.y],
+          [
+            [proof.b.x.c1, proof.b.x.c0],
+            [proof.b.y.c1, proof.b.y.c0],
+          ],
+          [proof.c.x, proof.c.y],
+          signals,
+        ],
+      });
+    expect(await call(publicSignals)).toBe(true);
+    expect(await call([publicSignals[0]!, publicSignals[1]! + 1n])).toBe(false);
   });
 
   it("verifies from the command line without snarkjs, and fails a tampered proof with exit code 3", () => {
