@@ -114,7 +114,12 @@ export class FixedBasePool {
     const window = perWorker >= 1 << 17 ? 16 : 8;
     const jobs: Promise<Uint8Array>[] = [];
     for (let w = 0; w < this.threads && w * perWorker < n; w++) {
-      const part = scalars.slice(w * perWorker * 32, Math.min(n, (w + 1) * perWorker) * 32);
+      // A copy with its own ArrayBuffer, to transfer (Buffer#slice would share, and transfer, the parent's).
+      const part = Uint8Array.prototype.slice.call(
+        scalars,
+        w * perWorker * 32,
+        Math.min(n, (w + 1) * perWorker) * 32,
+      );
       jobs.push(this.run(w, group, window, part));
     }
     const parts = await Promise.all(jobs);
