@@ -8,9 +8,8 @@
  * computed from the R1CS and the Lagrange basis at τ (O(n) with one batch inversion), and every key point
  * is one fixed-base multiplication of a generator, done in bulk on worker threads (fixed-base.ts).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { blake2b } from "@noble/hashes/blake2.js";
 import { bigIntToLe, writeBinFile } from "./binfile.ts";
 import { CircuitTooLargeError } from "./errors.ts";
 import { affineBytes, FixedBasePool } from "./fixed-base.ts";
@@ -258,7 +257,7 @@ function zkeySections(r1cs: R1cs, coeffs: Uint8Array, g1: Uint8Array, g2: Uint8A
   new DataView(protocol.buffer).setUint32(0, GROTH16_PROTOCOL_ID, true);
   // snarkjs hashes the key as it stood before any contribution; a development key has no such history,
   // so the slot holds the BLAKE2b-512 of the key as written, and the contribution count is 0.
-  const hasher = blake2b.create({ dkLen: 64 });
+  const hasher = createHash("blake2b512"); // OpenSSL's: the key is hundreds of MiB at 2^20
   for (const part of [...headerParts, ic, coeffs, a, b1, b2, c, h]) hasher.update(part);
   const contributions = new Uint8Array(68);
   contributions.set(hasher.digest());

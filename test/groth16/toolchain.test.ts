@@ -24,7 +24,14 @@ import {
 } from "../../src/groth16/export.ts";
 import { FixedBasePool } from "../../src/groth16/fixed-base.ts";
 import { type ProveResult, prove } from "../../src/groth16/prove.ts";
-import { BN254_P, BN254_R, Groth16FormatError, type Groth16Proof } from "../../src/groth16/types.ts";
+import {
+  BN254_P,
+  BN254_R,
+  Groth16FormatError,
+  type Groth16Proof,
+  proofFromSnarkjs,
+  type SnarkjsProof,
+} from "../../src/groth16/types.ts";
 import { verifyGroth16 } from "../../src/groth16/verify.ts";
 import { computeWitness, readWitnessFile } from "../../src/groth16/witness.ts";
 import { readZkeyFile } from "../../src/groth16/zkey.ts";
@@ -171,6 +178,15 @@ describe("Groth16 toolchain on a two-link Poseidon chain", () => {
     const r1cs = readFileSync(chain2.r1cs);
     writeFileSync(path("cut.r1cs"), r1cs.subarray(0, r1cs.length - 40));
     await expect(devSetup(path("cut.r1cs"), path("never.zkey"))).rejects.toThrow(Groth16FileError);
+    // A proof JSON cut short, and one with a coordinate mangled.
+    const { pi_a, pi_b, pi_c } = result.json.proof;
+    expect(() => proofFromSnarkjs({ pi_a, pi_b: [pi_b[0]!], pi_c } as SnarkjsProof)).toThrow(
+      Groth16FormatError,
+    );
+    expect(() => proofFromSnarkjs({ pi_a: [pi_a[0]!], pi_b, pi_c })).toThrow(Groth16FormatError);
+    expect(() => proofFromSnarkjs({ pi_a: [pi_a[0]!, "0x"], pi_b, pi_c })).toThrow(Groth16FormatError);
+    const mangled = proofFromSnarkjs({ pi_a: [pi_a[0]!, (BigInt(pi_a[1]!) + 1n).toString()], pi_b, pi_c });
+    expect(() => verifyGroth16(result.vk, mangled, result.publicSignals)).toThrow(Groth16FormatError);
     writeFileSync(path("not.zkey"), "not a key at all");
     await expect(prove(path("not.zkey"), path("chain2.wtns"))).rejects.toThrow(/magic/);
   });
