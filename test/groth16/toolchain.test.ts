@@ -13,6 +13,7 @@ import { bn254 } from "@noble/curves/bn254.js";
 import { poseidon2 } from "poseidon-lite";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stitchR1cs, stitchWitness } from "../../bench/groth16-stitch.ts";
 import { type CompiledCircuit, compileCircuit } from "../../src/groth16/compile.ts";
 import { devSetup } from "../../src/groth16/dev-setup.ts";
 import { Groth16FileError, KeyMismatchError, WitnessError } from "../../src/groth16/errors.ts";
@@ -24,6 +25,7 @@ import {
 } from "../../src/groth16/export.ts";
 import { FixedBasePool } from "../../src/groth16/fixed-base.ts";
 import { type ProveResult, prove } from "../../src/groth16/prove.ts";
+import { readR1cs } from "../../src/groth16/r1cs.ts";
 import {
   BN254_P,
   BN254_R,
@@ -33,7 +35,7 @@ import {
   type SnarkjsProof,
 } from "../../src/groth16/types.ts";
 import { verifyGroth16 } from "../../src/groth16/verify.ts";
-import { computeWitness, readWitnessFile } from "../../src/groth16/witness.ts";
+import { checkWitness, computeWitness, readWitnessFile } from "../../src/groth16/witness.ts";
 import { readZkeyFile } from "../../src/groth16/zkey.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "zkvm-groth16-test-"));
@@ -254,6 +256,22 @@ describe("Groth16 toolchain on a two-link Poseidon chain", () => {
     writeFileSync(path("public.json"), JSON.stringify([result.json.publicSignals[0], "1"]));
     const bad = cli(["verify", path("vk.json"), path("proof.json"), path("public.json")]);
     expect(bad.status).toBe(3);
+  });
+});
+
+describe("the benchmark's stitched chain (R1CS assembled from compiled segments)", () => {
+  it("is the longer chain: its witness satisfies it, its output is Poseidon's, a changed wire fails", async () => {
+    stitchR1cs(chain2.r1cs, 3, path("stitched.r1cs"));
+    await stitchWitness(chain2.wasm, 3, seed, salt, path("segment.wtns"), path("stitched.wtns"));
+    const r1cs = readR1cs(readFileSync(path("stitched.r1cs")));
+    const witness = readWitnessFile(path("stitched.wtns"));
+    checkWitness(r1cs, witness);
+    let h = seed;
+    for (let i = 0; i < 6; i++) h = poseidon2([h, salt]);
+    expect(witness.slice(1, 3)).toEqual([h, seed]);
+    const changed = witness.slice();
+    changed[3] = salt + 1n; // the shared salt no longer equals the segments' salts
+    expect(() => checkWitness(r1cs, changed)).toThrow(WitnessError);
   });
 });
 
