@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CircuitCompileError } from "./errors.ts";
 
 const require = createRequire(import.meta.url);
@@ -41,7 +42,7 @@ export interface CompiledCircuit {
 }
 
 /** The project's own templates (poseidon_chain.circom, …). */
-export const CIRCUITS_DIR = resolve(dirname(new URL(import.meta.url).pathname), "../../circuits");
+export const CIRCUITS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../circuits");
 /** circomlib's templates. */
 export const CIRCOMLIB_DIR = dirname(require.resolve("circomlib/circuits/poseidon.circom"));
 
