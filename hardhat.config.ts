@@ -10,7 +10,7 @@ export default defineConfig({
   solidity: {
     version: "0.8.30",
     path: require.resolve("solc/soljson.js"),
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    settings: { optimizer: { enabled: true, runs: 1_000_000 }, viaIR: true, evmVersion: "cancun" },
   },
   paths: { sources: "./contracts", tests: { nodejs: "./test/contracts" } },
 });

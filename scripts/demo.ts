@@ -1,6 +1,14 @@
 /** `npm run demo`: runs the pipeline as far as it goes today and says what each step produced. */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { journalDigest, okClaim, receiptClaimDigest } from "../src/receipt/claim.ts";
+import { decodeFakeReceipt, encodeFakeReceipt, verifyFakeReceipt } from "../src/receipt/fake-receipt.ts";
+import { computeImageId } from "../src/zkvm/image-id.ts";
+import { loadProgram } from "../src/zkvm/program.ts";
+import { prove } from "../src/zkvm/prove.ts";
+import { executeSession } from "../src/zkvm/session.ts";
 
 const journal = new TextEncoder().encode("hello from zkvm-kit");
 const imageId = new Uint8Array(32);
@@ -8,3 +16,47 @@ const claim = okClaim(imageId, journalDigest(journal));
 console.log(
   `claim digest of ok(0x00…00, sha256("hello from zkvm-kit")): ${bytesToHex(receiptClaimDigest(claim))}`,
 );
+
+const examples = join(dirname(fileURLToPath(import.meta.url)), "..", "guests", "examples");
+const u32le = (...xs: number[]) =>
+  Uint8Array.from(xs.flatMap((x) => [x & 255, (x >>> 8) & 255, (x >>> 16) & 255, x >>> 24]));
+const even = new Uint8Array(32);
+even[31] = 42;
+
+const runs: Array<{ guest: string; input: Uint8Array; about: string }> = [
+  { guest: "hello", input: u32le(17, 23), about: "17 × 23" },
+  { guest: "sha", input: new TextEncoder().encode("abc"), about: 'sha256("abc")' },
+  { guest: "sort", input: u32le(5, 3, 9, 1, 7), about: "sort [5, 3, 9, 1, 7]" },
+  { guest: "even-number", input: even, about: "x = 42" },
+];
+
+console.log("\n== execute the example guests (guests/examples/*.elf) ==");
+for (const { guest, input, about } of runs) {
+  const elf = readFileSync(join(examples, `${guest}.elf`));
+  const t = performance.now();
+  const s = executeSession(elf, { input, onStderr: (b) => process.stderr.write(b) });
+  const ms = performance.now() - t;
+  console.log(`\n${guest} (${about})`);
+  console.log(`  exit code     ${s.exitCode}`);
+  console.log(`  cycles        ${s.cycles} (${ms.toFixed(1)} ms including ImageID)`);
+  console.log(`  journal       0x${bytesToHex(s.journal)}`);
+  console.log(`  image id      0x${bytesToHex(s.imageId)}`);
+  console.log(`  claim digest  0x${bytesToHex(s.claimDigest)}`);
+}
+
+console.log("\n== dev mode: fake receipt for even-number (ZKVM_DEV_MODE=1 set in-process) ==");
+process.env.ZKVM_DEV_MODE = "1";
+const evenElf = readFileSync(join(examples, "even-number.elf"));
+const { receipt } = prove(evenElf, { input: even });
+const encoded = encodeFakeReceipt(receipt);
+console.log(
+  `  receipt       ${encoded.length} bytes of JSON, claim digest 0x${bytesToHex(receiptClaimDigest(receipt.claim))}`,
+);
+verifyFakeReceipt(decodeFakeReceipt(encoded), computeImageId(loadProgram(evenElf)));
+console.log("  verified (dev mode only: a fake receipt is rejected when ZKVM_DEV_MODE is off)");
+delete process.env.ZKVM_DEV_MODE;
+try {
+  verifyFakeReceipt(receipt, computeImageId(loadProgram(evenElf)));
+} catch (e) {
+  console.log(`  with dev mode off: ${(e as Error).name}: ${(e as Error).message.slice(0, 90)}…`);
+}

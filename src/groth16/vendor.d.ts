@@ -39,6 +39,12 @@ declare module "snarkjs" {
       logger?: Logger,
       options?: { singleThread?: boolean },
     ): Promise<{ proof: ProofJson; publicSignals: string[] }>;
+    fullProve(
+      input: Signals,
+      wasmFile: string,
+      zkeyFile: string,
+      logger?: Logger,
+    ): Promise<{ proof: ProofJson; publicSignals: string[] }>;
     verify(vk: unknown, publicSignals: string[], proof: unknown, logger?: Logger): Promise<boolean>;
   };
   export const zKey: {
