@@ -17,12 +17,7 @@ import { stitchR1cs, stitchWitness } from "../../bench/groth16-stitch.ts";
 import { type CompiledCircuit, compileCircuit } from "../../src/groth16/compile.ts";
 import { devSetup } from "../../src/groth16/dev-setup.ts";
 import { Groth16FileError, KeyMismatchError, WitnessError } from "../../src/groth16/errors.ts";
-import {
-  decodeSeal,
-  encodeSeal,
-  exportSolidityVerifier,
-  verificationKeyJson,
-} from "../../src/groth16/export.ts";
+import { exportSolidityVerifier, verificationKeyJson } from "../../src/groth16/export.ts";
 import { FixedBasePool } from "../../src/groth16/fixed-base.ts";
 import { type ProveResult, prove } from "../../src/groth16/prove.ts";
 import { readR1cs } from "../../src/groth16/r1cs.ts";
@@ -37,6 +32,7 @@ import {
 import { verifyGroth16 } from "../../src/groth16/verify.ts";
 import { checkWitness, computeWitness, readWitnessFile } from "../../src/groth16/witness.ts";
 import { readZkeyFile } from "../../src/groth16/zkey.ts";
+import { decodeGroth16Seal, encodeGroth16Seal, SealFormatError } from "../../src/receipt/seal.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "zkvm-groth16-test-"));
 const cacheDir = join(dir, "cache");
@@ -126,22 +122,24 @@ describe("Groth16 toolchain on a two-link Poseidon chain", () => {
     expect(verifyGroth16(result.vk, other.proof, other.publicSignals)).toBe(false);
   });
 
-  it("encodes seals as selector ‖ proof with Fp2 in Ethereum order, and rejects bad seals", () => {
+  it("seals the proof with the Ethereum layer's codec: Fp2 in Ethereum order, bad seals rejected", () => {
     const selector = Uint8Array.from([0xde, 0xad, 0xbe, 0xef]);
-    const seal = encodeSeal(selector, result.proof);
+    const seal = encodeGroth16Seal(selector, result.proof);
     expect(seal.length).toBe(260);
     const word = (i: number) =>
       BigInt(`0x${Buffer.from(seal.subarray(4 + 32 * i, 36 + 32 * i)).toString("hex")}`);
     expect(word(2)).toBe(result.proof.b.x.c1);
     expect(word(3)).toBe(result.proof.b.x.c0);
-    const decoded = decodeSeal(seal);
+    const decoded = decodeGroth16Seal(seal);
     expect(decoded.selector).toEqual(selector);
-    expect(decoded.proof).toEqual(result.proof);
-    expect(() => decodeSeal(seal.subarray(0, 259))).toThrow(Groth16FileError);
+    expect(verifyGroth16(result.vk, decoded.proof, result.publicSignals)).toBe(true);
+    expect(() => decodeGroth16Seal(seal.subarray(0, 259))).toThrow(SealFormatError);
     // Flipping a byte of A.y moves A off the curve: a typed error, never an accepted proof.
     const bad = seal.slice();
     bad[4 + 63]! ^= 1;
-    expect(() => decodeSeal(bad)).toThrow(Groth16FormatError);
+    expect(() => verifyGroth16(result.vk, decodeGroth16Seal(bad).proof, result.publicSignals)).toThrow(
+      Groth16FormatError,
+    );
   });
 
   it("rejects a witness for another circuit, an unsatisfying witness, and a key for another circuit", async () => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { compileCircuit } from "../../groth16/compile.ts";
 import { devSetup } from "../../groth16/dev-setup.ts";
-import { encodeSeal, exportSolidityVerifier, verificationKeyJson } from "../../groth16/export.ts";
+import { exportSolidityVerifier, verificationKeyJson } from "../../groth16/export.ts";
 import { prove, releaseProverThreads } from "../../groth16/prove.ts";
 import { ptauSetup } from "../../groth16/ptau-setup.ts";
 import {
@@ -15,6 +15,7 @@ import {
 import { verifyGroth16 } from "../../groth16/verify.ts";
 import { computeWitness } from "../../groth16/witness.ts";
 import { readZkeyFile } from "../../groth16/zkey.ts";
+import { encodeGroth16Seal } from "../../receipt/seal.ts";
 import { CliError } from "../errors.ts";
 
 function readJson<T>(path: string, what: string): T {
@@ -133,7 +134,7 @@ export function register(program: Command): void {
           if (o.seal) {
             if (!/^[0-9a-fA-F]{8}$/.test(o.selector))
               throw new CliError("--selector must be 4 bytes of hex", 2);
-            const seal = encodeSeal(Buffer.from(o.selector, "hex"), r.proof);
+            const seal = encodeGroth16Seal(Buffer.from(o.selector, "hex"), r.proof);
             writeFileSync(o.seal, `0x${Buffer.from(seal).toString("hex")}\n`);
           }
         } finally {
