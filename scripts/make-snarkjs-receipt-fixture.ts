@@ -14,8 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-// @ts-expect-error snarkjs ships no type declarations
-import * as snarkjs from "snarkjs";
+import * as snarkjs from "snarkjs"; // types: src/groth16/vendor.d.ts
 import { BN254_R } from "../src/groth16/types.ts";
 import { journalDigest, okClaim, receiptClaimDigest } from "../src/receipt/claim.ts";
 import { splitDigest } from "../src/receipt/groth16-receipt.ts";

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { register as registerDeploy } from "./commands/deploy.ts";
 import { register as execute } from "./commands/execute.ts";
+import { register as groth16 } from "./commands/groth16.ts";
 import { register as imageId } from "./commands/image-id.ts";
 import { register as registerVerify } from "./commands/verify.ts";
 import { CliError } from "./errors.ts";
@@ -16,7 +17,13 @@ const program = new Command()
   .version("0.1.0")
   .exitOverride();
 
-const commands: Array<(program: Command) => void> = [execute, imageId, registerVerify, registerDeploy];
+const commands: Array<(program: Command) => void> = [
+  execute,
+  imageId,
+  registerVerify,
+  registerDeploy,
+  groth16,
+];
 for (const register of commands) register(program);
 
 try {

@@ -1,0 +1,92 @@
+// Minimal type declarations for the parts of snarkjs and ffjavascript that zkvm-kit uses (neither ships types).
+
+declare module "ffjavascript" {
+  export interface ThreadManager {
+    code: Uint8Array;
+    pG1gen: number;
+    pG2gen: number;
+  }
+  export interface Bn128 {
+    tm: ThreadManager;
+    terminate(): Promise<void>;
+  }
+  export function buildBn128(singleThread?: boolean): Promise<Bn128>;
+}
+
+declare module "snarkjs" {
+  type Signals = Record<string, unknown>;
+  interface Logger {
+    debug(msg: string): void;
+    info(msg: string): void;
+    warn(msg: string): void;
+    error(msg: string): void;
+  }
+  interface ProofJson {
+    pi_a: string[];
+    pi_b: string[][];
+    pi_c: string[];
+    protocol: string;
+    curve: string;
+  }
+  export const wtns: {
+    calculate(input: Signals, wasmFile: string, wtnsFile: string): Promise<void>;
+    check(r1csFile: string, wtnsFile: string, logger?: Logger): Promise<boolean>;
+  };
+  export const groth16: {
+    prove(
+      zkeyFile: string,
+      wtnsFile: string,
+      logger?: Logger,
+      options?: { singleThread?: boolean },
+    ): Promise<{ proof: ProofJson; publicSignals: string[] }>;
+    fullProve(
+      input: Signals,
+      wasmFile: string,
+      zkeyFile: string,
+      logger?: Logger,
+    ): Promise<{ proof: ProofJson; publicSignals: string[] }>;
+    verify(vk: unknown, publicSignals: string[], proof: unknown, logger?: Logger): Promise<boolean>;
+  };
+  export const zKey: {
+    newZKey(r1csFile: string, ptauFile: string, zkeyFile: string, logger?: Logger): Promise<unknown>;
+    contribute(
+      zkeyOld: string,
+      zkeyNew: string,
+      name: string,
+      entropy: string,
+      logger?: Logger,
+    ): Promise<unknown>;
+    beacon(
+      zkeyOld: string,
+      zkeyNew: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: Logger,
+    ): Promise<unknown>;
+    verifyFromR1cs(r1csFile: string, ptauFile: string, zkeyFile: string, logger?: Logger): Promise<boolean>;
+    exportVerificationKey(zkeyFile: string, logger?: Logger): Promise<Record<string, unknown>>;
+    exportSolidityVerifier(
+      zkeyFile: string,
+      templates: Record<string, string>,
+      logger?: Logger,
+    ): Promise<string>;
+  };
+  export const powersOfTau: {
+    newAccumulator(curve: unknown, power: number, ptauFile: string, logger?: Logger): Promise<unknown>;
+    contribute(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      entropy: string,
+      logger?: Logger,
+    ): Promise<unknown>;
+    preparePhase2(oldPtau: string, newPtau: string, logger?: Logger): Promise<unknown>;
+  };
+  export const curves: {
+    getCurveFromName(name: string, options?: { singleThread?: boolean }): Promise<unknown>;
+  };
+  export const r1cs: {
+    info(r1csFile: string, logger?: Logger): Promise<Record<string, unknown>>;
+  };
+}
