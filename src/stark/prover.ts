@@ -1,0 +1,766 @@
+import { batchInverse, inv, mul, P, pow, rootOfUnity, sub } from "../field/babybear.ts";
+import {
+  type ExtColumns,
+  extBatchInverse,
+  extMulScalars,
+  extScratch,
+  newExtColumns,
+} from "../field/ext-columns.ts";
+import { type Ext, extAdd, extMul, extMulBase, extPow } from "../field/extension.ts";
+import { cosetIntt, cosetLde, cosetNtt, intt, ntt } from "../field/ntt.ts";
+import type { Air, Table } from "./air.ts";
+import { publicBusSum } from "./bus.ts";
+import { checkConfig, MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
+import { ProverInputError } from "./errors.ts";
+import { dependencies, evaluateOnDomain, type NodeValue } from "./eval-domain.ts";
+import {
+  type Challenger,
+  observeExt,
+  observeMany,
+  type StarkHash,
+  sampleBits,
+  sampleExt,
+} from "./hash-config.ts";
+import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
+import type { FriQueryStep, OpenedValues, QueryProof, StarkProof, TableOpenings } from "./proof.ts";
+import {
+  COSET_SHIFT,
+  foldValues,
+  friSchedule,
+  logupCapacityOk,
+  reverseBits,
+  startTranscript,
+} from "./protocol.ts";
+
+/**
+ * The STARK prover (docs/proof-system.md). Traces are column-major Uint32Arrays of canonical elements.
+ * By default it first checks that the witness satisfies every constraint and that the buses balance, so a
+ * bad witness fails fast with a message naming the constraint and row; the soundness harness turns that
+ * check off to play a dishonest prover.
+ */
+export interface Witness {
+  /** Per table, its main columns (all of one power-of-two length). */
+  readonly tables: readonly (readonly Uint32Array[])[];
+  readonly publics: readonly number[];
+}
+
+export interface ProveOptions {
+  /** Check the witness before proving (default true). */
+  readonly checkConstraints?: boolean;
+  /** Receives the milliseconds spent per phase. */
+  readonly timings?: Record<string, number>;
+}
+
+const INV_P = 1 / P;
+function mm(x: number, y: number): number {
+  const q = Math.floor(x * y * INV_P);
+  const r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
+  return r < 0 ? r + P : r >= P ? r - P : r;
+}
+
+class Timer {
+  private readonly out: Record<string, number> | undefined;
+  private t = performance.now();
+  constructor(out: Record<string, number> | undefined) {
+    this.out = out;
+  }
+  lap(name: string): void {
+    const now = performance.now();
+    if (this.out) this.out[name] = (this.out[name] ?? 0) + (now - this.t);
+    this.t = now;
+  }
+}
+
+/** Selectors on the trace domain for the constraint check: only their zero pattern matters there. */
+function traceSelectors(logN: number) {
+  const n = 1 << logN;
+  const w = rootOfUnity(logN);
+  const wInv = inv(w);
+  const first = new Uint32Array(n);
+  const last = new Uint32Array(n);
+  const transition = new Uint32Array(n);
+  first[0] = 1;
+  last[n - 1] = 1;
+  let x = 1;
+  for (let i = 0; i < n; i++) {
+    transition[i] = sub(x, wInv);
+    x = mul(x, w);
+  }
+  return { first, last, transition };
+}
+
+function traceDomainInputs(
+  _table: Table,
+  logN: number,
+  main: readonly Uint32Array[],
+  aux: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: Ext[],
+  cumsum: Ext,
+) {
+  const n = 1 << logN;
+  return {
+    length: n,
+    main,
+    aux,
+    stride: 1,
+    nextOffset: 1,
+    sourceLength: n,
+    publics,
+    challenges,
+    cumsum,
+    selectors: traceSelectors(logN),
+  };
+}
+
+/** LogUp aux trace: h_i = ±m_i/d_i per interaction and the running sum φ, as 4 base columns each. */
+function buildAuxTrace(
+  table: Table,
+  logN: number,
+  main: readonly Uint32Array[],
+  publics: readonly number[],
+  alpha: Ext,
+  beta: Ext,
+): { columns: Uint32Array[]; cumsum: Ext } {
+  const n = 1 << logN;
+  const k = table.interactions.length;
+  const roots = table.interactions.flatMap((it) => [...it.fields, it.multiplicity]);
+  const needed = dependencies(table.nodes, roots);
+  const dens: ExtColumns[] = table.interactions.map(() => newExtColumns(n));
+  const mults: Uint32Array[] = table.interactions.map(() => new Uint32Array(n));
+  const alphaPows: Ext[] = [alpha];
+  const maxFields = Math.max(...table.interactions.map((it) => it.fields.length));
+  for (let j = 1; j < maxFields; j++) alphaPows.push(extMul(alphaPows[j - 1]!, alpha));
+  const inp = { ...traceDomainInputs(table, logN, main, [], publics, [alpha, beta], [0, 0, 0, 0]), needed };
+  evaluateOnDomain(table.nodes, inp, (start, len, values) => {
+    table.interactions.forEach((it, i) => {
+      const d = dens[i]!;
+      const mv = values[it.multiplicity]!;
+      if (!(mv instanceof Uint32Array))
+        throw new ProverInputError("multiplicities must be base-field expressions");
+      mults[i]!.set(mv.subarray(0, len), start);
+      const acc = [
+        new Float64Array(len),
+        new Float64Array(len),
+        new Float64Array(len),
+        new Float64Array(len),
+      ];
+      for (let l = 0; l < 4; l++) acc[l]!.fill(l === 0 ? (beta[0] + it.bus) % P : beta[l]!);
+      it.fields.forEach((f, j) => {
+        const fv = values[f]!;
+        if (!(fv instanceof Uint32Array))
+          throw new ProverInputError("bus fields must be base-field expressions");
+        const ap = alphaPows[j]!;
+        for (let l = 0; l < 4; l++) {
+          const al = ap[l]!;
+          const a = acc[l]!;
+          for (let r = 0; r < len; r++) a[r] = a[r]! + mm(al, fv[r]!);
+        }
+      });
+      for (let l = 0; l < 4; l++) {
+        const a = acc[l]!;
+        const dl = d[l];
+        for (let r = 0; r < len; r++) dl[start + r] = a[r]! % P;
+      }
+    });
+  });
+  const columns: Uint32Array[] = [];
+  const phi = newExtColumns(n);
+  const hs: ExtColumns[] = [];
+  table.interactions.forEach((it, i) => {
+    let dInv: ExtColumns;
+    try {
+      dInv = extBatchInverse(dens[i]!);
+    } catch {
+      throw new ProverInputError(
+        "a LogUp denominator vanished (negligible probability); retry with other inputs",
+      );
+    }
+    const m = mults[i]!;
+    const sign = it.kind === "send";
+    for (let l = 0; l < 4; l++) {
+      const c = dInv[l];
+      for (let r = 0; r < n; r++) {
+        const v = mm(m[r]!, c[r]!);
+        c[r] = sign || v === 0 ? v : P - v;
+      }
+    }
+    hs.push(dInv);
+    for (let l = 0; l < 4; l++) columns.push(dInv[l]);
+  });
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < k; i++) {
+      const h = hs[i]!;
+      s0 += h[0][r]!;
+      s1 += h[1][r]!;
+      s2 += h[2][r]!;
+      s3 += h[3][r]!;
+    }
+    s0 %= P;
+    s1 %= P;
+    s2 %= P;
+    s3 %= P;
+    phi[0][r] = s0;
+    phi[1][r] = s1;
+    phi[2][r] = s2;
+    phi[3][r] = s3;
+  }
+  for (let l = 0; l < 4; l++) columns.push(phi[l]);
+  return { columns, cumsum: [s0, s1, s2, s3] };
+}
+
+function checkTraceConstraints(
+  table: Table,
+  logN: number,
+  main: readonly Uint32Array[],
+  aux: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: Ext[],
+  cumsum: Ext,
+): void {
+  const inp = traceDomainInputs(table, logN, main, aux, publics, challenges, cumsum);
+  const needed = dependencies(table.nodes, table.constraints);
+  evaluateOnDomain(table.nodes, { ...inp, needed }, (start, len, values) => {
+    table.constraints.forEach((c, ci) => {
+      const v = values[c]!;
+      const cols = v instanceof Uint32Array ? [v] : v;
+      for (const col of cols) {
+        for (let r = 0; r < len; r++) {
+          if (col[r] !== 0)
+            throw new ProverInputError(
+              `table "${table.name}": constraint ${ci} does not hold at row ${start + r}; fix the witness`,
+            );
+        }
+      }
+    });
+  });
+}
+
+/** Σ_k α^k C_k / Z_H on the quotient coset g·⟨ω_{q·n}⟩, as four coordinate columns. */
+function quotientOnCoset(
+  table: Table,
+  logN: number,
+  logB: number,
+  mainLde: readonly Uint32Array[],
+  auxLde: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: Ext[],
+  cumsum: Ext,
+  alpha: Ext,
+): ExtColumns {
+  const n = 1 << logN;
+  const q = table.quotientChunks;
+  const logQ = Math.log2(q);
+  const M = q * n;
+  const B = 1 << logB;
+  const wM = rootOfUnity(logN + logQ);
+  const wInvN = inv(rootOfUnity(logN));
+  const xs = new Uint32Array(M);
+  let x = COSET_SHIFT;
+  for (let j = 0; j < M; j++) {
+    xs[j] = x;
+    x = mul(x, wM);
+  }
+  const gn = pow(COSET_SHIFT, n);
+  const wq = rootOfUnity(logQ);
+  const zh: number[] = [];
+  for (let r = 0, z = gn; r < q; r++, z = mul(z, wq)) zh.push(sub(z, 1));
+  const zhInv = zh.map(inv);
+  const xm1 = xs.map((v) => sub(v, 1));
+  const xmw = xs.map((v) => sub(v, wInvN));
+  const first = batchInverse(xm1);
+  const last = batchInverse(xmw);
+  for (let j = 0; j < M; j++) {
+    const z = zh[j & (q - 1)]!;
+    first[j] = mul(first[j]!, z);
+    last[j] = mul(last[j]!, z);
+  }
+  const out = newExtColumns(M);
+  const alphaPows: Ext[] = [];
+  let ap: Ext = [1, 0, 0, 0];
+  for (let i = 0; i < table.constraints.length; i++) {
+    alphaPows.push(ap);
+    ap = extMul(ap, alpha);
+  }
+  const needed = dependencies(table.nodes, table.constraints);
+  const inp = {
+    length: M,
+    main: mainLde,
+    aux: auxLde,
+    stride: B / q,
+    nextOffset: B,
+    sourceLength: n * B,
+    publics,
+    challenges,
+    cumsum,
+    selectors: { first, last, transition: xmw },
+    needed,
+  };
+  const acc = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+  evaluateOnDomain(table.nodes, inp, (start, len, values: readonly NodeValue[]) => {
+    if (acc[0]!.length !== len) for (let l = 0; l < 4; l++) acc[l] = new Float64Array(len);
+    for (let l = 0; l < 4; l++) acc[l]!.fill(0);
+    table.constraints.forEach((c, ci) => {
+      const v = values[c]!;
+      const a = alphaPows[ci]!;
+      if (v instanceof Uint32Array) {
+        for (let l = 0; l < 4; l++) {
+          const al = a[l]!;
+          if (al === 0) continue;
+          const accl = acc[l]!;
+          for (let r = 0; r < len; r++) accl[r] = accl[r]! + mm(al, v[r]!);
+        }
+      } else {
+        const [v0, v1, v2, v3] = v;
+        const [c0, c1, c2, c3] = acc;
+        for (let r = 0; r < len; r++) {
+          extMulScalars(a[0], a[1], a[2], a[3], v0![r]!, v1![r]!, v2![r]!, v3![r]!);
+          c0![r] = c0![r]! + extScratch[0]!;
+          c1![r] = c1![r]! + extScratch[1]!;
+          c2![r] = c2![r]! + extScratch[2]!;
+          c3![r] = c3![r]! + extScratch[3]!;
+        }
+      }
+      // Keep the accumulators far below 2^53.
+      if ((ci & 1023) === 1023)
+        for (let l = 0; l < 4; l++) for (let r = 0; r < len; r++) acc[l]![r] = acc[l]![r]! % P;
+    });
+    for (let l = 0; l < 4; l++) {
+      const accl = acc[l]!;
+      const o = out[l];
+      for (let r = 0; r < len; r++) o[start + r] = mm(accl[r]! % P, zhInv[(start + r) & (q - 1)]!);
+    }
+  });
+  return out;
+}
+
+/** Barycentric weights ω^i/(ζ − ω^i) on the trace domain. */
+function barycentricWeights(zeta: Ext, logN: number): ExtColumns {
+  const n = 1 << logN;
+  const w = rootOfUnity(logN);
+  const d = newExtColumns(n);
+  let x = 1;
+  for (let i = 0; i < n; i++) {
+    d[0][i] = sub(zeta[0], x);
+    d[1][i] = zeta[1];
+    d[2][i] = zeta[2];
+    d[3][i] = zeta[3];
+    x = mul(x, w);
+  }
+  const r = extBatchInverse(d);
+  x = 1;
+  for (let i = 0; i < n; i++) {
+    for (let l = 0; l < 4; l++) r[l][i] = mm(r[l][i]!, x);
+    x = mul(x, w);
+  }
+  return r;
+}
+
+/** f(ζ) and f(ζω) from f's values on the trace domain. */
+function openColumn(col: Uint32Array, wts: ExtColumns, factor: Ext): [Ext, Ext] {
+  const n = col.length;
+  const a = [0, 0, 0, 0];
+  const b = [0, 0, 0, 0];
+  for (let l = 0; l < 4; l++) {
+    const wl = wts[l];
+    let sa = 0;
+    let sb = mm(col[0]!, wl[n - 1]!);
+    for (let i = 0; i < n; i++) {
+      const f = col[i]!;
+      sa += mm(f, wl[i]!);
+      if (i > 0) sb += mm(f, wl[i - 1]!);
+      if ((i & 0x3fffff) === 0x3fffff) {
+        sa %= P;
+        sb %= P;
+      }
+    }
+    a[l] = sa % P;
+    b[l] = sb % P;
+  }
+  return [extMul(factor, a as Ext), extMul(factor, b as Ext)];
+}
+
+export function proveStark(
+  air: Air,
+  config: StarkConfig,
+  hash: StarkHash,
+  witness: Witness,
+  options: ProveOptions = {},
+): StarkProof {
+  checkConfig(config);
+  const check = options.checkConstraints ?? true;
+  const timer = new Timer(options.timings);
+  const tables = air.tables;
+  const T = tables.length;
+  const logB = config.logBlowup;
+  const B = 1 << logB;
+  if (witness.tables.length !== T)
+    throw new ProverInputError(`expected ${T} table traces, got ${witness.tables.length}`);
+  if (witness.publics.length !== air.publicCount)
+    throw new ProverInputError(`expected ${air.publicCount} public values, got ${witness.publics.length}`);
+  for (const v of witness.publics)
+    if (!(Number.isInteger(v) && v >= 0 && v < P))
+      throw new ProverInputError(`public value ${v} is not canonical`);
+  const logHeights = tables.map((t, i) => {
+    const cols = witness.tables[i]!;
+    if (cols.length !== t.mainWidth)
+      throw new ProverInputError(`table "${t.name}" has ${t.mainWidth} columns, the witness ${cols.length}`);
+    const n = cols[0]!.length;
+    const logN = Math.log2(n);
+    if (!Number.isInteger(logN) || logN < MIN_LOG_HEIGHT || logN > MAX_LOG_HEIGHT)
+      throw new ProverInputError(
+        `table "${t.name}" has ${n} rows; heights are powers of two from 2^${MIN_LOG_HEIGHT} to 2^${MAX_LOG_HEIGHT}`,
+      );
+    for (const c of cols) {
+      if (c.length !== n) throw new ProverInputError(`table "${t.name}": columns differ in length`);
+      for (let r = 0; r < n; r++)
+        if (c[r]! >= P) throw new ProverInputError(`table "${t.name}": non-canonical value at row ${r}`);
+    }
+    if (t.quotientChunks > B)
+      throw new ProverInputError(
+        `table "${t.name}" has degree ${t.degree}; use logBlowup ≥ ${Math.log2(t.quotientChunks)}`,
+      );
+    return logN;
+  });
+  if (!logupCapacityOk(air, logHeights))
+    throw new ProverInputError("tables too tall for sound LogUp over BabyBear");
+  const publics = witness.publics;
+  const ch: Challenger = startTranscript(air, config, hash);
+  observeMany(ch, publics);
+  observeMany(ch, logHeights);
+
+  // Main trace.
+  const mainLde = tables.map((_, i) => witness.tables[i]!.map((c) => cosetLde(c, logB, COSET_SHIFT)));
+  timer.lap("lde");
+  const ldeHeight = (i: number) => 1 << (logHeights[i]! + logB);
+  const mainCommit = mmcsCommit(
+    hash,
+    mainLde.map((cols, i) => ({ height: ldeHeight(i), columns: cols })),
+  );
+  timer.lap("hash");
+  ch.observeDigest(mainCommit.root);
+  const logupAlpha = sampleExt(ch);
+  const logupBeta = sampleExt(ch);
+  const challenges = [logupAlpha, logupBeta];
+
+  // LogUp aux trace.
+  const auxTrace: Uint32Array[][] = tables.map(() => []);
+  const cumsums: Ext[] = tables.map(() => [0, 0, 0, 0]);
+  tables.forEach((t, i) => {
+    if (t.auxWidth === 0) return;
+    const r = buildAuxTrace(t, logHeights[i]!, witness.tables[i]!, publics, logupAlpha, logupBeta);
+    auxTrace[i] = r.columns;
+    cumsums[i] = r.cumsum;
+  });
+  timer.lap("aux");
+  if (check) {
+    tables.forEach((t, i) =>
+      checkTraceConstraints(
+        t,
+        logHeights[i]!,
+        witness.tables[i]!,
+        auxTrace[i]!,
+        publics,
+        challenges,
+        cumsums[i]!,
+      ),
+    );
+    if (air.publicInteractions.length > 0 || tables.some((t) => t.auxWidth > 0)) {
+      let s: Ext = [0, 0, 0, 0];
+      tables.forEach((t, i) => {
+        if (t.auxWidth > 0) s = extAdd(s, cumsums[i]!);
+      });
+      s = extAdd(s, publicBusSum(air, publics, logupAlpha, logupBeta));
+      if (s.some((c) => c !== 0)) throw new ProverInputError("the buses do not balance; fix the witness");
+    }
+    timer.lap("check");
+  }
+  const auxLde = auxTrace.map((cols) => cols.map((c) => cosetLde(c, logB, COSET_SHIFT)));
+  timer.lap("lde");
+  const auxTables = tables.flatMap((t, i) => (t.auxWidth > 0 ? [i] : []));
+  let auxCommit: MmcsData | null = null;
+  if (auxTables.length > 0) {
+    auxCommit = mmcsCommit(
+      hash,
+      auxTables.map((i) => ({ height: ldeHeight(i), columns: auxLde[i]! })),
+    );
+    ch.observeDigest(auxCommit.root);
+  }
+  timer.lap("hash");
+  const revealed = auxTables.map((i) => cumsums[i]!);
+  for (const c of revealed) observeExt(ch, c);
+  const alpha = sampleExt(ch);
+
+  // Quotient.
+  const quotientH: Uint32Array[][] = [];
+  const quotientLde: Uint32Array[][] = [];
+  tables.forEach((t, i) => {
+    const logN = logHeights[i]!;
+    const n = 1 << logN;
+    const qv = quotientOnCoset(
+      t,
+      logN,
+      logB,
+      mainLde[i]!,
+      auxLde[i]!,
+      publics,
+      challenges,
+      cumsums[i]!,
+      alpha,
+    );
+    timer.lap("quotient");
+    const coeffs = qv.map((c) => cosetIntt(c, COSET_SHIFT));
+    const hCols: Uint32Array[] = [];
+    const lCols: Uint32Array[] = [];
+    for (let c = 0; c < t.quotientChunks; c++) {
+      for (let l = 0; l < 4; l++) {
+        const chunk = coeffs[l]!.slice(c * n, (c + 1) * n);
+        lCols.push(cosetNtt(chunk, n * B, COSET_SHIFT));
+        hCols.push(ntt(chunk));
+      }
+    }
+    quotientH.push(hCols);
+    quotientLde.push(lCols);
+    timer.lap("lde");
+  });
+  const quotientCommit = mmcsCommit(
+    hash,
+    quotientLde.map((cols, i) => ({ height: ldeHeight(i), columns: cols })),
+  );
+  timer.lap("hash");
+  ch.observeDigest(quotientCommit.root);
+  const zeta = sampleExt(ch);
+
+  // Openings at ζ and ζω.
+  const openings: TableOpenings[] = tables.map((_, i) => {
+    const logN = logHeights[i]!;
+    const n = 1 << logN;
+    const wts = barycentricWeights(zeta, logN);
+    const factor = extMulBase(extAdd(extPow(zeta, n), [P - 1, 0, 0, 0]), inv(n));
+    const open = (cols: readonly Uint32Array[]): OpenedValues => {
+      const zeta: Ext[] = [];
+      const zetaNext: Ext[] = [];
+      for (const c of cols) {
+        const [a, b] = openColumn(c, wts, factor);
+        zeta.push(a);
+        zetaNext.push(b);
+      }
+      return { zeta, zetaNext };
+    };
+    return { main: open(witness.tables[i]!), aux: open(auxTrace[i]!), quotient: open(quotientH[i]!) };
+  });
+  for (const o of openings) {
+    for (const r of [o.main, o.aux, o.quotient]) {
+      for (const v of r.zeta) observeExt(ch, v);
+      for (const v of r.zetaNext) observeExt(ch, v);
+    }
+  }
+  timer.lap("open");
+  const gamma = sampleExt(ch);
+
+  // DEEP polynomials, one per LDE height.
+  const ldeLogs = logHeights.map((h) => h + logB);
+  const heights = [...new Set(ldeLogs)].sort((a, b) => b - a);
+  let gammaCounter = 0;
+  const deepPolys = new Map<number, ExtColumns>();
+  for (const lh of heights) {
+    const members = tables.map((_, i) => i).filter((i) => ldeLogs[i] === lh);
+    const N = 1 << lh;
+    const cols: Uint32Array[] = [];
+    const opened: { z: Ext; zn: Ext }[] = [];
+    for (const i of members) {
+      const o = openings[i]!;
+      const lists = [mainLde[i]!, auxLde[i]!, quotientLde[i]!];
+      [o.main, o.aux, o.quotient].forEach((r, k) => {
+        lists[k]!.forEach((c, j) => {
+          cols.push(c);
+          opened.push({ z: r.zeta[j]!, zn: r.zetaNext[j]! });
+        });
+      });
+    }
+    const width = cols.length;
+    let gp = extPow(gamma, gammaCounter);
+    gammaCounter += 2 * width;
+    const s = [new Float64Array(N), new Float64Array(N), new Float64Array(N), new Float64Array(N)];
+    let vz: Ext = [0, 0, 0, 0];
+    let vzn: Ext = [0, 0, 0, 0];
+    cols.forEach((c, j) => {
+      for (let l = 0; l < 4; l++) {
+        const g = gp[l]!;
+        const sl = s[l]!;
+        for (let r = 0; r < N; r++) sl[r] = sl[r]! + mm(g, c[r]!);
+        if ((j & 1023) === 1023) for (let r = 0; r < N; r++) sl[r] = sl[r]! % P;
+      }
+      vz = extAdd(vz, extMul(gp, opened[j]!.z));
+      vzn = extAdd(vzn, extMul(gp, opened[j]!.zn));
+      gp = extMul(gp, gamma);
+    });
+    const gammaM = extPow(gamma, width);
+    const zetaNext = extMulBase(zeta, rootOfUnity(lh - logB));
+    const dz = newExtColumns(N);
+    const dzn = newExtColumns(N);
+    const w = rootOfUnity(lh);
+    let x = COSET_SHIFT;
+    for (let r = 0; r < N; r++) {
+      dz[0][r] = sub(x, zeta[0]);
+      dzn[0][r] = sub(x, zetaNext[0]);
+      for (let l = 1; l < 4; l++) {
+        dz[l][r] = zeta[l] === 0 ? 0 : P - zeta[l]!;
+        dzn[l][r] = zetaNext[l] === 0 ? 0 : P - zetaNext[l]!;
+      }
+      x = mul(x, w);
+    }
+    const iz = extBatchInverse(dz);
+    const izn = extBatchInverse(dzn);
+    const f = newExtColumns(N);
+    const [s0, s1, s2, s3] = s;
+    for (let r = 0; r < N; r++) {
+      const a0 = s0![r]! % P;
+      const a1 = s1![r]! % P;
+      const a2 = s2![r]! % P;
+      const a3 = s3![r]! % P;
+      extMulScalars(
+        sub(a0, vz[0]),
+        sub(a1, vz[1]),
+        sub(a2, vz[2]),
+        sub(a3, vz[3]),
+        iz[0][r]!,
+        iz[1][r]!,
+        iz[2][r]!,
+        iz[3][r]!,
+      );
+      const t0 = extScratch[0]!;
+      const t1 = extScratch[1]!;
+      const t2 = extScratch[2]!;
+      const t3 = extScratch[3]!;
+      extMulScalars(
+        sub(a0, vzn[0]),
+        sub(a1, vzn[1]),
+        sub(a2, vzn[2]),
+        sub(a3, vzn[3]),
+        izn[0][r]!,
+        izn[1][r]!,
+        izn[2][r]!,
+        izn[3][r]!,
+      );
+      extMulScalars(
+        extScratch[0]!,
+        extScratch[1]!,
+        extScratch[2]!,
+        extScratch[3]!,
+        gammaM[0],
+        gammaM[1],
+        gammaM[2],
+        gammaM[3],
+      );
+      f[0][r] = (t0 + extScratch[0]!) % P;
+      f[1][r] = (t1 + extScratch[1]!) % P;
+      f[2][r] = (t2 + extScratch[2]!) % P;
+      f[3][r] = (t3 + extScratch[3]!) % P;
+    }
+    deepPolys.set(lh, f);
+  }
+  timer.lap("deep");
+
+  // FRI commit phase.
+  const schedule = friSchedule(config, ldeLogs);
+  let cur = deepPolys.get(heights[0]!)!;
+  const layerCommits: MmcsData[] = [];
+  const friRoots: Uint32Array[] = [];
+  for (const layer of schedule.layers) {
+    const a = 1 << layer.logArity;
+    const rows = 1 << (layer.logSize - layer.logArity);
+    const columns: Uint32Array[] = [];
+    for (let v = 0; v < a; v++)
+      for (let l = 0; l < 4; l++) columns.push(cur[l].subarray(v * rows, (v + 1) * rows));
+    const m: Matrix = { height: rows, columns };
+    const commit = mmcsCommit(hash, [m]);
+    layerCommits.push(commit);
+    friRoots.push(commit.root);
+    ch.observeDigest(commit.root);
+    const beta = sampleExt(ch);
+    const next = newExtColumns(rows);
+    const wInv = inv(rootOfUnity(layer.logSize));
+    let yInv = 1;
+    const vals: Ext[] = new Array(a);
+    for (let k = 0; k < rows; k++) {
+      for (let v = 0; v < a; v++) {
+        const idx = k + v * rows;
+        vals[v] = [cur[0][idx]!, cur[1][idx]!, cur[2][idx]!, cur[3][idx]!];
+      }
+      const fv = foldValues(vals, beta, yInv, layer.logArity);
+      for (let l = 0; l < 4; l++) next[l][k] = fv[l]!;
+      yInv = mul(yInv, wInv);
+    }
+    const roll = deepPolys.get(layer.logSize - layer.logArity);
+    if (roll) {
+      const ba = extPow(beta, a);
+      for (let k = 0; k < rows; k++) {
+        extMulScalars(ba[0], ba[1], ba[2], ba[3], roll[0][k]!, roll[1][k]!, roll[2][k]!, roll[3][k]!);
+        for (let l = 0; l < 4; l++) next[l][k] = (next[l][k]! + extScratch[l]!) % P;
+      }
+    }
+    cur = next;
+  }
+  const finalPoly: Ext[] = [];
+  {
+    const coeffs = cur.map((c) => intt(Uint32Array.from(c)));
+    for (let i = 0; i < schedule.finalCoefficients; i++)
+      finalPoly.push([coeffs[0]![i]!, coeffs[1]![i]!, coeffs[2]![i]!, coeffs[3]![i]!]);
+  }
+  for (const c of finalPoly) observeExt(ch, c);
+  timer.lap("fri");
+
+  // Proof of work.
+  let powNonce = 0;
+  for (; ; powNonce++) {
+    if (powNonce >= P) throw new ProverInputError("no proof-of-work nonce found");
+    const c = ch.clone();
+    c.observe(powNonce);
+    if (sampleBits(c, config.powBits) === 0) break;
+  }
+  ch.observe(powNonce);
+  sampleBits(ch, config.powBits);
+  timer.lap("pow");
+
+  // Queries.
+  const logMax = heights[0]!;
+  const logMaxAux = auxTables.length ? Math.max(...auxTables.map((i) => ldeLogs[i]!)) : 0;
+  const queries: QueryProof[] = [];
+  for (let q = 0; q < config.numQueries; q++) {
+    const index = sampleBits(ch, logMax);
+    const leaf = reverseBits(index, logMax);
+    const fri: FriQueryStep[] = [];
+    let idx = index;
+    schedule.layers.forEach((layer, li) => {
+      const rows = 1 << (layer.logSize - layer.logArity);
+      const k = idx & (rows - 1);
+      const o = mmcsOpen(layerCommits[li]!, reverseBits(k, layer.logSize - layer.logArity));
+      fri.push({ row: o.rows[0]!, path: o.path });
+      idx = k;
+    });
+    queries.push({
+      main: mmcsOpen(mainCommit, leaf),
+      aux: auxCommit ? mmcsOpen(auxCommit, leaf >>> (logMax - logMaxAux)) : null,
+      quotient: mmcsOpen(quotientCommit, leaf),
+      fri,
+    });
+  }
+  timer.lap("queries");
+  return {
+    logHeights,
+    mainRoot: mainCommit.root,
+    auxRoot: auxCommit ? auxCommit.root : null,
+    quotientRoot: quotientCommit.root,
+    cumsums: revealed,
+    openings,
+    friRoots,
+    finalPoly,
+    powNonce,
+    queries,
+  };
+}
