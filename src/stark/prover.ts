@@ -49,6 +49,11 @@ export interface ProveOptions {
   readonly checkConstraints?: boolean;
   /** Receives the milliseconds spent per phase. */
   readonly timings?: Record<string, number>;
+  /**
+   * Soundness testing only: the prover adds `delta` to the multiplicity of one interaction at one row when
+   * building the LogUp trace, as a dishonest prover would (the verifier must reject the proof).
+   */
+  readonly tamperMultiplicity?: { table: number; interaction: number; row: number; delta: number };
 }
 
 const INV_P = 1 / P;
@@ -121,6 +126,7 @@ function buildAuxTrace(
   publics: readonly number[],
   alpha: Ext,
   beta: Ext,
+  tamper?: { interaction: number; row: number; delta: number },
 ): { columns: Uint32Array[]; cumsum: Ext } {
   const n = 1 << logN;
   const k = table.interactions.length;
@@ -164,6 +170,10 @@ function buildAuxTrace(
       }
     });
   });
+  if (tamper) {
+    const m = mults[tamper.interaction]!;
+    m[tamper.row] = (m[tamper.row]! + tamper.delta) % P;
+  }
   const columns: Uint32Array[] = [];
   const phi = newExtColumns(n);
   const hs: ExtColumns[] = [];
@@ -452,7 +462,16 @@ export function proveStark(
   const cumsums: Ext[] = tables.map(() => [0, 0, 0, 0]);
   tables.forEach((t, i) => {
     if (t.auxWidth === 0) return;
-    const r = buildAuxTrace(t, logHeights[i]!, witness.tables[i]!, publics, logupAlpha, logupBeta);
+    const tm = options.tamperMultiplicity;
+    const r = buildAuxTrace(
+      t,
+      logHeights[i]!,
+      witness.tables[i]!,
+      publics,
+      logupAlpha,
+      logupBeta,
+      tm && tm.table === i ? tm : undefined,
+    );
     auxTrace[i] = r.columns;
     cumsums[i] = r.cumsum;
   });

@@ -25,6 +25,7 @@ import {
 } from "./hash-config.ts";
 import { mmcsVerify } from "./mmcs-verify.ts";
 import type { OpenedValues, StarkProof } from "./proof.ts";
+import { decodeProof } from "./proof-codec.ts";
 import {
   COSET_SHIFT,
   evaluateExtPolyAtBase,
@@ -38,6 +39,7 @@ import {
 } from "./protocol.ts";
 
 export { InvalidProofError } from "./errors.ts";
+export * from "./proof-codec.ts";
 
 /**
  * The STARK verifier (docs/proof-system.md). It imports no prover module and no Node API, so it runs in a
@@ -329,4 +331,19 @@ function verifyInner(
     if (!extEquals(evaluateExtPolyAtBase(proof.finalPoly, y), expected))
       fail(`query ${qi}: final FRI polynomial does not match`);
   });
+}
+
+/**
+ * Decodes and verifies a proof in its binary form. Malformed bytes throw a ProofFormatError subclass,
+ * a well-formed proof that does not verify throws InvalidProofError.
+ */
+export function verifyStarkBytes(
+  air: Air,
+  config: StarkConfig,
+  hash: StarkHash,
+  publics: readonly number[],
+  bytes: Uint8Array,
+): void {
+  checkConfig(config);
+  verifyStark(air, config, hash, publics, decodeProof(bytes, air, config, hash));
 }

@@ -48,14 +48,13 @@ export function fibonacciReference(logN: number, a0 = 1n, b0 = 1n): number {
 }
 
 export const RANGE_BUS = 7;
-const RANGE_BITS = 16;
 
 /**
  * Two tables of different heights: "values" sends every entry of its column over a LogUp bus; "range"
- * is a 2^16-row table with a counter 0..65535 that receives each value with multiplicity `mult`.
+ * is a 2^bits-row table (2^16 by default) with a counter 0..65535 that receives each value with multiplicity `mult`.
  * A public interaction sends the public value too (so the bus has a public side).
  */
-export function rangeCheckAir(): Air {
+export function rangeCheckAir(bits = 16): Air {
   const v = new TableBuilder("values", 1);
   v.send(RANGE_BUS, [v.main(0)]);
   // A trivial constraint so the table has one of its own: values are fixed by the bus.
@@ -64,18 +63,18 @@ export function rangeCheckAir(): Air {
   const [c, m] = [r.main(0), r.main(1)];
   r.assertZeroFirstRow(c);
   r.assertZeroTransition(r.next(0).sub(c).sub(1));
-  r.assertZeroLastRow(c.sub((1 << RANGE_BITS) - 1));
+  r.assertZeroLastRow(c.sub((1 << bits) - 1));
   r.receive(RANGE_BUS, [c], m);
   const pub = new PublicInteractionBuilder();
   pub.send(RANGE_BUS, [pub.public(1)]);
-  return defineAir({ name: "range-check-16", publicCount: 2, tables: [v, r], publicInteractions: pub });
+  return defineAir({ name: `range-check-${bits}`, publicCount: 2, tables: [v, r], publicInteractions: pub });
 }
 
-export function rangeCheckWitness(values: number[], extra: number): Witness {
+export function rangeCheckWitness(values: number[], extra: number, bits = 16): Witness {
   const n = values.length;
   const col = Uint32Array.from(values);
-  const counter = new Uint32Array(1 << RANGE_BITS);
-  const mult = new Uint32Array(1 << RANGE_BITS);
+  const counter = new Uint32Array(1 << bits);
+  const mult = new Uint32Array(1 << bits);
   for (let i = 0; i < counter.length; i++) counter[i] = i;
   for (const x of values) mult[x]!++;
   mult[extra]!++;
