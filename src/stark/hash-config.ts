@@ -25,6 +25,11 @@ export interface Challenger {
   /** Squeezes one uniformly distributed BabyBear element. */
   sample(): number;
   clone(): Challenger;
+  /**
+   * Optional fast search for the smallest proof-of-work nonce (see {@link grind}); must return what the
+   * generic search returns.
+   */
+  grindFast?(bits: number): number;
 }
 
 /** Largest multiple of 2^27 not above p − 1: elements below it have uniform low 27 bits. */
@@ -58,4 +63,18 @@ export function observeString(ch: Challenger, s: string): void {
   const bytes = new TextEncoder().encode(s);
   ch.observe(bytes.length);
   observeMany(ch, bytes);
+}
+
+/** Whether observing `nonce` and then sampling `bits` bits gives zero (the proof-of-work check). */
+export function checkPow(ch: Challenger, nonce: number, bits: number): boolean {
+  const c = ch.clone();
+  c.observe(nonce);
+  return sampleBits(c, bits) === 0;
+}
+
+/** The smallest nonce that passes the proof-of-work check from this transcript state. */
+export function grind(ch: Challenger, bits: number): number {
+  if (ch.grindFast) return ch.grindFast(bits);
+  for (let nonce = 0; nonce < UNIFORM_BOUND; nonce++) if (checkPow(ch, nonce, bits)) return nonce;
+  throw new RangeError("no proof-of-work nonce exists");
 }

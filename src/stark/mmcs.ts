@@ -1,4 +1,5 @@
 import type { StarkHash } from "./hash-config.ts";
+import { type Executor, serialExecutor, shared } from "./parallel.ts";
 import type { MerkleOpening } from "./proof.ts";
 import { reverseBits } from "./protocol.ts";
 
@@ -30,53 +31,46 @@ export function groupByHeight(heights: readonly number[]): Map<number, number[]>
   return groups;
 }
 
-function hashGroupRows(
-  hash: StarkHash,
-  matrices: readonly Matrix[],
-  group: readonly number[],
-  height: number,
-  layer: Uint32Array,
-  inject: boolean,
-): void {
+function groupColumns(matrices: readonly Matrix[], group: readonly number[]): Uint32Array[] {
   const cols: Uint32Array[] = [];
   for (const m of group) for (const c of matrices[m]!.columns) cols.push(c);
-  const w = cols.length;
-  const row = new Uint32Array(w);
-  const leaf = new Uint32Array(8);
-  const node = new Uint32Array(8);
-  const bits = Math.log2(height);
-  for (let j = 0; j < height; j++) {
-    const src = reverseBits(j, bits);
-    for (let c = 0; c < w; c++) row[c] = cols[c]![src]!;
-    if (!inject) {
-      hash.hashRow(row, layer.subarray(8 * j, 8 * j + 8));
-    } else {
-      hash.hashRow(row, leaf);
-      node.set(layer.subarray(8 * j, 8 * j + 8));
-      hash.compress(node, leaf, layer.subarray(8 * j, 8 * j + 8));
-    }
-  }
+  return cols;
 }
 
-export function mmcsCommit(hash: StarkHash, matrices: readonly Matrix[]): MmcsData {
+/**
+ * Commits matrices (columns in natural row order). With an executor other than the serial one, columns
+ * must be SharedArrayBuffer-backed; the tree layers always are.
+ */
+export function mmcsCommit(
+  hash: StarkHash,
+  matrices: readonly Matrix[],
+  exec: Executor = serialExecutor,
+): MmcsData {
   if (matrices.length === 0) throw new RangeError("nothing to commit");
   const groups = groupByHeight(matrices.map((m) => m.height));
   const maxHeight = Math.max(...matrices.map((m) => m.height));
-  let layer = new Uint32Array(8 * maxHeight);
-  hashGroupRows(hash, matrices, groups.get(maxHeight)!, maxHeight, layer, false);
+  let layer = shared(8 * maxHeight);
+  exec.run(
+    {
+      kind: "hashRows",
+      hash: hash.id,
+      columns: groupColumns(matrices, groups.get(maxHeight)!),
+      layer,
+      inject: false,
+    },
+    hash,
+  );
   const layers = [layer];
   for (let h = maxHeight >>> 1; h >= 1; h >>>= 1) {
     const prev = layer;
-    layer = new Uint32Array(8 * h);
-    for (let j = 0; j < h; j++) {
-      hash.compress(
-        prev.subarray(16 * j, 16 * j + 8),
-        prev.subarray(16 * j + 8, 16 * j + 16),
-        layer.subarray(8 * j, 8 * j + 8),
-      );
-    }
+    layer = shared(8 * h);
+    exec.run({ kind: "compress", hash: hash.id, prev, layer }, hash);
     const g = groups.get(h);
-    if (g) hashGroupRows(hash, matrices, g, h, layer, true);
+    if (g)
+      exec.run(
+        { kind: "hashRows", hash: hash.id, columns: groupColumns(matrices, g), layer, inject: true },
+        hash,
+      );
     layers.push(layer);
   }
   return { matrices, layers, root: layer.slice(0, 8) };

@@ -1,6 +1,12 @@
-import { P } from "../field/babybear.ts";
-import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute } from "../hash/poseidon2.ts";
-import type { Challenger, StarkHash } from "./hash-config.ts";
+import { P as FIELD_P } from "../field/babybear.ts";
+import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute as permuteImported } from "../hash/poseidon2.ts";
+import { type Challenger, checkPow, type StarkHash } from "./hash-config.ts";
+
+const UNIFORM_BOUND_LOCAL = 15 * 2 ** 27;
+
+/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
+const P = FIELD_P;
+const poseidon2Permute = permuteImported;
 
 /**
  * The Poseidon2-BabyBear configuration (RISC Zero's width-24 permutation). Rows are hashed in overwrite
@@ -69,6 +75,29 @@ export class Poseidon2Challenger implements Challenger {
   sample(): number {
     if (this.input.length > 0 || this.output.length === 0) this.duplex();
     return this.output.pop()!;
+  }
+
+  /**
+   * Scans nonces with one permutation each on a prepared state: observing the nonce completes the pending
+   * input, sampling permutes it and pops lane 15. Candidates are confirmed with the generic check.
+   */
+  grindFast(bits: number): number {
+    const base = Uint32Array.from(this.state);
+    for (let i = 0; i < this.input.length; i++) base[i] = this.input[i]!;
+    const lane = this.input.length;
+    const s = new Uint32Array(POSEIDON2_WIDTH);
+    const mask = bits === 0 ? 0 : (1 << bits) - 1;
+    for (let nonce = 0; nonce < P; nonce++) {
+      s.set(base);
+      s[lane] = nonce;
+      // Exactly one permutation follows: in observe() if the nonce fills the rate, else in sample().
+      poseidon2Permute(s);
+      const e = s[15]!;
+      if ((e < UNIFORM_BOUND_LOCAL && (e & mask) === 0) || e >= UNIFORM_BOUND_LOCAL) {
+        if (checkPow(this, nonce, bits)) return nonce;
+      }
+    }
+    throw new RangeError("no proof-of-work nonce exists");
   }
 
   clone(): Poseidon2Challenger {

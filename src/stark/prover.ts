@@ -1,4 +1,4 @@
-import { batchInverse, inv, mul, P, pow, rootOfUnity, sub } from "../field/babybear.ts";
+import { batchInverse, P as FIELD_P, inv, mul, pow, rootOfUnity, sub } from "../field/babybear.ts";
 import {
   type ExtColumns,
   extBatchInverse,
@@ -7,7 +7,7 @@ import {
   newExtColumns,
 } from "../field/ext-columns.ts";
 import { type Ext, extAdd, extMul, extMulBase, extPow } from "../field/extension.ts";
-import { cosetIntt, cosetLde, cosetNtt, intt, ntt } from "../field/ntt.ts";
+import { cosetIntt, intt, ntt } from "../field/ntt.ts";
 import type { Air, Table } from "./air.ts";
 import { publicBusSum } from "./bus.ts";
 import { checkConfig, MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
@@ -15,6 +15,7 @@ import { ProverInputError } from "./errors.ts";
 import { dependencies, evaluateOnDomain, type NodeValue } from "./eval-domain.ts";
 import {
   type Challenger,
+  grind,
   observeExt,
   observeMany,
   type StarkHash,
@@ -22,6 +23,7 @@ import {
   sampleExt,
 } from "./hash-config.ts";
 import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
+import { defaultWorkerCount, parallelExecutor, serialExecutor, shared, toShared } from "./parallel.ts";
 import type { FriQueryStep, OpenedValues, QueryProof, StarkProof, TableOpenings } from "./proof.ts";
 import {
   COSET_SHIFT,
@@ -31,6 +33,9 @@ import {
   reverseBits,
   startTranscript,
 } from "./protocol.ts";
+
+/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
+const P = FIELD_P;
 
 /**
  * The STARK prover (docs/proof-system.md). Traces are column-major Uint32Arrays of canonical elements.
@@ -53,6 +58,11 @@ export interface ProveOptions {
    * Soundness testing only: the prover adds `delta` to the multiplicity of one interaction at one row when
    * building the LogUp trace, as a dishonest prover would (the verifier must reject the proof).
    */
+  /**
+   * Worker threads for LDE and Merkle hashing (default: cores − 1 when the tallest LDE has ≥ 2^16 rows,
+   * else 0). Results are identical for any count.
+   */
+  readonly workers?: number;
   readonly tamperMultiplicity?: { table: number; interaction: number; row: number; delta: number };
 }
 
@@ -439,17 +449,34 @@ export function proveStark(
   if (!logupCapacityOk(air, logHeights))
     throw new ProverInputError("tables too tall for sound LogUp over BabyBear");
   const publics = witness.publics;
+  const maxLde = Math.max(...logHeights) + logB;
+  const workers = options.workers ?? (maxLde >= 16 ? defaultWorkerCount() : 0);
+  const exec = workers > 0 ? parallelExecutor(workers) : serialExecutor;
+  const sh = (a: Uint32Array) => (workers > 0 ? toShared(a) : a);
+  const lde = (cols: readonly Uint32Array[], coefficients: boolean): Uint32Array[] => {
+    const outputs = cols.map((c) => shared(c.length << logB));
+    exec.run({
+      kind: "lde",
+      inputs: cols.map(sh),
+      outputs,
+      logBlowup: logB,
+      shift: COSET_SHIFT,
+      coefficients,
+    });
+    return outputs;
+  };
   const ch: Challenger = startTranscript(air, config, hash);
   observeMany(ch, publics);
   observeMany(ch, logHeights);
 
   // Main trace.
-  const mainLde = tables.map((_, i) => witness.tables[i]!.map((c) => cosetLde(c, logB, COSET_SHIFT)));
+  const mainLde = tables.map((_, i) => lde(witness.tables[i]!, false));
   timer.lap("lde");
   const ldeHeight = (i: number) => 1 << (logHeights[i]! + logB);
   const mainCommit = mmcsCommit(
     hash,
     mainLde.map((cols, i) => ({ height: ldeHeight(i), columns: cols })),
+    exec,
   );
   timer.lap("hash");
   ch.observeDigest(mainCommit.root);
@@ -498,7 +525,7 @@ export function proveStark(
     }
     timer.lap("check");
   }
-  const auxLde = auxTrace.map((cols) => cols.map((c) => cosetLde(c, logB, COSET_SHIFT)));
+  const auxLde = auxTrace.map((cols) => lde(cols, false));
   timer.lap("lde");
   const auxTables = tables.flatMap((t, i) => (t.auxWidth > 0 ? [i] : []));
   let auxCommit: MmcsData | null = null;
@@ -506,6 +533,7 @@ export function proveStark(
     auxCommit = mmcsCommit(
       hash,
       auxTables.map((i) => ({ height: ldeHeight(i), columns: auxLde[i]! })),
+      exec,
     );
     ch.observeDigest(auxCommit.root);
   }
@@ -533,22 +561,17 @@ export function proveStark(
     );
     timer.lap("quotient");
     const coeffs = qv.map((c) => cosetIntt(c, COSET_SHIFT));
-    const hCols: Uint32Array[] = [];
-    const lCols: Uint32Array[] = [];
-    for (let c = 0; c < t.quotientChunks; c++) {
-      for (let l = 0; l < 4; l++) {
-        const chunk = coeffs[l]!.slice(c * n, (c + 1) * n);
-        lCols.push(cosetNtt(chunk, n * B, COSET_SHIFT));
-        hCols.push(ntt(chunk));
-      }
-    }
-    quotientH.push(hCols);
-    quotientLde.push(lCols);
+    const chunks: Uint32Array[] = [];
+    for (let c = 0; c < t.quotientChunks; c++)
+      for (let l = 0; l < 4; l++) chunks.push(coeffs[l]!.slice(c * n, (c + 1) * n));
+    quotientLde.push(lde(chunks, true));
+    quotientH.push(chunks.map((c) => ntt(c)));
     timer.lap("lde");
   });
   const quotientCommit = mmcsCommit(
     hash,
     quotientLde.map((cols, i) => ({ height: ldeHeight(i), columns: cols })),
+    exec,
   );
   timer.lap("hash");
   ch.observeDigest(quotientCommit.root);
@@ -696,8 +719,8 @@ export function proveStark(
     const columns: Uint32Array[] = [];
     for (let v = 0; v < a; v++)
       for (let l = 0; l < 4; l++) columns.push(cur[l].subarray(v * rows, (v + 1) * rows));
-    const m: Matrix = { height: rows, columns };
-    const commit = mmcsCommit(hash, [m]);
+    const m: Matrix = { height: rows, columns: columns.map(sh) };
+    const commit = mmcsCommit(hash, [m], exec);
     layerCommits.push(commit);
     friRoots.push(commit.root);
     ch.observeDigest(commit.root);
@@ -735,13 +758,7 @@ export function proveStark(
   timer.lap("fri");
 
   // Proof of work.
-  let powNonce = 0;
-  for (; ; powNonce++) {
-    if (powNonce >= P) throw new ProverInputError("no proof-of-work nonce found");
-    const c = ch.clone();
-    c.observe(powNonce);
-    if (sampleBits(c, config.powBits) === 0) break;
-  }
+  const powNonce = grind(ch, config.powBits);
   ch.observe(powNonce);
   sampleBits(ch, config.powBits);
   timer.lap("pow");
