@@ -6,6 +6,7 @@ import { poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { decodeProof, encodeProof } from "../../src/stark/proof-codec.ts";
 import { proveStark } from "../../src/stark/prover.ts";
+import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
 import { InvalidProofError, verifyStark, verifyStarkBytes } from "../../src/stark/verifier.ts";
 import {
   cubicAir,
@@ -14,6 +15,7 @@ import {
   fibonacciWitness,
   rangeCheckAir,
   rangeCheckWitness,
+  TEST_CONFIG,
 } from "./airs.ts";
 
 const hash = poseidonBn254Hash;
@@ -64,4 +66,19 @@ describe("Poseidon-BN254 configuration", () => {
       );
     });
   }
+
+  it("the soundness harness rejects every perturbation under this configuration too", () => {
+    const report = runSoundnessHarness({
+      air: rangeCheckAir(3),
+      config: TEST_CONFIG,
+      hash,
+      witness: rangeCheckWitness([1, 2, 3, 7], 5, 3),
+      cellsPerColumn: 4,
+      multiplicitiesPerInteraction: 2,
+      byteMutations: 300,
+      seed: 0xb254,
+    });
+    console.log(`soundness range check (BN254): ${JSON.stringify(report.tried)}`);
+    expect(report.accepted).toEqual([]);
+  });
 });
