@@ -1,4 +1,4 @@
-import { cosetLde, cosetNtt } from "../field/ntt.ts";
+import { intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import type { StarkHash } from "./hash-config.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
@@ -55,11 +55,12 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
     case "lde":
       for (let c = start; c < end; c++) {
         const inp = k.inputs[c]!;
-        k.outputs[c]!.set(
-          k.coefficients
-            ? cosetNtt(inp, inp.length << k.logBlowup, k.shift)
-            : cosetLde(inp, k.logBlowup, k.shift),
-        );
+        const out = k.outputs[c]!;
+        // Coefficients go straight into the (shared) output, which is then scaled and transformed in place.
+        out.fill(0);
+        out.set(inp);
+        if (!k.coefficients) intt(out.subarray(0, inp.length));
+        ntt(scaleByPowers(out, k.shift));
       }
       return;
     case "hashRows": {

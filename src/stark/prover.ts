@@ -25,14 +25,7 @@ import {
 import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
 import { defaultWorkerCount, parallelExecutor, serialExecutor, shared, toShared } from "./parallel.ts";
 import type { FriQueryStep, OpenedValues, QueryProof, StarkProof, TableOpenings } from "./proof.ts";
-import {
-  COSET_SHIFT,
-  foldValues,
-  friSchedule,
-  logupCapacityOk,
-  reverseBits,
-  startTranscript,
-} from "./protocol.ts";
+import { COSET_SHIFT, friSchedule, logupCapacityOk, reverseBits, startTranscript } from "./protocol.ts";
 
 /** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
 const P = FIELD_P;
@@ -356,6 +349,67 @@ function quotientOnCoset(
     }
   });
   return out;
+}
+
+/**
+ * One FRI fold over a whole layer (the column form of protocol.ts's foldValues, which the verifier uses):
+ * next[k] = Σ_r (β/y_k)^r · (1/a) Σ_j ω_a^{−jr} cur[k + j·L/a], with y_k = ω_L^k.
+ */
+function foldLayer(cur: ExtColumns, logSize: number, logArity: number, beta: Ext): ExtColumns {
+  const a = 1 << logArity;
+  const rows = 1 << (logSize - logArity);
+  const next = newExtColumns(rows);
+  const wInvA = inv(rootOfUnity(logArity));
+  const invA = inv(a);
+  // m[j][r] = ω_a^{−jr} / a
+  const m: number[][] = [];
+  for (let j = 0; j < a; j++) {
+    m.push([]);
+    for (let r = 0; r < a; r++) m[j]!.push(mul(pow(wInvA, (j * r) % a), invA));
+  }
+  const wInv = inv(rootOfUnity(logSize));
+  const c = new Float64Array(4 * a);
+  let yInv = 1;
+  for (let k = 0; k < rows; k++) {
+    c.fill(0);
+    for (let j = 0; j < a; j++) {
+      const idx = k + j * rows;
+      const v0 = cur[0][idx]!;
+      const v1 = cur[1][idx]!;
+      const v2 = cur[2][idx]!;
+      const v3 = cur[3][idx]!;
+      const mj = m[j]!;
+      for (let r = 0; r < a; r++) {
+        const w = mj[r]!;
+        c[4 * r] = c[4 * r]! + mm(v0, w);
+        c[4 * r + 1] = c[4 * r + 1]! + mm(v1, w);
+        c[4 * r + 2] = c[4 * r + 2]! + mm(v2, w);
+        c[4 * r + 3] = c[4 * r + 3]! + mm(v3, w);
+      }
+    }
+    // Horner in t = β/y: acc = c_{a−1}; acc = acc·t + c_r.
+    const t0 = mm(beta[0], yInv);
+    const t1 = mm(beta[1], yInv);
+    const t2 = mm(beta[2], yInv);
+    const t3 = mm(beta[3], yInv);
+    let a0 = c[4 * (a - 1)]! % P;
+    let a1 = c[4 * (a - 1) + 1]! % P;
+    let a2 = c[4 * (a - 1) + 2]! % P;
+    let a3 = c[4 * (a - 1) + 3]! % P;
+    for (let r = a - 2; r >= 0; r--) {
+      extMulScalars(a0, a1, a2, a3, t0, t1, t2, t3);
+      a0 = (extScratch[0]! + c[4 * r]!) % P;
+      a1 = (extScratch[1]! + c[4 * r + 1]!) % P;
+      a2 = (extScratch[2]! + c[4 * r + 2]!) % P;
+      a3 = (extScratch[3]! + c[4 * r + 3]!) % P;
+    }
+    next[0][k] = a0;
+    next[1][k] = a1;
+    next[2][k] = a2;
+    next[3][k] = a3;
+    yInv = mm(yInv, wInv);
+  }
+  return next;
 }
 
 /** Barycentric weights ω^i/(ζ − ω^i) on the trace domain. */
@@ -725,19 +779,7 @@ export function proveStark(
     friRoots.push(commit.root);
     ch.observeDigest(commit.root);
     const beta = sampleExt(ch);
-    const next = newExtColumns(rows);
-    const wInv = inv(rootOfUnity(layer.logSize));
-    let yInv = 1;
-    const vals: Ext[] = new Array(a);
-    for (let k = 0; k < rows; k++) {
-      for (let v = 0; v < a; v++) {
-        const idx = k + v * rows;
-        vals[v] = [cur[0][idx]!, cur[1][idx]!, cur[2][idx]!, cur[3][idx]!];
-      }
-      const fv = foldValues(vals, beta, yInv, layer.logArity);
-      for (let l = 0; l < 4; l++) next[l][k] = fv[l]!;
-      yInv = mul(yInv, wInv);
-    }
+    const next = foldLayer(cur, layer.logSize, layer.logArity, beta);
     const roll = deepPolys.get(layer.logSize - layer.logArity);
     if (roll) {
       const ba = extPow(beta, a);
