@@ -1,3 +1,5 @@
+import { isCanonical } from "../field/babybear.ts";
+import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT } from "./config.ts";
 import {
   AirDefinitionError,
   CHALLENGE_LOGUP_ALPHA,
@@ -26,6 +28,13 @@ export interface Interaction {
 
 export interface Table {
   readonly name: string;
+  /**
+   * Preprocessed (fixed) columns: data of the AIR itself, committed once (its root is part of the
+   * verifying key). A table with preprocessed columns has their height.
+   */
+  readonly preprocessed: readonly Uint32Array[];
+  /** log2 of the preprocessed height, or null when the prover chooses the height. */
+  readonly fixedLogHeight: number | null;
   readonly mainWidth: number;
   /** Auxiliary (extension-field) columns: one per interaction plus the running sum, or none. */
   readonly auxWidth: number;
@@ -57,12 +66,49 @@ export class TableBuilder {
   readonly graph = new ExprGraph();
   readonly constraints: number[] = [];
   readonly interactions: Interaction[] = [];
+  readonly preprocessed: readonly Uint32Array[];
 
-  constructor(name: string, mainWidth: number) {
+  constructor(name: string, mainWidth: number, options: { preprocessed?: readonly Uint32Array[] } = {}) {
     if (!Number.isInteger(mainWidth) || mainWidth < 1)
       throw new AirDefinitionError(`table "${name}" needs at least one main column`);
     this.name = name;
     this.mainWidth = mainWidth;
+    const pre = options.preprocessed ?? [];
+    if (pre.length > 0) {
+      const n = pre[0]!.length;
+      const log = Math.log2(n);
+      if (!Number.isInteger(log) || log < MIN_LOG_HEIGHT || log > MAX_LOG_HEIGHT)
+        throw new AirDefinitionError(
+          `table "${name}": preprocessed columns have ${n} rows; use a power of two from 2^${MIN_LOG_HEIGHT} to 2^${MAX_LOG_HEIGHT}`,
+        );
+      for (const c of pre) {
+        if (c.length !== n)
+          throw new AirDefinitionError(`table "${name}": preprocessed columns differ in length`);
+        for (let r = 0; r < n; r++)
+          if (!isCanonical(c[r]!))
+            throw new AirDefinitionError(`table "${name}": non-canonical preprocessed value`);
+      }
+    }
+    this.preprocessed = pre.map((c) => Uint32Array.from(c));
+  }
+
+  /** Preprocessed column i at the current row. */
+  fixed(i: number): Expr {
+    this.checkFixed(i);
+    return this.graph.node({ op: "col", kind: "pre", index: i, next: false });
+  }
+
+  /** Preprocessed column i at the next row (cyclically). */
+  fixedNext(i: number): Expr {
+    this.checkFixed(i);
+    return this.graph.node({ op: "col", kind: "pre", index: i, next: true });
+  }
+
+  private checkFixed(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.preprocessed.length)
+      throw new AirDefinitionError(
+        `table "${this.name}" has no preprocessed column ${i} (it has ${this.preprocessed.length})`,
+      );
   }
 
   /** Main column i at the current row. */
@@ -241,6 +287,8 @@ function compileTable(t: TableBuilder, publicCount: number): Table {
   const quotientChunks = 1 << Math.ceil(Math.log2(degree - 1));
   return {
     name: t.name,
+    preprocessed: t.preprocessed,
+    fixedLogHeight: t.preprocessed.length > 0 ? Math.log2(t.preprocessed[0]!.length) : null,
     mainWidth: t.mainWidth,
     auxWidth,
     nodes,

@@ -14,6 +14,8 @@ const P = FIELD_P;
 export interface DomainInputs {
   /** Number of points to evaluate. */
   readonly length: number;
+  /** Preprocessed columns (empty if the table has none). */
+  readonly pre?: readonly Uint32Array[];
   readonly main: readonly Uint32Array[];
   /** Four base coordinates per aux (extension) column. */
   readonly aux: readonly Uint32Array[];
@@ -99,8 +101,8 @@ export function evaluateOnDomain(
           break;
         case "col": {
           const off = n.next ? nextOffset : 0;
-          if (n.kind === "main") {
-            const src = inp.main[n.index]!;
+          if (n.kind !== "aux") {
+            const src = (n.kind === "main" ? inp.main : inp.pre!)[n.index]!;
             const o = out as Uint32Array;
             for (let k = 0; k < len; k++) o[k] = src[((start + k) * stride + off) & mask]!;
           } else {

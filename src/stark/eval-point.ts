@@ -7,6 +7,7 @@ import type { Node } from "./expr.ts";
  * also used for public bus interactions). Missing inputs evaluate to an error, never to a default.
  */
 export interface PointInputs {
+  readonly pre?: { readonly cur: readonly Ext[]; readonly next: readonly Ext[] };
   readonly main?: { readonly cur: readonly Ext[]; readonly next: readonly Ext[] };
   readonly aux?: { readonly cur: readonly Ext[]; readonly next: readonly Ext[] };
   readonly publics: readonly number[];
@@ -37,7 +38,10 @@ export function evaluateAtPoint(nodes: readonly Node[], inp: PointInputs): Ext[]
         v[i] = need(inp.cumsum, "the cumulative sum");
         break;
       case "col": {
-        const src = need(n.kind === "main" ? inp.main : inp.aux, `${n.kind} columns`);
+        const src = need(
+          n.kind === "main" ? inp.main : n.kind === "aux" ? inp.aux : inp.pre,
+          `${n.kind} columns`,
+        );
         v[i] = need((n.next ? src.next : src.cur)[n.index], `${n.kind} column ${n.index}`);
         break;
       }

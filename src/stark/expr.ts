@@ -5,7 +5,8 @@ import { isCanonical, P, reduce } from "../field/babybear.ts";
  * The prover evaluates it column-wise on the quotient coset, the verifier at the out-of-domain point, and a
  * circuit generator can walk the same nodes. Structurally equal nodes are shared.
  */
-export type ColumnKind = "main" | "aux";
+/** Preprocessed (fixed, part of the AIR), main (witness), aux (LogUp, extension field). */
+export type ColumnKind = "pre" | "main" | "aux";
 export type SelectorKind = "first" | "last" | "transition";
 
 export type Node =
@@ -195,7 +196,7 @@ export function serializeNodes(nodes: readonly Node[], out: number[]): void {
         out.push(n.value);
         break;
       case "col":
-        out.push(n.kind === "main" ? 0 : 1, n.index, n.next ? 1 : 0);
+        out.push(n.kind === "main" ? 0 : n.kind === "aux" ? 1 : 2, n.index, n.next ? 1 : 0);
         break;
       case "public":
       case "challenge":

@@ -20,9 +20,10 @@ import { friSchedule } from "./protocol.ts";
  * configuration must accept. The decoder reads each byte at most once, so it cannot hang.
  *
  *   u8 version | u8 logHeight × tables | digest mainRoot | [digest auxRoot] | digest quotientRoot
- *   | ext cumsum × tables-with-buses | per table: (main, aux, quotient) × (ζ, ζω) ext values
+ *   | ext cumsum × tables-with-buses | per table: (pre, main, aux, quotient) × (ζ, ζω) ext values
  *   | digest × FRI layers | ext × final coefficients | u32 PoW nonce
- *   | per query: main rows + path, [aux rows + path], quotient rows + path, per FRI layer: row + path
+ *   | per query: [pre rows + path], main rows + path, [aux rows + path], quotient rows + path,
+ *     per FRI layer: row + path
  */
 export const PROOF_VERSION = 1;
 
@@ -48,8 +49,10 @@ export class TrailingBytesError extends ProofFormatError {
 interface Shape {
   logHeights: number[];
   auxTables: number[];
+  preTables: number[];
   logMax: number;
   logMaxAux: number;
+  logMaxPre: number;
   layers: { logSize: number; logArity: number }[];
   finalCoefficients: number;
 }
@@ -57,11 +60,14 @@ interface Shape {
 function shapeOf(air: Air, config: StarkConfig, logHeights: number[]): Shape {
   const lde = logHeights.map((h) => h + config.logBlowup);
   const auxTables = air.tables.flatMap((t, i) => (t.auxWidth > 0 ? [i] : []));
+  const preTables = air.tables.flatMap((t, i) => (t.preprocessed.length > 0 ? [i] : []));
   const s = friSchedule(config, lde);
   return {
     logHeights,
     auxTables,
+    preTables,
     logMax: Math.max(...lde),
+    logMaxPre: preTables.length ? Math.max(...preTables.map((i) => lde[i]!)) : 0,
     logMaxAux: auxTables.length ? Math.max(...auxTables.map((i) => lde[i]!)) : 0,
     layers: [...s.layers],
     finalCoefficients: s.finalCoefficients,
@@ -166,7 +172,12 @@ class Reader {
 }
 
 function tableWidths(air: Air) {
-  return air.tables.map((t) => ({ main: t.mainWidth, aux: 4 * t.auxWidth, quotient: 4 * t.quotientChunks }));
+  return air.tables.map((t) => ({
+    pre: t.preprocessed.length,
+    main: t.mainWidth,
+    aux: 4 * t.auxWidth,
+    quotient: 4 * t.quotientChunks,
+  }));
 }
 
 export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig): Uint8Array {
@@ -188,6 +199,7 @@ export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig): U
   proof.openings.forEach((o, i) => {
     const wd = widths[i]!;
     for (const [r, n] of [
+      [o.pre, wd.pre],
       [o.main, wd.main],
       [o.aux, wd.aux],
       [o.quotient, wd.quotient],
@@ -208,6 +220,9 @@ export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig): U
     for (const d of o.path) w.elems(d);
   };
   for (const q of proof.queries) {
+    if (shape.preTables.length > 0 !== (q.pre !== null)) fail("preprocessed opening");
+    if (shape.auxTables.length > 0 !== (q.aux !== null)) fail("aux opening");
+    if (q.pre) opening(q.pre);
     opening(q.main);
     if (q.aux) opening(q.aux);
     opening(q.quotient);
@@ -247,7 +262,7 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
       zeta: r.exts(n, "opened value"),
       zetaNext: r.exts(n, "opened value"),
     });
-    return { main: ov(wd.main), aux: ov(wd.aux), quotient: ov(wd.quotient) };
+    return { pre: ov(wd.pre), main: ov(wd.main), aux: ov(wd.aux), quotient: ov(wd.quotient) };
   });
   const friRoots = r.digests(shape.layers.length, "FRI root");
   const finalPoly = r.exts(shape.finalCoefficients, "final polynomial");
@@ -258,6 +273,12 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
     path: r.digests(pathLen, "Merkle path"),
   });
   for (let q = 0; q < config.numQueries; q++) {
+    const pre = shape.preTables.length
+      ? opening(
+          shape.preTables.map((i) => widths[i]!.pre),
+          shape.logMaxPre,
+        )
+      : null;
     const main = opening(
       widths.map((w) => w.main),
       shape.logMax,
@@ -276,7 +297,7 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
       row: r.elems(4 << l.logArity, "FRI row"),
       path: r.digests(l.logSize - l.logArity, "FRI path"),
     }));
-    queries.push({ main, aux, quotient, fri });
+    queries.push({ pre, main, aux, quotient, fri });
   }
   if (r.remaining !== 0) throw new TrailingBytesError(`${r.remaining} bytes follow the end of the proof`);
   return {

@@ -16,6 +16,8 @@ export interface OpenedValues {
 }
 
 export interface TableOpenings {
+  /** Preprocessed columns (empty for tables without). */
+  readonly pre: OpenedValues;
   readonly main: OpenedValues;
   /** Four base coordinates per aux column (empty for tables without interactions). */
   readonly aux: OpenedValues;
@@ -30,6 +32,8 @@ export interface FriQueryStep {
 }
 
 export interface QueryProof {
+  /** Present iff some table has preprocessed columns. */
+  readonly pre: MerkleOpening | null;
   readonly main: MerkleOpening;
   /** Present iff some table has bus interactions. */
   readonly aux: MerkleOpening | null;

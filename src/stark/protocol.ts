@@ -26,7 +26,14 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
   out.push(air.publicCount, air.tables.length);
   for (const t of air.tables) {
     str(t.name);
-    out.push(t.mainWidth, t.auxWidth, t.degree, t.quotientChunks);
+    out.push(
+      t.preprocessed.length,
+      t.fixedLogHeight ?? 0,
+      t.mainWidth,
+      t.auxWidth,
+      t.degree,
+      t.quotientChunks,
+    );
     serializeNodes(t.nodes, out);
     out.push(t.constraints.length, ...t.constraints);
     out.push(t.interactions.length);
@@ -43,9 +50,28 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
 
 const digestCache = new WeakMap<Air, Map<string, Uint32Array>>();
 
-/** The AIR's identity: 8 BabyBear elements squeezed from a fresh transcript that absorbed its serialisation. */
-export function airDigest(air: Air, config: StarkConfig, hash: StarkHash): Uint32Array {
-  const key = `${hash.id}|${config.logBlowup},${config.numQueries},${config.powBits},${config.friLogArity},${config.logFinalDegree}`;
+/** Indices of the tables with preprocessed columns. */
+export function preprocessedTables(air: Air): number[] {
+  return air.tables.flatMap((t, i) => (t.preprocessed.length > 0 ? [i] : []));
+}
+
+/**
+ * The AIR's identity: 8 BabyBear elements squeezed from a fresh transcript that absorbed its serialisation
+ * and, for an AIR with preprocessed columns, their commitment root (which binds the fixed data).
+ */
+export function airDigest(
+  air: Air,
+  config: StarkConfig,
+  hash: StarkHash,
+  preprocessedRoot: Uint32Array | null = null,
+): Uint32Array {
+  if (preprocessedTables(air).length > 0 !== (preprocessedRoot !== null))
+    throw new RangeError(
+      preprocessedRoot === null
+        ? `AIR "${air.name}" has preprocessed columns: pass their commitment root (preprocessedRoot())`
+        : `AIR "${air.name}" has no preprocessed columns, but a preprocessed root was given`,
+    );
+  const key = `${hash.id}|${config.logBlowup},${config.numQueries},${config.powBits},${config.friLogArity},${config.logFinalDegree}|${preprocessedRoot ? Array.from(preprocessedRoot).join(",") : ""}`;
   let m = digestCache.get(air);
   if (!m) digestCache.set(air, (m = new Map()));
   const hit = m.get(key);
@@ -55,6 +81,7 @@ export function airDigest(air: Air, config: StarkConfig, hash: StarkHash): Uint3
   const words = serializeAir(air, config);
   ch.observe(words.length % P);
   observeMany(ch, words);
+  if (preprocessedRoot) ch.observeDigest(preprocessedRoot);
   const d = new Uint32Array(8);
   for (let i = 0; i < 8; i++) d[i] = ch.sample();
   m.set(key, d);
@@ -62,8 +89,13 @@ export function airDigest(air: Air, config: StarkConfig, hash: StarkHash): Uint3
 }
 
 /** Starts the transcript: protocol tag, hash id, AIR digest. */
-export function startTranscript(air: Air, config: StarkConfig, hash: StarkHash): Challenger {
-  const d = airDigest(air, config, hash);
+export function startTranscript(
+  air: Air,
+  config: StarkConfig,
+  hash: StarkHash,
+  preprocessedRoot: Uint32Array | null,
+): Challenger {
+  const d = airDigest(air, config, hash, preprocessedRoot);
   const ch = hash.newChallenger();
   observeString(ch, PROTOCOL_TAG);
   observeString(ch, hash.id);

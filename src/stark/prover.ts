@@ -7,7 +7,7 @@ import {
   newExtColumns,
 } from "../field/ext-columns.ts";
 import { type Ext, extAdd, extMul, extMulBase, extPow } from "../field/extension.ts";
-import { cosetIntt, intt, ntt } from "../field/ntt.ts";
+import { cosetIntt, cosetLde, intt, ntt } from "../field/ntt.ts";
 import type { Air, Table } from "./air.ts";
 import { publicBusSum } from "./bus.ts";
 import { checkConfig, MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
@@ -25,7 +25,14 @@ import {
 import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
 import { defaultWorkerCount, parallelExecutor, serialExecutor, shared, toShared } from "./parallel.ts";
 import type { FriQueryStep, OpenedValues, QueryProof, StarkProof, TableOpenings } from "./proof.ts";
-import { COSET_SHIFT, friSchedule, logupCapacityOk, reverseBits, startTranscript } from "./protocol.ts";
+import {
+  COSET_SHIFT,
+  friSchedule,
+  logupCapacityOk,
+  preprocessedTables,
+  reverseBits,
+  startTranscript,
+} from "./protocol.ts";
 
 /** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
 const P = FIELD_P;
@@ -98,7 +105,7 @@ function traceSelectors(logN: number) {
 }
 
 function traceDomainInputs(
-  _table: Table,
+  table: Table,
   logN: number,
   main: readonly Uint32Array[],
   aux: readonly Uint32Array[],
@@ -109,6 +116,7 @@ function traceDomainInputs(
   const n = 1 << logN;
   return {
     length: n,
+    pre: table.preprocessed,
     main,
     aux,
     stride: 1,
@@ -258,6 +266,7 @@ function quotientOnCoset(
   table: Table,
   logN: number,
   logB: number,
+  preLde: readonly Uint32Array[],
   mainLde: readonly Uint32Array[],
   auxLde: readonly Uint32Array[],
   publics: readonly number[],
@@ -302,6 +311,7 @@ function quotientOnCoset(
   const needed = dependencies(table.nodes, table.constraints);
   const inp = {
     length: M,
+    pre: preLde,
     main: mainLde,
     aux: auxLde,
     stride: B / q,
@@ -458,6 +468,43 @@ function openColumn(col: Uint32Array, wts: ExtColumns, factor: Ext): [Ext, Ext] 
   return [extMul(factor, a as Ext), extMul(factor, b as Ext)];
 }
 
+const preprocessedCache = new WeakMap<Air, Map<string, { data: MmcsData; lde: Uint32Array[][] }>>();
+
+/** LDE and commitment of the preprocessed columns (tables in order), cached per AIR and configuration. */
+function preprocessedCommitment(
+  air: Air,
+  config: StarkConfig,
+  hash: StarkHash,
+): { data: MmcsData; lde: Uint32Array[][] } | null {
+  const idx = preprocessedTables(air);
+  if (idx.length === 0) return null;
+  const key = `${hash.id}|${config.logBlowup}`;
+  let m = preprocessedCache.get(air);
+  if (!m) preprocessedCache.set(air, (m = new Map()));
+  const hit = m.get(key);
+  if (hit) return hit;
+  const lde = idx.map((i) =>
+    air.tables[i]!.preprocessed.map((c) => cosetLde(c, config.logBlowup, COSET_SHIFT)),
+  );
+  const data = mmcsCommit(
+    hash,
+    lde.map((cols) => ({ height: cols[0]!.length, columns: cols })),
+  );
+  const r = { data, lde };
+  m.set(key, r);
+  return r;
+}
+
+/**
+ * The commitment root of an AIR's preprocessed columns under a configuration: the verifying-key value that
+ * `verifyStark` needs for AIRs with preprocessed columns (null for AIRs without).
+ */
+export function preprocessedRoot(air: Air, config: StarkConfig, hash: StarkHash): Uint32Array | null {
+  checkConfig(config);
+  const c = preprocessedCommitment(air, config, hash);
+  return c ? c.data.root.slice() : null;
+}
+
 export function proveStark(
   air: Air,
   config: StarkConfig,
@@ -498,6 +545,10 @@ export function proveStark(
       throw new ProverInputError(
         `table "${t.name}" has degree ${t.degree}; use logBlowup ≥ ${Math.log2(t.quotientChunks)}`,
       );
+    if (t.fixedLogHeight !== null && t.fixedLogHeight !== logN)
+      throw new ProverInputError(
+        `table "${t.name}" has ${1 << t.fixedLogHeight} preprocessed rows; its trace must have as many, not ${n}`,
+      );
     return logN;
   });
   if (!logupCapacityOk(air, logHeights))
@@ -519,7 +570,13 @@ export function proveStark(
     });
     return outputs;
   };
-  const ch: Challenger = startTranscript(air, config, hash);
+  const pre = preprocessedCommitment(air, config, hash);
+  const preTables = preprocessedTables(air);
+  const preLde: Uint32Array[][] = tables.map(() => []);
+  preTables.forEach((i, k) => {
+    preLde[i] = pre!.lde[k]!;
+  });
+  const ch: Challenger = startTranscript(air, config, hash, pre ? pre.data.root : null);
   observeMany(ch, publics);
   observeMany(ch, logHeights);
 
@@ -606,6 +663,7 @@ export function proveStark(
       t,
       logN,
       logB,
+      preLde[i]!,
       mainLde[i]!,
       auxLde[i]!,
       publics,
@@ -647,10 +705,15 @@ export function proveStark(
       }
       return { zeta, zetaNext };
     };
-    return { main: open(witness.tables[i]!), aux: open(auxTrace[i]!), quotient: open(quotientH[i]!) };
+    return {
+      pre: open(tables[i]!.preprocessed),
+      main: open(witness.tables[i]!),
+      aux: open(auxTrace[i]!),
+      quotient: open(quotientH[i]!),
+    };
   });
   for (const o of openings) {
-    for (const r of [o.main, o.aux, o.quotient]) {
+    for (const r of [o.pre, o.main, o.aux, o.quotient]) {
       for (const v of r.zeta) observeExt(ch, v);
       for (const v of r.zetaNext) observeExt(ch, v);
     }
@@ -670,8 +733,8 @@ export function proveStark(
     const opened: { z: Ext; zn: Ext }[] = [];
     for (const i of members) {
       const o = openings[i]!;
-      const lists = [mainLde[i]!, auxLde[i]!, quotientLde[i]!];
-      [o.main, o.aux, o.quotient].forEach((r, k) => {
+      const lists = [preLde[i]!, mainLde[i]!, auxLde[i]!, quotientLde[i]!];
+      [o.pre, o.main, o.aux, o.quotient].forEach((r, k) => {
         lists[k]!.forEach((c, j) => {
           cols.push(c);
           opened.push({ z: r.zeta[j]!, zn: r.zetaNext[j]! });
@@ -808,6 +871,7 @@ export function proveStark(
   // Queries.
   const logMax = heights[0]!;
   const logMaxAux = auxTables.length ? Math.max(...auxTables.map((i) => ldeLogs[i]!)) : 0;
+  const logMaxPre = preTables.length ? Math.max(...preTables.map((i) => ldeLogs[i]!)) : 0;
   const queries: QueryProof[] = [];
   for (let q = 0; q < config.numQueries; q++) {
     const index = sampleBits(ch, logMax);
@@ -822,6 +886,7 @@ export function proveStark(
       idx = k;
     });
     queries.push({
+      pre: pre ? mmcsOpen(pre.data, leaf >>> (logMax - logMaxPre)) : null,
       main: mmcsOpen(mainCommit, leaf),
       aux: auxCommit ? mmcsOpen(auxCommit, leaf >>> (logMax - logMaxAux)) : null,
       quotient: mmcsOpen(quotientCommit, leaf),

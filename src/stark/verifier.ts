@@ -32,6 +32,7 @@ import {
   foldValues,
   friSchedule,
   logupCapacityOk,
+  preprocessedTables,
   recombineExt,
   reverseBits,
   selectorsAt,
@@ -63,10 +64,23 @@ function checkShape(air: Air, config: StarkConfig, proof: StarkProof): void {
   const ok = (o: OpenedValues, n: number) => o.zeta.length === n && o.zetaNext.length === n;
   air.tables.forEach((t, i) => {
     const o = proof.openings[i]!;
-    if (!ok(o.main, t.mainWidth) || !ok(o.aux, 4 * t.auxWidth) || !ok(o.quotient, 4 * t.quotientChunks))
+    if (
+      !ok(o.pre, t.preprocessed.length) ||
+      !ok(o.main, t.mainWidth) ||
+      !ok(o.aux, 4 * t.auxWidth) ||
+      !ok(o.quotient, 4 * t.quotientChunks)
+    )
       fail(`wrong number of opened values for table "${t.name}"`);
+    if (t.fixedLogHeight !== null && proof.logHeights[i] !== t.fixedLogHeight)
+      fail(`table "${t.name}" has preprocessed columns of height 2^${t.fixedLogHeight}`);
   });
   if (proof.queries.length !== config.numQueries) fail("wrong number of queries");
+}
+
+/** What the verifier needs beyond the AIR and configuration: the preprocessed commitment, if any. */
+export interface VerifyingKey {
+  /** Root of the AIR's preprocessed columns (prover.ts `preprocessedRoot`); required iff the AIR has some. */
+  readonly preprocessedRoot?: Uint32Array | null;
 }
 
 export function verifyStark(
@@ -75,9 +89,18 @@ export function verifyStark(
   hash: StarkHash,
   publics: readonly number[],
   proof: StarkProof,
+  key: VerifyingKey = {},
 ): void {
+  const preTables = preprocessedTables(air);
+  const preRoot = key.preprocessedRoot ?? null;
+  if (preTables.length > 0 !== (preRoot !== null))
+    throw new RangeError(
+      preRoot === null
+        ? `AIR "${air.name}" has preprocessed columns: pass { preprocessedRoot } in the verifying key`
+        : `AIR "${air.name}" has no preprocessed columns, but a preprocessed root was given`,
+    );
   try {
-    verifyInner(air, config, hash, publics, proof);
+    verifyInner(air, config, hash, publics, proof, preRoot, preTables);
   } catch (e) {
     if (e instanceof InvalidProofError) throw e;
     // Arithmetic on adversarial values (a zero denominator, a point in the domain) is a rejection too.
@@ -91,9 +114,13 @@ function verifyInner(
   hash: StarkHash,
   publics: readonly number[],
   proof: StarkProof,
+  preRoot: Uint32Array | null,
+  preTables: number[],
 ): void {
   checkConfig(config);
   checkShape(air, config, proof);
+  if ((preRoot !== null) !== proof.queries.every((q) => q.pre !== null))
+    fail("preprocessed openings do not match the AIR");
   if (publics.length !== air.publicCount)
     fail(`expected ${air.publicCount} public values, got ${publics.length}`);
   for (const v of publics)
@@ -107,7 +134,7 @@ function verifyInner(
   });
   if (!logupCapacityOk(air, proof.logHeights)) fail("tables too tall for sound LogUp over BabyBear");
 
-  const ch: Challenger = startTranscript(air, config, hash);
+  const ch: Challenger = startTranscript(air, config, hash, preRoot);
   observeMany(ch, publics);
   observeMany(ch, proof.logHeights);
   ch.observeDigest(proof.mainRoot);
@@ -119,7 +146,7 @@ function verifyInner(
   ch.observeDigest(proof.quotientRoot);
   const zeta = sampleExt(ch);
   for (const o of proof.openings) {
-    for (const r of [o.main, o.aux, o.quotient]) {
+    for (const r of [o.pre, o.main, o.aux, o.quotient]) {
       for (const v of r.zeta) observeExt(ch, v);
       for (const v of r.zetaNext) observeExt(ch, v);
     }
@@ -166,6 +193,7 @@ function verifyInner(
     }
     const cumsum = t.auxWidth > 0 ? proof.cumsums[auxIdx++]! : undefined;
     const values = evaluateAtPoint(t.nodes as Node[], {
+      pre: { cur: o.pre.zeta, next: o.pre.zetaNext },
       main: { cur: o.main.zeta, next: o.main.zetaNext },
       aux,
       publics,
@@ -196,7 +224,12 @@ function verifyInner(
   const groups = heights.map((lh) => {
     const members = tables.map((_, i) => i).filter((i) => ldeLogs[i] === lh);
     const width = members.reduce(
-      (s, i) => s + tables[i]!.mainWidth + 4 * tables[i]!.auxWidth + 4 * tables[i]!.quotientChunks,
+      (s, i) =>
+        s +
+        tables[i]!.preprocessed.length +
+        tables[i]!.mainWidth +
+        4 * tables[i]!.auxWidth +
+        4 * tables[i]!.quotientChunks,
       0,
     );
     return { logSize: lh, members, width };
@@ -209,7 +242,7 @@ function verifyInner(
     let gp = base;
     for (const ti of g.members) {
       const o = proof.openings[ti]!;
-      for (const r of [o.main, o.aux, o.quotient]) {
+      for (const r of [o.pre, o.main, o.aux, o.quotient]) {
         for (let c = 0; c < r.zeta.length; c++) {
           vz = extAdd(vz, extMul(gp, r.zeta[c]!));
           vzn = extAdd(vzn, extMul(gp, r.zetaNext[c]!));
@@ -227,6 +260,7 @@ function verifyInner(
   const auxTableIndex = tables.flatMap((t, i) => (t.auxWidth > 0 ? [i] : []));
   const mainHeights = ldeLogs.map((l) => 1 << l);
   const logMaxAux = auxHeights.length ? Math.max(...auxHeights) : 0;
+  const logMaxPre = preTables.length ? Math.max(...preTables.map((i) => ldeLogs[i]!)) : 0;
 
   // 4. Queries.
   indices.forEach((index, qi) => {
@@ -252,6 +286,30 @@ function verifyInner(
       fail(`query ${qi}: main Merkle path invalid`);
     if (!mmcsVerify(hash, proof.quotientRoot, mainHeights, leaf, qp.quotient.rows, qp.quotient.path))
       fail(`query ${qi}: quotient Merkle path invalid`);
+    const preRows: (Uint32Array | null)[] = tables.map(() => null);
+    if (preRoot) {
+      if (!qp.pre) fail(`query ${qi}: missing preprocessed opening`);
+      checkRows(
+        qp.pre.rows,
+        preTables.map((i) => tables[i]!.preprocessed.length),
+        "preprocessed",
+      );
+      const preIndex = leaf >>> (logMax - logMaxPre);
+      if (
+        !mmcsVerify(
+          hash,
+          preRoot,
+          preTables.map((i) => 1 << ldeLogs[i]!),
+          preIndex,
+          qp.pre.rows,
+          qp.pre.path,
+        )
+      )
+        fail(`query ${qi}: preprocessed Merkle path invalid`);
+      qp.pre.rows.forEach((r, k) => {
+        preRows[preTables[k]!] = r;
+      });
+    } else if (qp.pre) fail(`query ${qi}: unexpected preprocessed opening`);
     const auxRows: (Uint32Array | null)[] = tables.map(() => null);
     if (proof.auxRoot) {
       if (!qp.aux) fail(`query ${qi}: missing aux opening`);
@@ -280,7 +338,13 @@ function verifyInner(
       let s: Ext = [0, 0, 0, 0];
       let gp = g.base;
       for (const ti of g.members) {
-        for (const row of [qp.main.rows[ti]!, auxRows[ti] ?? new Uint32Array(0), qp.quotient.rows[ti]!]) {
+        const empty = new Uint32Array(0);
+        for (const row of [
+          preRows[ti] ?? empty,
+          qp.main.rows[ti]!,
+          auxRows[ti] ?? empty,
+          qp.quotient.rows[ti]!,
+        ]) {
           for (let c = 0; c < row.length; c++) {
             s = extAdd(s, extMulBase(gp, row[c]!));
             gp = extMul(gp, gamma);
@@ -343,7 +407,8 @@ export function verifyStarkBytes(
   hash: StarkHash,
   publics: readonly number[],
   bytes: Uint8Array,
+  key: VerifyingKey = {},
 ): void {
   checkConfig(config);
-  verifyStark(air, config, hash, publics, decodeProof(bytes, air, config, hash));
+  verifyStark(air, config, hash, publics, decodeProof(bytes, air, config, hash), key);
 }

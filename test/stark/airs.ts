@@ -70,6 +70,32 @@ export function rangeCheckAir(bits = 16): Air {
   return defineAir({ name: `range-check-${bits}`, publicCount: 2, tables: [v, r], publicInteractions: pub });
 }
 
+/**
+ * The range check with a preprocessed table: the 2^bits-row table's value column is fixed data of the AIR
+ * (committed once, part of the verifying key); its only witness column is the multiplicity.
+ */
+export function rangeCheckFixedAir(bits = 16): Air {
+  const v = new TableBuilder("values", 1);
+  v.send(RANGE_BUS, [v.main(0)]);
+  v.assertZeroFirstRow(v.main(0).sub(v.public(0)));
+  const counter = Uint32Array.from({ length: 1 << bits }, (_, i) => i);
+  const r = new TableBuilder("range", 1, { preprocessed: [counter] });
+  r.receive(RANGE_BUS, [r.fixed(0)], r.main(0));
+  const pub = new PublicInteractionBuilder();
+  pub.send(RANGE_BUS, [pub.public(1)]);
+  return defineAir({
+    name: `range-check-fixed-${bits}`,
+    publicCount: 2,
+    tables: [v, r],
+    publicInteractions: pub,
+  });
+}
+
+export function rangeCheckFixedWitness(values: number[], extra: number, bits = 16): Witness {
+  const w = rangeCheckWitness(values, extra, bits);
+  return { tables: [w.tables[0]!, [w.tables[1]![1]!]], publics: w.publics };
+}
+
 export function rangeCheckWitness(values: number[], extra: number, bits = 16): Witness {
   const n = values.length;
   const col = Uint32Array.from(values);

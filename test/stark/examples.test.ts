@@ -3,7 +3,7 @@ import { CONFIG_BLOWUP_2, DEFAULT_CONFIG } from "../../src/stark/config.ts";
 import { ProverInputError } from "../../src/stark/errors.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { encodeProof } from "../../src/stark/proof-codec.ts";
-import { proveStark } from "../../src/stark/prover.ts";
+import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
 import { securityReport, securityShape } from "../../src/stark/security.ts";
 import { InvalidProofError, verifyStark, verifyStarkBytes } from "../../src/stark/verifier.ts";
 import {
@@ -13,6 +13,8 @@ import {
   fibonacciReference,
   fibonacciWitness,
   rangeCheckAir,
+  rangeCheckFixedAir,
+  rangeCheckFixedWitness,
   rangeCheckWitness,
 } from "./airs.ts";
 
@@ -55,6 +57,24 @@ describe("example AIRs at default security (Poseidon2-BabyBear)", () => {
     expect(() => verifyStark(air, DEFAULT_CONFIG, hash, [w.publics[0]!, 65_534], proof)).toThrow(
       InvalidProofError,
     );
+  });
+
+  it("range check with a preprocessed table: the verifying key's root binds the fixed column", () => {
+    const air = rangeCheckFixedAir(12);
+    const values = Array.from({ length: 128 }, (_, i) => (i * 40_503 + 17) % 4096);
+    const w = rangeCheckFixedWitness(values, 4095, 12);
+    const proof = proveStark(air, DEFAULT_CONFIG, hash, w);
+    expect(proof.logHeights).toEqual([7, 12]);
+    const root = preprocessedRoot(air, DEFAULT_CONFIG, hash)!;
+    verifyStark(air, DEFAULT_CONFIG, hash, w.publics, proof, { preprocessedRoot: root });
+    const wrong = root.slice();
+    wrong[7] = (wrong[7]! + 1) % 2013265921;
+    expect(() =>
+      verifyStark(air, DEFAULT_CONFIG, hash, w.publics, proof, { preprocessedRoot: wrong }),
+    ).toThrow(InvalidProofError);
+    // A table of different fixed data has a different root: values up to 4095 do not all lie in 0..2047.
+    expect(preprocessedRoot(rangeCheckFixedAir(11), DEFAULT_CONFIG, hash)).not.toEqual(root);
+    expect(() => verifyStark(air, DEFAULT_CONFIG, hash, w.publics, proof)).toThrow(/preprocessed/);
   });
 
   it("range check: the honest prover refuses a value out of range", () => {

@@ -7,6 +7,8 @@ import {
   fibonacciAir,
   fibonacciWitness,
   rangeCheckAir,
+  rangeCheckFixedAir,
+  rangeCheckFixedWitness,
   rangeCheckWitness,
   TEST_CONFIG,
 } from "./airs.ts";
@@ -23,6 +25,11 @@ const cases = [
     witness: rangeCheckWitness([1, 2, 3, 7], 5, 3),
   },
   { name: "degree-3 with next-row references", air: cubicAir(4), witness: cubicWitness(4, 3) },
+  {
+    name: "range check with a preprocessed table",
+    air: rangeCheckFixedAir(3),
+    witness: rangeCheckFixedWitness([1, 2, 3, 7], 5, 3),
+  },
 ];
 
 describe("soundness harness", () => {

@@ -3,7 +3,7 @@ import type { Air } from "../air.ts";
 import type { StarkConfig } from "../config.ts";
 import type { StarkHash } from "../hash-config.ts";
 import { encodeProof } from "../proof-codec.ts";
-import { proveStark, type Witness } from "../prover.ts";
+import { preprocessedRoot, proveStark, type Witness } from "../prover.ts";
 import { verifyStarkBytes } from "../verifier.ts";
 
 /**
@@ -54,7 +54,9 @@ export function prng(seed: number): () => number {
 
 function verifies(o: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean {
   try {
-    verifyStarkBytes(o.air, o.config, o.hash, publics, bytes);
+    verifyStarkBytes(o.air, o.config, o.hash, publics, bytes, {
+      preprocessedRoot: preprocessedRoot(o.air, o.config, o.hash),
+    });
     return true;
   } catch (e) {
     if (e instanceof RangeError || e instanceof TypeError) throw e; // a crash, not a rejection
