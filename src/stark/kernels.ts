@@ -72,8 +72,10 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       const row = new Uint32Array(w);
       const leaf = new Uint32Array(8);
       const node = new Uint32Array(8);
-      for (let j = start; j < end; j++) {
-        const src = reverseBits(j, bits);
+      // Rows are read in natural order (sequential in every column) and each digest is written to its
+      // bit-reversed leaf: one scattered write per row instead of one scattered read per column.
+      for (let src = start; src < end; src++) {
+        const j = reverseBits(src, bits);
         for (let c = 0; c < w; c++) row[c] = cols[c]![src]!;
         const out = k.layer.subarray(8 * j, 8 * j + 8);
         if (!k.inject) hash.hashRow(row, out);
