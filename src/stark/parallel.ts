@@ -66,9 +66,9 @@ export function parallelExecutor(workerCount: number, minUnits = 1024): Executor
   return {
     run(kernel, hash) {
       const size = kernelSize(kernel);
-      const hashId = kernel.kind === "lde" ? undefined : kernel.hash;
+      const hashId = kernel.kind === "hashRows" || kernel.kind === "compress" ? kernel.hash : undefined;
       const portable = hashId === undefined || workerHash(hashId) !== undefined;
-      const threshold = kernel.kind === "lde" ? 2 : minUnits;
+      const threshold = kernel.kind === "lde" || kernel.kind === "transform" ? 2 : minUnits;
       if (workerCount === 0 || size < threshold || !portable) {
         runKernel(kernel, 0, size, hash);
         return;

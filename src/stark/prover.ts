@@ -7,7 +7,7 @@ import {
   newExtColumns,
 } from "../field/ext-columns.ts";
 import { type Ext, extAdd, extMul, extMulBase, extPow } from "../field/extension.ts";
-import { cosetIntt, cosetLde, intt, ntt } from "../field/ntt.ts";
+import { cosetLde, intt } from "../field/ntt.ts";
 import type { Air, Table } from "./air.ts";
 import { publicBusSum } from "./bus.ts";
 import { checkConfig, MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
@@ -672,12 +672,15 @@ export function proveStark(
       alpha,
     );
     timer.lap("quotient");
-    const coeffs = qv.map((c) => cosetIntt(c, COSET_SHIFT));
+    const coeffs = qv.map(sh);
+    exec.run({ kind: "transform", op: "cosetIntt", arrays: coeffs, shift: COSET_SHIFT });
     const chunks: Uint32Array[] = [];
     for (let c = 0; c < t.quotientChunks; c++)
       for (let l = 0; l < 4; l++) chunks.push(coeffs[l]!.slice(c * n, (c + 1) * n));
     quotientLde.push(lde(chunks, true));
-    quotientH.push(chunks.map((c) => ntt(c)));
+    const hEvals = chunks.map(sh);
+    exec.run({ kind: "transform", op: "ntt", arrays: hEvals, shift: 1 });
+    quotientH.push(hEvals);
     timer.lap("lde");
   });
   const quotientCommit = mmcsCommit(
@@ -744,83 +747,29 @@ export function proveStark(
     const width = cols.length;
     let gp = extPow(gamma, gammaCounter);
     gammaCounter += 2 * width;
-    const s = [new Float64Array(N), new Float64Array(N), new Float64Array(N), new Float64Array(N)];
     let vz: Ext = [0, 0, 0, 0];
     let vzn: Ext = [0, 0, 0, 0];
-    cols.forEach((c, j) => {
-      for (let l = 0; l < 4; l++) {
-        const g = gp[l]!;
-        const sl = s[l]!;
-        for (let r = 0; r < N; r++) sl[r] = sl[r]! + mm(g, c[r]!);
-        if ((j & 1023) === 1023) for (let r = 0; r < N; r++) sl[r] = sl[r]! % P;
-      }
+    const gammaPowers = new Uint32Array(4 * width);
+    cols.forEach((_, j) => {
+      gammaPowers.set(gp, 4 * j);
       vz = extAdd(vz, extMul(gp, opened[j]!.z));
       vzn = extAdd(vzn, extMul(gp, opened[j]!.zn));
       gp = extMul(gp, gamma);
     });
-    const gammaM = extPow(gamma, width);
-    const zetaNext = extMulBase(zeta, rootOfUnity(lh - logB));
-    const dz = newExtColumns(N);
-    const dzn = newExtColumns(N);
-    const w = rootOfUnity(lh);
-    let x = COSET_SHIFT;
-    for (let r = 0; r < N; r++) {
-      dz[0][r] = sub(x, zeta[0]);
-      dzn[0][r] = sub(x, zetaNext[0]);
-      for (let l = 1; l < 4; l++) {
-        dz[l][r] = zeta[l] === 0 ? 0 : P - zeta[l]!;
-        dzn[l][r] = zetaNext[l] === 0 ? 0 : P - zetaNext[l]!;
-      }
-      x = mul(x, w);
-    }
-    const iz = extBatchInverse(dz);
-    const izn = extBatchInverse(dzn);
-    const f = newExtColumns(N);
-    const [s0, s1, s2, s3] = s;
-    for (let r = 0; r < N; r++) {
-      const a0 = s0![r]! % P;
-      const a1 = s1![r]! % P;
-      const a2 = s2![r]! % P;
-      const a3 = s3![r]! % P;
-      extMulScalars(
-        sub(a0, vz[0]),
-        sub(a1, vz[1]),
-        sub(a2, vz[2]),
-        sub(a3, vz[3]),
-        iz[0][r]!,
-        iz[1][r]!,
-        iz[2][r]!,
-        iz[3][r]!,
-      );
-      const t0 = extScratch[0]!;
-      const t1 = extScratch[1]!;
-      const t2 = extScratch[2]!;
-      const t3 = extScratch[3]!;
-      extMulScalars(
-        sub(a0, vzn[0]),
-        sub(a1, vzn[1]),
-        sub(a2, vzn[2]),
-        sub(a3, vzn[3]),
-        izn[0][r]!,
-        izn[1][r]!,
-        izn[2][r]!,
-        izn[3][r]!,
-      );
-      extMulScalars(
-        extScratch[0]!,
-        extScratch[1]!,
-        extScratch[2]!,
-        extScratch[3]!,
-        gammaM[0],
-        gammaM[1],
-        gammaM[2],
-        gammaM[3],
-      );
-      f[0][r] = (t0 + extScratch[0]!) % P;
-      f[1][r] = (t1 + extScratch[1]!) % P;
-      f[2][r] = (t2 + extScratch[2]!) % P;
-      f[3][r] = (t3 + extScratch[3]!) % P;
-    }
+    const f = newExtColumns(N).map((c) => sh(c)) as ExtColumns;
+    exec.run({
+      kind: "deep",
+      columns: cols,
+      gammaPowers,
+      vz,
+      vzn,
+      gammaM: extPow(gamma, width),
+      zeta,
+      zetaNext: extMulBase(zeta, rootOfUnity(lh - logB)),
+      logN: lh,
+      shift: COSET_SHIFT,
+      out: f,
+    });
     deepPolys.set(lh, f);
   }
   timer.lap("deep");
