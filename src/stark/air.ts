@@ -1,0 +1,330 @@
+import { isCanonical } from "../field/babybear.ts";
+import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT } from "./config.ts";
+import {
+  AirDefinitionError,
+  CHALLENGE_LOGUP_ALPHA,
+  CHALLENGE_LOGUP_BETA,
+  type Expr,
+  ExprGraph,
+  type Node,
+  nodeDegrees,
+} from "./expr.ts";
+
+/**
+ * AIR description: tables with main columns, constraints as an expression DAG, and bus interactions.
+ * `defineAir` compiles the interactions into LogUp auxiliary columns and constraints (docs/proof-system.md
+ * §2), so the resulting `Air` is pure data that the prover, the verifier and circuit generators share.
+ */
+export type InteractionKind = "send" | "receive";
+
+export interface Interaction {
+  readonly bus: number;
+  readonly kind: InteractionKind;
+  /** Node ids of the tuple fields. */
+  readonly fields: readonly number[];
+  /** Node id of the multiplicity. */
+  readonly multiplicity: number;
+}
+
+export interface Table {
+  readonly name: string;
+  /**
+   * Preprocessed (fixed) columns: data of the AIR itself, committed once (its root is part of the
+   * verifying key). A table with preprocessed columns has their height.
+   */
+  readonly preprocessed: readonly Uint32Array[];
+  /** log2 of the preprocessed height, or null when the prover chooses the height. */
+  readonly fixedLogHeight: number | null;
+  readonly mainWidth: number;
+  /** Auxiliary (extension-field) columns: one per interaction plus the running sum, or none. */
+  readonly auxWidth: number;
+  readonly nodes: readonly Node[];
+  /** Node ids of the constraints, in the order their α powers are assigned. */
+  readonly constraints: readonly number[];
+  readonly interactions: readonly Interaction[];
+  /** Maximum constraint degree (at least 2). */
+  readonly degree: number;
+  /** Quotient chunks: 2^⌈log2(degree − 1)⌉. */
+  readonly quotientChunks: number;
+}
+
+export interface Air {
+  readonly name: string;
+  readonly publicCount: number;
+  readonly tables: readonly Table[];
+  /** Graph of public-side bus interactions (only const and public nodes). */
+  readonly publicNodes: readonly Node[];
+  readonly publicInteractions: readonly Interaction[];
+}
+
+const MAX_BUS = 1 << 20;
+
+/** Collects a table's constraints and interactions. */
+export class TableBuilder {
+  readonly name: string;
+  readonly mainWidth: number;
+  readonly graph = new ExprGraph();
+  readonly constraints: number[] = [];
+  readonly interactions: Interaction[] = [];
+  readonly preprocessed: readonly Uint32Array[];
+
+  constructor(name: string, mainWidth: number, options: { preprocessed?: readonly Uint32Array[] } = {}) {
+    if (!Number.isInteger(mainWidth) || mainWidth < 1)
+      throw new AirDefinitionError(`table "${name}" needs at least one main column`);
+    this.name = name;
+    this.mainWidth = mainWidth;
+    const pre = options.preprocessed ?? [];
+    if (pre.length > 0) {
+      const n = pre[0]!.length;
+      const log = Math.log2(n);
+      if (!Number.isInteger(log) || log < MIN_LOG_HEIGHT || log > MAX_LOG_HEIGHT)
+        throw new AirDefinitionError(
+          `table "${name}": preprocessed columns have ${n} rows; use a power of two from 2^${MIN_LOG_HEIGHT} to 2^${MAX_LOG_HEIGHT}`,
+        );
+      for (const c of pre) {
+        if (c.length !== n)
+          throw new AirDefinitionError(`table "${name}": preprocessed columns differ in length`);
+        for (let r = 0; r < n; r++)
+          if (!isCanonical(c[r]!))
+            throw new AirDefinitionError(`table "${name}": non-canonical preprocessed value`);
+      }
+    }
+    this.preprocessed = pre.map((c) => Uint32Array.from(c));
+  }
+
+  /** Preprocessed column i at the current row. */
+  fixed(i: number): Expr {
+    this.checkFixed(i);
+    return this.graph.node({ op: "col", kind: "pre", index: i, next: false });
+  }
+
+  /** Preprocessed column i at the next row (cyclically). */
+  fixedNext(i: number): Expr {
+    this.checkFixed(i);
+    return this.graph.node({ op: "col", kind: "pre", index: i, next: true });
+  }
+
+  private checkFixed(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.preprocessed.length)
+      throw new AirDefinitionError(
+        `table "${this.name}" has no preprocessed column ${i} (it has ${this.preprocessed.length})`,
+      );
+  }
+
+  /** Main column i at the current row. */
+  main(i: number): Expr {
+    this.checkColumn(i);
+    return this.graph.node({ op: "col", kind: "main", index: i, next: false });
+  }
+
+  /** Main column i at the next row (cyclically). */
+  next(i: number): Expr {
+    this.checkColumn(i);
+    return this.graph.node({ op: "col", kind: "main", index: i, next: true });
+  }
+
+  public(i: number): Expr {
+    return this.graph.node({ op: "public", index: i });
+  }
+
+  constant(v: number | bigint): Expr {
+    return this.graph.constant(v);
+  }
+
+  get isFirstRow(): Expr {
+    return this.graph.node({ op: "first" });
+  }
+
+  get isLastRow(): Expr {
+    return this.graph.node({ op: "last" });
+  }
+
+  get isTransition(): Expr {
+    return this.graph.node({ op: "transition" });
+  }
+
+  /** The constraint e = 0 on every row (next-row references wrap around). */
+  assertZero(e: Expr | number): void {
+    this.constraints.push(this.graph.lift(e).id);
+  }
+
+  assertEqual(a: Expr | number, b: Expr | number): void {
+    this.assertZero(this.graph.binary("sub", a, b));
+  }
+
+  assertZeroFirstRow(e: Expr | number): void {
+    this.assertZero(this.isFirstRow.mul(e));
+  }
+
+  assertZeroLastRow(e: Expr | number): void {
+    this.assertZero(this.isLastRow.mul(e));
+  }
+
+  /** e = 0 on every row but the last, where the next row would wrap to the first. */
+  assertZeroTransition(e: Expr | number): void {
+    this.assertZero(this.isTransition.mul(e));
+  }
+
+  /** Sends the tuple on a bus with a multiplicity (default 1). */
+  send(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
+    this.interact(bus, "send", fields, multiplicity);
+  }
+
+  receive(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
+    this.interact(bus, "receive", fields, multiplicity);
+  }
+
+  private interact(
+    bus: number,
+    kind: InteractionKind,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number,
+  ): void {
+    checkBus(bus);
+    if (fields.length === 0) throw new AirDefinitionError("an interaction needs at least one field");
+    this.interactions.push({
+      bus,
+      kind,
+      fields: fields.map((f) => this.graph.lift(f).id),
+      multiplicity: this.graph.lift(multiplicity).id,
+    });
+  }
+
+  private checkColumn(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.mainWidth)
+      throw new AirDefinitionError(`table "${this.name}" has no main column ${i} (width ${this.mainWidth})`);
+  }
+}
+
+/** Interactions whose fields and multiplicities depend only on public values and constants. */
+export class PublicInteractionBuilder {
+  readonly graph = new ExprGraph();
+  readonly interactions: Interaction[] = [];
+
+  public(i: number): Expr {
+    return this.graph.node({ op: "public", index: i });
+  }
+
+  send(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
+    checkBus(bus);
+    this.interactions.push({
+      bus,
+      kind: "send",
+      fields: fields.map((f) => this.graph.lift(f).id),
+      multiplicity: this.graph.lift(multiplicity).id,
+    });
+  }
+
+  receive(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
+    checkBus(bus);
+    this.interactions.push({
+      bus,
+      kind: "receive",
+      fields: fields.map((f) => this.graph.lift(f).id),
+      multiplicity: this.graph.lift(multiplicity).id,
+    });
+  }
+}
+
+function checkBus(bus: number): void {
+  if (!Number.isInteger(bus) || bus < 0 || bus >= MAX_BUS)
+    throw new AirDefinitionError(`bus ids are integers in [0, ${MAX_BUS}), got ${bus}`);
+}
+
+export interface AirSpec {
+  name: string;
+  publicCount: number;
+  tables: readonly TableBuilder[];
+  publicInteractions?: PublicInteractionBuilder;
+}
+
+/** LogUp denominator β + bus + Σ_j α^j f_j as an expression in the table's graph. */
+export function logupDenominator(graph: ExprGraph, bus: number, fields: readonly number[]): Expr {
+  const alpha = graph.node({ op: "challenge", index: CHALLENGE_LOGUP_ALPHA });
+  let d = graph.node({ op: "challenge", index: CHALLENGE_LOGUP_BETA }).add(bus);
+  let alphaPow = alpha;
+  for (let j = 0; j < fields.length; j++) {
+    d = d.add(alphaPow.mul(graph.ref(fields[j]!)));
+    alphaPow = alphaPow.mul(alpha);
+  }
+  return d;
+}
+
+function compileTable(t: TableBuilder, publicCount: number): Table {
+  const g = t.graph;
+  const constraints = [...t.constraints];
+  const k = t.interactions.length;
+  const auxWidth = k === 0 ? 0 : k + 1;
+  if (k > 0) {
+    const h = (i: number, next: boolean) => g.node({ op: "col", kind: "aux", index: i, next });
+    let sumCur: Expr | undefined;
+    let sumNext: Expr | undefined;
+    t.interactions.forEach((it, i) => {
+      const d = logupDenominator(g, it.bus, it.fields);
+      const m = g.ref(it.multiplicity);
+      // h·d = +m for a send, −m for a receive.
+      constraints.push(it.kind === "send" ? h(i, false).mul(d).sub(m).id : h(i, false).mul(d).add(m).id);
+      sumCur = sumCur ? sumCur.add(h(i, false)) : h(i, false);
+      sumNext = sumNext ? sumNext.add(h(i, true)) : h(i, true);
+    });
+    const phi = h(k, false);
+    const phiNext = h(k, true);
+    const first = g.node({ op: "first" });
+    const last = g.node({ op: "last" });
+    const transition = g.node({ op: "transition" });
+    constraints.push(first.mul(phi.sub(sumCur!)).id);
+    constraints.push(transition.mul(phiNext.sub(phi).sub(sumNext!)).id);
+    constraints.push(last.mul(phi.sub(g.node({ op: "cumsum" }))).id);
+  }
+  const nodes = [...g.nodes];
+  for (const n of nodes) {
+    if (n.op === "public" && (n.index < 0 || n.index >= publicCount))
+      throw new AirDefinitionError(`table "${t.name}" uses public value ${n.index} of ${publicCount}`);
+  }
+  if (constraints.length === 0) throw new AirDefinitionError(`table "${t.name}" has no constraints`);
+  const deg = nodeDegrees(nodes);
+  const degree = Math.max(2, ...constraints.map((c) => deg[c]!));
+  const quotientChunks = 1 << Math.ceil(Math.log2(degree - 1));
+  return {
+    name: t.name,
+    preprocessed: t.preprocessed,
+    fixedLogHeight: t.preprocessed.length > 0 ? Math.log2(t.preprocessed[0]!.length) : null,
+    mainWidth: t.mainWidth,
+    auxWidth,
+    nodes,
+    constraints,
+    interactions: t.interactions.map((it) => ({ ...it, fields: [...it.fields] })),
+    degree,
+    quotientChunks,
+  };
+}
+
+/** Compiles tables and public interactions into an immutable AIR. */
+export function defineAir(spec: AirSpec): Air {
+  if (spec.tables.length === 0) throw new AirDefinitionError("an AIR needs at least one table");
+  if (!Number.isInteger(spec.publicCount) || spec.publicCount < 0)
+    throw new AirDefinitionError("publicCount must be a non-negative integer");
+  const names = new Set(spec.tables.map((t) => t.name));
+  if (names.size !== spec.tables.length) throw new AirDefinitionError("table names must be distinct");
+  const pub = spec.publicInteractions ?? new PublicInteractionBuilder();
+  for (const n of pub.graph.nodes) {
+    if (
+      n.op !== "const" &&
+      n.op !== "public" &&
+      n.op !== "add" &&
+      n.op !== "sub" &&
+      n.op !== "mul" &&
+      n.op !== "neg"
+    )
+      throw new AirDefinitionError("public interactions may use only public values and constants");
+    if (n.op === "public" && n.index >= spec.publicCount)
+      throw new AirDefinitionError(`public interaction uses public value ${n.index} of ${spec.publicCount}`);
+  }
+  return {
+    name: spec.name,
+    publicCount: spec.publicCount,
+    tables: spec.tables.map((t) => compileTable(t, spec.publicCount)),
+    publicNodes: [...pub.graph.nodes],
+    publicInteractions: pub.interactions.map((it) => ({ ...it, fields: [...it.fields] })),
+  };
+}

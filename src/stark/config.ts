@@ -1,0 +1,56 @@
+/**
+ * Protocol parameters. The presets reach ≥ 100 conjectured bits (see security.ts and docs/security.md);
+ * tests use smaller settings through the same code path.
+ */
+export interface StarkConfig {
+  /** log2 of the LDE blowup B; must be ≥ log2 of every table's quotient chunk count. */
+  readonly logBlowup: number;
+  readonly numQueries: number;
+  /** Proof-of-work bits ground before the queries are drawn. */
+  readonly powBits: number;
+  /** log2 of the FRI folding arity (1 → 2, 2 → 4, 3 → 8). */
+  readonly friLogArity: number;
+  /** The final FRI polynomial has at most 2^logFinalDegree coefficients, sent in clear. */
+  readonly logFinalDegree: number;
+}
+
+export class StarkConfigError extends Error {
+  override name = "StarkConfigError";
+}
+
+/** Blowup 4 (degree ≤ 5 constraints), 42 queries × 2 bits + 16 PoW bits = 100 bits. */
+export const CONFIG_BLOWUP_4: StarkConfig = {
+  logBlowup: 2,
+  numQueries: 42,
+  powBits: 16,
+  friLogArity: 2,
+  logFinalDegree: 3,
+};
+
+/** Blowup 2 (degree ≤ 3 constraints, fastest prover), 84 queries + 16 PoW bits = 100 bits. */
+export const CONFIG_BLOWUP_2: StarkConfig = {
+  logBlowup: 1,
+  numQueries: 84,
+  powBits: 16,
+  friLogArity: 2,
+  logFinalDegree: 3,
+};
+
+/** The default: blowup 4, which admits constraints up to degree 5. */
+export const DEFAULT_CONFIG: StarkConfig = CONFIG_BLOWUP_4;
+
+/** Largest trace height accepted: 2^24 rows (the LDE must stay within BabyBear's 2^27 two-adicity). */
+export const MAX_LOG_HEIGHT = 24;
+export const MIN_LOG_HEIGHT = 2;
+
+export function checkConfig(c: StarkConfig): void {
+  const int = (v: number, lo: number, hi: number, name: string) => {
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new StarkConfigError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
+  };
+  int(c.logBlowup, 1, 3, "logBlowup");
+  int(c.numQueries, 1, 1000, "numQueries");
+  int(c.powBits, 0, 30, "powBits");
+  int(c.friLogArity, 1, 3, "friLogArity");
+  int(c.logFinalDegree, 0, 10, "logFinalDegree");
+}

@@ -1,0 +1,80 @@
+import type { Ext } from "../field/extension.ts";
+
+/**
+ * What the STARK needs from a hash: a leaf hash of a row of base-field elements, a 2-to-1 compression for
+ * Merkle nodes, and a duplex-sponge transcript. Digests are 8 u32 words (32 bytes little-endian); each
+ * configuration says which words are canonical. Two configurations exist: Poseidon2 over BabyBear
+ * (`poseidon2Hash`) and Poseidon over BN254 (for proofs that a BN254 circuit verifies).
+ */
+export interface StarkHash {
+  /** Name recorded in the AIR digest and the transcript. */
+  readonly id: string;
+  /** Leaf digest of a row of canonical BabyBear elements; the row length is fixed by the AIR shape. */
+  hashRow(row: Uint32Array, out: Uint32Array): void;
+  compress(left: Uint32Array, right: Uint32Array, out: Uint32Array): void;
+  /** Whether 8 words form a digest this configuration can produce (decoders reject the others). */
+  isCanonicalDigest(d: Uint32Array): boolean;
+  newChallenger(): Challenger;
+}
+
+/** Fiat–Shamir transcript: a duplex sponge (docs/proof-system.md §4). */
+export interface Challenger {
+  /** Absorbs one canonical BabyBear element. */
+  observe(x: number): void;
+  observeDigest(d: Uint32Array): void;
+  /** Squeezes one uniformly distributed BabyBear element. */
+  sample(): number;
+  clone(): Challenger;
+  /**
+   * Optional fast search for the smallest proof-of-work nonce (see {@link grind}); must return what the
+   * generic search returns.
+   */
+  grindFast?(bits: number): number;
+}
+
+/** Largest multiple of 2^27 not above p − 1: elements below it have uniform low 27 bits. */
+const UNIFORM_BOUND = 15 * 2 ** 27;
+
+export function observeMany(ch: Challenger, xs: ArrayLike<number>): void {
+  for (let i = 0; i < xs.length; i++) ch.observe(xs[i]!);
+}
+
+export function observeExt(ch: Challenger, x: Readonly<Ext>): void {
+  ch.observe(x[0]);
+  ch.observe(x[1]);
+  ch.observe(x[2]);
+  ch.observe(x[3]);
+}
+
+export function sampleExt(ch: Challenger): Ext {
+  return [ch.sample(), ch.sample(), ch.sample(), ch.sample()];
+}
+
+/** A uniform integer of `bits` bits (≤ 27), by rejection of the one non-uniform tail of the field. */
+export function sampleBits(ch: Challenger, bits: number): number {
+  for (;;) {
+    const e = ch.sample();
+    if (e < UNIFORM_BOUND) return bits === 0 ? 0 : e & ((1 << bits) - 1);
+  }
+}
+
+/** Absorbs a short ASCII string, one element per byte, preceded by its length. */
+export function observeString(ch: Challenger, s: string): void {
+  const bytes = new TextEncoder().encode(s);
+  ch.observe(bytes.length);
+  observeMany(ch, bytes);
+}
+
+/** Whether observing `nonce` and then sampling `bits` bits gives zero (the proof-of-work check). */
+export function checkPow(ch: Challenger, nonce: number, bits: number): boolean {
+  const c = ch.clone();
+  c.observe(nonce);
+  return sampleBits(c, bits) === 0;
+}
+
+/** The smallest nonce that passes the proof-of-work check from this transcript state. */
+export function grind(ch: Challenger, bits: number): number {
+  if (ch.grindFast) return ch.grindFast(bits);
+  for (let nonce = 0; nonce < UNIFORM_BOUND; nonce++) if (checkPow(ch, nonce, bits)) return nonce;
+  throw new RangeError("no proof-of-work nonce exists");
+}

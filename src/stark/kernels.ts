@@ -1,0 +1,225 @@
+import { P as FIELD_P, mul, pow, rootOfUnity } from "../field/babybear.ts";
+import { extBatchInverse, extMulScalars, extScratch, newExtColumns } from "../field/ext-columns.ts";
+import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
+import type { StarkHash } from "./hash-config.ts";
+import { poseidon2Hash } from "./poseidon2-hash.ts";
+import { reverseBits } from "./protocol.ts";
+
+/**
+ * Prover work split into independent ranges, run either on the calling thread or in worker threads
+ * (parallel.ts). Every kernel writes only its own range of the output, so the result does not depend on
+ * how the work was split.
+ */
+export type Kernel =
+  | {
+      readonly kind: "lde";
+      readonly inputs: readonly Uint32Array[];
+      readonly outputs: readonly Uint32Array[];
+      readonly logBlowup: number;
+      readonly shift: number;
+      /** Inputs are coefficients (padded and evaluated) rather than evaluations on the trace domain. */
+      readonly coefficients: boolean;
+    }
+  | {
+      /** In-place transforms of whole arrays: coset iNTT (evaluations → coefficients) or NTT. */
+      readonly kind: "transform";
+      readonly op: "cosetIntt" | "ntt";
+      readonly arrays: readonly Uint32Array[];
+      readonly shift: number;
+    }
+  | {
+      /**
+       * DEEP combination on rows of one LDE height (docs/proof-system.md §6): out = (S − vz)/(x − ζ) +
+       * γ^M (S − vzn)/(x − ζω) with S = Σ_i γ^{o+i} c_i(x), x = g·ω_N^r.
+       */
+      readonly kind: "deep";
+      readonly columns: readonly Uint32Array[];
+      /** 4 coordinates per column: γ^{o+i}. */
+      readonly gammaPowers: Uint32Array;
+      readonly vz: readonly number[];
+      readonly vzn: readonly number[];
+      readonly gammaM: readonly number[];
+      readonly zeta: readonly number[];
+      readonly zetaNext: readonly number[];
+      readonly logN: number;
+      readonly shift: number;
+      readonly out: readonly Uint32Array[];
+    }
+  | {
+      readonly kind: "hashRows";
+      readonly hash: string;
+      readonly columns: readonly Uint32Array[];
+      readonly layer: Uint32Array;
+      readonly inject: boolean;
+    }
+  | {
+      readonly kind: "compress";
+      readonly hash: string;
+      readonly prev: Uint32Array;
+      readonly layer: Uint32Array;
+    };
+
+/** Hash configurations that worker threads can rebuild by id (BN254 stays on the calling thread). */
+const HASHES: Record<string, StarkHash> = { [poseidon2Hash.id]: poseidon2Hash };
+
+export function workerHash(id: string): StarkHash | undefined {
+  return HASHES[id];
+}
+
+/** Number of independent units of a kernel (columns for LDE, rows for hashing). */
+export function kernelSize(k: Kernel): number {
+  switch (k.kind) {
+    case "lde":
+      return k.inputs.length;
+    case "transform":
+      return k.arrays.length;
+    case "deep":
+      return k.out[0]!.length;
+    case "hashRows":
+    case "compress":
+      return k.layer.length / 8;
+  }
+}
+
+export function runKernel(k: Kernel, start: number, end: number, hashOverride?: StarkHash): void {
+  switch (k.kind) {
+    case "lde":
+      for (let c = start; c < end; c++) {
+        const inp = k.inputs[c]!;
+        const out = k.outputs[c]!;
+        // Coefficients go straight into the (shared) output, which is then scaled and transformed in place.
+        out.fill(0);
+        out.set(inp);
+        if (!k.coefficients) intt(out.subarray(0, inp.length));
+        ntt(scaleByPowers(out, k.shift));
+      }
+      return;
+    case "transform":
+      for (let c = start; c < end; c++) {
+        if (k.op === "ntt") ntt(k.arrays[c]!);
+        else cosetIntt(k.arrays[c]!, k.shift);
+      }
+      return;
+    case "deep":
+      deepRange(k, start, end);
+      return;
+    case "hashRows": {
+      const hash = hashOverride ?? HASHES[k.hash]!;
+      const cols = k.columns;
+      const w = cols.length;
+      const height = k.layer.length / 8;
+      const bits = Math.log2(height);
+      const row = new Uint32Array(w);
+      const leaf = new Uint32Array(8);
+      const node = new Uint32Array(8);
+      // Rows are read in natural order (sequential in every column) and each digest is written to its
+      // bit-reversed leaf: one scattered write per row instead of one scattered read per column.
+      for (let src = start; src < end; src++) {
+        const j = reverseBits(src, bits);
+        for (let c = 0; c < w; c++) row[c] = cols[c]![src]!;
+        const out = k.layer.subarray(8 * j, 8 * j + 8);
+        if (!k.inject) hash.hashRow(row, out);
+        else {
+          hash.hashRow(row, leaf);
+          node.set(out);
+          hash.compress(node, leaf, out);
+        }
+      }
+      return;
+    }
+    case "compress": {
+      const hash = hashOverride ?? HASHES[k.hash]!;
+      const prev = k.prev;
+      for (let j = start; j < end; j++)
+        hash.compress(
+          prev.subarray(16 * j, 16 * j + 8),
+          prev.subarray(16 * j + 8, 16 * j + 16),
+          k.layer.subarray(8 * j, 8 * j + 8),
+        );
+      return;
+    }
+  }
+}
+
+const P = FIELD_P;
+const INV_P = 1 / P;
+function mm(x: number, y: number): number {
+  const q = Math.floor(x * y * INV_P);
+  const r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
+  return r < 0 ? r + P : r >= P ? r - P : r;
+}
+const subm = (a: number, b: number) => (a >= b ? a - b : a - b + P);
+
+function deepRange(k: Extract<Kernel, { kind: "deep" }>, start: number, end: number): void {
+  const len = end - start;
+  if (len <= 0) return;
+  const s = [new Float64Array(len), new Float64Array(len), new Float64Array(len), new Float64Array(len)];
+  const gp = k.gammaPowers;
+  k.columns.forEach((c, j) => {
+    for (let l = 0; l < 4; l++) {
+      const g = gp[4 * j + l]!;
+      const sl = s[l]!;
+      if (g !== 0) for (let r = 0; r < len; r++) sl[r] = sl[r]! + mm(g, c[start + r]!);
+      if ((j & 1023) === 1023) for (let r = 0; r < len; r++) sl[r] = sl[r]! % P;
+    }
+  });
+  const dz = newExtColumns(len);
+  const dzn = newExtColumns(len);
+  const w = rootOfUnity(k.logN);
+  let x = mul(k.shift, pow(w, start));
+  const [z0, z1, z2, z3] = k.zeta as [number, number, number, number];
+  const [n0, n1, n2, n3] = k.zetaNext as [number, number, number, number];
+  for (let r = 0; r < len; r++) {
+    dz[0][r] = subm(x, z0);
+    dz[1][r] = z1 === 0 ? 0 : P - z1;
+    dz[2][r] = z2 === 0 ? 0 : P - z2;
+    dz[3][r] = z3 === 0 ? 0 : P - z3;
+    dzn[0][r] = subm(x, n0);
+    dzn[1][r] = n1 === 0 ? 0 : P - n1;
+    dzn[2][r] = n2 === 0 ? 0 : P - n2;
+    dzn[3][r] = n3 === 0 ? 0 : P - n3;
+    x = mm(x, w);
+  }
+  const iz = extBatchInverse(dz);
+  const izn = extBatchInverse(dzn);
+  const [s0, s1, s2, s3] = s;
+  const [vz0, vz1, vz2, vz3] = k.vz as [number, number, number, number];
+  const [vn0, vn1, vn2, vn3] = k.vzn as [number, number, number, number];
+  const [g0, g1, g2, g3] = k.gammaM as [number, number, number, number];
+  const [o0, o1, o2, o3] = k.out as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  for (let r = 0; r < len; r++) {
+    const a0 = s0![r]! % P;
+    const a1 = s1![r]! % P;
+    const a2 = s2![r]! % P;
+    const a3 = s3![r]! % P;
+    extMulScalars(
+      subm(a0, vz0),
+      subm(a1, vz1),
+      subm(a2, vz2),
+      subm(a3, vz3),
+      iz[0][r]!,
+      iz[1][r]!,
+      iz[2][r]!,
+      iz[3][r]!,
+    );
+    const t0 = extScratch[0]!;
+    const t1 = extScratch[1]!;
+    const t2 = extScratch[2]!;
+    const t3 = extScratch[3]!;
+    extMulScalars(
+      subm(a0, vn0),
+      subm(a1, vn1),
+      subm(a2, vn2),
+      subm(a3, vn3),
+      izn[0][r]!,
+      izn[1][r]!,
+      izn[2][r]!,
+      izn[3][r]!,
+    );
+    extMulScalars(extScratch[0]!, extScratch[1]!, extScratch[2]!, extScratch[3]!, g0, g1, g2, g3);
+    o0[start + r] = (t0 + extScratch[0]!) % P;
+    o1[start + r] = (t1 + extScratch[1]!) % P;
+    o2[start + r] = (t2 + extScratch[2]!) % P;
+    o3[start + r] = (t3 + extScratch[3]!) % P;
+  }
+}

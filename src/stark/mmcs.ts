@@ -1,0 +1,94 @@
+import type { StarkHash } from "./hash-config.ts";
+import { type Executor, serialExecutor, shared } from "./parallel.ts";
+import type { MerkleOpening } from "./proof.ts";
+import { reverseBits } from "./protocol.ts";
+
+/**
+ * Prover side of the mixed-height Merkle commitment (docs/proof-system.md §3). A matrix is a list of
+ * base-field columns of one power-of-two height, in natural order; matrices of lower height are injected at
+ * the tree level of their height. Leaf j of a level of height h holds matrix row bitrev_{log h}(j), so that
+ * leaf j >> k of a matrix 2^k times shorter holds the point whose natural index is congruent to the tall
+ * matrix's modulo the shorter height — what FRI folding in natural order needs.
+ */
+export interface Matrix {
+  readonly height: number;
+  readonly columns: readonly Uint32Array[];
+}
+
+export interface MmcsData {
+  readonly matrices: readonly Matrix[];
+  /** layers[0] has maxHeight nodes, layers[last] the root; 8 words per node. */
+  readonly layers: readonly Uint32Array[];
+  readonly root: Uint32Array;
+}
+
+/** Matrix indices grouped by height, tallest first, in input order within a group. */
+export function groupByHeight(heights: readonly number[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  const sorted = [...new Set(heights)].sort((a, b) => b - a);
+  for (const h of sorted) groups.set(h, []);
+  heights.forEach((h, i) => groups.get(h)!.push(i));
+  return groups;
+}
+
+function groupColumns(matrices: readonly Matrix[], group: readonly number[]): Uint32Array[] {
+  const cols: Uint32Array[] = [];
+  for (const m of group) for (const c of matrices[m]!.columns) cols.push(c);
+  return cols;
+}
+
+/**
+ * Commits matrices (columns in natural row order). With an executor other than the serial one, columns
+ * must be SharedArrayBuffer-backed; the tree layers always are.
+ */
+export function mmcsCommit(
+  hash: StarkHash,
+  matrices: readonly Matrix[],
+  exec: Executor = serialExecutor,
+): MmcsData {
+  if (matrices.length === 0) throw new RangeError("nothing to commit");
+  const groups = groupByHeight(matrices.map((m) => m.height));
+  const maxHeight = Math.max(...matrices.map((m) => m.height));
+  let layer = shared(8 * maxHeight);
+  exec.run(
+    {
+      kind: "hashRows",
+      hash: hash.id,
+      columns: groupColumns(matrices, groups.get(maxHeight)!),
+      layer,
+      inject: false,
+    },
+    hash,
+  );
+  const layers = [layer];
+  for (let h = maxHeight >>> 1; h >= 1; h >>>= 1) {
+    const prev = layer;
+    layer = shared(8 * h);
+    exec.run({ kind: "compress", hash: hash.id, prev, layer }, hash);
+    const g = groups.get(h);
+    if (g)
+      exec.run(
+        { kind: "hashRows", hash: hash.id, columns: groupColumns(matrices, g), layer, inject: true },
+        hash,
+      );
+    layers.push(layer);
+  }
+  return { matrices, layers, root: layer.slice(0, 8) };
+}
+
+/** Opens leaf `index` (in leaf order, i.e. bit-reversed row order) of the tallest level. */
+export function mmcsOpen(data: MmcsData, index: number): MerkleOpening {
+  const maxHeight = data.layers[0]!.length / 8;
+  const rows = data.matrices.map((m) => {
+    const r = reverseBits(index >>> Math.log2(maxHeight / m.height), Math.log2(m.height));
+    return Uint32Array.from(m.columns, (c) => c[r]!);
+  });
+  const path: Uint32Array[] = [];
+  let i = index;
+  for (let l = 0; l + 1 < data.layers.length; l++) {
+    const s = i ^ 1;
+    path.push(data.layers[l]!.slice(8 * s, 8 * s + 8));
+    i >>>= 1;
+  }
+  return { rows, path };
+}

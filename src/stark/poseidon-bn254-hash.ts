@@ -1,0 +1,125 @@
+import { P } from "../field/babybear.ts";
+import { BN254_R, poseidonBn254, poseidonBn254Permute } from "../hash/poseidon-bn254.ts";
+import type { Challenger, StarkHash } from "./hash-config.ts";
+
+/**
+ * The Poseidon-BN254 configuration (circomlib's Poseidon), for STARKs that a BN254 circuit verifies.
+ *
+ * - Packing: up to 8 BabyBear elements e_0..e_7 become one BN254 element Σ e_i·p^i (p^8 < 2^248 < r, so
+ *   packing is injective), as RISC Zero's poseidon_254 does. A row is packed in order, the last chunk
+ *   possibly shorter (the row length is fixed by the AIR shape, so this is unambiguous).
+ * - hashRow: k ≤ 16 packed elements → circomlib Poseidon(k); more → h = Poseidon(first 16), then
+ *   h = Poseidon(h, next ≤ 15) until consumed.
+ * - compress(a, b) = circomlib Poseidon(2)(a, b).
+ * - Digest: one BN254 element, as 8 u32 words little-endian (32 bytes LE); canonical iff < r.
+ * - Transcript: a duplex sponge on the width-3 permutation, capacity cell 0, rate cells 1 and 2, overwrite
+ *   mode. Observed BabyBear elements are packed 8 per cell; a digest takes one cell of its own. Each
+ *   squeezed cell yields one BabyBear element, the cell's value mod p (statistical distance ≤ p/r < 2^-222).
+ */
+const PB = BigInt(P);
+const MASK32 = 0xffffffffn;
+
+function packChunk(row: ArrayLike<number>, start: number, end: number): bigint {
+  let acc = 0n;
+  for (let i = end - 1; i >= start; i--) acc = acc * PB + BigInt(row[i]!);
+  return acc;
+}
+
+export function packElements(row: ArrayLike<number>): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 0; i < row.length; i += 8) out.push(packChunk(row, i, Math.min(row.length, i + 8)));
+  return out;
+}
+
+export function digestToBigint(d: Uint32Array): bigint {
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 32n) | BigInt(d[i]!);
+  return v;
+}
+
+export function bigintToDigest(v: bigint, out: Uint32Array): void {
+  for (let i = 0; i < 8; i++) {
+    out[i] = Number(v & MASK32);
+    v >>= 32n;
+  }
+}
+
+export function hashPackedRow(packed: readonly bigint[]): bigint {
+  if (packed.length <= 16) return poseidonBn254(packed);
+  let h = poseidonBn254(packed.slice(0, 16));
+  for (let i = 16; i < packed.length; i += 15) h = poseidonBn254([h, ...packed.slice(i, i + 15)]);
+  return h;
+}
+
+export class PoseidonBn254Challenger implements Challenger {
+  private state: bigint[];
+  private pending: number[];
+  private input: bigint[];
+  private output: bigint[];
+
+  constructor(
+    state: bigint[] = [0n, 0n, 0n],
+    pending: number[] = [],
+    input: bigint[] = [],
+    output: bigint[] = [],
+  ) {
+    this.state = state;
+    this.pending = pending;
+    this.input = input;
+    this.output = output;
+  }
+
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    this.absorbCell(packChunk(this.pending, 0, this.pending.length));
+    this.pending = [];
+  }
+
+  private absorbCell(x: bigint): void {
+    this.output = [];
+    this.input.push(x);
+    if (this.input.length === 2) this.duplex();
+  }
+
+  private duplex(): void {
+    const s = [...this.state];
+    for (let i = 0; i < this.input.length; i++) s[1 + i] = this.input[i]!;
+    this.input = [];
+    this.state = poseidonBn254Permute(s);
+    this.output = [this.state[1]!, this.state[2]!];
+  }
+
+  observe(x: number): void {
+    if (!(x >= 0 && x < P && Number.isInteger(x))) throw new RangeError(`cannot observe non-element ${x}`);
+    this.output = [];
+    this.pending.push(x);
+    if (this.pending.length === 8) this.flushPending();
+  }
+
+  observeDigest(d: Uint32Array): void {
+    this.flushPending();
+    this.absorbCell(digestToBigint(d) % BN254_R);
+  }
+
+  sample(): number {
+    this.flushPending();
+    if (this.input.length > 0 || this.output.length === 0) this.duplex();
+    return Number(this.output.pop()! % PB);
+  }
+
+  clone(): PoseidonBn254Challenger {
+    return new PoseidonBn254Challenger([...this.state], [...this.pending], [...this.input], [...this.output]);
+  }
+}
+
+export const poseidonBn254Hash: StarkHash = {
+  id: "poseidon-bn254-circomlib",
+  hashRow(row, out) {
+    bigintToDigest(hashPackedRow(packElements(row)), out);
+  },
+  compress(a, b, out) {
+    bigintToDigest(poseidonBn254([digestToBigint(a), digestToBigint(b)]), out);
+  },
+  isCanonicalDigest: (d) => digestToBigint(d) < BN254_R,
+  newChallenger: () => new PoseidonBn254Challenger(),
+};

@@ -1,0 +1,114 @@
+import { P as FIELD_P } from "../field/babybear.ts";
+import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute as permuteImported } from "../hash/poseidon2.ts";
+import { type Challenger, checkPow, type StarkHash } from "./hash-config.ts";
+
+const UNIFORM_BOUND_LOCAL = 15 * 2 ** 27;
+
+/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
+const P = FIELD_P;
+const poseidon2Permute = permuteImported;
+
+/**
+ * The Poseidon2-BabyBear configuration (RISC Zero's width-24 permutation). Rows are hashed in overwrite
+ * mode, 16 elements per permutation with a zero-filled last block; compression is permute(a ‖ b ‖ 0)[0..8].
+ */
+const rowState = new Uint32Array(POSEIDON2_WIDTH);
+
+function hashRow(row: Uint32Array, out: Uint32Array): void {
+  const s = rowState;
+  s.fill(0);
+  const n = row.length;
+  let i = 0;
+  do {
+    const take = Math.min(POSEIDON2_RATE, n - i);
+    for (let j = 0; j < take; j++) s[j] = row[i + j]!;
+    for (let j = take; j < POSEIDON2_RATE; j++) s[j] = 0;
+    poseidon2Permute(s);
+    i += take;
+  } while (i < n);
+  for (let j = 0; j < 8; j++) out[j] = s[j]!;
+}
+
+const compressState = new Uint32Array(POSEIDON2_WIDTH);
+
+function compress(a: Uint32Array, b: Uint32Array, out: Uint32Array): void {
+  const s = compressState;
+  for (let j = 0; j < 8; j++) {
+    s[j] = a[j]!;
+    s[j + 8] = b[j]!;
+    s[j + 16] = 0;
+  }
+  poseidon2Permute(s);
+  for (let j = 0; j < 8; j++) out[j] = s[j]!;
+}
+
+/** Duplex sponge in overwrite mode over the rate lanes 0..16 (Plonky3's DuplexChallenger discipline). */
+export class Poseidon2Challenger implements Challenger {
+  private readonly state: Uint32Array;
+  private input: number[];
+  private output: number[];
+
+  constructor(state = new Uint32Array(POSEIDON2_WIDTH), input: number[] = [], output: number[] = []) {
+    this.state = state;
+    this.input = input;
+    this.output = output;
+  }
+
+  private duplex(): void {
+    for (let i = 0; i < this.input.length; i++) this.state[i] = this.input[i]!;
+    this.input = [];
+    poseidon2Permute(this.state);
+    this.output = Array.from(this.state.subarray(0, POSEIDON2_RATE));
+  }
+
+  observe(x: number): void {
+    if (!(x >= 0 && x < P && Number.isInteger(x))) throw new RangeError(`cannot observe non-element ${x}`);
+    this.output = [];
+    this.input.push(x);
+    if (this.input.length === POSEIDON2_RATE) this.duplex();
+  }
+
+  observeDigest(d: Uint32Array): void {
+    for (let i = 0; i < 8; i++) this.observe(d[i]!);
+  }
+
+  sample(): number {
+    if (this.input.length > 0 || this.output.length === 0) this.duplex();
+    return this.output.pop()!;
+  }
+
+  /**
+   * Scans nonces with one permutation each on a prepared state: observing the nonce completes the pending
+   * input, sampling permutes it and pops lane 15. Candidates are confirmed with the generic check.
+   */
+  grindFast(bits: number): number {
+    const base = Uint32Array.from(this.state);
+    for (let i = 0; i < this.input.length; i++) base[i] = this.input[i]!;
+    const lane = this.input.length;
+    const s = new Uint32Array(POSEIDON2_WIDTH);
+    const mask = bits === 0 ? 0 : (1 << bits) - 1;
+    for (let nonce = 0; nonce < P; nonce++) {
+      s.set(base);
+      s[lane] = nonce;
+      // Exactly one permutation follows: in observe() if the nonce fills the rate, else in sample().
+      poseidon2Permute(s);
+      const e = s[15]!;
+      if ((e < UNIFORM_BOUND_LOCAL && (e & mask) === 0) || e >= UNIFORM_BOUND_LOCAL) {
+        if (checkPow(this, nonce, bits)) return nonce;
+      }
+    }
+    throw new RangeError("no proof-of-work nonce exists");
+  }
+
+  clone(): Poseidon2Challenger {
+    return new Poseidon2Challenger(Uint32Array.from(this.state), [...this.input], [...this.output]);
+  }
+}
+
+export const poseidon2Hash: StarkHash = {
+  id: "poseidon2-babybear-w24",
+  hashRow,
+  compress,
+  isCanonicalDigest: (d) => d.every((w) => w < P),
+  newChallenger: () => new Poseidon2Challenger(),
+};

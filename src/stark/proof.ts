@@ -1,0 +1,59 @@
+import type { Ext } from "../field/extension.ts";
+
+/** A STARK proof in memory (docs/proof-system.md); proof-codec.ts gives its binary form. */
+export interface MerkleOpening {
+  /** The opened row of every matrix of the commitment, in commitment order. */
+  readonly rows: Uint32Array[];
+  /** Sibling digests from the leaves up. */
+  readonly path: Uint32Array[];
+}
+
+export interface OpenedValues {
+  /** One value per committed base column at ζ. */
+  readonly zeta: Ext[];
+  /** One value per committed base column at ζ·ω. */
+  readonly zetaNext: Ext[];
+}
+
+export interface TableOpenings {
+  /** Preprocessed columns (empty for tables without). */
+  readonly pre: OpenedValues;
+  readonly main: OpenedValues;
+  /** Four base coordinates per aux column (empty for tables without interactions). */
+  readonly aux: OpenedValues;
+  /** Four base coordinates per quotient chunk. */
+  readonly quotient: OpenedValues;
+}
+
+export interface FriQueryStep {
+  /** The arity extension values folded together, as 4·arity base elements. */
+  readonly row: Uint32Array;
+  readonly path: Uint32Array[];
+}
+
+export interface QueryProof {
+  /** Present iff some table has preprocessed columns. */
+  readonly pre: MerkleOpening | null;
+  readonly main: MerkleOpening;
+  /** Present iff some table has bus interactions. */
+  readonly aux: MerkleOpening | null;
+  readonly quotient: MerkleOpening;
+  readonly fri: FriQueryStep[];
+}
+
+export interface StarkProof {
+  readonly logHeights: number[];
+  readonly mainRoot: Uint32Array;
+  readonly auxRoot: Uint32Array | null;
+  readonly quotientRoot: Uint32Array;
+  /** LogUp cumulative sums of the tables with interactions, in table order. */
+  readonly cumsums: Ext[];
+  readonly openings: TableOpenings[];
+  readonly friRoots: Uint32Array[];
+  readonly finalPoly: Ext[];
+  readonly powNonce: number;
+  readonly queries: QueryProof[];
+}
+
+/** Protocol tag absorbed first by the transcript; it changes with any incompatible protocol change. */
+export const PROTOCOL_TAG = "zkvm-kit/stark/v1";

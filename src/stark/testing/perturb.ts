@@ -1,0 +1,153 @@
+import { P } from "../../field/babybear.ts";
+import type { Air } from "../air.ts";
+import type { StarkConfig } from "../config.ts";
+import type { StarkHash } from "../hash-config.ts";
+import { encodeProof } from "../proof-codec.ts";
+import { preprocessedRoot, proveStark, type Witness } from "../prover.ts";
+import { verifyStarkBytes } from "../verifier.ts";
+
+/**
+ * Soundness harness, reusable for every AIR: from a valid witness it derives perturbed statements and
+ * checks that the verifier rejects each one.
+ *
+ * - cell: one trace cell (random row, every column of every table) changed by a random non-zero delta,
+ *   proven by a dishonest prover (the prover with its constraint check off);
+ * - public: each public value changed, both proven dishonestly and presented with the honest proof;
+ * - multiplicity: each bus interaction's multiplicity changed at a random row while building the LogUp
+ *   trace (the dishonest prover's hook `tamperMultiplicity`);
+ * - bytes: the honest proof's encoding with one byte changed at a random position, or truncated, or
+ *   extended — rejected as malformed or invalid.
+ *
+ * A perturbation that verifies is recorded in `accepted`; callers assert it stays empty.
+ */
+export interface SoundnessOptions {
+  readonly air: Air;
+  readonly config: StarkConfig;
+  readonly hash: StarkHash;
+  readonly witness: Witness;
+  /** Random rows perturbed per column (default 2). */
+  readonly cellsPerColumn?: number;
+  /** Random rows per interaction for multiplicity tampering (default 2). */
+  readonly multiplicitiesPerInteraction?: number;
+  /** Proof-byte mutations (default 1000). */
+  readonly byteMutations?: number;
+  readonly seed?: number;
+}
+
+export interface SoundnessReport {
+  readonly tried: { cell: number; public: number; multiplicity: number; bytes: number; total: number };
+  readonly accepted: string[];
+}
+
+/** xorshift32: deterministic so that a failure can be reproduced from its seed. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+}
+
+function verifies(o: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean {
+  try {
+    verifyStarkBytes(o.air, o.config, o.hash, publics, bytes, {
+      preprocessedRoot: preprocessedRoot(o.air, o.config, o.hash),
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw e; // a crash, not a rejection
+    return false;
+  }
+}
+
+function dishonest(
+  o: SoundnessOptions,
+  w: Witness,
+  tamper?: Parameters<typeof proveStark>[4],
+): Uint8Array | null {
+  try {
+    return encodeProof(
+      proveStark(o.air, o.config, o.hash, w, { checkConstraints: false, ...tamper }),
+      o.air,
+      o.config,
+    );
+  } catch {
+    return null; // the dishonest prover could not even produce a proof (e.g. a vanishing denominator)
+  }
+}
+
+export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
+  const rand = prng(o.seed ?? 1);
+  const delta = () => 1 + (rand() % (P - 1));
+  const accepted: string[] = [];
+  const tried = { cell: 0, public: 0, multiplicity: 0, bytes: 0, total: 0 };
+  const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config);
+  if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
+
+  const cells = o.cellsPerColumn ?? 2;
+  o.witness.tables.forEach((cols, t) => {
+    cols.forEach((col, c) => {
+      for (let k = 0; k < cells; k++) {
+        const row = rand() % col.length;
+        const tables = o.witness.tables.map((tc) => tc.map((x) => x));
+        const copy = Uint32Array.from(col);
+        copy[row] = (copy[row]! + delta()) % P;
+        tables[t]![c] = copy;
+        const bytes = dishonest(o, { tables, publics: o.witness.publics });
+        tried.cell++;
+        if (bytes && verifies(o, o.witness.publics, bytes))
+          accepted.push(`cell table ${t} column ${c} row ${row}`);
+      }
+    });
+  });
+
+  o.witness.publics.forEach((v, i) => {
+    const publics = [...o.witness.publics];
+    publics[i] = (v + delta()) % P;
+    const bytes = dishonest(o, { tables: o.witness.tables, publics });
+    tried.public++;
+    if (bytes && verifies(o, publics, bytes)) accepted.push(`public ${i} (dishonest proof)`);
+    tried.public++;
+    if (verifies(o, publics, honest)) accepted.push(`public ${i} (honest proof)`);
+  });
+
+  const mults = o.multiplicitiesPerInteraction ?? 2;
+  o.air.tables.forEach((t, ti) => {
+    const n = o.witness.tables[ti]![0]!.length;
+    t.interactions.forEach((_, ii) => {
+      for (let k = 0; k < mults; k++) {
+        const row = rand() % n;
+        const bytes = dishonest(o, o.witness, {
+          tamperMultiplicity: { table: ti, interaction: ii, row, delta: delta() },
+        });
+        tried.multiplicity++;
+        if (bytes && verifies(o, o.witness.publics, bytes))
+          accepted.push(`multiplicity table ${ti} interaction ${ii} row ${row}`);
+      }
+    });
+  });
+
+  const mutations = o.byteMutations ?? 1000;
+  for (let k = 0; k < mutations; k++) {
+    let bytes: Uint8Array;
+    const kind = rand() % 16;
+    if (kind === 0) {
+      bytes = honest.slice(0, rand() % honest.length); // truncation
+    } else if (kind === 1) {
+      bytes = new Uint8Array(honest.length + 1 + (rand() % 8)); // trailing bytes
+      bytes.set(honest);
+    } else {
+      bytes = honest.slice();
+      const pos = rand() % bytes.length;
+      bytes[pos] = bytes[pos]! ^ (1 + (rand() % 255));
+    }
+    tried.bytes++;
+    if (verifies(o, o.witness.publics, bytes)) accepted.push(`byte mutation ${k} (kind ${kind})`);
+  }
+  tried.total = tried.cell + tried.public + tried.multiplicity + tried.bytes;
+  return { tried, accepted };
+}

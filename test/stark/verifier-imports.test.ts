@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/** The verifier must run in a browser: no Node built-ins and no prover code in its import graph. */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+function importGraph(entry: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const visit = (file: string) => {
+    if (graph.has(file)) return;
+    const src = readFileSync(file, "utf8");
+    const specs = [...src.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"/g)].map((m) => m[1]!);
+    graph.set(file, specs);
+    for (const s of specs) if (s.startsWith(".")) visit(resolve(dirname(file), s));
+  };
+  visit(resolve(root, entry));
+  return graph;
+}
+
+describe("verifier entry point", () => {
+  it("imports no Node built-in and no prover module", () => {
+    const graph = importGraph("src/stark/verifier.ts");
+    const files = [...graph.keys()].map((f) => f.slice(root.length + 1));
+    expect(files).toContain("src/stark/mmcs-verify.ts");
+    for (const [file, specs] of graph) {
+      for (const s of specs) {
+        expect(s.startsWith("."), `${file} imports ${s} (only relative project modules are allowed)`).toBe(
+          true,
+        );
+      }
+    }
+    for (const f of files) {
+      expect(f, "prover code in the verifier's import graph").not.toMatch(
+        /prover|mmcs\.ts$|eval-domain|ntt|testing/,
+      );
+    }
+  });
+});
