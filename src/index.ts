@@ -4,3 +4,4 @@ export * from "./receipt/claim.ts";
 export * from "./receipt/groth16-receipt.ts";
 export * from "./receipt/risc0.ts";
 export * from "./receipt/seal.ts";
+export * from "./receipt/fake-receipt.ts";
