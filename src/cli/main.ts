@@ -4,6 +4,7 @@ import { register as registerDeploy } from "./commands/deploy.ts";
 import { register as execute } from "./commands/execute.ts";
 import { register as groth16 } from "./commands/groth16.ts";
 import { register as imageId } from "./commands/image-id.ts";
+import { register as proveCommand } from "./commands/prove.ts";
 import { register as registerVerify } from "./commands/verify.ts";
 import { CliError } from "./errors.ts";
 
@@ -20,6 +21,7 @@ const program = new Command()
 const commands: Array<(program: Command) => void> = [
   execute,
   imageId,
+  proveCommand,
   registerVerify,
   registerDeploy,
   groth16,
