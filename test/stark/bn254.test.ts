@@ -44,13 +44,12 @@ describe("Poseidon-BN254 configuration", () => {
   const cases = [
     { air: fibonacciAir(), witness: fibonacciWitness(8) },
     { air: cubicAir(8), witness: cubicWitness(8, 7) },
-    // A 2^10-row range table: BN254 hashing in JS costs ~20 µs per permutation, 2^16 rows take ~40 s.
+    // The full two-height case: a 2^8-row chip into a 2^16-row table (~35 s: BN254 hashing dominates).
     {
-      air: rangeCheckAir(10),
+      air: rangeCheckAir(16),
       witness: rangeCheckWitness(
-        Array.from({ length: 64 }, (_, i) => (i * 40_503 + 17) % 1024),
-        1023,
-        10,
+        Array.from({ length: 256 }, (_, i) => (i * 40_503 + 17) % 65_536),
+        65_535,
       ),
     },
   ];
