@@ -4,8 +4,7 @@
  * prove → seal (the Ethereum layer's codec and selector) → verified off chain by the receipt verifier, and
  * on chain (EDR) by the Solidity verifier that the Ethereum layer's generator renders for this key.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bytesToHex, type Hex, sha256 } from "viem";
@@ -25,7 +24,7 @@ import {
 } from "../../src/receipt/groth16-receipt.ts";
 import { RISC0_BN254_CONTROL_ID } from "../../src/receipt/risc0.ts";
 import { encodeGroth16Seal } from "../../src/receipt/seal.ts";
-import { flip, outcome } from "../contracts/helpers.ts";
+import { compileAndDeploy, flip, outcome } from "../contracts/helpers.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "zkvm-groth16-receipt-"));
@@ -81,51 +80,22 @@ describe("a development key end to end through the Ethereum layer", () => {
 
   it("passes the generated Solidity verifier on chain; a changed journal or seal is rejected", async () => {
     const source = renderGroth16VerifierSolidity(params.verifyingKey, "DevKeyGroth16Verifier");
-    const solc = createRequire(import.meta.url)("solc") as {
-      compile(
-        input: string,
-        callbacks: { import(path: string): { contents: string } | { error: string } },
-      ): string;
-    };
-    const input = {
-      language: "Solidity",
-      // The generator's imports are relative to a file one directory below contracts/.
-      sources: { "contracts/generated/DevKeyGroth16Verifier.sol": { content: source } },
-      settings: {
-        optimizer: { enabled: true, runs: 200 },
-        evmVersion: "cancun",
-        outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-      },
-    };
-    const readImport = (path: string) => {
-      const file = join(root, path);
-      return existsSync(file) ? { contents: readFileSync(file, "utf8") } : { error: `not found: ${path}` };
-    };
-    const out = JSON.parse(solc.compile(JSON.stringify(input), { import: readImport }));
-    const errors = (out.errors ?? []).filter((e: { severity: string }) => e.severity === "error");
-    expect(errors).toEqual([]);
-    const compiled = out.contracts["contracts/generated/DevKeyGroth16Verifier.sol"].DevKeyGroth16Verifier;
-
-    const hre = (await import("hardhat")).default;
-    const { viem } = await hre.network.connect();
-    const [wallet] = await viem.getWalletClients();
-    const client = await viem.getPublicClient();
-    const hash = await wallet!.deployContract({
-      abi: compiled.abi,
-      bytecode: `0x${compiled.evm.bytecode.object}`,
-      args: [bytesToHex(controlRoot), bytesToHex(RISC0_BN254_CONTROL_ID)],
-    });
-    const address = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
+    // The generator's imports are relative to a file one directory below contracts/.
+    const { address, abi, client } = await compileAndDeploy(
+      { path: "contracts/generated/DevKeyGroth16Verifier.sol", content: source },
+      "DevKeyGroth16Verifier",
+      [bytesToHex(controlRoot), bytesToHex(RISC0_BN254_CONTROL_ID)],
+    );
     const verify = (sealHex: Hex, journalDigestHex: Hex) =>
       client.readContract({
         address,
-        abi: compiled.abi,
+        abi,
         functionName: "verify",
         args: [sealHex, bytesToHex(imageId), journalDigestHex],
       });
     const sealHex = bytesToHex(seal);
     const jd = bytesToHex(journalDigest(journal));
-    expect(await client.readContract({ address, abi: compiled.abi, functionName: "SELECTOR" })).toBe(
+    expect(await client.readContract({ address, abi, functionName: "SELECTOR" })).toBe(
       bytesToHex(groth16Selector(params)),
     );
     expect(await outcome(verify(sealHex, jd))).toBe("ok");

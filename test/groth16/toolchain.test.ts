@@ -6,7 +6,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bn254 } from "@noble/curves/bn254.js";
@@ -33,6 +32,7 @@ import { verifyGroth16 } from "../../src/groth16/verify.ts";
 import { checkWitness, computeWitness, readWitnessFile } from "../../src/groth16/witness.ts";
 import { readZkeyFile } from "../../src/groth16/zkey.ts";
 import { decodeGroth16Seal, encodeGroth16Seal, SealFormatError } from "../../src/receipt/seal.ts";
+import { compileAndDeploy } from "../contracts/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "zkvm-groth16-test-"));
 const cacheDir = join(dir, "cache");
@@ -201,32 +201,15 @@ describe("Groth16 toolchain on a two-link Poseidon chain", () => {
 
   it("passes on chain through the exported Solidity verifier (EDR), which rejects a tampered proof", async () => {
     const source = await exportSolidityVerifier(path("chain2.zkey"));
-    const solc = createRequire(import.meta.url)("solc") as { compile(input: string): string };
-    const input = {
-      language: "Solidity",
-      sources: { "Verifier.sol": { content: source } },
-      settings: {
-        optimizer: { enabled: true, runs: 200 },
-        evmVersion: "cancun",
-        outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-      },
-    };
-    const out = JSON.parse(solc.compile(JSON.stringify(input)));
-    const compiled = out.contracts["Verifier.sol"].Groth16Verifier;
-    const hre = (await import("hardhat")).default;
-    const { viem } = await hre.network.connect();
-    const [wallet] = await viem.getWalletClients();
-    const client = await viem.getPublicClient();
-    const hash = await wallet!.deployContract({
-      abi: compiled.abi,
-      bytecode: `0x${compiled.evm.bytecode.object}`,
-    });
-    const address = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
+    const { address, abi, client } = await compileAndDeploy(
+      { path: "Verifier.sol", content: source },
+      "Groth16Verifier",
+    );
     const { proof, publicSignals } = result;
     const call = (signals: bigint[]) =>
       client.readContract({
         address,
-        abi: compiled.abi,
+        abi,
         functionName: "verifyProof",
         args: [
           [proof.a.x, proof.a.y],
