@@ -63,6 +63,8 @@ function reverseBits32(x: number): number {
 /** Sizes from which copying into WebAssembly memory pays for itself. */
 const WASM_MIN_LOG = 10;
 let wasm: NttWasm | null | undefined;
+/** The twiddle table now in WebAssembly memory (right after the data), so repeated sizes skip the copy. */
+let residentTwiddles: Uint32Array | undefined;
 
 function transform(values: Uint32Array, inverse: boolean): void {
   const n = values.length;
@@ -74,7 +76,10 @@ function transform(values: Uint32Array, inverse: boolean): void {
     if (wasm !== null) {
       const memory = wasm.view(n + tw.length);
       memory.set(values, 0);
-      memory.set(tw, n);
+      if (residentTwiddles !== tw) {
+        memory.set(tw, n);
+        residentTwiddles = tw;
+      }
       wasm.butterflies(0, n, n);
       values.set(memory.subarray(0, n));
       return;

@@ -86,6 +86,19 @@ describe("NTT", () => {
     }
   });
 
+  it("interleaved sizes and directions give the same results as each transform alone", () => {
+    const a = Uint32Array.from({ length: 1 << 12 }, (_, i) => pow(5, i));
+    const b = Uint32Array.from({ length: 1 << 11 }, (_, i) => pow(7, i));
+    const aAlone = ntt(a.slice());
+    const bAlone = ntt(b.slice());
+    for (let round = 0; round < 3; round++) {
+      expect(ntt(a.slice())).toEqual(aAlone);
+      expect(intt(aAlone.slice())).toEqual(a);
+      expect(ntt(b.slice())).toEqual(bAlone);
+      expect(intt(bAlone.slice())).toEqual(b);
+    }
+  });
+
   it("rejects lengths that are not powers of two", () => {
     expect(() => ntt(new Uint32Array(12))).toThrow(FieldError);
   });
