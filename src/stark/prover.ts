@@ -583,12 +583,15 @@ export function proveStark(
   // Main trace.
   const mainLde = tables.map((_, i) => lde(witness.tables[i]!, false));
   timer.lap("lde");
-  const ldeHeight = (i: number) => 1 << (logHeights[i]! + logB);
-  const mainCommit = mmcsCommit(
-    hash,
-    mainLde.map((cols, i) => ({ height: ldeHeight(i), columns: cols })),
-    exec,
-  );
+  /** Commits the LDE columns of the given tables (by index) in one mixed-height tree. */
+  const commitLdes = (tableIndices: readonly number[], columns: (i: number) => Uint32Array[]) =>
+    mmcsCommit(
+      hash,
+      tableIndices.map((i) => ({ height: 1 << (logHeights[i]! + logB), columns: columns(i) })),
+      exec,
+    );
+  const allTables = tables.map((_, i) => i);
+  const mainCommit = commitLdes(allTables, (i) => mainLde[i]!);
   timer.lap("hash");
   ch.observeDigest(mainCommit.root);
   const logupAlpha = sampleExt(ch);
@@ -641,11 +644,7 @@ export function proveStark(
   const auxTables = tables.flatMap((t, i) => (t.auxWidth > 0 ? [i] : []));
   let auxCommit: MmcsData | null = null;
   if (auxTables.length > 0) {
-    auxCommit = mmcsCommit(
-      hash,
-      auxTables.map((i) => ({ height: ldeHeight(i), columns: auxLde[i]! })),
-      exec,
-    );
+    auxCommit = commitLdes(auxTables, (i) => auxLde[i]!);
     ch.observeDigest(auxCommit.root);
   }
   timer.lap("hash");
@@ -683,11 +682,7 @@ export function proveStark(
     quotientH.push(hEvals);
     timer.lap("lde");
   });
-  const quotientCommit = mmcsCommit(
-    hash,
-    quotientLde.map((cols, i) => ({ height: ldeHeight(i), columns: cols })),
-    exec,
-  );
+  const quotientCommit = commitLdes(allTables, (i) => quotientLde[i]!);
   timer.lap("hash");
   ch.observeDigest(quotientCommit.root);
   const zeta = sampleExt(ch);
