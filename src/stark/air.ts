@@ -1,4 +1,4 @@
-import { isCanonical } from "../field/babybear.ts";
+import { isCanonical, P } from "../field/babybear.ts";
 import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT } from "./config.ts";
 import {
   AirDefinitionError,
@@ -17,6 +17,25 @@ import {
  */
 export type InteractionKind = "send" | "receive";
 
+/**
+ * What keeps an interaction's multiplicity small enough for LogUp to be sound (docs/proof-system.md §2):
+ *
+ * - a non-negative integer b: the AIR's own constraints keep the multiplicity m within |m| ≤ b on every row
+ *   (m read as an integer in (−p/2, p/2)); the engine sums these bounds and refuses heights at which the sum
+ *   could reach p;
+ * - `"lookup"`: m is free (a lookup table's count column). Each row must then be a fact that holds whatever
+ *   the count, because a free multiplicity can balance any tuple the row carries.
+ */
+export type MultiplicityBound = number | "lookup";
+
+export interface InteractionOptions {
+  /**
+   * Required when the multiplicity is not a constant (a constant c has bound min(c, p − c)). The engine
+   * cannot check a declared bound: the AIR's constraints must enforce it.
+   */
+  readonly bound?: MultiplicityBound;
+}
+
 export interface Interaction {
   readonly bus: number;
   readonly kind: InteractionKind;
@@ -24,6 +43,7 @@ export interface Interaction {
   readonly fields: readonly number[];
   /** Node id of the multiplicity. */
   readonly multiplicity: number;
+  readonly bound: MultiplicityBound;
 }
 
 export interface Table {
@@ -165,7 +185,64 @@ export class TableBuilder {
     this.assertZero(this.isTransition.mul(e));
   }
 
-  /** Sends the tuple on a bus with a multiplicity (default 1). */
+  /**
+   * Sends the tuple on a bus with a multiplicity (default 1). A multiplicity that is not a constant needs
+   * `options.bound` (see {@link MultiplicityBound}).
+   */
+  send(
+    bus: number,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number = 1,
+    options: InteractionOptions = {},
+  ): void {
+    this.interact(bus, "send", fields, multiplicity, options);
+  }
+
+  /** Receives the tuple from a bus; the multiplicity rules are those of {@link send}. */
+  receive(
+    bus: number,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number = 1,
+    options: InteractionOptions = {},
+  ): void {
+    this.interact(bus, "receive", fields, multiplicity, options);
+  }
+
+  private interact(
+    bus: number,
+    kind: InteractionKind,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number,
+    options: InteractionOptions,
+  ): void {
+    checkBus(bus);
+    if (fields.length === 0) throw new AirDefinitionError("an interaction needs at least one field");
+    const m = this.graph.lift(multiplicity);
+    this.interactions.push({
+      bus,
+      kind,
+      fields: fields.map((f) => this.graph.lift(f).id),
+      multiplicity: m.id,
+      bound: resolveBound(this.graph.nodes[m.id]!, options.bound, `table "${this.name}", bus ${bus}`),
+    });
+  }
+
+  private checkColumn(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.mainWidth)
+      throw new AirDefinitionError(`table "${this.name}" has no main column ${i} (width ${this.mainWidth})`);
+  }
+}
+
+/** Interactions whose fields and multiplicities depend only on public values and constants. */
+export class PublicInteractionBuilder {
+  readonly graph = new ExprGraph();
+  readonly interactions: Interaction[] = [];
+
+  public(i: number): Expr {
+    return this.graph.node({ op: "public", index: i });
+  }
+
+  /** Its multiplicity counts towards the LogUp capacity with its actual value (known to the verifier). */
   send(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
     this.interact(bus, "send", fields, multiplicity);
   }
@@ -187,43 +264,26 @@ export class TableBuilder {
       kind,
       fields: fields.map((f) => this.graph.lift(f).id),
       multiplicity: this.graph.lift(multiplicity).id,
+      bound: 0, // replaced by |m| of the public values at proving and verification time
     });
-  }
-
-  private checkColumn(i: number): void {
-    if (!Number.isInteger(i) || i < 0 || i >= this.mainWidth)
-      throw new AirDefinitionError(`table "${this.name}" has no main column ${i} (width ${this.mainWidth})`);
   }
 }
 
-/** Interactions whose fields and multiplicities depend only on public values and constants. */
-export class PublicInteractionBuilder {
-  readonly graph = new ExprGraph();
-  readonly interactions: Interaction[] = [];
-
-  public(i: number): Expr {
-    return this.graph.node({ op: "public", index: i });
+function resolveBound(m: Node, declared: MultiplicityBound | undefined, where: string): MultiplicityBound {
+  if (declared === "lookup") return declared;
+  if (declared !== undefined) {
+    if (!Number.isSafeInteger(declared) || declared < 0 || declared >= P)
+      throw new AirDefinitionError(`${where}: a multiplicity bound is an integer in [0, p), got ${declared}`);
+    if (m.op === "const" && Math.min(m.value, P - m.value) > declared)
+      throw new AirDefinitionError(
+        `${where}: the constant multiplicity ${m.value} exceeds its bound ${declared}`,
+      );
+    return declared;
   }
-
-  send(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
-    checkBus(bus);
-    this.interactions.push({
-      bus,
-      kind: "send",
-      fields: fields.map((f) => this.graph.lift(f).id),
-      multiplicity: this.graph.lift(multiplicity).id,
-    });
-  }
-
-  receive(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
-    checkBus(bus);
-    this.interactions.push({
-      bus,
-      kind: "receive",
-      fields: fields.map((f) => this.graph.lift(f).id),
-      multiplicity: this.graph.lift(multiplicity).id,
-    });
-  }
+  if (m.op === "const") return Math.min(m.value, P - m.value);
+  throw new AirDefinitionError(
+    `${where}: the multiplicity is not a constant; declare { bound: b } (the AIR keeps |m| ≤ b) or { bound: "lookup" } (a table of facts)`,
+  );
 }
 
 function checkBus(bus: number): void {

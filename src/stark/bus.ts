@@ -1,3 +1,4 @@
+import { P } from "../field/babybear.ts";
 import { type Ext, extAdd, extInv, extMul, extSub } from "../field/extension.ts";
 import type { Air, Interaction } from "./air.ts";
 import { evaluateAtPoint } from "./eval-point.ts";
@@ -30,4 +31,16 @@ export function publicBusSum(air: Air, publics: readonly number[], alpha: Ext, b
   if (air.publicInteractions.length === 0) return [0, 0, 0, 0];
   const pv = evaluateAtPoint(air.publicNodes, { publics });
   return interactionSum(air.publicInteractions, pv, alpha, beta);
+}
+
+/** Σ |m| over the AIR's public interactions at these public values (m read in (−p/2, p/2)). */
+export function publicMultiplicityTotal(air: Air, publics: readonly number[]): number {
+  if (air.publicInteractions.length === 0) return 0;
+  const pv = evaluateAtPoint(air.publicNodes, { publics });
+  let total = 0;
+  for (const it of air.publicInteractions) {
+    const m = pv[it.multiplicity]![0];
+    total += Math.min(m, P - m);
+  }
+  return total;
 }

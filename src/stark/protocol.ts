@@ -1,6 +1,7 @@
 import { P as FIELD_P, GENERATOR, inv, mul, pow, rootOfUnity } from "../field/babybear.ts";
 import { type Ext, extAdd, extInv, extMul, extMulBase, extPow, extSub } from "../field/extension.ts";
 import type { Air } from "./air.ts";
+import { publicMultiplicityTotal } from "./bus.ts";
 import type { StarkConfig } from "./config.ts";
 import { serializeNodes } from "./expr.ts";
 import { type Challenger, observeMany, observeString, type StarkHash } from "./hash-config.ts";
@@ -37,8 +38,10 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
     serializeNodes(t.nodes, out);
     out.push(t.constraints.length, ...t.constraints);
     out.push(t.interactions.length);
-    for (const it of t.interactions)
+    for (const it of t.interactions) {
       out.push(it.bus, it.kind === "send" ? 0 : 1, it.multiplicity, it.fields.length, ...it.fields);
+      out.push(it.bound === "lookup" ? 1 : 0, it.bound === "lookup" ? 0 : it.bound);
+    }
   }
   serializeNodes(air.publicNodes, out);
   out.push(air.publicInteractions.length);
@@ -210,11 +213,19 @@ export function evaluateExtPolyAtBase(coeffs: readonly Ext[], x: number): Ext {
   return acc;
 }
 
-/** LogUp soundness needs every multiplicity sum below p. */
-export function logupCapacityOk(air: Air, logHeights: readonly number[]): boolean {
-  let total = 0;
+/**
+ * LogUp soundness (docs/proof-system.md §2) needs the integer sum of every bounded multiplicity to stay
+ * below p: Σ_t n_t · Σ_i b_{t,i} over the tables' bounded interactions, plus |m| of each public interaction
+ * at these public values. Lookup interactions (free multiplicities) do not count.
+ */
+export function logupCapacityOk(
+  air: Air,
+  logHeights: readonly number[],
+  publics: readonly number[],
+): boolean {
+  let total = publicMultiplicityTotal(air, publics);
   air.tables.forEach((t, i) => {
-    total += t.interactions.length * 2 ** logHeights[i]!;
+    for (const it of t.interactions) if (it.bound !== "lookup") total += it.bound * 2 ** logHeights[i]!;
   });
   return total < P;
 }

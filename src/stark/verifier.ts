@@ -132,7 +132,7 @@ function verifyInner(
     if (t.quotientChunks > B)
       fail(`table "${t.name}" has degree ${t.degree}: it needs a blowup of at least ${t.quotientChunks}`);
   });
-  if (!logupCapacityOk(air, proof.logHeights)) fail("tables too tall for sound LogUp over BabyBear");
+  if (!logupCapacityOk(air, proof.logHeights, publics)) fail("tables too tall for sound LogUp over BabyBear");
 
   const ch: Challenger = startTranscript(air, config, hash, preRoot);
   observeMany(ch, publics);

@@ -64,7 +64,8 @@ export function rangeCheckAir(bits = 16): Air {
   r.assertZeroFirstRow(c);
   r.assertZeroTransition(r.next(0).sub(c).sub(1));
   r.assertZeroLastRow(c.sub((1 << bits) - 1));
-  r.receive(RANGE_BUS, [c], m);
+  // The counter runs over 0..2^bits − 1, so every row is a fact: its count may be anything.
+  r.receive(RANGE_BUS, [c], m, { bound: "lookup" });
   const pub = new PublicInteractionBuilder();
   pub.send(RANGE_BUS, [pub.public(1)]);
   return defineAir({ name: `range-check-${bits}`, publicCount: 2, tables: [v, r], publicInteractions: pub });
@@ -80,7 +81,7 @@ export function rangeCheckFixedAir(bits = 16): Air {
   v.assertZeroFirstRow(v.main(0).sub(v.public(0)));
   const counter = Uint32Array.from({ length: 1 << bits }, (_, i) => i);
   const r = new TableBuilder("range", 1, { preprocessed: [counter] });
-  r.receive(RANGE_BUS, [r.fixed(0)], r.main(0));
+  r.receive(RANGE_BUS, [r.fixed(0)], r.main(0), { bound: "lookup" });
   const pub = new PublicInteractionBuilder();
   pub.send(RANGE_BUS, [pub.public(1)]);
   return defineAir({
