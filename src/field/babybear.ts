@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 /**
  * BabyBear: the prime field of p = 15·2^27 + 1 = 2013265921.
  *
@@ -19,7 +20,7 @@ export const GENERATOR = 31;
 export const TWO_ADIC_ROOT = 440564289;
 
 /** Thrown for an operation with no result in the field (inverse of zero) or a value that is not an element. */
-export class FieldError extends Error {
+export class FieldError extends ZkvmError {
   override name = "FieldError";
 }
 

@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import { FULL_ROUND_CONSTANTS, INTERNAL_DIAGONAL, PARTIAL_ROUND_CONSTANTS } from "./poseidon2-constants.ts";
 import { loadPoseidon2Wasm, type Poseidon2Wasm } from "./poseidon2-wasm.ts";
@@ -157,7 +158,7 @@ export function poseidon2Backend(): "wasm" | "js" {
 }
 
 /** Thrown when a hash input is not a canonical field element or a digest has the wrong size. */
-export class Poseidon2InputError extends Error {
+export class Poseidon2InputError extends ZkvmError {
   override name = "Poseidon2InputError";
 }
 

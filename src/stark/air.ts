@@ -10,6 +10,8 @@ import {
   nodeDegrees,
 } from "./expr.ts";
 
+export { AirDefinitionError } from "./expr.ts";
+
 /**
  * AIR description: tables with main columns, constraints as an expression DAG, and bus interactions.
  * `defineAir` compiles the interactions into LogUp auxiliary columns and constraints (docs/proof-system.md

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { ZkvmError } from "../errors.ts";
 import type { StarkHash } from "./hash-config.ts";
 import { type Kernel, kernelSize, runKernel, workerHash } from "./kernels.ts";
 
@@ -8,7 +9,7 @@ import { type Kernel, kernelSize, runKernel, workerHash } from "./kernels.ts";
  * each kernel itself and then blocks (Atomics.wait) until the workers are done, so the prover stays
  * synchronous. Typed arrays handed to workers must be backed by SharedArrayBuffer (see `shared`).
  */
-export class ParallelError extends Error {
+export class ParallelError extends ZkvmError {
   override name = "ParallelError";
 }
 

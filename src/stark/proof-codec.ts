@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
@@ -27,7 +28,7 @@ import { friSchedule } from "./protocol.ts";
  */
 export const PROOF_VERSION = 1;
 
-export class ProofFormatError extends Error {
+export class ProofFormatError extends ZkvmError {
   override name = "ProofFormatError";
 }
 export class TruncatedProofError extends ProofFormatError {
