@@ -1,11 +1,9 @@
-import { P as FIELD_P } from "../field/babybear.ts";
+import { P } from "../field/babybear.ts";
 import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute as permuteImported } from "../hash/poseidon2.ts";
 import { type Challenger, checkPow, type StarkHash } from "./hash-config.ts";
 
 const UNIFORM_BOUND_LOCAL = 15 * 2 ** 27;
 
-/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
-const P = FIELD_P;
 const poseidon2Permute = permuteImported;
 
 /**

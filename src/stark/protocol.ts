@@ -1,4 +1,4 @@
-import { P as FIELD_P, GENERATOR, inv, mul, pow, rootOfUnity } from "../field/babybear.ts";
+import { GENERATOR, inv, mul, P, pow, rootOfUnity } from "../field/babybear.ts";
 import { type Ext, extAdd, extInv, extMul, extMulBase, extPow, extSub } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { publicMultiplicityTotal } from "./bus.ts";
@@ -6,9 +6,6 @@ import type { StarkConfig } from "./config.ts";
 import { serializeNodes } from "./expr.ts";
 import { type Challenger, observeMany, observeString, type StarkHash } from "./hash-config.ts";
 import { PROTOCOL_TAG } from "./proof.ts";
-
-/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
-const P = FIELD_P;
 
 /**
  * Pieces of the protocol that prover and verifier share: the AIR digest, selectors at a point, the FRI

@@ -1,4 +1,4 @@
-import { batchInverse, P as FIELD_P, inv, mul, pow, rootOfUnity, sub } from "../field/babybear.ts";
+import { batchInverse, inv, mul, P, pow, rootOfUnity, sub } from "../field/babybear.ts";
 import {
   type ExtColumns,
   extBatchInverse,
@@ -34,9 +34,6 @@ import {
   startTranscript,
 } from "./protocol.ts";
 
-/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
-const P = FIELD_P;
-
 /**
  * The STARK prover (docs/proof-system.md). Traces are column-major Uint32Arrays of canonical elements.
  * By default it first checks that the witness satisfies every constraint and that the buses balance, so a
@@ -66,13 +63,6 @@ export interface ProveOptions {
   readonly tamperMultiplicity?: { table: number; interaction: number; row: number; delta: number };
   /** Soundness testing only: prove even when the LogUp capacity is exceeded. */
   readonly skipCapacityCheck?: boolean;
-}
-
-const INV_P = 1 / P;
-function mm(x: number, y: number): number {
-  const q = Math.floor(x * y * INV_P);
-  const r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
-  return r < 0 ? r + P : r >= P ? r - P : r;
 }
 
 class Timer {
@@ -173,7 +163,7 @@ function buildAuxTrace(
         for (let l = 0; l < 4; l++) {
           const al = ap[l]!;
           const a = acc[l]!;
-          for (let r = 0; r < len; r++) a[r] = a[r]! + mm(al, fv[r]!);
+          for (let r = 0; r < len; r++) a[r] = a[r]! + mul(al, fv[r]!);
         }
       });
       for (let l = 0; l < 4; l++) {
@@ -204,7 +194,7 @@ function buildAuxTrace(
     for (let l = 0; l < 4; l++) {
       const c = dInv[l];
       for (let r = 0; r < n; r++) {
-        const v = mm(m[r]!, c[r]!);
+        const v = mul(m[r]!, c[r]!);
         c[r] = sign || v === 0 ? v : P - v;
       }
     }
@@ -337,7 +327,7 @@ function quotientOnCoset(
           const al = a[l]!;
           if (al === 0) continue;
           const accl = acc[l]!;
-          for (let r = 0; r < len; r++) accl[r] = accl[r]! + mm(al, v[r]!);
+          for (let r = 0; r < len; r++) accl[r] = accl[r]! + mul(al, v[r]!);
         }
       } else {
         const [v0, v1, v2, v3] = v;
@@ -357,7 +347,7 @@ function quotientOnCoset(
     for (let l = 0; l < 4; l++) {
       const accl = acc[l]!;
       const o = out[l];
-      for (let r = 0; r < len; r++) o[start + r] = mm(accl[r]! % P, zhInv[(start + r) & (q - 1)]!);
+      for (let r = 0; r < len; r++) o[start + r] = mul(accl[r]! % P, zhInv[(start + r) & (q - 1)]!);
     }
   });
   return out;
@@ -393,17 +383,17 @@ function foldLayer(cur: ExtColumns, logSize: number, logArity: number, beta: Ext
       const mj = m[j]!;
       for (let r = 0; r < a; r++) {
         const w = mj[r]!;
-        c[4 * r] = c[4 * r]! + mm(v0, w);
-        c[4 * r + 1] = c[4 * r + 1]! + mm(v1, w);
-        c[4 * r + 2] = c[4 * r + 2]! + mm(v2, w);
-        c[4 * r + 3] = c[4 * r + 3]! + mm(v3, w);
+        c[4 * r] = c[4 * r]! + mul(v0, w);
+        c[4 * r + 1] = c[4 * r + 1]! + mul(v1, w);
+        c[4 * r + 2] = c[4 * r + 2]! + mul(v2, w);
+        c[4 * r + 3] = c[4 * r + 3]! + mul(v3, w);
       }
     }
     // Horner in t = β/y: acc = c_{a−1}; acc = acc·t + c_r.
-    const t0 = mm(beta[0], yInv);
-    const t1 = mm(beta[1], yInv);
-    const t2 = mm(beta[2], yInv);
-    const t3 = mm(beta[3], yInv);
+    const t0 = mul(beta[0], yInv);
+    const t1 = mul(beta[1], yInv);
+    const t2 = mul(beta[2], yInv);
+    const t3 = mul(beta[3], yInv);
     let a0 = c[4 * (a - 1)]! % P;
     let a1 = c[4 * (a - 1) + 1]! % P;
     let a2 = c[4 * (a - 1) + 2]! % P;
@@ -419,7 +409,7 @@ function foldLayer(cur: ExtColumns, logSize: number, logArity: number, beta: Ext
     next[1][k] = a1;
     next[2][k] = a2;
     next[3][k] = a3;
-    yInv = mm(yInv, wInv);
+    yInv = mul(yInv, wInv);
   }
   return next;
 }
@@ -440,7 +430,7 @@ function barycentricWeights(zeta: Ext, logN: number): ExtColumns {
   const r = extBatchInverse(d);
   x = 1;
   for (let i = 0; i < n; i++) {
-    for (let l = 0; l < 4; l++) r[l][i] = mm(r[l][i]!, x);
+    for (let l = 0; l < 4; l++) r[l][i] = mul(r[l][i]!, x);
     x = mul(x, w);
   }
   return r;
@@ -454,11 +444,11 @@ function openColumn(col: Uint32Array, wts: ExtColumns, factor: Ext): [Ext, Ext] 
   for (let l = 0; l < 4; l++) {
     const wl = wts[l];
     let sa = 0;
-    let sb = mm(col[0]!, wl[n - 1]!);
+    let sb = mul(col[0]!, wl[n - 1]!);
     for (let i = 0; i < n; i++) {
       const f = col[i]!;
-      sa += mm(f, wl[i]!);
-      if (i > 0) sb += mm(f, wl[i - 1]!);
+      sa += mul(f, wl[i]!);
+      if (i > 0) sb += mul(f, wl[i - 1]!);
       if ((i & 0x3fffff) === 0x3fffff) {
         sa %= P;
         sb %= P;
