@@ -2,9 +2,10 @@ import { P } from "../../field/babybear.ts";
 import type { Air } from "../air.ts";
 import type { StarkConfig } from "../config.ts";
 import type { StarkHash } from "../hash-config.ts";
-import { encodeProof } from "../proof-codec.ts";
-import { preprocessedRoot, proveStark, type Witness } from "../prover.ts";
-import { verifyStarkBytes } from "../verifier.ts";
+import { encodeProof, ProofFormatError } from "../proof-codec.ts";
+import { type DishonestProverHooks, preprocessedRoot, proveStark, type Witness } from "../prover.ts";
+import { VerificationError, verifyStarkBytes } from "../verifier.ts";
+import { proveDishonestly } from "./dishonest.ts";
 
 /**
  * Soundness harness, reusable for every AIR: from a valid witness it derives perturbed statements and
@@ -14,7 +15,7 @@ import { verifyStarkBytes } from "../verifier.ts";
  *   proven by a dishonest prover (the prover with its constraint check off);
  * - public: each public value changed, both proven dishonestly and presented with the honest proof;
  * - multiplicity: each bus interaction's multiplicity changed at a random row while building the LogUp
- *   trace (the dishonest prover's hook `tamperMultiplicity`);
+ *   trace (the dishonest prover's `tamperMultiplicity`);
  * - bytes: the honest proof's encoding with one byte changed at a random position, or truncated, or
  *   extended — rejected as malformed or invalid.
  *
@@ -59,22 +60,14 @@ function verifies(o: SoundnessOptions, publics: readonly number[], bytes: Uint8A
     });
     return true;
   } catch (e) {
-    if (e instanceof RangeError || e instanceof TypeError) throw e; // a crash, not a rejection
-    return false;
+    if (e instanceof VerificationError || e instanceof ProofFormatError) return false;
+    throw e; // a crash, not a rejection
   }
 }
 
-function dishonest(
-  o: SoundnessOptions,
-  w: Witness,
-  tamper?: Parameters<typeof proveStark>[4],
-): Uint8Array | null {
+function dishonest(o: SoundnessOptions, w: Witness, hooks: DishonestProverHooks = {}): Uint8Array | null {
   try {
-    return encodeProof(
-      proveStark(o.air, o.config, o.hash, w, { checkConstraints: false, ...tamper }),
-      o.air,
-      o.config,
-    );
+    return encodeProof(proveDishonestly(o.air, o.config, o.hash, w, hooks), o.air, o.config);
   } catch {
     return null; // the dishonest prover could not even produce a proof (e.g. a vanishing denominator)
   }
