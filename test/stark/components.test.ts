@@ -5,7 +5,6 @@ import { type Ext, extAdd, extMul, extMulBase } from "../../src/field/extension.
 import { CONFIG_BLOWUP_2, DEFAULT_CONFIG } from "../../src/stark/config.ts";
 import { VerificationError } from "../../src/stark/errors.ts";
 import { evaluateOnDomain } from "../../src/stark/eval-domain.ts";
-import { evaluateAtPoint } from "../../src/stark/eval-point.ts";
 import { checkPow, grind, sampleBits } from "../../src/stark/hash-config.ts";
 import { foldValues } from "../../src/stark/pcs/fri-verify.ts";
 import { mmcsCommit, mmcsOpen } from "../../src/stark/pcs/mmcs.ts";
@@ -15,6 +14,7 @@ import { encodeProof } from "../../src/stark/proof-codec.ts";
 import { reverseBits } from "../../src/stark/protocol.ts";
 import { proveStark } from "../../src/stark/prover.ts";
 import { securityReport, securityShape } from "../../src/stark/security.ts";
+import { asExt, evaluateNodes } from "../../src/stark/verifier/constraints.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
 import { cubicAir, cubicWitness, rangeCheckAir, TEST_CONFIG } from "./airs.ts";
 
@@ -207,7 +207,7 @@ describe("constraint evaluators", () => {
               cols.map((c) => Uint32Array.from(c.map((_, i) => c[(i + 1) % n]!))),
               k,
             );
-          const pv = evaluateAtPoint(t.nodes, {
+          const pv = evaluateNodes(native, t.nodes, {
             main: { cur: at(main, 1), next: nextRow(main, 1) },
             aux: { cur: at(aux, 4), next: nextRow(aux, 4) },
             publics,
@@ -222,7 +222,7 @@ describe("constraint evaluators", () => {
           for (const c of t.constraints) {
             const v = values[c]!;
             const got = v instanceof Uint32Array ? [v[row]!, 0, 0, 0] : v.map((x) => x[row]!);
-            expect(got).toEqual(pv[c]);
+            expect(got).toEqual(asExt(native, pv[c]!));
           }
         }
       },
