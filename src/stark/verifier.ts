@@ -11,8 +11,23 @@ import { airStructureDigest, preprocessedTables } from "./protocol.ts";
 import { verifyStarkProof } from "./verifier/algorithm.ts";
 import { nativeBackend } from "./verifier/native.ts";
 
+// Everything a browser needs to verify, without the prover: AIR definitions, configurations, hash
+// configurations, the proof codec and the verifier.
+export {
+  AirDefinitionError,
+  type AirSpec,
+  defineAir,
+  PublicInteractionBuilder,
+  TableBuilder,
+} from "./air.ts";
+export * from "./config.ts";
 export { VerificationError, type VerificationReason } from "./errors.ts";
+export type { StarkHash } from "./hash-config.ts";
+export { poseidonBn254Hash } from "./poseidon-bn254-hash.ts";
+export { poseidon2Hash } from "./poseidon2-hash.ts";
+export type * from "./proof.ts";
 export * from "./proof-codec.ts";
+export { airDigest } from "./protocol.ts";
 
 /**
  * The STARK verifier's public entry points (docs/proof-system.md): the native instance of the verifier
