@@ -58,12 +58,14 @@ export interface Table {
   /** log2 of the preprocessed height, or null when the prover chooses the height. */
   readonly fixedLogHeight: number | null;
   readonly mainWidth: number;
-  /** Auxiliary (extension-field) columns: one per interaction plus the running sum, or none. */
+  /** Auxiliary (extension-field) columns: one per LogUp batch plus the running sum, or none. */
   readonly auxWidth: number;
   readonly nodes: readonly Node[];
   /** Node ids of the constraints, in the order their α powers are assigned. */
   readonly constraints: readonly number[];
   readonly interactions: readonly Interaction[];
+  /** Interaction indices summed in each LogUp aux column, in column order. */
+  readonly logupBatches: readonly (readonly number[])[];
   /** Maximum constraint degree (at least 2). */
   readonly degree: number;
   /** Quotient chunks: 2^⌈log2(degree − 1)⌉. */
@@ -298,6 +300,12 @@ export interface AirSpec {
   publicCount: number;
   tables: readonly TableBuilder[];
   publicInteractions?: PublicInteractionBuilder;
+  /**
+   * Highest degree the LogUp constraints may reach when several interactions share an aux column (default
+   * 3, what blowup 2 admits; 5 suits blowup 4). A table whose own constraints are of higher degree batches
+   * up to its own degree.
+   */
+  maxLogupDegree?: number;
 }
 
 /** LogUp denominator β + bus + Σ_j α^j f_j as an expression in the table's graph. */
@@ -312,25 +320,67 @@ export function logupDenominator(graph: ExprGraph, bus: number, fields: readonly
   return d;
 }
 
-function compileTable(t: TableBuilder, publicCount: number): Table {
+/**
+ * Groups a table's interactions (in order) into LogUp batches: one aux column holds the sum of a batch's
+ * fractions, constrained by h·Π d_i = Σ_i ±m_i·Π_(j≠i) d_j, whose degree is the larger of
+ * 1 + Σ deg d_i and max_i (deg m_i + Σ_(j≠i) deg d_j). A batch grows while that stays ≤ maxDegree.
+ */
+function batchInteractions(
+  interactions: readonly Interaction[],
+  degreeOf: (node: number, alphaDegree: number) => number,
+  maxDegree: number,
+): number[][] {
+  const batches: number[][] = [];
+  const cost = (batch: readonly number[]) => {
+    const dens = batch.map((i) => Math.max(...interactions[i]!.fields.map((f) => degreeOf(f, 0))));
+    const sum = dens.reduce((a, b) => a + b, 0);
+    const lhs = 1 + sum;
+    const rhs = Math.max(...batch.map((i, k) => degreeOf(interactions[i]!.multiplicity, 0) + sum - dens[k]!));
+    return Math.max(lhs, rhs);
+  };
+  for (let i = 0; i < interactions.length; i++) {
+    const last = batches[batches.length - 1];
+    if (last && cost([...last, i]) <= maxDegree) last.push(i);
+    else batches.push([i]);
+  }
+  return batches;
+}
+
+function compileTable(t: TableBuilder, publicCount: number, maxDegree: number): Table {
   const g = t.graph;
   const constraints = [...t.constraints];
   const k = t.interactions.length;
-  const auxWidth = k === 0 ? 0 : k + 1;
+  let batches: number[][] = [];
   if (k > 0) {
+    const deg = nodeDegrees(g.nodes);
+    batches = batchInteractions(t.interactions, (n) => deg[n]!, maxDegree);
     const h = (i: number, next: boolean) => g.node({ op: "col", kind: "aux", index: i, next });
     let sumCur: Expr | undefined;
     let sumNext: Expr | undefined;
-    t.interactions.forEach((it, i) => {
-      const d = logupDenominator(g, it.bus, it.fields);
-      const m = g.ref(it.multiplicity);
-      // h·d = +m for a send, −m for a receive.
-      constraints.push(it.kind === "send" ? h(i, false).mul(d).sub(m).id : h(i, false).mul(d).add(m).id);
-      sumCur = sumCur ? sumCur.add(h(i, false)) : h(i, false);
-      sumNext = sumNext ? sumNext.add(h(i, true)) : h(i, true);
+    batches.forEach((batch, c) => {
+      const dens = batch.map((i) => logupDenominator(g, t.interactions[i]!.bus, t.interactions[i]!.fields));
+      const signed = batch.map((i) => {
+        const it = t.interactions[i]!;
+        const m = g.ref(it.multiplicity);
+        return it.kind === "send" ? m : m.neg();
+      });
+      // h·Π d_i − Σ_i (±m_i)·Π_(j≠i) d_j = 0: h is the batch's Σ ±m_i/d_i wherever no d_i vanishes.
+      let lhs = h(c, false);
+      for (const d of dens) lhs = lhs.mul(d);
+      let rhs: Expr | undefined;
+      signed.forEach((m, a) => {
+        let term = m;
+        dens.forEach((d, b) => {
+          if (b !== a) term = term.mul(d);
+        });
+        rhs = rhs ? rhs.add(term) : term;
+      });
+      constraints.push(lhs.sub(rhs!).id);
+      sumCur = sumCur ? sumCur.add(h(c, false)) : h(c, false);
+      sumNext = sumNext ? sumNext.add(h(c, true)) : h(c, true);
     });
-    const phi = h(k, false);
-    const phiNext = h(k, true);
+    const phi = h(batches.length, false);
+    const phiNext = h(batches.length, true);
     const first = g.node({ op: "first" });
     const last = g.node({ op: "last" });
     const transition = g.node({ op: "transition" });
@@ -338,6 +388,7 @@ function compileTable(t: TableBuilder, publicCount: number): Table {
     constraints.push(transition.mul(phiNext.sub(phi).sub(sumNext!)).id);
     constraints.push(last.mul(phi.sub(g.node({ op: "cumsum" }))).id);
   }
+  const auxWidth = k === 0 ? 0 : batches.length + 1;
   const nodes = [...g.nodes];
   for (const n of nodes) {
     if (n.op === "public" && (n.index < 0 || n.index >= publicCount))
@@ -356,9 +407,18 @@ function compileTable(t: TableBuilder, publicCount: number): Table {
     nodes,
     constraints,
     interactions: t.interactions.map((it) => ({ ...it, fields: [...it.fields] })),
+    logupBatches: batches,
     degree,
     quotientChunks,
   };
+}
+
+/** The LogUp degree budget of a table: the AIR's, or the table's own constraint degree if higher. */
+function logupDegree(t: TableBuilder, budget: number): number {
+  if (!Number.isInteger(budget) || budget < 2)
+    throw new AirDefinitionError(`maxLogupDegree must be an integer ≥ 2, got ${budget}`);
+  const deg = nodeDegrees(t.graph.nodes);
+  return Math.max(budget, ...t.constraints.map((c) => deg[c]!));
 }
 
 /** Compiles tables and public interactions into an immutable AIR. */
@@ -385,7 +445,9 @@ export function defineAir(spec: AirSpec): Air {
   return {
     name: spec.name,
     publicCount: spec.publicCount,
-    tables: spec.tables.map((t) => compileTable(t, spec.publicCount)),
+    tables: spec.tables.map((t) =>
+      compileTable(t, spec.publicCount, logupDegree(t, spec.maxLogupDegree ?? 3)),
+    ),
     publicNodes: [...pub.graph.nodes],
     publicInteractions: pub.interactions.map((it) => ({ ...it, fields: [...it.fields] })),
   };

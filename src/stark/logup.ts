@@ -29,7 +29,6 @@ export function buildAuxTrace(
   tamper?: MultiplicityTamper,
 ): { columns: Uint32Array[]; cumsum: Ext } {
   const n = 1 << logN;
-  const k = table.interactions.length;
   const roots = table.interactions.flatMap((it) => [...it.fields, it.multiplicity]);
   const needed = dependencies(table.nodes, roots);
   const dens: ExtColumns[] = table.interactions.map(() => newExtColumns(n));
@@ -74,10 +73,7 @@ export function buildAuxTrace(
     const m = mults[tamper.interaction]!;
     m[tamper.row] = (m[tamper.row]! + tamper.delta) % P;
   }
-  const columns: Uint32Array[] = [];
-  const phi = newExtColumns(n);
-  const hs: ExtColumns[] = [];
-  table.interactions.forEach((it, i) => {
+  const hs: ExtColumns[] = table.interactions.map((it, i) => {
     let dInv: ExtColumns;
     try {
       dInv = extBatchInverse(dens[i]!);
@@ -95,16 +91,33 @@ export function buildAuxTrace(
         c[r] = sign || v === 0 ? v : P - v;
       }
     }
-    hs.push(dInv);
-    for (let l = 0; l < 4; l++) columns.push(dInv[l]);
+    return dInv;
   });
+  // One column per batch: the sum of its interactions' fractions.
+  const batchColumns: ExtColumns[] = table.logupBatches.map((batch) => {
+    if (batch.length === 1) return hs[batch[0]!]!;
+    const out = newExtColumns(n);
+    const acc = new Float64Array(n);
+    for (let l = 0; l < 4; l++) {
+      acc.fill(0);
+      for (const i of batch) {
+        const h = hs[i]![l];
+        for (let r = 0; r < n; r++) acc[r] = acc[r]! + h[r]!;
+      }
+      const o = out[l];
+      for (let r = 0; r < n; r++) o[r] = acc[r]! % P;
+    }
+    return out;
+  });
+  const columns: Uint32Array[] = [];
+  for (const h of batchColumns) for (let l = 0; l < 4; l++) columns.push(h[l]);
+  const phi = newExtColumns(n);
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   for (let r = 0; r < n; r++) {
-    for (let i = 0; i < k; i++) {
-      const h = hs[i]!;
+    for (const h of batchColumns) {
       s0 += h[0][r]!;
       s1 += h[1][r]!;
       s2 += h[2][r]!;
