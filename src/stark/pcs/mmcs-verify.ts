@@ -31,7 +31,7 @@ export function verifyMmcsOpening<F, E, D>(
   for (let level = 0; level < logMax; level++) {
     const bit = leafBits[level]!;
     const sibling = path[level]!;
-    node = b.compress(b.digestSelect(bit, sibling, node), b.digestSelect(bit, node, sibling));
+    node = b.merkleStep(bit, node, sibling);
     const h = logMax - level - 1;
     if (logHeights.includes(h)) node = b.compress(node, b.hashRow(rowAt(h)));
   }

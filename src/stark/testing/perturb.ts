@@ -33,11 +33,18 @@ export interface SoundnessOptions {
   /** Proof-byte mutations (default 1000). */
   readonly byteMutations?: number;
   readonly seed?: number;
+  /**
+   * A second verifier (a recursion program, a circuit) run on every statement the harness presents; the
+   * report lists each statement where its verdict differs from the native verifier's.
+   */
+  readonly differential?: (publics: readonly number[], proof: Uint8Array) => boolean;
 }
 
 export interface SoundnessReport {
   readonly tried: { cell: number; public: number; multiplicity: number; bytes: number; total: number };
   readonly accepted: string[];
+  /** Statements where the differential verifier disagreed with the native one. */
+  readonly disagreements: string[];
 }
 
 /** xorshift32: deterministic so that a failure can be reproduced from its seed. */
@@ -53,7 +60,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-function verifies(o: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean {
+function nativeVerdict(o: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean {
   try {
     verifyStarkBytes(o.air, o.config, o.hash, publics, bytes, {
       preprocessedRoot: preprocessedRoot(o.air, o.config, o.hash),
@@ -77,6 +84,14 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
   const rand = prng(o.seed ?? 1);
   const delta = () => 1 + (rand() % (P - 1));
   const accepted: string[] = [];
+  const disagreements: string[] = [];
+  let label = "honest proof";
+  const verifies = (_: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean => {
+    const native = nativeVerdict(o, publics, bytes);
+    if (o.differential && o.differential(publics, bytes) !== native)
+      disagreements.push(`${label}: native ${native ? "accepts" : "rejects"}, the other does not`);
+    return native;
+  };
   const tried = { cell: 0, public: 0, multiplicity: 0, bytes: 0, total: 0 };
   const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config);
   if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
@@ -92,6 +107,7 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
         tables[t]![c] = copy;
         const bytes = dishonest(o, { tables, publics: o.witness.publics });
         tried.cell++;
+        label = `cell table ${t} column ${c} row ${row}`;
         if (bytes && verifies(o, o.witness.publics, bytes))
           accepted.push(`cell table ${t} column ${c} row ${row}`);
       }
@@ -103,9 +119,11 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
     publics[i] = (v + delta()) % P;
     const bytes = dishonest(o, { tables: o.witness.tables, publics });
     tried.public++;
-    if (bytes && verifies(o, publics, bytes)) accepted.push(`public ${i} (dishonest proof)`);
+    label = `public ${i} (dishonest proof)`;
+    if (bytes && verifies(o, publics, bytes)) accepted.push(label);
     tried.public++;
-    if (verifies(o, publics, honest)) accepted.push(`public ${i} (honest proof)`);
+    label = `public ${i} (honest proof)`;
+    if (verifies(o, publics, honest)) accepted.push(label);
   });
 
   const mults = o.multiplicitiesPerInteraction ?? 2;
@@ -118,6 +136,7 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
           tamperMultiplicity: { table: ti, interaction: ii, row, delta: delta() },
         });
         tried.multiplicity++;
+        label = `multiplicity table ${ti} interaction ${ii} row ${row}`;
         if (bytes && verifies(o, o.witness.publics, bytes))
           accepted.push(`multiplicity table ${ti} interaction ${ii} row ${row}`);
       }
@@ -139,8 +158,9 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
       bytes[pos] = bytes[pos]! ^ (1 + (rand() % 255));
     }
     tried.bytes++;
+    label = `byte mutation ${k} (kind ${kind})`;
     if (verifies(o, o.witness.publics, bytes)) accepted.push(`byte mutation ${k} (kind ${kind})`);
   }
   tried.total = tried.cell + tried.public + tried.multiplicity + tried.bytes;
-  return { tried, accepted };
+  return { tried, accepted, disagreements };
 }

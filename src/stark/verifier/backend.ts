@@ -47,6 +47,11 @@ export interface VerifierBackend<F, E, D> {
   hashRow(row: readonly F[]): D;
   /** Merkle node hash (the configuration's `compress`). */
   compress(left: D, right: D): D;
+  /**
+   * One Merkle path step: compress(bit ? (sibling, node) : (node, sibling)), where bit says that `node` is
+   * a right child. A primitive of its own so that a builder can fuse the swap into the hash.
+   */
+  merkleStep(bit: F, node: D, sibling: D): D;
   newChallenger(): BackendChallenger<F, D>;
 
   assertEqual(a: F, b: F, reason: VerificationReason, what: string): void;

@@ -172,6 +172,11 @@ export function countingBackend(
       counts.hash.compress++;
       return VAR;
     },
+    merkleStep(bit) {
+      counts.hash.compress++;
+      if (bit.known === undefined) counts.select.digest += 2;
+      return VAR;
+    },
     newChallenger() {
       let input = 0;
       let output = 0;

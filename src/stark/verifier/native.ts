@@ -65,6 +65,12 @@ export function nativeBackend(hashConfig?: StarkHash): NativeBackend {
       hash().compress(left, right, out);
       return out;
     },
+    merkleStep(bit, node, sibling) {
+      const out = new Uint32Array(8);
+      if (bit) hash().compress(sibling, node, out);
+      else hash().compress(node, sibling, out);
+      return out;
+    },
     newChallenger: () => hash().newChallenger(),
     assertEqual(a, b, reason, what) {
       if (a !== b) throw new VerificationError(reason, what);
