@@ -1,4 +1,4 @@
-import { isCanonical, P } from "../field/babybear.ts";
+import { add, isCanonical, mul, P, sub } from "../field/babybear.ts";
 import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT } from "./config.ts";
 import {
   AirDefinitionError,
@@ -26,16 +26,19 @@ export type InteractionKind = "send" | "receive";
  *   (m read as an integer in (−p/2, p/2)); the engine sums these bounds and refuses heights at which the sum
  *   could reach p;
  * - `"lookup"`: m is free (a lookup table's count column). Each row must then be a fact that holds whatever
- *   the count, because a free multiplicity can balance any tuple the row carries.
+ *   the count, because a free multiplicity can balance any tuple the row carries;
+ * - `{ fixedTotal }`: inferred, never declared: a multiplicity computed from preprocessed columns and
+ *   constants only is known in advance, and Σ_rows |m| is counted exactly.
  */
-export type MultiplicityBound = number | "lookup";
+export type MultiplicityBound = number | "lookup" | { readonly fixedTotal: number };
 
 export interface InteractionOptions {
   /**
-   * Required when the multiplicity is not a constant (a constant c has bound min(c, p − c)). The engine
-   * cannot check a declared bound: the AIR's constraints must enforce it.
+   * Required when the multiplicity is neither a constant (bound min(c, p − c)) nor computed from
+   * preprocessed columns (its total is then counted exactly). The engine cannot check a declared bound: the
+   * AIR's constraints must enforce it.
    */
-  readonly bound?: MultiplicityBound;
+  readonly bound?: number | "lookup";
 }
 
 export interface Interaction {
@@ -227,8 +230,69 @@ export class TableBuilder {
       kind,
       fields: fields.map((f) => this.graph.lift(f).id),
       multiplicity: m.id,
-      bound: resolveBound(this.graph.nodes[m.id]!, options.bound, `table "${this.name}", bus ${bus}`),
+      bound: this.resolveBound(m.id, options.bound, `table "${this.name}", bus ${bus}`),
     });
+  }
+
+  private resolveBound(
+    node: number,
+    declared: number | "lookup" | undefined,
+    where: string,
+  ): MultiplicityBound {
+    const m = this.graph.nodes[node]!;
+    if (declared === "lookup") return declared;
+    if (declared !== undefined) {
+      if (!Number.isSafeInteger(declared) || declared < 0 || declared >= P)
+        throw new AirDefinitionError(
+          `${where}: a multiplicity bound is an integer in [0, p), got ${declared}`,
+        );
+      if (m.op === "const" && Math.min(m.value, P - m.value) > declared)
+        throw new AirDefinitionError(
+          `${where}: the constant multiplicity ${m.value} exceeds its bound ${declared}`,
+        );
+      return declared;
+    }
+    if (m.op === "const") return Math.min(m.value, P - m.value);
+    const fixed = this.fixedValues(node);
+    if (fixed) {
+      let total = 0;
+      for (const v of fixed) total += Math.min(v, P - v);
+      return { fixedTotal: total };
+    }
+    throw new AirDefinitionError(
+      `${where}: the multiplicity is not a constant; declare { bound: b } (the AIR keeps |m| ≤ b) or { bound: "lookup" } (a table of facts)`,
+    );
+  }
+
+  /** The node's value on every row, when it depends on preprocessed columns and constants only. */
+  private fixedValues(node: number): Uint32Array | null {
+    const pre = this.preprocessed;
+    if (pre.length === 0) return null;
+    const n = pre[0]!.length;
+    const memo = new Map<number, Uint32Array | null>();
+    const value = (id: number): Uint32Array | null => {
+      if (memo.has(id)) return memo.get(id)!;
+      const x = this.graph.nodes[id]!;
+      let v: Uint32Array | null = null;
+      if (x.op === "const") v = new Uint32Array(n).fill(x.value);
+      else if (x.op === "col" && x.kind === "pre") {
+        const c = pre[x.index]!;
+        v = x.next ? Uint32Array.from({ length: n }, (_, r) => c[(r + 1) % n]!) : c;
+      } else if (x.op === "add" || x.op === "sub" || x.op === "mul") {
+        const a = value(x.a);
+        const b = a && value(x.b);
+        if (a && b) {
+          const f = x.op === "add" ? add : x.op === "sub" ? sub : mul;
+          v = a.map((ai, r) => f(ai, b[r]!));
+        }
+      } else if (x.op === "neg") {
+        const a = value(x.a);
+        if (a) v = a.map((ai) => (ai === 0 ? 0 : P - ai));
+      }
+      memo.set(id, v);
+      return v;
+    };
+    return value(node);
   }
 
   private checkColumn(i: number): void {
@@ -271,23 +335,6 @@ export class PublicInteractionBuilder {
       bound: 0, // replaced by |m| of the public values at proving and verification time
     });
   }
-}
-
-function resolveBound(m: Node, declared: MultiplicityBound | undefined, where: string): MultiplicityBound {
-  if (declared === "lookup") return declared;
-  if (declared !== undefined) {
-    if (!Number.isSafeInteger(declared) || declared < 0 || declared >= P)
-      throw new AirDefinitionError(`${where}: a multiplicity bound is an integer in [0, p), got ${declared}`);
-    if (m.op === "const" && Math.min(m.value, P - m.value) > declared)
-      throw new AirDefinitionError(
-        `${where}: the constant multiplicity ${m.value} exceeds its bound ${declared}`,
-      );
-    return declared;
-  }
-  if (m.op === "const") return Math.min(m.value, P - m.value);
-  throw new AirDefinitionError(
-    `${where}: the multiplicity is not a constant; declare { bound: b } (the AIR keeps |m| ≤ b) or { bound: "lookup" } (a table of facts)`,
-  );
 }
 
 function checkBus(bus: number): void {

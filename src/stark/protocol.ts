@@ -41,7 +41,10 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
     out.push(t.interactions.length);
     for (const it of t.interactions) {
       out.push(it.bus, it.kind === "send" ? 0 : 1, it.multiplicity, it.fields.length, ...it.fields);
-      out.push(it.bound === "lookup" ? 1 : 0, it.bound === "lookup" ? 0 : it.bound);
+      const b = it.bound;
+      if (b === "lookup") out.push(1, 0);
+      else if (typeof b === "number") out.push(0, b);
+      else out.push(2, b.fixedTotal % P);
     }
   }
   serializeNodes(air.publicNodes, out);
@@ -135,7 +138,10 @@ export function logupCapacityOk(
 ): boolean {
   let total = publicMultiplicityTotal(air, publics);
   air.tables.forEach((t, i) => {
-    for (const it of t.interactions) if (it.bound !== "lookup") total += it.bound * 2 ** logHeights[i]!;
+    for (const it of t.interactions) {
+      if (typeof it.bound === "number") total += it.bound * 2 ** logHeights[i]!;
+      else if (it.bound !== "lookup") total += it.bound.fixedTotal;
+    }
   });
   return total < P;
 }

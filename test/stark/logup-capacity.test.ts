@@ -8,7 +8,7 @@ import {
 } from "../../src/stark/air.ts";
 import { ProverInputError } from "../../src/stark/errors.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
-import { proveStark } from "../../src/stark/prover.ts";
+import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
 import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
 import { verifyStark } from "../../src/stark/verifier.ts";
 import { TEST_CONFIG } from "./airs.ts";
@@ -73,6 +73,29 @@ describe("LogUp capacity", () => {
     expect(() => proveStark(air, TEST_CONFIG, hash, { tables: [cols], publics: [] })).toThrow(
       /too tall for sound LogUp/,
     );
+  });
+
+  it("counts a multiplicity computed from preprocessed columns exactly, without a declaration", () => {
+    const make = (mults: number[]) => {
+      const t = new TableBuilder("writes", 1, { preprocessed: [Uint32Array.from(mults)] });
+      t.assertZero(t.main(0).sub(t.main(0)));
+      t.send(BUS, [t.main(0)], t.fixed(0));
+      t.receive(BUS, [t.main(0)], t.fixed(0).mul(1));
+      return defineAir({ name: "fixed-mults", publicCount: 0, tables: [t] });
+    };
+    const small = make([1, 2, 3, P - 4]);
+    expect(small.tables[0]!.interactions.map((it) => it.bound)).toEqual([
+      { fixedTotal: 10 },
+      { fixedTotal: 10 },
+    ]);
+    const w = { tables: [[new Uint32Array(4).fill(7)]], publics: [] };
+    expect(() =>
+      verifyStark(small, TEST_CONFIG, hash, [], proveStark(small, TEST_CONFIG, hash, w), {
+        preprocessedRoot: preprocessedRoot(small, TEST_CONFIG, hash),
+      }),
+    ).not.toThrow();
+    const big = make([2 ** 29, 2 ** 29, 2 ** 29, 2 ** 29]);
+    expect(() => proveStark(big, TEST_CONFIG, hash, w)).toThrow(/too tall for sound LogUp/);
   });
 
   it("requires a bound for a multiplicity that is not a constant", () => {
