@@ -44,7 +44,9 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
       const b = it.bound;
       if (b === "lookup") out.push(1, 0);
       else if (typeof b === "number") out.push(0, b);
-      else out.push(2, b.fixedTotal % P);
+      // A fixed total follows from the preprocessed data, which the AIR digest binds through its root; leaving
+      // it out keeps one structure digest for programs that differ only in their preprocessed data.
+      else out.push(2, 0);
     }
   }
   serializeNodes(air.publicNodes, out);
