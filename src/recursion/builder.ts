@@ -111,11 +111,6 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     return this.p.constant([k[0], k[1], k[2], k[3]]);
   }
 
-  private zeroDigest(): RDigest {
-    const z = this.p.constant([0, 0, 0, 0]);
-    return { blocks: [z, z] };
-  }
-
   constant(x: number): RBase {
     return base(x);
   }
@@ -128,7 +123,9 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
 
   private baseOp(op: "add" | "sub" | "mul", a: RBase, b: RBase): RBase {
     if (a.known !== undefined && b.known !== undefined)
-      return base(op === "add" ? add(a.known, b.known) : op === "sub" ? sub(a.known, b.known) : mul(a.known, b.known));
+      return base(
+        op === "add" ? add(a.known, b.known) : op === "sub" ? sub(a.known, b.known) : mul(a.known, b.known),
+      );
     if (op === "mul" && (a.known === 1 || b.known === 1)) return a.known === 1 ? b : a;
     if (op === "mul" && (a.known === 0 || b.known === 0)) return base(0);
     if ((op === "add" || op === "sub") && b.known === 0) return a;
@@ -163,15 +160,21 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     return { addr: out };
   }
   extCoordinates(a: RExt): readonly [RBase, RBase, RBase, RBase] {
-    if (a.known !== undefined) return [base(a.known[0]), base(a.known[1]), base(a.known[2]), base(a.known[3])];
+    if (a.known !== undefined)
+      return [base(a.known[0]), base(a.known[1]), base(a.known[2]), base(a.known[3])];
     const outs = [this.p.alloc(), this.p.alloc(), this.p.alloc(), this.p.alloc()] as const;
     this.p.emit({ kind: "unpack", input: a.addr!, outs });
     return [{ addr: outs[0] }, { addr: outs[1] }, { addr: outs[2] }, { addr: outs[3] }];
   }
 
-  private extOp(op: "add" | "sub" | "mul" | "div", a: RExt, b: RExt): RExt {
+  private extOp(op: "add" | "sub" | "mul", a: RExt, b: RExt): RExt {
     if (a.known !== undefined && b.known !== undefined) {
-      const k = op === "add" ? extAdd(a.known, b.known) : op === "sub" ? extSub(a.known, b.known) : op === "mul" ? extMul(a.known, b.known) : extMul(a.known, extInv(b.known));
+      const k =
+        op === "add"
+          ? extAdd(a.known, b.known)
+          : op === "sub"
+            ? extSub(a.known, b.known)
+            : extMul(a.known, b.known);
       return { known: k };
     }
     const isOne = (x: RExt) => x.known !== undefined && extEquals(x.known, [1, 0, 0, 0]);
@@ -180,7 +183,6 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     if (op === "mul" && (isZero(a) || isZero(b))) return { known: [0, 0, 0, 0] };
     if ((op === "add" || op === "sub") && isZero(b)) return a;
     if (op === "add" && isZero(a)) return b;
-    if (op === "div" && isOne(b)) return a;
     const out = this.p.alloc();
     this.p.emit({ kind: "extAlu", op, a: this.extAddr(a), b: this.extAddr(b), out });
     return { addr: out };
@@ -203,12 +205,13 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
       return { known: extInv(a.known) };
     }
     const out = this.p.alloc();
-    this.p.emit({ kind: "extAlu", op: "div", a: this.p.constant([1, 0, 0, 0]), b: a.addr!, out }, { reason, what });
+    this.p.emit({ kind: "extAlu", op: "inv", a: a.addr!, b: a.addr!, out }, { reason, what });
     return { addr: out };
   }
 
   bits(x: RBase, count: number): RBase[] {
-    if (x.known !== undefined) return Array.from({ length: count }, (_, i) => base(Math.floor(x.known! / 2 ** i) % 2));
+    if (x.known !== undefined)
+      return Array.from({ length: count }, (_, i) => base(Math.floor(x.known! / 2 ** i) % 2));
     const outs = Array.from({ length: count }, () => this.p.alloc());
     this.p.emit({ kind: "bits", input: x.addr!, outs });
     return outs.map((addr) => ({ addr }));
@@ -237,7 +240,11 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
   }
 
   /** One permutation of 6 input blocks; returns the output blocks asked for (others unwritten). */
-  permute(inputs: readonly Address[], want: readonly boolean[], swap: Address | null = null): (Address | null)[] {
+  permute(
+    inputs: readonly Address[],
+    want: readonly boolean[],
+    swap: Address | null = null,
+  ): (Address | null)[] {
     const outs = want.map((w) => (w ? this.p.alloc() : -1));
     this.p.emit({ kind: "poseidon2", inputs: [...inputs], swap, outs });
     return outs.map((o) => (o >= 0 ? o : null));
@@ -262,18 +269,23 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
   }
 
   private packLanes(lanes: readonly RBase[]): Address {
-    if (lanes.every((l) => l.known !== undefined)) return this.p.constant(lanes.map((l) => l.known!) as unknown as Block);
+    if (lanes.every((l) => l.known !== undefined))
+      return this.p.constant(lanes.map((l) => l.known!) as unknown as Block);
     return this.extAddr(this.extFromCoordinates(lanes[0]!, lanes[1]!, lanes[2]!, lanes[3]!));
   }
 
   compress(left: RDigest, right: RDigest): RDigest {
     const zero = this.p.constant([0, 0, 0, 0]);
-    const out = this.permute([...left.blocks, ...right.blocks, zero, zero], [true, true, false, false, false, false]);
+    const out = this.permute(
+      [...left.blocks, ...right.blocks, zero, zero],
+      [true, true, false, false, false, false],
+    );
     return { blocks: [out[0]!, out[1]!] };
   }
 
   merkleStep(bit: RBase, node: RDigest, sibling: RDigest): RDigest {
-    if (bit.known !== undefined) return bit.known ? this.compress(sibling, node) : this.compress(node, sibling);
+    if (bit.known !== undefined)
+      return bit.known ? this.compress(sibling, node) : this.compress(node, sibling);
     const zero = this.p.constant([0, 0, 0, 0]);
     const out = this.permute(
       [...node.blocks, ...sibling.blocks, zero, zero],
@@ -296,13 +308,15 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
   }
   assertExtEqual(a: RExt, b: RExt, reason: VerificationReason, what: string): void {
     if (a.known !== undefined && b.known !== undefined) {
-      if (!extEquals(a.known, b.known)) throw new RangeError(`recursion program: constant assertion fails: ${what}`);
+      if (!extEquals(a.known, b.known))
+        throw new RangeError(`recursion program: constant assertion fails: ${what}`);
       return;
     }
     this.p.emit({ kind: "assertEq", a: this.extAddr(a), b: this.extAddr(b) }, { reason, what });
   }
   assertDigestEqual(a: RDigest, b: RDigest, reason: VerificationReason, what: string): void {
-    for (let k = 0; k < 2; k++) this.p.emit({ kind: "assertEq", a: a.blocks[k]!, b: b.blocks[k]! }, { reason, what });
+    for (let k = 0; k < 2; k++)
+      this.p.emit({ kind: "assertEq", a: a.blocks[k]!, b: b.blocks[k]! }, { reason, what });
   }
 
   /** A digest given as 8 base elements (for instance a constant root). */

@@ -1,7 +1,7 @@
-import { add, mul, P, sub } from "../field/babybear.ts";
-import { type Ext, extAdd, extIsBase, extInv, extMul, extSub } from "../field/extension.ts";
-import { poseidon2Permute } from "../hash/poseidon2.ts";
 import { ZkvmError } from "../errors.ts";
+import { add, mul, P, sub } from "../field/babybear.ts";
+import { type Ext, extAdd, extInv, extIsBase, extMul, extSub } from "../field/extension.ts";
+import { poseidon2Permute } from "../hash/poseidon2.ts";
 import type { VerificationReason } from "../stark/errors.ts";
 import type { Block, Instruction, Program } from "./ir.ts";
 
@@ -36,11 +36,20 @@ export interface Execution {
 }
 
 /** Where assertions came from (kept beside the program: not part of its identity). */
-export type AssertionInfo = ReadonlyMap<number, { readonly reason: VerificationReason; readonly what: string }>;
+export type AssertionInfo = ReadonlyMap<
+  number,
+  { readonly reason: VerificationReason; readonly what: string }
+>;
 
-export function executeProgram(program: Program, hints: readonly Block[], info: AssertionInfo = new Map()): Execution {
+export function executeProgram(
+  program: Program,
+  hints: readonly Block[],
+  info: AssertionInfo = new Map(),
+): Execution {
   if (hints.length !== program.hintCount)
-    throw new RecursionProgramError(`program "${program.name}" takes ${program.hintCount} hints, got ${hints.length}`);
+    throw new RecursionProgramError(
+      `program "${program.name}" takes ${program.hintCount} hints, got ${hints.length}`,
+    );
   const mem = new Uint32Array(4 * program.memorySize);
   const written = new Uint8Array(program.memorySize);
   const publics: number[] = new Array(program.publicCount).fill(0);
@@ -51,7 +60,8 @@ export function executeProgram(program: Program, hints: readonly Block[], info: 
   };
   const readBase = (a: number, i: number): number => {
     const v = read(a, i);
-    if (!extIsBase(v)) throw new RecursionProgramError(`instruction ${i} reads a base value at ${a} that is not one`);
+    if (!extIsBase(v))
+      throw new RecursionProgramError(`instruction ${i} reads a base value at ${a} that is not one`);
     return v[0];
   };
   const write = (a: number, v: Readonly<Ext>, i: number) => {
@@ -89,9 +99,15 @@ export function executeProgram(program: Program, hints: readonly Block[], info: 
       case "extAlu": {
         const a = read(ins.a, i);
         const b = read(ins.b, i);
-        if (ins.op === "div" && b.every((x) => x === 0)) fail(i, "division by zero");
+        if (ins.op === "inv" && a.every((x) => x === 0)) fail(i, "inverse of zero");
         const r =
-          ins.op === "add" ? extAdd(a, b) : ins.op === "sub" ? extSub(a, b) : ins.op === "mul" ? extMul(a, b) : extMul(a, extInv(b));
+          ins.op === "add"
+            ? extAdd(a, b)
+            : ins.op === "sub"
+              ? extSub(a, b)
+              : ins.op === "mul"
+                ? extMul(a, b)
+                : extInv(a);
         write(ins.out, r, i);
         break;
       }
@@ -104,7 +120,16 @@ export function executeProgram(program: Program, hints: readonly Block[], info: 
         break;
       }
       case "pack":
-        write(ins.out, [readBase(ins.inputs[0], i), readBase(ins.inputs[1], i), readBase(ins.inputs[2], i), readBase(ins.inputs[3], i)], i);
+        write(
+          ins.out,
+          [
+            readBase(ins.inputs[0], i),
+            readBase(ins.inputs[1], i),
+            readBase(ins.inputs[2], i),
+            readBase(ins.inputs[3], i),
+          ],
+          i,
+        );
         break;
       case "unpack": {
         const v = read(ins.input, i);

@@ -11,23 +11,53 @@
 export type Address = number;
 
 export type BaseAluOp = "add" | "sub" | "mul";
-export type ExtAluOp = "add" | "sub" | "mul" | "div";
+export type ExtAluOp = "add" | "sub" | "mul" | "inv";
 
 export type Instruction =
   /** out ← the constant block. */
-  | { readonly kind: "const"; readonly out: Address; readonly value: readonly [number, number, number, number] }
+  | {
+      readonly kind: "const";
+      readonly out: Address;
+      readonly value: readonly [number, number, number, number];
+    }
   /** out ← the next value of the hint stream: a base value (upper slots 0) or an extension element. */
   | { readonly kind: "hint"; readonly out: Address; readonly ext: boolean }
   /** out ← a op b on base values. */
-  | { readonly kind: "baseAlu"; readonly op: BaseAluOp; readonly a: Address; readonly b: Address; readonly out: Address }
-  /** out ← a op b in F₄ (base values are extension elements too); div rejects b = 0. */
-  | { readonly kind: "extAlu"; readonly op: ExtAluOp; readonly a: Address; readonly b: Address; readonly out: Address }
+  | {
+      readonly kind: "baseAlu";
+      readonly op: BaseAluOp;
+      readonly a: Address;
+      readonly b: Address;
+      readonly out: Address;
+    }
+  /** out ← a op b in F₄ (base values are extension elements too); `inv` is out ← 1/a (b = a) and rejects a = 0. */
+  | {
+      readonly kind: "extAlu";
+      readonly op: ExtAluOp;
+      readonly a: Address;
+      readonly b: Address;
+      readonly out: Address;
+    }
   /** out ← bit ? a : b, block-wise; `bit` must hold 0 or 1. */
-  | { readonly kind: "select"; readonly bit: Address; readonly a: Address; readonly b: Address; readonly out: Address }
+  | {
+      readonly kind: "select";
+      readonly bit: Address;
+      readonly a: Address;
+      readonly b: Address;
+      readonly out: Address;
+    }
   /** out ← (in₀, in₁, in₂, in₃) from four base values. */
-  | { readonly kind: "pack"; readonly inputs: readonly [Address, Address, Address, Address]; readonly out: Address }
+  | {
+      readonly kind: "pack";
+      readonly inputs: readonly [Address, Address, Address, Address];
+      readonly out: Address;
+    }
   /** outs ← the four slots of a block, as base values. */
-  | { readonly kind: "unpack"; readonly input: Address; readonly outs: readonly [Address, Address, Address, Address] }
+  | {
+      readonly kind: "unpack";
+      readonly input: Address;
+      readonly outs: readonly [Address, Address, Address, Address];
+    }
   /**
    * outs[i] ← bit i of the base value's canonical form (least significant first); the decomposition covers
    * all 31 bits, so it also proves the value canonical. Only `outs.length` low bits are written.

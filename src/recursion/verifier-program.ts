@@ -7,7 +7,7 @@ import type { StarkProof } from "../stark/proof.ts";
 import { airStructureDigest, preprocessedTables } from "../stark/protocol.ts";
 import { verifyStarkProof } from "../stark/verifier/algorithm.ts";
 import { mapProof, zeroProof } from "../stark/verifier/proof-vars.ts";
-import { type ProgramBuilder, type RBase, RecursionBackend, type RDigest, type RExt } from "./builder.ts";
+import { type ProgramBuilder, type RBase, type RDigest, type RExt, RecursionBackend } from "./builder.ts";
 import type { Block } from "./ir.ts";
 
 /**
@@ -47,7 +47,8 @@ export function emitStarkVerifier(
     if (options.preprocessedRoot === "hint") preRoot = { blocks: [builder.hint(true), builder.hint(true)] };
     else {
       const root = options.constantRoot;
-      if (!root) throw new RangeError(`AIR "${air.name}" has preprocessed columns: give the program its root`);
+      if (!root)
+        throw new RangeError(`AIR "${air.name}" has preprocessed columns: give the program its root`);
       preRoot = b.digestOf(Array.from(root, (x) => b.constant(x)));
     }
   }
