@@ -301,7 +301,11 @@ export class TableBuilder {
   }
 }
 
-/** Interactions whose fields and multiplicities depend only on public values and constants. */
+/**
+ * Interactions whose fields and multiplicities depend only on public values and constants. A multiplicity
+ * that depends on public values needs `{ bound: b }` (b ≤ 64): the verifier requires |m| ≤ b (it checks
+ * Π_(j=−b..b) (m − j) = 0) and counts b towards LogUp's capacity.
+ */
 export class PublicInteractionBuilder {
   readonly graph = new ExprGraph();
   readonly interactions: Interaction[] = [];
@@ -310,13 +314,22 @@ export class PublicInteractionBuilder {
     return this.graph.node({ op: "public", index: i });
   }
 
-  /** Its multiplicity counts towards the LogUp capacity with its actual value (known to the verifier). */
-  send(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
-    this.interact(bus, "send", fields, multiplicity);
+  send(
+    bus: number,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number = 1,
+    options: { readonly bound?: number } = {},
+  ): void {
+    this.interact(bus, "send", fields, multiplicity, options.bound);
   }
 
-  receive(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
-    this.interact(bus, "receive", fields, multiplicity);
+  receive(
+    bus: number,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number = 1,
+    options: { readonly bound?: number } = {},
+  ): void {
+    this.interact(bus, "receive", fields, multiplicity, options.bound);
   }
 
   private interact(
@@ -324,18 +337,41 @@ export class PublicInteractionBuilder {
     kind: InteractionKind,
     fields: readonly (Expr | number)[],
     multiplicity: Expr | number,
+    declared: number | undefined,
   ): void {
     checkBus(bus);
     if (fields.length === 0) throw new AirDefinitionError("an interaction needs at least one field");
+    const m = this.graph.lift(multiplicity);
+    const node = this.graph.nodes[m.id]!;
+    const where = `public interaction on bus ${bus}`;
+    let bound: number;
+    if (node.op === "const") {
+      bound = Math.min(node.value, P - node.value);
+      if (declared !== undefined && bound > declared)
+        throw new AirDefinitionError(`${where}: the constant multiplicity exceeds its bound ${declared}`);
+    } else {
+      if (declared === undefined)
+        throw new AirDefinitionError(
+          `${where}: a multiplicity that depends on public values needs { bound: b }`,
+        );
+      if (!Number.isInteger(declared) || declared < 0 || declared > MAX_PUBLIC_BOUND)
+        throw new AirDefinitionError(
+          `${where}: a public multiplicity bound is an integer in [0, ${MAX_PUBLIC_BOUND}]`,
+        );
+      bound = declared;
+    }
     this.interactions.push({
       bus,
       kind,
       fields: fields.map((f) => this.graph.lift(f).id),
-      multiplicity: this.graph.lift(multiplicity).id,
-      bound: 0, // replaced by |m| of the public values at proving and verification time
+      multiplicity: m.id,
+      bound,
     });
   }
 }
+
+/** Largest bound a public multiplicity may declare (the verifier's check costs 2b + 1 products). */
+export const MAX_PUBLIC_BOUND = 64;
 
 function checkBus(bus: number): void {
   if (!Number.isInteger(bus) || bus < 0 || bus >= MAX_BUS)

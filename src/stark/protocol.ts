@@ -1,6 +1,5 @@
 import { GENERATOR, P } from "../field/babybear.ts";
 import type { Air } from "./air.ts";
-import { publicMultiplicityTotal } from "./bus.ts";
 import type { StarkConfig } from "./config.ts";
 import { serializeNodes } from "./expr.ts";
 import { type Challenger, observeMany, observeString, type StarkHash } from "./hash-config.ts";
@@ -130,15 +129,13 @@ export function startTranscript(
 
 /**
  * LogUp soundness (docs/proof-system.md §2) needs the integer sum of every bounded multiplicity to stay
- * below p: Σ_t n_t · Σ_i b_{t,i} over the tables' bounded interactions, plus |m| of each public interaction
- * at these public values. Lookup interactions (free multiplicities) do not count.
+ * below p: Σ_t n_t · Σ_i b_{t,i} over the tables' bounded interactions, the exact totals of multiplicities
+ * computed from preprocessed columns, and the public interactions' bounds (the verifier enforces those).
+ * Lookup interactions (free multiplicities) do not count.
  */
-export function logupCapacityOk(
-  air: Air,
-  logHeights: readonly number[],
-  publics: readonly number[],
-): boolean {
-  let total = publicMultiplicityTotal(air, publics);
+export function logupCapacityOk(air: Air, logHeights: readonly number[]): boolean {
+  let total = 0;
+  for (const it of air.publicInteractions) total += it.bound as number;
   air.tables.forEach((t, i) => {
     for (const it of t.interactions) {
       if (typeof it.bound === "number") total += it.bound * 2 ** logHeights[i]!;
@@ -157,17 +154,4 @@ export function reverseBits(x: number, bits: number): number {
   x = ((x >>> 8) & 0x00ff00ff) | ((x & 0x00ff00ff) << 8);
   x = ((x >>> 16) | (x << 16)) >>> 0;
   return x >>> (32 - bits);
-}
-
-/** Whether a public interaction's multiplicity depends on a public value (not only on constants). */
-export function publicMultiplicitiesDependOnPublics(air: Air): boolean {
-  const dependsOnPublic: boolean[] = [];
-  air.publicNodes.forEach((n, i) => {
-    dependsOnPublic[i] =
-      n.op === "public" ||
-      ((n.op === "add" || n.op === "sub" || n.op === "mul") &&
-        (dependsOnPublic[n.a]! || dependsOnPublic[n.b]!)) ||
-      (n.op === "neg" && dependsOnPublic[n.a]!);
-  });
-  return air.publicInteractions.some((it) => dependsOnPublic[it.multiplicity]);
 }

@@ -14,6 +14,8 @@ import { COSET_SHIFT, logupCapacityOk, preprocessedTables, startTranscript } fro
 import { quotientOnCoset } from "./quotient.ts";
 import { PhaseTimer } from "./timer.ts";
 import { checkTraceConstraints } from "./trace-domain.ts";
+import { evaluateNodes } from "./verifier/constraints.ts";
+import { nativeBackend } from "./verifier/native.ts";
 
 /**
  * The STARK prover (docs/proof-system.md): the protocol's steps in order, with the work done by the LogUp
@@ -71,8 +73,9 @@ export function proveStarkWithHooks(
   const timer = new PhaseTimer(options.timings);
   const logHeights = checkWitness(air, config, witness);
   const { publics } = witness;
-  if (honest && !logupCapacityOk(air, logHeights, publics))
+  if (honest && !logupCapacityOk(air, logHeights))
     throw new ProverInputError("tables too tall for sound LogUp over BabyBear");
+  if (honest) checkPublicMultiplicities(air, publics);
   const layout = proofLayout(air, config, logHeights);
   const workers = options.workers ?? (layout.logMaxLdeHeight >= 16 ? defaultWorkerCount() : 0);
   const exec = workers > 0 ? parallelExecutor(workers) : serialExecutor;
@@ -165,6 +168,20 @@ function toSharedCopy(a: Uint32Array): Uint32Array {
   const s = new Uint32Array(new SharedArrayBuffer(4 * a.length));
   s.set(a);
   return s;
+}
+
+/** Every public multiplicity within its declared bound (what the verifier requires). */
+function checkPublicMultiplicities(air: Air, publics: readonly number[]): void {
+  if (air.publicInteractions.length === 0) return;
+  const values = evaluateNodes(nativeBackend(), air.publicNodes, { publics });
+  for (const it of air.publicInteractions) {
+    const v = values[it.multiplicity]!;
+    const m = v.isExt ? v.ext[0] : v.base;
+    if (Math.min(m, P - m) > (it.bound as number))
+      throw new ProverInputError(
+        `a public interaction's multiplicity is ${m}, outside its bound ±${it.bound as number}; fix the public values`,
+      );
+  }
 }
 
 /** The witness's shape against the AIR; returns the table heights. */

@@ -31,8 +31,8 @@ function splitCountAir() {
   t.assertZeroTransition(t.next(0).sub(t.main(0)));
   t.receive(BUS, [t.main(0)]);
   const pub = new PublicInteractionBuilder();
-  pub.send(BUS, [pub.public(0)], pub.public(1));
-  pub.send(BUS, [pub.public(0)], pub.public(2));
+  pub.send(BUS, [pub.public(0)], pub.public(1), { bound: N });
+  pub.send(BUS, [pub.public(0)], pub.public(2), { bound: N });
   return defineAir({ name: "split-count", publicCount: 3, tables: [t], publicInteractions: pub });
 }
 
@@ -54,7 +54,16 @@ describe("LogUp capacity", () => {
       ProverInputError,
     );
     const forged = proveDishonestly(air, TEST_CONFIG, hash, { tables: column(9), publics });
-    expect(() => verifyStark(air, TEST_CONFIG, hash, publics, forged)).toThrow(/LogUp/);
+    expect(() => verifyStark(air, TEST_CONFIG, hash, publics, forged)).toThrow(
+      expect.objectContaining({ reason: "logup-capacity" }),
+    );
+  });
+
+  it("requires a bound for a public multiplicity that depends on public values", () => {
+    const pub = new PublicInteractionBuilder();
+    expect(() => pub.send(BUS, [pub.public(0)], pub.public(1))).toThrow(AirDefinitionError);
+    expect(() => pub.send(BUS, [pub.public(0)], pub.public(1), { bound: 65 })).toThrow(AirDefinitionError);
+    expect(() => pub.send(BUS, [pub.public(0)], 3, { bound: 2 })).toThrow(AirDefinitionError);
   });
 
   it("counts declared bounds of table multiplicities", () => {
