@@ -1,0 +1,74 @@
+import type { Command } from "commander";
+import pino from "pino";
+import { startApi } from "../../relay/api.ts";
+import { loadRelayConfig } from "../../relay/config.ts";
+import { startBullWorker } from "../../relay/proving/bullmq-prover.ts";
+import { RelayService } from "../../relay/service.ts";
+import { CliError } from "../errors.ts";
+
+/**
+ * `zkvm relay start --config relay.json` runs the relay service (chain watcher, provers, submitter, HTTP API
+ * with /health and /metrics); `zkvm relay worker` runs BullMQ proving workers for a relay configured with
+ * `prover.kind = "bullmq"`, on this or any other machine.
+ */
+export function register(program: Command): void {
+  const relay = program
+    .command("relay")
+    .description("run the relay: proof requests from contracts → proofs → callbacks");
+  relay
+    .command("start")
+    .description("start the relay service (JSON logs on stdout)")
+    .requiredOption("--config <file>", "relay configuration (JSON); see docs/relay.md")
+    .action(async (opts: { config: string }) => {
+      const config = loadRelayConfig(opts.config);
+      const logger = pino({ level: config.log.level });
+      const service = new RelayService(config, { logger });
+      await service.start();
+      const apiKeys = config.api.apiKeysEnv
+        ? (process.env[config.api.apiKeysEnv] ?? "")
+            .split(",")
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : [];
+      const { app, url } = await startApi(service, {
+        host: config.api.host,
+        port: config.api.port,
+        apiKeys,
+        logger,
+      });
+      logger.info({ url }, "HTTP API listening (/health, /metrics, proving API)");
+      const shutdown = async (signal: string) => {
+        logger.info({ signal }, "stopping");
+        await app.close();
+        await service.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", () => void shutdown("SIGINT"));
+      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    });
+  relay
+    .command("worker")
+    .description("run BullMQ proving workers (sandboxed processes) for a relay queue")
+    .requiredOption("--redis <url>", "Redis URL, e.g. redis://127.0.0.1:6379")
+    .option("--queue <name>", "queue name (the relay's prover.queue)", "zkvm-proofs")
+    .option("--concurrency <n>", "parallel proving processes", "1")
+    .action(async (opts: { redis: string; queue: string; concurrency: string }) => {
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new CliError("--concurrency must be a positive integer", 2);
+      const logger = pino();
+      const worker = startBullWorker({ redisUrl: opts.redis, queue: opts.queue, concurrency });
+      worker.on("completed", (job) => logger.info({ jobId: job.id }, "proof done"));
+      worker.on("failed", (job, err) =>
+        logger.warn({ jobId: job?.id, err: err.message }, "proving job failed"),
+      );
+      await worker.waitUntilReady();
+      logger.info({ queue: opts.queue, concurrency }, "BullMQ proving worker ready");
+      const shutdown = async () => {
+        await worker.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", () => void shutdown());
+      process.once("SIGTERM", () => void shutdown());
+    });
+}
