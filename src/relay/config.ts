@@ -20,6 +20,8 @@ export interface RelayConfig {
     maxBlockRange: number;
     /** Block hashes remembered for reorg detection. */
     reorgDepth: number;
+    /** A request removed by a reorg fails if its event has not reappeared this many blocks later. */
+    reorgGraceBlocks: number;
     /** The event stream counts as stalled (health: degraded) after this long without a successful poll. */
     watchdogMs: number;
   };
@@ -151,6 +153,7 @@ export function parseRelayConfig(raw: unknown, baseDir = process.cwd()): RelayCo
       maxBlockRange: num(chain, "maxBlockRange", "chain", 2000, 1),
       reorgDepth: num(chain, "reorgDepth", "chain", 128, 2),
       watchdogMs: num(chain, "watchdogMs", "chain", 60_000, 100),
+      reorgGraceBlocks: num(chain, "reorgGraceBlocks", "chain", 12, 1),
     },
     relay: getAddress(relay),
     signer: { privateKeyEnv: str(signer, "privateKeyEnv", "signer", "ZKVM_RELAY_PRIVATE_KEY") },

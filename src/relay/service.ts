@@ -198,13 +198,20 @@ export class RelayService {
         this.metrics.rpcErrors.inc({ operation: name });
         this.lastTickError = `${name}: ${(err as Error).message.split("\n")[0]}`;
         this.log.error(
-          { stage: name, err: (err as Error).message.split("\n")[0] },
+          {
+            stage: name,
+            err: (err as Error).message.split("\n")[0],
+            detail: (err as Error).message.slice(0, 2000),
+          },
           "relay step failed; retrying next round",
         );
       }
     };
     await stage("poll", () => this.watcher.poll());
-    await stage("expire", async () => this.expire());
+    await stage("expire", async () => {
+      this.expire();
+      this.failReorgedOut();
+    });
     await stage("prove", () => this.startProofs());
     await stage("reconcile", () => this.submitter.reconcile(this.watcher.head.number));
     await stage("submit", () => this.submitter.submit(this.watcher.head.timestamp));
@@ -232,6 +239,33 @@ export class RelayService {
             ),
           );
         }
+      }
+    }
+  }
+
+  /**
+   * A request whose event a reorg removed and that did not come back within `reorgDepth` blocks of its old
+   * position is not on the chain: it fails with `reorged-out` (it would fail on chain anyway).
+   */
+  private failReorgedOut(): void {
+    const cursor = this.store.cursor();
+    if (cursor === undefined) return;
+    for (const state of ["received", "proving", "proved", "submitted"] as const) {
+      for (const r of this.store.requestsIn(state)) {
+        if (r.anchored || r.eventBlock === null || cursor < r.eventBlock + this.config.chain.reorgGraceBlocks)
+          continue;
+        if (state === "submitted" && r.txNonce !== null && this.store.getTx(r.txNonce)?.state === "pending")
+          continue;
+        this.store.tx(() =>
+          this.store.transition(
+            r.id,
+            "failed",
+            "its RequestSubmitted event was removed by a reorg and did not reappear",
+            {
+              reasonCode: "reorged-out",
+            },
+          ),
+        );
       }
     }
   }

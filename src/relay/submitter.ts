@@ -114,11 +114,14 @@ export class Submitter {
       functionName: "fulfilBatch",
       args: [accepted.map(fulfilment)],
     });
-    const estimate = await this.client.estimateGas({ account: this.account, to: this.opts.relay, data });
     // The relay reverts an item that cannot give its callback the full gas limit; never send less than the
-    // callbacks' limits (with the 63/64 margin) plus a per-item allowance.
-    let floor = 0n;
+    // callbacks' limits (with the 63/64 margin) plus a per-item allowance and the calldata. Estimation can
+    // fail outright (some nodes refuse to estimate a call whose callee burns all its gas); the floor stands.
+    let floor = 60_000n + BigInt((data.length - 2) / 2) * 16n;
     for (const r of accepted) floor += (r.request.gasLimit * 64n) / 63n + BigInt(this.opts.gasPerItem);
+    const estimate = await this.client
+      .estimateGas({ account: this.account, to: this.opts.relay, data })
+      .catch(() => 0n);
     const gas = [(estimate * 5n) / 4n, floor].reduce((a, b) => (a > b ? a : b));
     const chainNonce = await this.client.getTransactionCount({
       address: this.account.address,
@@ -168,8 +171,13 @@ export class Submitter {
       return "settled";
     }
     if (digest !== requestDigest(r.request)) {
-      this.fail(r.id, "request-mismatch", "the request stored on chain differs from the one proven (reorg?)");
-      return "settled";
+      // The event we hold is not the chain's version of this request: a reorg the watcher has not seen
+      // yet. It will unanchor (and later re-anchor or fail) the request; never send the old fields.
+      this.log.warn(
+        { requestId: r.id },
+        "request on chain differs from the ingested event; waiting for the reorg",
+      );
+      return "wait";
     }
     if (r.request.deadline < headTimestamp) {
       this.store.tx(() =>
@@ -213,9 +221,18 @@ export class Submitter {
     ];
     if (invalidProof.includes(name))
       this.fail(id, "invalid-proof", `the verifier rejected the proof (${name})`);
-    else if (name === "RequestMismatch")
-      this.fail(id, "request-mismatch", "the request on chain differs from the proven one");
-    else if (name === "RequestExpired")
+    else if (name === "RequestMismatch") {
+      // A reorg replaced the request under the same id; prove the chain's version once the watcher has it.
+      const r = this.store.getRequest(id)!;
+      if (r.proofAttempts >= 3)
+        this.fail(id, "request-mismatch", "the request on chain keeps differing from the one proven");
+      else
+        this.store.tx(() =>
+          this.store.transition(id, "received", "the request on chain differs; proving it again", {
+            clearProof: true,
+          }),
+        );
+    } else if (name === "RequestExpired")
       this.store.tx(() => this.store.transition(id, "expired", "the deadline passed"));
     else {
       // RequestNotPending (the status read settles it next round), InsufficientGas, unknown: try again.
