@@ -52,12 +52,21 @@ export function register(program: Command): void {
     .requiredOption("--redis <url>", "Redis URL, e.g. redis://127.0.0.1:6379")
     .option("--queue <name>", "queue name (the relay's prover.queue)", "zkvm-proofs")
     .option("--concurrency <n>", "parallel proving processes", "1")
-    .action(async (opts: { redis: string; queue: string; concurrency: string }) => {
+    .option("--lock-ms <ms>", "job lock duration (renewed every half of it while proving)", "60000")
+    .action(async (opts: { redis: string; queue: string; concurrency: string; lockMs: string }) => {
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new CliError("--concurrency must be a positive integer", 2);
       const logger = pino();
-      const worker = startBullWorker({ redisUrl: opts.redis, queue: opts.queue, concurrency });
+      const lockDurationMs = Number(opts.lockMs);
+      if (!Number.isInteger(lockDurationMs) || lockDurationMs < 100)
+        throw new CliError("--lock-ms must be an integer ≥ 100", 2);
+      const worker = startBullWorker({
+        redisUrl: opts.redis,
+        queue: opts.queue,
+        concurrency,
+        lockDurationMs,
+      });
       worker.on("completed", (job) => logger.info({ jobId: job.id }, "proof done"));
       worker.on("failed", (job, err) =>
         logger.warn({ jobId: job?.id, err: err.message }, "proving job failed"),

@@ -138,13 +138,19 @@ export class BullProver implements Prover {
  * A BullMQ worker with the sandboxed processor: `concurrency` child processes prove jobs of `queue`.
  * Run it in as many processes or on as many machines as needed (`zkvm relay worker`).
  */
-export function startBullWorker(options: { redisUrl: string; queue: string; concurrency: number }): Worker {
+export function startBullWorker(options: {
+  redisUrl: string;
+  queue: string;
+  concurrency: number;
+  /** How long a job's lock lasts without renewal (renewed every half of it); default 60 s. */
+  lockDurationMs?: number;
+}): Worker {
   const worker = new Worker(options.queue, PROCESSOR_FILE, {
     connection: redisConnection(options.redisUrl),
     concurrency: options.concurrency,
     useWorkerThreads: false,
     // Proofs take long; the lock is renewed by this (idle) process every lockDuration / 2.
-    lockDuration: 60_000,
+    lockDuration: options.lockDurationMs ?? 60_000,
     maxStalledCount: 2,
   });
   worker.on("error", () => {});
