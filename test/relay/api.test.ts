@@ -44,7 +44,7 @@ const call = async (path: string, init: RequestInit & { key?: string | null } = 
 const put = (url: string, bytes: Uint8Array) =>
   fetch(url, {
     method: "PUT",
-    body: bytes,
+    body: new Uint8Array(bytes),
     headers: { "x-api-key": KEY, "content-type": "application/octet-stream" },
   });
 const post = (path: string, json: unknown) =>
