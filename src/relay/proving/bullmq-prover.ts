@@ -67,6 +67,9 @@ export class BullProver implements Prover {
     this.events = new QueueEvents(options.queue, { connection });
     // Errors surface through prove() and healthy(); an unhandled 'error' event would crash the process.
     this.queue.on("error", () => {});
+    // Every waiting prove() listens for the queue closing; many proofs in flight are normal.
+    this.queue.setMaxListeners(0);
+    this.events.setMaxListeners(0);
     this.events.on("error", () => {});
     this.ready = this.events.waitUntilReady().catch(() => {});
   }
