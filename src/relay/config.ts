@@ -101,9 +101,13 @@ export function parseRelayConfig(raw: unknown, baseDir = process.cwd()): RelayCo
   const signer = obj(c.signer, "signer");
   const sub = obj(c.submission, "submission");
   const prover = obj(c.prover, "prover");
-  const proofs = prover.proofs ?? "dev";
-  if (proofs !== "dev" && proofs !== "groth16")
-    throw new RelayConfigError('prover.proofs must be "dev" or "groth16"');
+  // No default: dev mode (mock seals that prove nothing) must be chosen knowingly.
+  const proofs = prover.proofs;
+  if (proofs !== "dev" && proofs !== "groth16") {
+    throw new RelayConfigError(
+      'prover.proofs is required: "groth16" (real proofs) or "dev" (insecure mock seals)',
+    );
+  }
   const kind = prover.kind ?? "threads";
   const maxProofAttempts = num(prover, "maxProofAttempts", "prover", 3, 1);
   const cycleLimit =

@@ -91,11 +91,15 @@ describe("RelayStore", () => {
 });
 
 describe("relay configuration", () => {
-  const base = { chain: { rpcUrl: "http://x" }, relay: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+  const base = {
+    chain: { rpcUrl: "http://x" },
+    relay: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    prover: { proofs: "groth16" },
+  };
   it("fills defaults and resolves paths against the file", () => {
     const c = parseRelayConfig(base, "/srv/relay");
     expect(c.database).toBe("/srv/relay/relay-data/relay.db");
-    expect(c.prover).toMatchObject({ kind: "threads", proofs: "dev", workers: 1 });
+    expect(c.prover).toMatchObject({ kind: "threads", proofs: "groth16", workers: 1 });
     expect(c.submission.bumpPercent).toBeGreaterThanOrEqual(10);
   });
 
@@ -103,9 +107,10 @@ describe("relay configuration", () => {
     const bad: Array<[unknown, RegExp]> = [
       [{ ...base, relay: "0x12" }, /relay must be/],
       [{ ...base, chain: {} }, /chain.rpcUrl/],
-      [{ ...base, prover: { kind: "gpu" } }, /prover.kind/],
+      [{ ...base, prover: { kind: "gpu", proofs: "dev" } }, /prover.kind/],
       [{ ...base, prover: { proofs: "fake" } }, /prover.proofs/],
-      [{ ...base, prover: { kind: "bullmq", redisUrl: "http://x" } }, /redis:\/\//],
+      [{ ...base, prover: {} }, /prover.proofs is required/],
+      [{ ...base, prover: { kind: "bullmq", proofs: "dev", redisUrl: "http://x" } }, /redis:\/\//],
       [{ ...base, submission: { bumpPercent: 5 } }, /bumpPercent/],
       [{ ...base, images: [3] }, /images/],
     ];
