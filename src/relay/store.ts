@@ -295,24 +295,22 @@ export class RelayStore {
     if (inserted.changes === 0) return "duplicate";
     const existing = this.getRequest(e.id);
     const now = this.now();
+    const eventColumns = [
+      jsonRequest(e.request),
+      e.inputKind,
+      e.input,
+      e.eventTx,
+      e.eventLogIndex,
+      e.eventBlock,
+      e.eventBlockHash,
+    ] as const;
     if (!existing) {
       this.db
         .prepare(
           `INSERT INTO requests(id, state, request, input_kind, input, anchored, event_tx, event_log_index,
              event_block, event_block_hash, created_at, state_since) VALUES (?, 'received', ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          e.id,
-          jsonRequest(e.request),
-          e.inputKind,
-          e.input,
-          e.eventTx,
-          e.eventLogIndex,
-          e.eventBlock,
-          e.eventBlockHash,
-          now,
-          now,
-        );
+        .run(e.id, ...eventColumns, now, now);
       this.recordTransition(e.id, null, "received", "RequestSubmitted event", 0);
       return "new";
     }
@@ -322,16 +320,7 @@ export class RelayStore {
         `UPDATE requests SET anchored = 1, request = ?, input_kind = ?, input = ?, event_tx = ?, event_log_index = ?,
            event_block = ?, event_block_hash = ? WHERE id = ?`,
       )
-      .run(
-        jsonRequest(e.request),
-        e.inputKind,
-        e.input,
-        e.eventTx,
-        e.eventLogIndex,
-        e.eventBlock,
-        e.eventBlockHash,
-        e.id,
-      );
+      .run(...eventColumns, e.id);
     if (jsonRequest(existing.request) !== jsonRequest(e.request) && existing.state !== "received") {
       this.transition(e.id, "received", "request fields changed after a reorg; starting over", {
         clearProof: true,

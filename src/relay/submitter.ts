@@ -12,24 +12,19 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { decodeRevertData, requestDigest, revertReason } from "./chain.ts";
+import type { RelayConfig } from "./config.ts";
 import { zkvmRelayAbi } from "./contracts.ts";
 import { failpoint } from "./failpoints.ts";
 import type { RelayMetrics } from "./metrics.ts";
 import type { RelayStore, RequestRow, TxRow } from "./store.ts";
 import { OnChainStatus } from "./types.ts";
 
-export interface SubmitterOptions {
+export type SubmitterOptions = RelayConfig["submission"] & {
   relay: Address;
   chainId: number;
   confirmations: number;
   reorgDepth: number;
-  batchSize: number;
-  bumpAfterMs: number;
-  bumpPercent: number;
-  maxFeePerGas: bigint;
-  gasPerItem: number;
-  maxSubmitAttempts: number;
-}
+};
 
 type Signer = Account & { signTransaction: NonNullable<Account["signTransaction"]> };
 
