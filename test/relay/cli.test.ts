@@ -50,7 +50,7 @@ describe("zkvm relay", () => {
     const out = JSON.parse(r.out);
     const read = (functionName: "verifier" | "maxCallbackGas") =>
       stack.publicClient.readContract({ address: out.relay, abi: zkvmRelayAbi, functionName });
-    expect(getAddress(await read("verifier"))).toBe(getAddress(stack.router.address));
+    expect(getAddress(String(await read("verifier")))).toBe(getAddress(stack.router.address));
     expect(await read("maxCallbackGas")).toBe(3_000_000n);
   });
 
