@@ -39,6 +39,8 @@ export interface RelayConfig {
     /** Extra gas per item on top of the callback gas limits. */
     gasPerItem: number;
     maxSubmitAttempts: number;
+    /** Below this signer balance (wei) /health reports degraded. */
+    minBalance: bigint;
   };
   prover:
     | { kind: "threads"; proofs: ProofMode; workers: number; maxProofAttempts: number; cycleLimit?: number }
@@ -168,6 +170,7 @@ export function parseRelayConfig(raw: unknown, baseDir = process.cwd()): RelayCo
       maxFeePerGas: BigInt(maxFee),
       gasPerItem: num(sub, "gasPerItem", "submission", 120_000, 30_000),
       maxSubmitAttempts: num(sub, "maxSubmitAttempts", "submission", 5, 1),
+      minBalance: BigInt(String(sub.minBalance ?? "50000000000000000")),
     },
     prover: proverConfig,
     images: (images as string[]).map(path),

@@ -77,6 +77,11 @@ export function createRelayMetrics() {
       help: "Proving jobs waiting or running",
       registers: [registry],
     }),
+    signerBalance: new Gauge({
+      name: "zkvm_relay_signer_balance_ether",
+      help: "Balance of the relay's signer (pays for fulfilments)",
+      registers: [registry],
+    }),
     devMode: new Gauge({
       name: "zkvm_relay_dev_mode",
       help: "1 when the relay delivers dev-mode (mock) seals that prove nothing",

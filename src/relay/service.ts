@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { type Account, createPublicClient, http, type PublicClient, type Transport } from "viem";
+import { type Account, createPublicClient, formatEther, http, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { RelayConfig } from "./config.ts";
 import { ProverInfrastructureError, RelayConfigError, RequestRejectedError } from "./errors.ts";
@@ -58,6 +58,7 @@ export class RelayService {
   private ticking: Promise<void> | undefined;
   private localWorkers: Array<{ close(): Promise<void> }> = [];
   private lastTickError: string | undefined;
+  private balance: bigint | undefined;
 
   constructor(
     config: RelayConfig,
@@ -215,6 +216,10 @@ export class RelayService {
     await stage("prove", () => this.startProofs());
     await stage("reconcile", () => this.submitter.reconcile(this.watcher.head.number));
     await stage("submit", () => this.submitter.submit(this.watcher.head.timestamp));
+    await stage("balance", async () => {
+      this.balance = await this.client.getBalance({ address: this.account.address });
+      this.metrics.signerBalance.set(Number(formatEther(this.balance)));
+    });
     this.updateGauges();
   }
 
@@ -360,6 +365,11 @@ export class RelayService {
         ago === null
           ? "no successful chain poll yet"
           : `event stream stalled: last successful poll ${Math.round(ago / 1000)} s ago${this.lastTickError ? ` (${this.lastTickError})` : ""}`,
+      );
+    }
+    if (this.balance !== undefined && this.balance < this.config.submission.minBalance) {
+      problems.push(
+        `signer ${this.account.address} has ${formatEther(this.balance)} ETH; fund it to keep delivering`,
       );
     }
     const prover = await this.prover.healthy();

@@ -62,6 +62,23 @@ describe("operations endpoints", () => {
     expect(m.body).toContain("zkvm_relay_dev_mode 1");
     expect((await call(`/relay/requests/0x${"00".repeat(32)}`, { key: null })).status).toBe(404);
   });
+
+  it("/health degrades when the signer cannot pay for deliveries", async () => {
+    const submission = s.service.config.submission;
+    const saved = submission.minBalance;
+    submission.minBalance = 10n ** 30n;
+    try {
+      await s.service.tick();
+      const h = await call("/health", { key: null });
+      expect(h.status).toBe(503);
+      expect((h.body.problems as string[]).join()).toMatch(/fund it/);
+      expect(await call("/metrics", { key: null }).then((m) => String(m.body))).toMatch(
+        /zkvm_relay_signer_balance_ether \d+/,
+      );
+    } finally {
+      submission.minBalance = saved;
+    }
+  });
 });
 
 describe("Bonsai-compatible proving API", () => {
