@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { QueueEvents } from "bullmq";
+import { toFunctionSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imageIdOf } from "../../src/relay/images.ts";
 import { BullProver, redisConnection } from "../../src/relay/proving/bullmq-prover.ts";
-import { deployStack, relayConfig, startService, until } from "./harness.ts";
+import { deployStack, EVEN_IMAGE_ID, evenInput, relayConfig, startService, until } from "./harness.ts";
 import { startRedis } from "./redis.ts";
 
 /**
@@ -31,7 +32,7 @@ beforeAll(async () => {
         "--queue",
         QUEUE,
         "--lock-ms",
-        "1000",
+        "2000",
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -59,7 +60,7 @@ afterAll(async () => {
 });
 
 describe("BullMQ proving", () => {
-  it("a CPU-bound proof longer than the lock duration runs once (sandboxed processor keeps the lock)", async () => {
+  it("a CPU-bound proof (~5 s) longer than the lock duration runs once (sandboxed processor keeps the lock)", async () => {
     const prover = new BullProver({ redisUrl: redis.url, queue: QUEUE, mode: "dev" });
     const events = new QueueEvents(QUEUE, { connection: redisConnection(redis.url) });
     await events.waitUntilReady();
@@ -68,29 +69,24 @@ describe("BullMQ proving", () => {
     try {
       expect((await prover.healthy()).detail).toBe("2 BullMQ worker(s)");
       const elf = new Uint8Array(readFileSync(join(import.meta.dirname, "../../guests/examples/sha.elf")));
-      const input = new Uint8Array(3 << 20).fill(7);
+      const input = new Uint8Array(6 << 20).fill(7);
       const started = performance.now();
-      const result = await prover.prove({
+      const heavy = {
         jobId: "heavy-1",
         imageId: imageIdOf(elf),
         elf,
         input,
-        mode: "dev",
-      });
+        mode: "dev" as const,
+        cycleLimit: 1 << 30,
+      };
+      const result = await prover.prove(heavy);
       const ms = performance.now() - started;
-      expect(ms).toBeGreaterThan(2000); // longer than the 1 s lock: renewals had to happen
+      expect(ms).toBeGreaterThan(2000); // past the 2 s lock: renewals had to happen
       expect(result.journal.length).toBe(32);
-      const job = await prover.queue.getJob("heavy-1");
-      expect(job!.attemptsMade).toBe(1);
+      expect((await prover.queue.getJob("heavy-1"))!.attemptsMade).toBe(1);
       expect(stalled).toEqual([]);
       // Queueing the same job id again (a restarted relay) re-attaches to the finished job.
-      const again = await prover.prove({
-        jobId: "heavy-1",
-        imageId: imageIdOf(elf),
-        elf,
-        input,
-        mode: "dev",
-      });
+      const again = await prover.prove(heavy);
       expect(again.journal).toEqual(result.journal);
       expect((await prover.queue.getJob("heavy-1"))!.attemptsMade).toBe(1);
     } finally {
@@ -108,13 +104,20 @@ describe("BullMQ proving", () => {
     await s.service.start();
     try {
       expect((await s.service.health()).prover.detail).toBe("2 BullMQ worker(s)");
+      // All requests in one transaction, so that jobs queue up and both workers are busy.
+      const target = await stack.viem.deployContract("FaultyCallback", []);
+      const batcher = await stack.viem.deployContract("RequestBatcher", []);
       const deadline = (await stack.publicClient.getBlock()).timestamp + 3600n;
-      const xs = Array.from({ length: 12 }, (_, i) => BigInt(2 * i + 100));
-      for (const x of xs)
-        await stack.consumer.write.requestNumber([x, deadline], { account: stack.requester.account });
+      const items = Array.from({ length: 12 }, (_, i) => ({
+        input: evenInput(BigInt(2 * i)),
+        callback: target.address,
+        gasLimit: 120_000n,
+      }));
+      const selector = toFunctionSelector("handleProof(bytes32,bytes32,bytes)");
+      await batcher.write.requestMany([stack.relay.address, EVEN_IMAGE_ID, selector, deadline, items]);
       await until(
         "all requests confirmed",
-        () => (s.service.store.countByState().confirmed === xs.length ? true : undefined),
+        () => (s.service.store.countByState().confirmed === items.length ? true : undefined),
         60_000,
       );
       for (const r of s.service.store.requestsIn("confirmed")) expect(r.outcome).toBe("delivered");
