@@ -9,7 +9,9 @@ import { expect, it } from "vitest";
  */
 it("Solidity fuzz and invariant tests of the relay pass", { timeout: 300_000 }, async () => {
   const root = join(import.meta.dirname, "../..");
-  const files = ["ZkvmRelay.t.sol", "ZkvmRelayInvariant.t.sol"].map((f) => join("test/relay/sol", f));
+  const files = ["ZkvmRelay.t.sol", "ZkvmRelayInvariant.t.sol", "RelayConsumer.t.sol"].map((f) =>
+    join("test/relay/sol", f),
+  );
   let out: string;
   try {
     const r = await promisify(execFile)(
@@ -24,6 +26,6 @@ it("Solidity fuzz and invariant tests of the relay pass", { timeout: 300_000 }, 
   }
   expect(out).not.toMatch(/failing/);
   const passing = Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
-  expect(passing).toBeGreaterThanOrEqual(10);
+  expect(passing).toBeGreaterThanOrEqual(15);
   expect(out).toMatch(/invariant_escrowIsExact\(\) \(runs: \d+\)/);
 });
