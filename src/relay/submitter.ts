@@ -471,7 +471,17 @@ export class Submitter {
       for (const id of tx.requestIds) {
         if (this.store.getRequest(id)?.state !== "submitted") continue;
         if (receipt.status !== "success") {
-          this.store.transition(id, "proved", "the fulfilment transaction reverted; will retry");
+          const r = this.store.getRequest(id)!;
+          if (r.submitAttempts >= this.opts.maxSubmitAttempts) {
+            this.store.transition(
+              id,
+              "failed",
+              `the fulfilment transaction reverted ${r.submitAttempts} times`,
+              {
+                reasonCode: "submission-attempts-exhausted",
+              },
+            );
+          } else this.store.transition(id, "proved", "the fulfilment transaction reverted; will retry");
         } else if (delivered.has(id)) {
           this.store.transition(id, "confirmed", null, { outcome: "delivered", fulfil });
         } else if (callbackFailed.has(id)) {

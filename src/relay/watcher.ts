@@ -66,6 +66,14 @@ export class Watcher {
       });
       const end = await this.client.getBlock({ blockNumber: BigInt(to) });
       const { requests, malformed } = decodeSubmittedLogs(logs);
+      // A reorg between getLogs and now would leave logs of blocks that are no longer canonical: check each
+      // block that had logs against the chain, and read the range again next round if one differs.
+      const logBlocks = new Map(requests.map((r) => [r.blockNumber, r.blockHash]));
+      for (const [number, hash] of logBlocks) {
+        const canonical = number === to ? end : await this.client.getBlock({ blockNumber: BigInt(number) });
+        if (canonical.hash !== hash)
+          throw new Error(`block ${number} changed while reading logs (reorg); retrying`);
+      }
       let fresh = 0;
       this.store.tx(() => {
         for (const r of requests) {
