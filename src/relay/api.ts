@@ -212,6 +212,9 @@ export async function startApi(
     });
   });
 
+  // Sessions that were running when the process stopped are proven again (their inputs are on disk).
+  for (const s of store.sessionsIn("RUNNING")) if (s.kind === "stark") runSession(service, String(s.id));
+
   const url = await app.listen({ host: options.host, port: options.port });
   return { app, url };
 }

@@ -131,6 +131,32 @@ describe("Bonsai-compatible proving API", () => {
     expect(snarkStatus.body).toMatchObject({ status: "SUCCEEDED", output: expect.stringContaining(id) });
   });
 
+  it("a session left RUNNING by a stopped process is proven when the API starts again", async () => {
+    const input = await call("/inputs/upload");
+    await put(String(input.body.url), new Uint8Array(32));
+    s.service.store.putSession({
+      id: "7f6c0e0e-0000-4000-8000-000000000001",
+      kind: "stark",
+      imageId: EVEN_IMAGE_ID,
+      inputId: String(input.body.uuid),
+    });
+    const second = await startApi(s.service, {
+      host: "127.0.0.1",
+      port: 0,
+      apiKeys: [KEY],
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      await until("the resumed session", () =>
+        s.service.store.session("7f6c0e0e-0000-4000-8000-000000000001")?.status === "SUCCEEDED"
+          ? true
+          : undefined,
+      );
+    } finally {
+      await second.app.close();
+    }
+  });
+
   it("a guest that fails gives a FAILED session with the reason; bad requests get 4xx, never a crash", async () => {
     const input = await call("/inputs/upload");
     const odd = new Uint8Array(32);
