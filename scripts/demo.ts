@@ -9,6 +9,7 @@ import { computeImageId } from "../src/zkvm/image-id.ts";
 import { loadProgram } from "../src/zkvm/program.ts";
 import { prove } from "../src/zkvm/prove.ts";
 import { executeSession } from "../src/zkvm/session.ts";
+import { relayDemo } from "./demo-relay.ts";
 
 const journal = new TextEncoder().encode("hello from zkvm-kit");
 const imageId = new Uint8Array(32);
@@ -60,3 +61,5 @@ try {
 } catch (e) {
   console.log(`  with dev mode off: ${(e as Error).name}: ${(e as Error).message.slice(0, 90)}…`);
 }
+
+await relayDemo();

@@ -10,9 +10,15 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderBindings } from "../src/eth/bindings-render.ts";
+import { RELAY_BOUND_CONTRACTS } from "../src/relay/bound-contracts.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "src/eth/contracts.ts");
-writeFileSync(out, renderBindings(join(root, "artifacts")));
-execFileSync(join(root, "node_modules/.bin/biome"), ["format", "--write", out], { stdio: "ignore" });
-console.log("wrote src/eth/contracts.ts");
+for (const [file, contracts] of [
+  ["src/eth/contracts.ts", undefined],
+  ["src/relay/contracts.ts", RELAY_BOUND_CONTRACTS],
+] as const) {
+  const out = join(root, file);
+  writeFileSync(out, renderBindings(join(root, "artifacts"), contracts));
+  execFileSync(join(root, "node_modules/.bin/biome"), ["format", "--write", out], { stdio: "ignore" });
+  console.log(`wrote ${file}`);
+}

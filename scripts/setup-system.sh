@@ -4,11 +4,12 @@
 #
 #   clang, lld, gcc-riscv64-unknown-elf  build RV32IM guests (the rv32im libgcc.a comes with gcc-riscv64)
 #   gcc                                  builds the same C programs for the host (differential tests)
+#   redis-server                         the relay's BullMQ tests start their own Redis on a free port
 #
 # Needs root or passwordless sudo when something is missing; otherwise it prints the command to run.
 set -euo pipefail
 
-packages=(clang lld gcc-riscv64-unknown-elf gcc)
+packages=(clang lld gcc-riscv64-unknown-elf gcc redis-server)
 
 missing=()
 for pkg in "${packages[@]}"; do

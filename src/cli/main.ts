@@ -5,6 +5,7 @@ import { register as execute } from "./commands/execute.ts";
 import { register as groth16 } from "./commands/groth16.ts";
 import { register as imageId } from "./commands/image-id.ts";
 import { register as proveCommand } from "./commands/prove.ts";
+import { register as relay } from "./commands/relay.ts";
 import { register as registerVerify } from "./commands/verify.ts";
 import { CliError } from "./errors.ts";
 
@@ -25,6 +26,7 @@ const commands: Array<(program: Command) => void> = [
   registerVerify,
   registerDeploy,
   groth16,
+  relay,
 ];
 for (const register of commands) register(program);
 

@@ -1,0 +1,121 @@
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { encodeMockSeal } from "../../receipt/seal.ts";
+import { ProverUnavailableError, prove } from "../../zkvm/prove.ts";
+import { executeSession } from "../../zkvm/session.ts";
+import { RequestRejectedError } from "../errors.ts";
+
+/** What kind of seal the relay delivers: dev-mode mock seals (insecure) or real Groth16 seals. */
+export type ProofMode = "dev" | "groth16";
+
+export interface ProofJob {
+  /** Unique per attempt; BullMQ deduplicates on it. */
+  jobId: string;
+  /** 0x-prefixed ImageID the request names; the ELF must have it. */
+  imageId: `0x${string}`;
+  elf: Uint8Array;
+  input: Uint8Array;
+  mode: ProofMode;
+  cycleLimit?: number;
+}
+
+export interface ProofResult {
+  journal: Uint8Array;
+  seal: Uint8Array;
+  cycles: number;
+  /** Milliseconds spent executing and proving. */
+  provingMs: number;
+}
+
+export const DEV_SEAL_WARNING =
+  "DEV MODE: the relay delivers mock seals (0xFFFFFFFF ‖ claim digest) that prove nothing; " +
+  "only a MockReceiptVerifier accepts them. Never use dev mode on a chain that holds value.";
+
+/**
+ * Executes and proves one job. The same function runs in a worker thread (in-process prover) and in a
+ * BullMQ sandboxed processor, so both paths behave identically. A problem of the request itself (the guest
+ * exits non-zero, faults, exceeds the cycle limit) throws {@link RequestRejectedError}; it is not retried.
+ */
+export function runProofJob(job: ProofJob): ProofResult {
+  const started = performance.now();
+  if (job.mode === "groth16") {
+    // The real path: STARK → recursion → Groth16. `prove` refuses until that path exists, and the request
+    // fails with that reason; the configuration does not change when it lands.
+    try {
+      const { receipt, session } = prove(job.elf, {
+        dev: false,
+        input: job.input,
+        cycleLimit: job.cycleLimit,
+      });
+      const seal = (receipt as { seal?: Uint8Array }).seal;
+      if (!seal) throw new ProverUnavailableError("this build's prover returned a receipt without a seal");
+      checkSession(job, session.exitCode, bytesToHex(session.imageId));
+      return {
+        journal: session.journal,
+        seal,
+        cycles: session.cycles,
+        provingMs: performance.now() - started,
+      };
+    } catch (err) {
+      if (err instanceof ProverUnavailableError) {
+        throw new RequestRejectedError(
+          "prover-unavailable",
+          `Groth16 proving is not available: ${err.message}`,
+        );
+      }
+      throw asGuestError(err);
+    }
+  }
+  let session: ReturnType<typeof executeSession>;
+  try {
+    session = executeSession(job.elf, { input: job.input, cycleLimit: job.cycleLimit });
+  } catch (err) {
+    throw asGuestError(err);
+  }
+  checkSession(job, session.exitCode, bytesToHex(session.imageId));
+  return {
+    journal: session.journal,
+    seal: encodeMockSeal(session.claimDigest),
+    cycles: session.cycles,
+    provingMs: performance.now() - started,
+  };
+}
+
+function checkSession(job: ProofJob, exitCode: number, imageIdHex: string): void {
+  if (`0x${imageIdHex}` !== job.imageId.toLowerCase()) {
+    throw new RequestRejectedError("unknown-image", `the ELF for ${job.imageId} has ImageID 0x${imageIdHex}`);
+  }
+  if (exitCode !== 0) {
+    throw new RequestRejectedError(
+      "guest-failed",
+      `the guest exited with code ${exitCode} on this input; there is no proof of a successful run to deliver`,
+    );
+  }
+}
+
+function asGuestError(err: unknown): Error {
+  if (err instanceof RequestRejectedError) return err;
+  const e = err as Error;
+  return new RequestRejectedError("guest-error", `the guest could not run: ${e.name}: ${e.message}`);
+}
+
+/** Plain-object form of a job outcome, for worker threads and BullMQ (class identity does not cross). */
+export type WireOutcome =
+  | { ok: true; journal: string; seal: string; cycles: number; provingMs: number }
+  | { ok: false; rejected: boolean; code?: string; message: string };
+
+export function runProofJobToWire(job: ProofJob): WireOutcome {
+  try {
+    const r = runProofJob(job);
+    return {
+      ok: true,
+      journal: bytesToHex(r.journal),
+      seal: bytesToHex(r.seal),
+      cycles: r.cycles,
+      provingMs: r.provingMs,
+    };
+  } catch (err) {
+    if (err instanceof RequestRejectedError)
+      return { ok: false, rejected: true, code: err.code, message: err.message };
+    return { ok: false, rejected: false, message: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
