@@ -1,0 +1,262 @@
+import type { Witness } from "../stark/prover.ts";
+import { Syscall } from "../zkvm/ecall.ts";
+import type { ExecutionTrace } from "../zkvm/recorder.ts";
+import type { CycleWitness } from "./adapter.ts";
+import { type ChipKey, type Machine, machine } from "./air.ts";
+import { Bus } from "./buses.ts";
+import { Trace } from "./chip.ts";
+import { aluRow } from "./chips/alu.ts";
+import { decodeTrace } from "./chips/decode.ts";
+import { type HostAccess, hostRow } from "./chips/host.ts";
+import { merkleTrace } from "./chips/merkle.ts";
+import { pageTrace } from "./chips/page.ts";
+import { poseidon2Trace } from "./chips/poseidon2.ts";
+import { systemRow } from "./chips/system.ts";
+import { type MemoryImage, SegmentMemory } from "./memory.ts";
+import { type ChipName, type Decoded, decodeWord } from "./ops.ts";
+import { PUBLIC_COUNT, Pub } from "./publics.ts";
+import { tallyLookups } from "./tally.ts";
+
+/**
+ * Trace generation for one segment (docs/machine.md §7): replays the recorded execution cycle by cycle
+ * through the chips' witness functions, which restate the instruction semantics and are checked against
+ * the executor's record, while a segment memory assigns every access its previous value and timestamp.
+ * Then the paging, Merkle, decode and Poseidon2 tables, and finally the lookup multiplicities.
+ */
+export interface SegmentState {
+  readonly pc: number;
+  readonly root: Uint32Array;
+  /** Global cycles before this state. */
+  readonly cycles: number;
+}
+
+export interface SegmentOutcome {
+  readonly pre: SegmentState;
+  readonly post: SegmentState;
+  readonly halted: boolean;
+  readonly exitCode: number;
+  /** HALT's Output digest as 8 words (zeros unless halted). */
+  readonly output: Uint32Array;
+}
+
+export interface SegmentWitness {
+  readonly witness: Witness;
+  readonly outcome: SegmentOutcome;
+  /** Rows per table (before padding), for reports. */
+  readonly rows: Record<string, number>;
+}
+
+export class WitnessError extends Error {
+  override name = "WitnessError";
+}
+
+const decodeCache = new Map<number, Decoded | undefined>();
+function decoded(word: number): Decoded {
+  let d = decodeCache.get(word);
+  if (d === undefined && !decodeCache.has(word)) {
+    d = decodeWord(word);
+    decodeCache.set(word, d);
+  }
+  if (!d) throw new WitnessError(`0x${(word >>> 0).toString(16)} is not an RV32IM instruction`);
+  return d;
+}
+
+const EXEC_CHIPS: readonly ChipName[] = ["alu", "control", "mem", "mul", "div", "system"];
+
+/** Index of each ecall cycle's host writes in the record (READ's input). */
+function hostWrites(trace: ExecutionTrace, start: number, end: number): Map<number, HostAccess[]> {
+  const out = new Map<number, HostAccess[]>();
+  const h = trace.host;
+  for (let i = 0; i < h.count; i++) {
+    const c = h.cycle[i]!;
+    if (c < start || c >= end || h.write[i] !== 1) continue;
+    const list = out.get(c) ?? [];
+    list.push({ clk: 0, kind: 1, ptr: 0, count: 0, address: h.address[i]!, after: h.after[i]! });
+    out.set(c, list);
+  }
+  return out;
+}
+
+export function segmentWitness(
+  trace: ExecutionTrace,
+  start: number,
+  end: number,
+  image: MemoryImage,
+  m: Machine = machine(),
+): SegmentWitness {
+  if (!(start >= 0 && end > start && end <= trace.cycles))
+    throw new RangeError(`bad segment [${start}, ${end})`);
+  const chips = m.chips;
+  const writes = hostWrites(trace, start, end);
+  // Pass 1: rows per chip.
+  const count: Record<string, number> = { host: 0 };
+  for (const k of EXEC_CHIPS) count[k] = 0;
+  for (let k = start; k < end; k++) {
+    const d = decoded(trace.instruction[k]!);
+    count[d.spec.chip]!++;
+    if (d.spec.name === "ecall") {
+      const t0 = trace.rs1Value[k]!;
+      if (t0 === Syscall.HALT) count.host! += 8;
+      else if (t0 === Syscall.READ) count.host! += writes.get(k)?.length ?? 0;
+    }
+  }
+  for (const k of EXEC_CHIPS)
+    if (count[k]! > 0 && !(k in chips)) throw new WitnessError(`the ${k} chip is not implemented yet`);
+  const traces: Partial<Record<ChipKey, Trace>> = {};
+  const tr = (k: ChipKey) => (traces[k] ??= new Trace(chips[k].width, count[k] ?? 0));
+  for (const k of ["alu", "system", "host"] as const) tr(k);
+  const rowOf: Record<string, number> = {};
+  const next = (k: string) => {
+    const r = rowOf[k] ?? 0;
+    rowOf[k] = r + 1;
+    return r;
+  };
+
+  const mem = new SegmentMemory(image);
+  const words = new Set<number>();
+  let halted = false;
+  let exitCode = 0;
+  let outputPtr = 0;
+  for (let k = start; k < end; k++) {
+    const pc = trace.pc[k]!;
+    const word = trace.instruction[k]! >>> 0;
+    const d = decoded(word);
+    words.add(word);
+    const cy: CycleWitness = { clk: k - start + 1, pc, word, mem };
+    let npc = (pc + 4) >>> 0;
+    switch (d.spec.chip) {
+      case "alu": {
+        const c = aluRow(chips.alu, tr("alu"), next("alu"), cy, d);
+        checkRd(trace, k, d, c);
+        break;
+      }
+      case "system": {
+        const e = systemRow(chips.system, tr("system"), next("system"), cy, d, k, trace.rdValue[k]!);
+        if (!e) break;
+        if (e.syscall === Syscall.HALT) {
+          halted = true;
+          exitCode = e.exitCode;
+          outputPtr = e.ptr;
+          npc = 0;
+          for (let j = 0; j < 8; j++) {
+            const a: HostAccess = {
+              clk: cy.clk,
+              kind: 0,
+              ptr: e.ptr,
+              count: 32,
+              address: e.ptr + 4 * j,
+              k: j,
+            };
+            hostRow(chips.host, tr("host"), next("host"), a, mem);
+          }
+        } else if (e.syscall === Syscall.READ) {
+          for (const w of writes.get(k) ?? []) {
+            const a: HostAccess = { ...w, clk: cy.clk, ptr: e.ptr, count: e.count };
+            hostRow(chips.host, tr("host"), next("host"), a, mem);
+          }
+        }
+        break;
+      }
+      default:
+        throw new WitnessError(`the ${d.spec.chip} chip is not implemented yet`);
+    }
+    if (k + 1 < trace.cycles && !halted && trace.pc[k + 1] !== npc)
+      throw new WitnessError(
+        `cycle ${k}: next pc 0x${npc.toString(16)}, record 0x${trace.pc[k + 1]!.toString(16)}`,
+      );
+    if (halted && k + 1 !== end) throw new WitnessError(`cycle ${k}: HALT before the segment's end`);
+  }
+  const output = new Uint32Array(8);
+  if (halted) for (let j = 0; j < 8; j++) output[j] = mem.peek(0, (outputPtr >>> 2) + j);
+
+  // Paging and the Merkle multi-proof (siblings from the image before this segment's writes).
+  const pages = [...mem.touched.values()].sort((a, b) => a.leaf - b.leaf);
+  const pg = pageTrace(chips.page, pages);
+  const preRootCheck = image.root();
+  const mk = merkleTrace(chips.merkle, pg.leaves, image);
+  if (mk.preRoot.some((v, i) => v !== preRootCheck[i])) throw new WitnessError("pre-state root mismatch");
+  mem.commit();
+  const postRoot = image.root();
+  if (mk.postRoot.some((v, i) => v !== postRoot[i])) throw new WitnessError("post-state root mismatch");
+  traces.page = pg.trace;
+  traces.merkle = mk.trace;
+  traces.decode = decodeTrace(chips.decode, [...words]);
+  const p2 = new Map<string, Uint32Array>();
+  for (const x of [...pg.spongeInputs, ...mk.compressInputs]) p2.set(x.join(","), x);
+  traces.poseidon2 = poseidon2Trace(chips.poseidon2, [...p2.values()]);
+  traces.lookup = new Trace(chips.lookup.width, 1 << 16);
+
+  const pre: SegmentState = { pc: trace.pc[start]!, root: mk.preRoot, cycles: start };
+  const post: SegmentState = {
+    pc: halted ? 0 : end < trace.cycles ? trace.pc[end]! : 0,
+    root: mk.postRoot,
+    cycles: end,
+  };
+  const outcome: SegmentOutcome = { pre, post, halted, exitCode, output };
+  const publics = segmentPublics(outcome);
+  const columns = m.order.map((k) => (traces[k] ?? new Trace(chips[k].width, 0)).columns);
+  tallyLookups(m.air, columns, publics, (t, i) => multiplicityColumn(m, t, i));
+  const rows: Record<string, number> = { ...count, page: pages.length * 32 };
+  return { witness: { tables: columns, publics }, outcome, rows };
+}
+
+function checkRd(trace: ExecutionTrace, k: number, d: Decoded, value: number): void {
+  if (d.rd !== 0 && d.rd !== 32 && trace.rdValue[k]! >>> 0 !== value >>> 0)
+    throw new WitnessError(
+      `cycle ${k} (${d.spec.name}): the chip computes 0x${(value >>> 0).toString(16)}, the executor wrote 0x${(trace.rdValue[k]! >>> 0).toString(16)}`,
+    );
+}
+
+/** Main column holding the multiplicity of a lookup provider's interaction. */
+function multiplicityColumn(m: Machine, table: number, interaction: number): number {
+  const key = m.order[table]!;
+  const bus = m.air.tables[table]!.interactions[interaction]!.bus;
+  const c = m.chips;
+  switch (key) {
+    case "lookup": {
+      const L = c.lookup.cols;
+      const byBus: Record<number, { i: number }> = {
+        [Bus.RANGE16]: L.range16,
+        [Bus.BYTE_PAIR]: L.pair,
+        [Bus.AND8]: L.and8,
+        [Bus.U12]: L.u12,
+        [Bus.GUEST_HI]: L.guestHi,
+        [Bus.POW2]: L.pow2,
+      };
+      return byBus[bus]!.i;
+    }
+    case "decode":
+      return c.decode.cols.mult.i;
+    case "poseidon2":
+      return bus === Bus.P2_SPONGE ? c.poseidon2.cols.mSponge.i : c.poseidon2.cols.mCompress.i;
+    case "system":
+      return c.system.cols.hostMult.i;
+    default:
+      throw new Error(`table ${key} has no lookup provider`);
+  }
+}
+
+/** Public values of a segment from its outcome. */
+export function segmentPublics(o: SegmentOutcome): number[] {
+  const p = new Array<number>(PUBLIC_COUNT).fill(0);
+  p[Pub.PC_START] = o.pre.pc;
+  p[Pub.PC_END] = o.post.pc;
+  p[Pub.CYCLES] = o.post.cycles - o.pre.cycles;
+  p[Pub.HALTED] = o.halted ? 1 : 0;
+  p[Pub.EXIT_LO] = o.exitCode & 0xffff;
+  p[Pub.EXIT_HI] = o.exitCode >>> 16;
+  for (let k = 0; k < 8; k++) {
+    p[Pub.OUTPUT + 2 * k] = o.output[k]! & 0xffff;
+    p[Pub.OUTPUT + 2 * k + 1] = o.output[k]! >>> 16;
+  }
+  for (let k = 0; k < 8; k++) {
+    p[Pub.PRE_ROOT + k] = o.pre.root[k]!;
+    p[Pub.POST_ROOT + k] = o.post.root[k]!;
+  }
+  let c = o.pre.cycles;
+  for (let k = 0; k < 4; k++) {
+    p[Pub.START_CYCLES + k] = c % 65536;
+    c = Math.floor(c / 65536);
+  }
+  return p;
+}
