@@ -2,10 +2,14 @@ import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
 import { MERKLE_DEPTH } from "../zkvm/memory-map.ts";
 import { Bus } from "./buses.ts";
 import { aluChip } from "./chips/alu.ts";
+import { controlChip } from "./chips/control.ts";
 import { decodeChip } from "./chips/decode.ts";
+import { divChip } from "./chips/div.ts";
 import { hostChip } from "./chips/host.ts";
 import { lookupChip } from "./chips/lookup.ts";
+import { memChip } from "./chips/mem.ts";
 import { merkleChip } from "./chips/merkle.ts";
+import { mulChip } from "./chips/mul.ts";
 import { pageChip } from "./chips/page.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
 import { systemChip } from "./chips/system.ts";
@@ -21,6 +25,10 @@ export function buildChips() {
     lookup: lookupChip(),
     decode: decodeChip(),
     alu: aluChip(),
+    control: controlChip(),
+    mem: memChip(),
+    mul: mulChip(),
+    div: divChip(),
     system: systemChip(),
     host: hostChip(),
     page: pageChip(),

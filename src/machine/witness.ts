@@ -6,9 +6,13 @@ import { type ChipKey, type Machine, machine } from "./air.ts";
 import { Bus } from "./buses.ts";
 import { Trace } from "./chip.ts";
 import { aluRow } from "./chips/alu.ts";
+import { controlRow } from "./chips/control.ts";
 import { decodeTrace } from "./chips/decode.ts";
+import { divRow } from "./chips/div.ts";
 import { type HostAccess, hostRow } from "./chips/host.ts";
+import { memRow } from "./chips/mem.ts";
 import { merkleTrace } from "./chips/merkle.ts";
+import { mulRow } from "./chips/mul.ts";
 import { pageTrace } from "./chips/page.ts";
 import { poseidon2Trace } from "./chips/poseidon2.ts";
 import { systemRow } from "./chips/system.ts";
@@ -100,11 +104,9 @@ export function segmentWitness(
       else if (t0 === Syscall.READ) count.host! += writes.get(k)?.length ?? 0;
     }
   }
-  for (const k of EXEC_CHIPS)
-    if (count[k]! > 0 && !(k in chips)) throw new WitnessError(`the ${k} chip is not implemented yet`);
   const traces: Partial<Record<ChipKey, Trace>> = {};
   const tr = (k: ChipKey) => (traces[k] ??= new Trace(chips[k].width, count[k] ?? 0));
-  for (const k of ["alu", "system", "host"] as const) tr(k);
+  for (const k of [...EXEC_CHIPS, "host"] as const) tr(k);
   const rowOf: Record<string, number> = {};
   const next = (k: string) => {
     const r = rowOf[k] ?? 0;
@@ -130,6 +132,23 @@ export function segmentWitness(
         checkRd(trace, k, d, c);
         break;
       }
+      case "control": {
+        const r = controlRow(chips.control, tr("control"), next("control"), cy, d);
+        npc = r.npc;
+        if (r.rd !== undefined) checkRd(trace, k, d, r.rd);
+        break;
+      }
+      case "mem": {
+        const v = memRow(chips.mem, tr("mem"), next("mem"), cy, d);
+        if (v !== undefined) checkRd(trace, k, d, v);
+        break;
+      }
+      case "mul":
+        checkRd(trace, k, d, mulRow(chips.mul, tr("mul"), next("mul"), cy, d));
+        break;
+      case "div":
+        checkRd(trace, k, d, divRow(chips.div, tr("div"), next("div"), cy, d));
+        break;
       case "system": {
         const e = systemRow(chips.system, tr("system"), next("system"), cy, d, k, trace.rdValue[k]!);
         if (!e) break;
@@ -157,8 +176,6 @@ export function segmentWitness(
         }
         break;
       }
-      default:
-        throw new WitnessError(`the ${d.spec.chip} chip is not implemented yet`);
     }
     if (k + 1 < trace.cycles && !halted && trace.pc[k + 1] !== npc)
       throw new WitnessError(
