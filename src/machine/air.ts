@@ -6,7 +6,7 @@ import { controlChip } from "./chips/control.ts";
 import { decodeChip } from "./chips/decode.ts";
 import { divChip } from "./chips/div.ts";
 import { hostChip } from "./chips/host.ts";
-import { lookupChip } from "./chips/lookup.ts";
+import { bytesChip, smallChip } from "./chips/lookup.ts";
 import { memChip } from "./chips/mem.ts";
 import { merkleChip } from "./chips/merkle.ts";
 import { mulChip } from "./chips/mul.ts";
@@ -22,7 +22,8 @@ import { PUBLIC_COUNT, Pub } from "./publics.ts";
  */
 export function buildChips() {
   return {
-    lookup: lookupChip(),
+    bytes: bytesChip(),
+    small: smallChip(),
     decode: decodeChip(),
     alu: aluChip(),
     control: controlChip(),

@@ -63,6 +63,15 @@ function evaluateChunk(
         for (let r = 0; r < len; r++) v[r] = a[r] === 0 ? 0 : P - a[r]!;
         break;
       }
+      case "first":
+        for (let r = 0; r < len; r++) v[r] = start + r === 0 ? 1 : 0;
+        break;
+      case "last":
+        for (let r = 0; r < len; r++) v[r] = start + r === n - 1 ? 1 : 0;
+        break;
+      case "transition":
+        for (let r = 0; r < len; r++) v[r] = start + r === n - 1 ? 0 : 1;
+        break;
       default:
         throw new Error(`tally: interaction uses a ${node.op} node`);
     }
@@ -174,4 +183,35 @@ export function tallyLookups(
       });
     }
   });
+}
+
+/**
+ * Development aid: rows where a table's own constraints (not the LogUp ones) fail, with selectors read as
+ * 0/1 on the trace domain (the engine's check reports only the first failure).
+ */
+export function constraintViolations(
+  air: Air,
+  table: number,
+  main: readonly Uint32Array[],
+  publics: readonly number[],
+  limit = 10,
+): { constraint: number; row: number }[] {
+  const t = air.tables[table]!;
+  const roots = t.constraints.filter((c) => {
+    const need = neededNodes(t.nodes, [c]);
+    return !t.nodes.some((n, i) => need[i] && (n.op === "col" ? n.kind === "aux" : n.op === "challenge" || n.op === "cumsum"));
+  });
+  const need = neededNodes(t.nodes, roots);
+  const n = main[0]!.length;
+  const out: { constraint: number; row: number }[] = [];
+  for (let start = 0; start < n && out.length < limit; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    const vals = evaluateChunk(t.nodes, need, main, t.preprocessed, publics, start, len);
+    for (const c of roots) {
+      const v = vals[c]!;
+      for (let r = 0; r < len && out.length < limit; r++)
+        if (v[r] !== 0) out.push({ constraint: t.constraints.indexOf(c), row: start + r });
+    }
+  }
+  return out;
 }

@@ -10,6 +10,7 @@ import { controlRow } from "./chips/control.ts";
 import { decodeTrace } from "./chips/decode.ts";
 import { divRow } from "./chips/div.ts";
 import { type HostAccess, hostRow } from "./chips/host.ts";
+import { BYTES_ROWS, SMALL_ROWS } from "./chips/lookup.ts";
 import { memRow } from "./chips/mem.ts";
 import { merkleTrace } from "./chips/merkle.ts";
 import { mulRow } from "./chips/mul.ts";
@@ -18,7 +19,7 @@ import { poseidon2Trace } from "./chips/poseidon2.ts";
 import { systemRow } from "./chips/system.ts";
 import { type MemoryImage, SegmentMemory } from "./memory.ts";
 import { type ChipName, type Decoded, decodeWord } from "./ops.ts";
-import { PUBLIC_COUNT, Pub } from "./publics.ts";
+import { type MachineState, type SegmentStatement, statementPublics } from "./statement.ts";
 import { tallyLookups } from "./tally.ts";
 
 /**
@@ -27,25 +28,9 @@ import { tallyLookups } from "./tally.ts";
  * the executor's record, while a segment memory assigns every access its previous value and timestamp.
  * Then the paging, Merkle, decode and Poseidon2 tables, and finally the lookup multiplicities.
  */
-export interface SegmentState {
-  readonly pc: number;
-  readonly root: Uint32Array;
-  /** Global cycles before this state. */
-  readonly cycles: number;
-}
-
-export interface SegmentOutcome {
-  readonly pre: SegmentState;
-  readonly post: SegmentState;
-  readonly halted: boolean;
-  readonly exitCode: number;
-  /** HALT's Output digest as 8 words (zeros unless halted). */
-  readonly output: Uint32Array;
-}
-
 export interface SegmentWitness {
   readonly witness: Witness;
-  readonly outcome: SegmentOutcome;
+  readonly statement: SegmentStatement;
   /** Rows per table (before padding), for reports. */
   readonly rows: Record<string, number>;
 }
@@ -183,8 +168,11 @@ export function segmentWitness(
       );
     if (halted && k + 1 !== end) throw new WitnessError(`cycle ${k}: HALT before the segment's end`);
   }
-  const output = new Uint32Array(8);
-  if (halted) for (let j = 0; j < 8; j++) output[j] = mem.peek(0, (outputPtr >>> 2) + j);
+  const output = new Uint8Array(32);
+  if (halted) {
+    const view = new DataView(output.buffer);
+    for (let j = 0; j < 8; j++) view.setUint32(4 * j, mem.peek(0, (outputPtr >>> 2) + j), true);
+  }
 
   // Paging and the Merkle multi-proof (siblings from the image before this segment's writes).
   const pages = [...mem.touched.values()].sort((a, b) => a.leaf - b.leaf);
@@ -201,20 +189,21 @@ export function segmentWitness(
   const p2 = new Map<string, Uint32Array>();
   for (const x of [...pg.spongeInputs, ...mk.compressInputs]) p2.set(x.join(","), x);
   traces.poseidon2 = poseidon2Trace(chips.poseidon2, [...p2.values()]);
-  traces.lookup = new Trace(chips.lookup.width, 1 << 16);
+  traces.bytes = new Trace(chips.bytes.width, BYTES_ROWS);
+  traces.small = new Trace(chips.small.width, SMALL_ROWS);
 
-  const pre: SegmentState = { pc: trace.pc[start]!, root: mk.preRoot, cycles: start };
-  const post: SegmentState = {
+  const pre: MachineState = { pc: trace.pc[start]!, root: mk.preRoot, cycles: start };
+  const post: MachineState = {
     pc: halted ? 0 : end < trace.cycles ? trace.pc[end]! : 0,
     root: mk.postRoot,
     cycles: end,
   };
-  const outcome: SegmentOutcome = { pre, post, halted, exitCode, output };
-  const publics = segmentPublics(outcome);
+  const statement: SegmentStatement = { pre, post, halted, exitCode, output };
+  const publics = statementPublics(statement);
   const columns = m.order.map((k) => (traces[k] ?? new Trace(chips[k].width, 0)).columns);
   tallyLookups(m.air, columns, publics, (t, i) => multiplicityColumn(m, t, i));
   const rows: Record<string, number> = { ...count, page: pages.length * 32 };
-  return { witness: { tables: columns, publics }, outcome, rows };
+  return { witness: { tables: columns, publics }, statement, rows };
 }
 
 function checkRd(trace: ExecutionTrace, k: number, d: Decoded, value: number): void {
@@ -230,17 +219,13 @@ function multiplicityColumn(m: Machine, table: number, interaction: number): num
   const bus = m.air.tables[table]!.interactions[interaction]!.bus;
   const c = m.chips;
   switch (key) {
-    case "lookup": {
-      const L = c.lookup.cols;
-      const byBus: Record<number, { i: number }> = {
-        [Bus.RANGE16]: L.range16,
-        [Bus.BYTE_PAIR]: L.pair,
-        [Bus.AND8]: L.and8,
-        [Bus.U12]: L.u12,
-        [Bus.GUEST_HI]: L.guestHi,
-        [Bus.POW2]: L.pow2,
-      };
-      return byBus[bus]!.i;
+    case "bytes": {
+      const L = c.bytes.cols;
+      return (bus === Bus.RANGE16 ? L.range16 : bus === Bus.BYTE_PAIR ? L.pair : L.and8).i;
+    }
+    case "small": {
+      const L = c.small.cols;
+      return (bus === Bus.U12 ? L.u12 : bus === Bus.GUEST_HI ? L.guestHi : L.pow2).i;
     }
     case "decode":
       return c.decode.cols.mult.i;
@@ -251,29 +236,4 @@ function multiplicityColumn(m: Machine, table: number, interaction: number): num
     default:
       throw new Error(`table ${key} has no lookup provider`);
   }
-}
-
-/** Public values of a segment from its outcome. */
-export function segmentPublics(o: SegmentOutcome): number[] {
-  const p = new Array<number>(PUBLIC_COUNT).fill(0);
-  p[Pub.PC_START] = o.pre.pc;
-  p[Pub.PC_END] = o.post.pc;
-  p[Pub.CYCLES] = o.post.cycles - o.pre.cycles;
-  p[Pub.HALTED] = o.halted ? 1 : 0;
-  p[Pub.EXIT_LO] = o.exitCode & 0xffff;
-  p[Pub.EXIT_HI] = o.exitCode >>> 16;
-  for (let k = 0; k < 8; k++) {
-    p[Pub.OUTPUT + 2 * k] = o.output[k]! & 0xffff;
-    p[Pub.OUTPUT + 2 * k + 1] = o.output[k]! >>> 16;
-  }
-  for (let k = 0; k < 8; k++) {
-    p[Pub.PRE_ROOT + k] = o.pre.root[k]!;
-    p[Pub.POST_ROOT + k] = o.post.root[k]!;
-  }
-  let c = o.pre.cycles;
-  for (let k = 0; k < 4; k++) {
-    p[Pub.START_CYCLES + k] = c % 65536;
-    c = Math.floor(c / 65536);
-  }
-  return p;
 }

@@ -17,12 +17,24 @@ const OPS = opsOf("control");
 export function controlChip() {
   return defineChip("control", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const [rd, rs1, rs2, immA, immB] = [c.col("rd"), c.col("rs1"), c.col("rs2"), c.col("imm_a"), c.col("imm_b")];
+    const [rd, rs1, rs2, immA, immB] = [
+      c.col("rd"),
+      c.col("rs1"),
+      c.col("rs2"),
+      c.col("imm_a"),
+      c.col("imm_b"),
+    ];
     const [aLo, aHi, bLo, bHi] = [c.col("a_lo"), c.col("a_hi"), c.col("b_lo"), c.col("b_hi")];
     const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
     const npc = c.col("next_pc");
     const [rLo, rHi, k1, k2] = [c.col("r_lo"), c.col("r_hi"), c.col("k1"), c.col("k2")];
-    const [sa, sb, eq, eqInv, bit0] = [c.col("sign_a"), c.col("sign_b"), c.col("eq"), c.col("eq_inv"), c.col("bit0")];
+    const [sa, sb, eq, eqInv, bit0] = [
+      c.col("sign_a"),
+      c.col("sign_b"),
+      c.col("eq"),
+      c.col("eq_inv"),
+      c.col("bit0"),
+    ];
     const [pcl, pch, dLo, dHi, kd1, kd2] = [
       c.col("pc_lo"),
       c.col("pc_hi"),
@@ -52,10 +64,10 @@ export function controlChip() {
     c.range16(rLo.e, isBranch.add(isJalr));
     c.range16(rHi.e, isBranch);
     c.guestHi(rHi.e, isJalr);
-    // eq = [r = 0] (r's halves are non-negative, so r = 0 iff their sum is).
+    // eq = [r = 0] (r's halves are non-negative, so r = 0 iff their sum is); 0 on padding rows.
     const rSum = rLo.e.add(rHi.e);
     c.zero(eq.e.mul(rSum));
-    c.zero(rSum.mul(eqInv.e).sub(one.sub(eq.e)));
+    c.zero(rSum.mul(eqInv.e).sub(A.real.sub(eq.e)));
     const taken = A.is("beq")
       .mul(eq.e)
       .add(A.is("bne").mul(one.sub(eq.e)))
@@ -163,8 +175,7 @@ export function controlRow(
     tr.set(L.k2, row, hi < 0 ? 1 : 0);
     const lt = fa < fb;
     const eq = a === b;
-    const taken =
-      name === "beq" ? eq : name === "bne" ? !eq : name === "blt" || name === "bltu" ? lt : !lt;
+    const taken = name === "beq" ? eq : name === "bne" ? !eq : name === "blt" || name === "bltu" ? lt : !lt;
     if (taken) npc = (pc + d.immA) >>> 0;
   } else if (name === "jalr") {
     const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);

@@ -16,14 +16,26 @@ const OPS = opsOf("mem");
 export function memChip() {
   return defineChip("mem", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const [rd, rs1, rs2, immA, immB] = [c.col("rd"), c.col("rs1"), c.col("rs2"), c.col("imm_a"), c.col("imm_b")];
+    const [rd, rs1, rs2, immA, immB] = [
+      c.col("rd"),
+      c.col("rs1"),
+      c.col("rs2"),
+      c.col("imm_a"),
+      c.col("imm_b"),
+    ];
     const [aLo, aHi, sLo, sHi] = [c.col("a_lo"), c.col("a_hi"), c.col("s_lo"), c.col("s_hi")];
     const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
     const [mLo, mHi, k1, k2] = [c.col("addr_lo"), c.col("addr_hi"), c.col("k1"), c.col("k2")];
     const sel = c.cols("offset", 4);
     const [vLo, vHi, nLo, nHi] = [c.col("word_lo"), c.col("word_hi"), c.col("new_lo"), c.col("new_hi")];
     const vb = c.cols("word_byte", 4);
-    const [sb0, sb1, byte, half, sign] = [c.col("s_byte0"), c.col("s_byte1"), c.col("byte"), c.col("half"), c.col("sign")];
+    const [sb0, sb1, byte, half, sign] = [
+      c.col("s_byte0"),
+      c.col("s_byte1"),
+      c.col("byte"),
+      c.col("half"),
+      c.col("sign"),
+    ];
     const isLoad = A.is("lb", "lh", "lw", "lbu", "lhu");
     const isStore = A.is("sb", "sh", "sw");
     const isWord = A.is("lw", "sw");
@@ -165,7 +177,8 @@ export function memRow(
   const w = cy.mem.peek(Space.GUEST, addr >>> 2);
   let nw = w;
   if (name === "sw") nw = s;
-  else if (name === "sh") nw = off === 0 ? ((w & 0xffff0000) | (s & 0xffff)) >>> 0 : ((w & 0xffff) | (s << 16)) >>> 0;
+  else if (name === "sh")
+    nw = off === 0 ? ((w & 0xffff0000) | (s & 0xffff)) >>> 0 : ((w & 0xffff) | (s << 16)) >>> 0;
   else if (name === "sb") nw = ((w & ~(255 << (8 * off))) | ((s & 255) << (8 * off))) >>> 0;
   if (override?.stored !== undefined) nw = override.stored >>> 0;
   const { prevTs } = cy.mem.access(Space.GUEST, addr >>> 2, ts, isStore ? nw : undefined);

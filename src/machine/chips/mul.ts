@@ -66,21 +66,63 @@ export function mulChip() {
       A.real,
     );
     for (const v of h) c.range16(v.e, A.real);
-    c.zero(cLo.e.sub(isLow.mul(h[0]!.e)).sub(isHigh.mul(h[2]!.e)).sub(isRight.mul(h[2]!.e.add(z.e.mul(aLo.e.sub(h[2]!.e))))));
-    c.zero(cHi.e.sub(isLow.mul(h[1]!.e)).sub(isHigh.mul(h[3]!.e)).sub(isRight.mul(h[3]!.e.add(z.e.mul(aHi.e.sub(h[3]!.e))))));
+    c.zero(
+      cLo.e
+        .sub(isLow.mul(h[0]!.e))
+        .sub(isHigh.mul(h[2]!.e))
+        .sub(isRight.mul(h[2]!.e.add(z.e.mul(aLo.e.sub(h[2]!.e))))),
+    );
+    c.zero(
+      cHi.e
+        .sub(isLow.mul(h[1]!.e))
+        .sub(isHigh.mul(h[3]!.e))
+        .sub(isRight.mul(h[3]!.e.add(z.e.mul(aHi.e.sub(h[3]!.e))))),
+    );
     const rs1Acc = A.reg("rs1", Slot.RS1, rs1.e, [aLo.e, aHi.e], [aLo.e, aHi.e], A.real);
     const rs2Acc = A.reg("rs2", Slot.RS2, rs2.e, [bLo.e, bHi.e], [bLo.e, bHi.e], A.real.sub(isImmShift));
     const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [cLo.e, cHi.e], A.real);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: isImmShift.mul(bLo.e) });
     A.next(A.pc.e.add(4));
-    return { A, rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi, x, y, sx, sy, h, kc, sh, q, z, cLo, cHi, rs1Acc, rs2Acc, rdAcc };
+    return {
+      A,
+      rd,
+      rs1,
+      rs2,
+      aLo,
+      aHi,
+      bLo,
+      bHi,
+      pLo,
+      pHi,
+      x,
+      y,
+      sx,
+      sy,
+      h,
+      kc,
+      sh,
+      q,
+      z,
+      cLo,
+      cHi,
+      rs1Acc,
+      rs2Acc,
+      rdAcc,
+    };
   });
 }
 
 export type MulChip = ReturnType<typeof mulChip>;
 
 /** Fills one row; returns the value written to rd. */
-export function mulRow(chip: MulChip, tr: Trace, row: number, cy: CycleWitness, d: Decoded, result?: number): number {
+export function mulRow(
+  chip: MulChip,
+  tr: Trace,
+  row: number,
+  cy: CycleWitness,
+  d: Decoded,
+  result?: number,
+): number {
   const L = chip.cols;
   const name = d.spec.name;
   fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
