@@ -2,7 +2,12 @@ import type { Air } from "../stark/air.ts";
 import type { Node } from "../stark/expr.ts";
 
 /** Development aid: a constraint of a table as text, with the chip's column names. */
-export function describeNode(nodes: readonly Node[], id: number, names: readonly string[], depth = 0): string {
+export function describeNode(
+  nodes: readonly Node[],
+  id: number,
+  names: readonly string[],
+  depth = 0,
+): string {
   const n = nodes[id]!;
   if (depth > 12) return "…";
   const r = (x: number) => describeNode(nodes, x, names, depth + 1);

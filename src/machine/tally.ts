@@ -199,7 +199,9 @@ export function constraintViolations(
   const t = air.tables[table]!;
   const roots = t.constraints.filter((c) => {
     const need = neededNodes(t.nodes, [c]);
-    return !t.nodes.some((n, i) => need[i] && (n.op === "col" ? n.kind === "aux" : n.op === "challenge" || n.op === "cumsum"));
+    return !t.nodes.some(
+      (n, i) => need[i] && (n.op === "col" ? n.kind === "aux" : n.op === "challenge" || n.op === "cumsum"),
+    );
   });
   const need = neededNodes(t.nodes, roots);
   const n = main[0]!.length;

@@ -66,21 +66,57 @@ function hostWrites(trace: ExecutionTrace, start: number, end: number): Map<numb
   return out;
 }
 
+/**
+ * Lies for soundness tests: a witness built with any of these is dishonest (the record cross-checks are
+ * off and missing lookup facts are tolerated); the verifier must reject its proof.
+ */
+export interface WitnessLies {
+  /** Cycle → value written to rd instead of the computed one (ALU, multiply/shift, load). */
+  readonly result?: ReadonlyMap<number, number>;
+  /** Cycle → quotient and remainder of a division. */
+  readonly quotient?: ReadonlyMap<number, { q: number; r: number }>;
+  /** Cycle → next pc of a control-flow instruction. */
+  readonly npc?: ReadonlyMap<number, number>;
+  /** Cycle → the memory word after a store. */
+  readonly stored?: ReadonlyMap<number, number>;
+  /** Cycles whose destination x0 is written as x0 itself instead of the sink register. */
+  readonly writeX0?: ReadonlySet<number>;
+  /** Cycles left out of the trace. */
+  readonly skip?: ReadonlySet<number>;
+  /** Cycles executed twice (same clk). */
+  readonly repeat?: ReadonlySet<number>;
+  /** Ecall cycle → host writes added to the recorded ones. */
+  readonly hostWrites?: ReadonlyMap<number, readonly { address: number; after: number }[]>;
+}
+
 export function segmentWitness(
   trace: ExecutionTrace,
   start: number,
   end: number,
   image: MemoryImage,
   m: Machine = machine(),
+  lies?: WitnessLies,
 ): SegmentWitness {
   if (!(start >= 0 && end > start && end <= trace.cycles))
     throw new RangeError(`bad segment [${start}, ${end})`);
   const chips = m.chips;
   const writes = hostWrites(trace, start, end);
+  for (const [k, extra] of lies?.hostWrites ?? [])
+    writes.set(k, [
+      ...(writes.get(k) ?? []),
+      ...extra.map((w) => ({ clk: 0, kind: 1 as const, ptr: 0, count: 0, ...w })),
+    ]);
+  const honest = lies === undefined;
+  const cycles: number[] = [];
+  for (let k = start; k < end; k++) {
+    if (lies?.skip?.has(k)) continue;
+    cycles.push(k);
+    if (lies?.repeat?.has(k)) cycles.push(k);
+  }
   // Pass 1: rows per chip.
   const count: Record<string, number> = { host: 0 };
   for (const k of EXEC_CHIPS) count[k] = 0;
-  for (let k = start; k < end; k++) {
+  for (const k of cycles) {
     const d = decoded(trace.instruction[k]!);
     count[d.spec.chip]!++;
     if (d.spec.name === "ecall") {
@@ -104,36 +140,50 @@ export function segmentWitness(
   let halted = false;
   let exitCode = 0;
   let outputPtr = 0;
-  for (let k = start; k < end; k++) {
+  let clk = 0;
+  let last = -1;
+  for (const k of cycles) {
+    if (k !== last) clk++;
+    last = k;
     const pc = trace.pc[k]!;
     const word = trace.instruction[k]! >>> 0;
-    const d = decoded(word);
+    let d = decoded(word);
+    if (lies?.writeX0?.has(k)) d = { ...d, rd: 0 };
     words.add(word);
-    const cy: CycleWitness = { clk: k - start + 1, pc, word, mem };
+    const cy: CycleWitness = { clk, pc, word, mem, honest };
     let npc = (pc + 4) >>> 0;
     switch (d.spec.chip) {
       case "alu": {
-        const c = aluRow(chips.alu, tr("alu"), next("alu"), cy, d);
-        checkRd(trace, k, d, c);
+        const c = aluRow(chips.alu, tr("alu"), next("alu"), cy, d, lies?.result?.get(k));
+        if (honest) checkRd(trace, k, d, c);
         break;
       }
       case "control": {
-        const r = controlRow(chips.control, tr("control"), next("control"), cy, d);
+        const r = controlRow(chips.control, tr("control"), next("control"), cy, d, {
+          npc: lies?.npc?.get(k),
+        });
         npc = r.npc;
-        if (r.rd !== undefined) checkRd(trace, k, d, r.rd);
+        if (honest && r.rd !== undefined) checkRd(trace, k, d, r.rd);
         break;
       }
       case "mem": {
-        const v = memRow(chips.mem, tr("mem"), next("mem"), cy, d);
-        if (v !== undefined) checkRd(trace, k, d, v);
+        const v = memRow(chips.mem, tr("mem"), next("mem"), cy, d, {
+          loaded: lies?.result?.get(k),
+          stored: lies?.stored?.get(k),
+        });
+        if (honest && v !== undefined) checkRd(trace, k, d, v);
         break;
       }
-      case "mul":
-        checkRd(trace, k, d, mulRow(chips.mul, tr("mul"), next("mul"), cy, d));
+      case "mul": {
+        const v = mulRow(chips.mul, tr("mul"), next("mul"), cy, d, lies?.result?.get(k));
+        if (honest) checkRd(trace, k, d, v);
         break;
-      case "div":
-        checkRd(trace, k, d, divRow(chips.div, tr("div"), next("div"), cy, d));
+      }
+      case "div": {
+        const v = divRow(chips.div, tr("div"), next("div"), cy, d, lies?.quotient?.get(k));
+        if (honest) checkRd(trace, k, d, v);
         break;
+      }
       case "system": {
         const e = systemRow(chips.system, tr("system"), next("system"), cy, d, k, trace.rdValue[k]!);
         if (!e) break;
@@ -162,11 +212,12 @@ export function segmentWitness(
         break;
       }
     }
-    if (k + 1 < trace.cycles && !halted && trace.pc[k + 1] !== npc)
+    if (honest && k + 1 < trace.cycles && !halted && trace.pc[k + 1] !== npc)
       throw new WitnessError(
         `cycle ${k}: next pc 0x${npc.toString(16)}, record 0x${trace.pc[k + 1]!.toString(16)}`,
       );
-    if (halted && k + 1 !== end) throw new WitnessError(`cycle ${k}: HALT before the segment's end`);
+    if (honest && halted && k + 1 !== end)
+      throw new WitnessError(`cycle ${k}: HALT before the segment's end`);
   }
   const output = new Uint8Array(32);
   if (halted) {
@@ -196,12 +247,12 @@ export function segmentWitness(
   const post: MachineState = {
     pc: halted ? 0 : end < trace.cycles ? trace.pc[end]! : 0,
     root: mk.postRoot,
-    cycles: end,
+    cycles: start + clk,
   };
   const statement: SegmentStatement = { pre, post, halted, exitCode, output };
   const publics = statementPublics(statement);
   const columns = m.order.map((k) => (traces[k] ?? new Trace(chips[k].width, 0)).columns);
-  tallyLookups(m.air, columns, publics, (t, i) => multiplicityColumn(m, t, i));
+  tallyLookups(m.air, columns, publics, (t, i) => multiplicityColumn(m, t, i), !honest);
   const rows: Record<string, number> = { ...count, page: pages.length * 32 };
   return { witness: { tables: columns, publics }, statement, rows };
 }
