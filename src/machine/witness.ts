@@ -85,7 +85,7 @@ export interface WitnessLies {
   readonly skip?: ReadonlySet<number>;
   /** Cycles executed twice (same clk). */
   readonly repeat?: ReadonlySet<number>;
-  /** Ecall cycle → host writes added to the recorded ones. */
+  /** Ecall cycle → host writes replacing the recorded ones to the same words, or added. */
   readonly hostWrites?: ReadonlyMap<number, readonly { address: number; after: number }[]>;
 }
 

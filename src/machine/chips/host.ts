@@ -97,8 +97,9 @@ export function hostRow(chip: HostChip, tr: Trace, r: number, a: HostAccess, mem
   }
   fillAccess(tr, r, L.access, prevTs, ts);
   if (a.kind === 1) {
-    const first = Math.max(a.ptr - a.address, 0);
-    const last = Math.min(a.ptr + a.count - a.address, 4) - 1;
+    // Clamped so that a dishonest write outside the buffer still fills a row (its range checks fail).
+    const first = Math.min(Math.max(a.ptr - a.address, 0), 3);
+    const last = Math.max(Math.min(a.ptr + a.count - a.address, 4) - 1, 0);
     tr.set(L.lo[first]!, r, 1);
     tr.set(L.hi[last]!, r, 1);
     tr.set(L.g1Lo, r, (a.address + first - a.ptr) & 0xffff);
