@@ -1,6 +1,7 @@
 import { P } from "../field/babybear.ts";
 import type { Air } from "../stark/air.ts";
-import { evaluateAtPoint } from "../stark/eval-point.ts";
+import { evaluateNodes } from "../stark/verifier/constraints.ts";
+import { nativeBackend } from "../stark/verifier/native.ts";
 import type { Witness } from "../stark/prover.ts";
 import { constraintViolations, forEachTuple } from "./tally.ts";
 
@@ -36,13 +37,17 @@ export function checkWitness(air: Air, w: Witness, limit = 10): WitnessProblem[]
         add(it.bus, tuple, it.kind === "send" ? m : P - m),
       );
   });
-  const pv = evaluateAtPoint(air.publicNodes, { publics: w.publics });
+  const pv = evaluateNodes(nativeBackend(), air.publicNodes, { publics: w.publics });
+  const baseValue = (i: number) => {
+    const v = pv[i]!;
+    return v.isExt ? v.ext[0] : v.base;
+  };
   for (const it of air.publicInteractions) {
-    const m = pv[it.multiplicity]![0];
+    const m = baseValue(it.multiplicity);
     if (m === 0) continue;
     add(
       it.bus,
-      it.fields.map((f) => pv[f]![0]),
+      it.fields.map((f) => baseValue(f)),
       it.kind === "send" ? m : P - m,
     );
   }
