@@ -1,8 +1,8 @@
 import { P } from "../field/babybear.ts";
 import type { Air } from "../stark/air.ts";
+import type { Witness } from "../stark/prover.ts";
 import { evaluateNodes } from "../stark/verifier/constraints.ts";
 import { nativeBackend } from "../stark/verifier/native.ts";
-import type { Witness } from "../stark/prover.ts";
 import { constraintViolations, forEachTuple } from "./tally.ts";
 
 /**
