@@ -1,0 +1,181 @@
+import { add, mul } from "../../field/babybear.ts";
+import { poseidon2Permute } from "../../hash/poseidon2.ts";
+import {
+  FULL_ROUND_CONSTANTS,
+  INTERNAL_DIAGONAL,
+  PARTIAL_ROUND_CONSTANTS,
+} from "../../hash/poseidon2-constants.ts";
+import type { Expr } from "../../stark/expr.ts";
+import { Bus } from "../buses.ts";
+import { type ChipContext, type Col, defineChip, Trace } from "../chip.ts";
+
+/**
+ * Poseidon2 over BabyBear, width 24 (RISC Zero's parameters, src/hash/poseidon2.ts), one permutation per
+ * row with degree-3 constraints: every S-box x^7 has two columns, x³ and x^7 = (x³)²·x; the linear layers
+ * are expressions. 24 input + 8·48 full-round + 21·2 partial-round columns = 450. The layout and the
+ * constraints are exported for reuse by other AIRs (the recursion circuit needs the same permutation).
+ *
+ * Rows are facts (any row that satisfies the constraints is a correct permutation), so their lookup
+ * multiplicities are free: the machine looks up sponge steps (input, output lanes 0..7 and 16..23) and
+ * 2-to-1 compressions (input lanes 16..23 zero).
+ */
+const WIDTH = 24;
+const HALF_FULL = 4;
+const PARTIAL = 21;
+
+export interface Poseidon2Cols {
+  readonly input: readonly Col[];
+  readonly fullCube: readonly (readonly Col[])[];
+  readonly fullOut: readonly (readonly Col[])[];
+  readonly partialCube: readonly Col[];
+  readonly partialOut: readonly Col[];
+}
+
+export function allocatePoseidon2(c: ChipContext): Poseidon2Cols {
+  return {
+    input: c.cols("in", WIDTH),
+    fullCube: Array.from({ length: 2 * HALF_FULL }, (_, r) => c.cols(`full${r}.cube`, WIDTH)),
+    fullOut: Array.from({ length: 2 * HALF_FULL }, (_, r) => c.cols(`full${r}.out`, WIDTH)),
+    partialCube: c.cols("partial.cube", PARTIAL),
+    partialOut: c.cols("partial.out", PARTIAL),
+  };
+}
+
+function m4(x: readonly Expr[]): Expr[] {
+  const [x0, x1, x2, x3] = x as [Expr, Expr, Expr, Expr];
+  const t0 = x0.add(x1);
+  const t1 = x2.add(x3);
+  const t2 = x1.mul(2).add(t1);
+  const t3 = x3.mul(2).add(t0);
+  const t4 = t1.mul(4).add(t3);
+  const t5 = t0.mul(4).add(t2);
+  return [t3.add(t5), t5, t2.add(t4), t4];
+}
+
+function externalLayer(s: readonly Expr[]): Expr[] {
+  const blocks: Expr[][] = [];
+  for (let b = 0; b < WIDTH; b += 4) blocks.push(m4(s.slice(b, b + 4)));
+  const sums = [0, 1, 2, 3].map((j) =>
+    blocks.slice(1).reduce((acc, blk) => acc.add(blk[j]!), blocks[0]![j]!),
+  );
+  return blocks.flatMap((blk) => blk.map((v, j) => v.add(sums[j]!)));
+}
+
+function internalLayer(s: readonly Expr[]): Expr[] {
+  const sum = s.slice(1).reduce((acc, v) => acc.add(v), s[0]!);
+  return s.map((v, i) => sum.add(v.mul(INTERNAL_DIAGONAL[i]!)));
+}
+
+/** States the permutation's constraints; returns the output lanes as expressions. */
+export function constrainPoseidon2(c: ChipContext, p: Poseidon2Cols): Expr[] {
+  const sbox = (x: Expr, cube: Col, out: Col) => {
+    c.zero(cube.e.sub(x.mul(x).mul(x)));
+    c.zero(out.e.sub(cube.e.mul(cube.e).mul(x)));
+  };
+  let s = externalLayer(p.input.map((x) => x.e));
+  const full = (r: number) => {
+    s.forEach((v, i) => {
+      sbox(v.add(FULL_ROUND_CONSTANTS[r * WIDTH + i]!), p.fullCube[r]![i]!, p.fullOut[r]![i]!);
+    });
+    s = externalLayer(p.fullOut[r]!.map((x) => x.e));
+  };
+  for (let r = 0; r < HALF_FULL; r++) full(r);
+  for (let r = 0; r < PARTIAL; r++) {
+    sbox(s[0]!.add(PARTIAL_ROUND_CONSTANTS[r]!), p.partialCube[r]!, p.partialOut[r]!);
+    s = internalLayer([p.partialOut[r]!.e, ...s.slice(1)]);
+  }
+  for (let r = HALF_FULL; r < 2 * HALF_FULL; r++) full(r);
+  return s;
+}
+
+// Witness side: the same permutation on numbers, keeping every S-box's cube and output.
+function m4n(x: number[], o: number): void {
+  const [x0, x1, x2, x3] = [x[o]!, x[o + 1]!, x[o + 2]!, x[o + 3]!];
+  const t0 = add(x0, x1);
+  const t1 = add(x2, x3);
+  const t2 = add(add(x1, x1), t1);
+  const t3 = add(add(x3, x3), t0);
+  const t4 = add(mul(4, t1), t3);
+  const t5 = add(mul(4, t0), t2);
+  x[o] = add(t3, t5);
+  x[o + 1] = t5;
+  x[o + 2] = add(t2, t4);
+  x[o + 3] = t4;
+}
+
+function externalN(s: number[]): void {
+  for (let b = 0; b < WIDTH; b += 4) m4n(s, b);
+  for (let j = 0; j < 4; j++) {
+    let sum = 0;
+    for (let b = 0; b < WIDTH; b += 4) sum = add(sum, s[b + j]!);
+    for (let b = 0; b < WIDTH; b += 4) s[b + j] = add(s[b + j]!, sum);
+  }
+}
+
+function internalN(s: number[]): void {
+  let sum = 0;
+  for (const v of s) sum = add(sum, v);
+  for (let i = 0; i < WIDTH; i++) s[i] = add(sum, mul(s[i]!, INTERNAL_DIAGONAL[i]!));
+}
+
+/** Fills one permutation row; returns the output state. */
+export function fillPoseidon2(tr: Trace, row: number, p: Poseidon2Cols, input: ArrayLike<number>): number[] {
+  const s = Array.from(input);
+  s.forEach((v, i) => tr.set(p.input[i]!, row, v));
+  externalN(s);
+  const sbox = (x: number, cube: Col, out: Col): number => {
+    const c3 = mul(mul(x, x), x);
+    const y = mul(mul(c3, c3), x);
+    tr.set(cube, row, c3);
+    tr.set(out, row, y);
+    return y;
+  };
+  const full = (r: number) => {
+    for (let i = 0; i < WIDTH; i++)
+      s[i] = sbox(add(s[i]!, FULL_ROUND_CONSTANTS[r * WIDTH + i]!), p.fullCube[r]![i]!, p.fullOut[r]![i]!);
+    externalN(s);
+  };
+  for (let r = 0; r < HALF_FULL; r++) full(r);
+  for (let r = 0; r < PARTIAL; r++) {
+    s[0] = sbox(add(s[0]!, PARTIAL_ROUND_CONSTANTS[r]!), p.partialCube[r]!, p.partialOut[r]!);
+    internalN(s);
+  }
+  for (let r = HALF_FULL; r < 2 * HALF_FULL; r++) full(r);
+  return s;
+}
+
+/** The machine's Poseidon2 table: permutation rows looked up as sponge steps and compressions. */
+export function poseidon2Chip() {
+  return defineChip("poseidon2", (c: ChipContext) => {
+    const p = allocatePoseidon2(c);
+    const out = constrainPoseidon2(c, p);
+    const mSponge = c.col("m_sponge");
+    const mCompress = c.col("m_compress");
+    const inp = p.input.map((x) => x.e);
+    c.t.receive(Bus.P2_SPONGE, [...inp, ...out.slice(0, 8), ...out.slice(16, 24)], mSponge.e, {
+      bound: "lookup",
+    });
+    for (let j = 16; j < WIDTH; j++) c.zero(mCompress.e.mul(inp[j]!));
+    c.t.receive(Bus.P2_COMPRESS, [...inp.slice(0, 16), ...out.slice(0, 8)], mCompress.e, { bound: "lookup" });
+    return { p, mSponge, mCompress };
+  });
+}
+
+export type Poseidon2Chip = ReturnType<typeof poseidon2Chip>;
+
+/** One row per distinct input (24 lanes); padding rows permute zeros. Multiplicities are tallied later. */
+export function poseidon2Trace(chip: Poseidon2Chip, inputs: readonly Uint32Array[]): Trace {
+  const tr = new Trace(chip.width, inputs.length);
+  const zero = new Uint32Array(WIDTH);
+  for (let r = 0; r < tr.height; r++) {
+    const input = inputs[r] ?? zero;
+    const out = fillPoseidon2(tr, r, chip.cols.p, input);
+    if (r === 0) {
+      const check = Uint32Array.from(input);
+      poseidon2Permute(check);
+      if (check.some((v, i) => v !== out[i]))
+        throw new Error("poseidon2 witness disagrees with the permutation");
+    }
+  }
+  return tr;
+}

@@ -1,0 +1,219 @@
+import { add, mul, P, sub } from "../field/babybear.ts";
+import type { Air, Interaction } from "../stark/air.ts";
+import type { Node } from "../stark/expr.ts";
+
+/**
+ * Witness-side evaluation of bus tuples: every table's interaction fields and multiplicities are evaluated
+ * on its trace, so that the multiplicity columns of the lookup providers (tables whose rows are facts)
+ * can be counted from what the other tables actually look up. Being generic over the AIR, it cannot drift
+ * from the constraints the chips state.
+ */
+const CHUNK = 1 << 12;
+
+/** Values of the needed nodes on rows [start, start + len) of a table (main and preprocessed columns). */
+function evaluateChunk(
+  nodes: readonly Node[],
+  needed: readonly boolean[],
+  main: readonly Uint32Array[],
+  pre: readonly Uint32Array[],
+  publics: readonly number[],
+  start: number,
+  len: number,
+): (Uint32Array | undefined)[] {
+  const n = main[0]?.length ?? pre[0]!.length;
+  const out: (Uint32Array | undefined)[] = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    if (!needed[i]) continue;
+    const node = nodes[i]!;
+    const v = new Uint32Array(len);
+    switch (node.op) {
+      case "const":
+        v.fill(node.value);
+        break;
+      case "public":
+        v.fill(publics[node.index]!);
+        break;
+      case "col": {
+        const src = (node.kind === "main" ? main : pre)[node.index]!;
+        if (node.kind === "aux") throw new Error("tally: interaction uses an aux column");
+        const off = node.next ? 1 : 0;
+        for (let r = 0; r < len; r++) v[r] = src[(start + r + off) % n]!;
+        break;
+      }
+      case "add": {
+        const a = out[node.a]!;
+        const b = out[node.b]!;
+        for (let r = 0; r < len; r++) v[r] = add(a[r]!, b[r]!);
+        break;
+      }
+      case "sub": {
+        const a = out[node.a]!;
+        const b = out[node.b]!;
+        for (let r = 0; r < len; r++) v[r] = sub(a[r]!, b[r]!);
+        break;
+      }
+      case "mul": {
+        const a = out[node.a]!;
+        const b = out[node.b]!;
+        for (let r = 0; r < len; r++) v[r] = mul(a[r]!, b[r]!);
+        break;
+      }
+      case "neg": {
+        const a = out[node.a]!;
+        for (let r = 0; r < len; r++) v[r] = a[r] === 0 ? 0 : P - a[r]!;
+        break;
+      }
+      case "first":
+        for (let r = 0; r < len; r++) v[r] = start + r === 0 ? 1 : 0;
+        break;
+      case "last":
+        for (let r = 0; r < len; r++) v[r] = start + r === n - 1 ? 1 : 0;
+        break;
+      case "transition":
+        for (let r = 0; r < len; r++) v[r] = start + r === n - 1 ? 0 : 1;
+        break;
+      default:
+        throw new Error(`tally: interaction uses a ${node.op} node`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+function neededNodes(nodes: readonly Node[], roots: readonly number[]): boolean[] {
+  const need = new Array<boolean>(nodes.length).fill(false);
+  for (const r of roots) need[r] = true;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!need[i]) continue;
+    const n = nodes[i]!;
+    if (n.op === "add" || n.op === "sub" || n.op === "mul") {
+      need[n.a] = true;
+      need[n.b] = true;
+    } else if (n.op === "neg") need[n.a] = true;
+  }
+  return need;
+}
+
+/** Calls `visit(row, tuple, multiplicity)` for every row of a table where an interaction is active. */
+export function forEachTuple(
+  air: Air,
+  table: number,
+  interaction: Pick<Interaction, "fields" | "multiplicity">,
+  main: readonly Uint32Array[],
+  publics: readonly number[],
+  visit: (row: number, tuple: number[], mult: number) => void,
+  everyRow = false,
+): void {
+  const t = air.tables[table]!;
+  const roots = everyRow ? [...interaction.fields] : [...interaction.fields, interaction.multiplicity];
+  const need = neededNodes(t.nodes, roots);
+  const n = main[0]?.length ?? t.preprocessed[0]!.length;
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    const vals = evaluateChunk(t.nodes, need, main, t.preprocessed, publics, start, len);
+    const m = everyRow ? undefined : vals[interaction.multiplicity]!;
+    const fields = interaction.fields.map((f) => vals[f]!);
+    for (let r = 0; r < len; r++) {
+      const mult = m ? m[r]! : 1;
+      if (mult === 0) continue;
+      visit(
+        start + r,
+        fields.map((f) => f[r]!),
+        mult,
+      );
+    }
+  }
+}
+
+export class MissingFactError extends Error {
+  override name = "MissingFactError";
+}
+
+/**
+ * Sets the multiplicity column of every lookup provider: for each interaction declared with
+ * `bound: "lookup"` (the provider side), counts how often the other tables send each of its tuples.
+ * `multiplicityColumn(table, interaction)` names the main column holding that interaction's count.
+ * A looked-up tuple that no provider row holds is an error unless `allowMissing` (dishonest witnesses).
+ */
+export function tallyLookups(
+  air: Air,
+  traces: readonly Uint32Array[][],
+  publics: readonly number[],
+  multiplicityColumn: (table: number, interaction: number) => number,
+  allowMissing = false,
+): void {
+  const providers = new Map<number, { table: number; column: number; rows: Map<string, number> }>();
+  air.tables.forEach((t, ti) => {
+    t.interactions.forEach((it, ii) => {
+      if (it.bound !== "lookup") return;
+      if (providers.has(it.bus)) throw new Error(`bus ${it.bus} has two lookup providers`);
+      const rows = new Map<string, number>();
+      const column = multiplicityColumn(ti, ii);
+      traces[ti]![column]!.fill(0);
+      // Every row's tuple (its multiplicity column is what we are computing).
+      forEachTuple(
+        air,
+        ti,
+        it,
+        traces[ti]!,
+        publics,
+        (row, tuple) => {
+          const key = tuple.join(",");
+          if (!rows.has(key)) rows.set(key, row);
+        },
+        true,
+      );
+      providers.set(it.bus, { table: ti, column, rows });
+    });
+  });
+  air.tables.forEach((t, ti) => {
+    for (const it of t.interactions) {
+      const prov = providers.get(it.bus);
+      if (!prov || it.bound === "lookup") continue;
+      const col = traces[prov.table]![prov.column]!;
+      forEachTuple(air, ti, it, traces[ti]!, publics, (row, tuple, m) => {
+        const r = prov.rows.get(tuple.join(","));
+        if (r === undefined) {
+          if (allowMissing) return;
+          throw new MissingFactError(
+            `table "${t.name}" row ${row} looks up (${tuple.join(", ")}) on bus ${it.bus}, which table "${air.tables[prov.table]!.name}" does not hold`,
+          );
+        }
+        col[r] = add(col[r]!, it.kind === "send" ? m : P - m);
+      });
+    }
+  });
+}
+
+/**
+ * Development aid: rows where a table's own constraints (not the LogUp ones) fail, with selectors read as
+ * 0/1 on the trace domain (the engine's check reports only the first failure).
+ */
+export function constraintViolations(
+  air: Air,
+  table: number,
+  main: readonly Uint32Array[],
+  publics: readonly number[],
+  limit = 10,
+): { constraint: number; row: number }[] {
+  const t = air.tables[table]!;
+  const roots = t.constraints.filter((c) => {
+    const need = neededNodes(t.nodes, [c]);
+    return !t.nodes.some(
+      (n, i) => need[i] && (n.op === "col" ? n.kind === "aux" : n.op === "challenge" || n.op === "cumsum"),
+    );
+  });
+  const need = neededNodes(t.nodes, roots);
+  const n = main[0]!.length;
+  const out: { constraint: number; row: number }[] = [];
+  for (let start = 0; start < n && out.length < limit; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    const vals = evaluateChunk(t.nodes, need, main, t.preprocessed, publics, start, len);
+    for (const c of roots) {
+      const v = vals[c]!;
+      for (let r = 0; r < len && out.length < limit; r++)
+        if (v[r] !== 0) out.push({ constraint: t.constraints.indexOf(c), row: start + r });
+    }
+  }
+  return out;
+}
