@@ -5,6 +5,7 @@ import { register as deploy } from "./commands/deploy.ts";
 import { register as execute } from "./commands/execute.ts";
 import { register as groth16 } from "./commands/groth16.ts";
 import { register as imageId } from "./commands/image-id.ts";
+import { register as newProject } from "./commands/new.ts";
 import { register as prove } from "./commands/prove.ts";
 import { register as submit } from "./commands/submit.ts";
 import { register as verify } from "./commands/verify.ts";
@@ -26,6 +27,7 @@ const program = new Command()
   .showSuggestionAfterError();
 
 const commands: Array<(program: Command) => void> = [
+  newProject,
   build,
   execute,
   imageId,
