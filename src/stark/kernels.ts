@@ -81,6 +81,11 @@ export function kernelSize(k: Kernel): number {
   }
 }
 
+/** A worker thread's share of a kernel (the worker pool's task entry point). */
+export function runKernelShare(share: { kernel: Kernel; start: number; end: number }): void {
+  runKernel(share.kernel, share.start, share.end);
+}
+
 export function runKernel(k: Kernel, start: number, end: number, hashOverride?: StarkHash): void {
   switch (k.kind) {
     case "lde":
