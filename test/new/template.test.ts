@@ -3,12 +3,12 @@
  * ImageID.sol, run its Hardhat test (dev-mode proof, contract call), then on a local chain deploy the
  * verifiers and the consumer, prove and submit with the CLI and with the project's script.
  *
- * The project uses the package as installed: its node_modules links zkvm-kit (this checkout, through its
- * built dist/ and its `zkvm` bin) and the kit's own copies of the dependencies its package.json pins,
- * instead of downloading them again with `npm install`.
+ * The project uses the package as installed: its node_modules links zkvm-kit (a package directory made
+ * from this checkout: package.json, bin/, a fresh build in dist/, the shipped folders) and the kit's own
+ * copies of the dependencies its package.json pins, instead of downloading them with `npm install`.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -23,6 +23,9 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const X42 = `0x${"00".repeat(31)}2a`;
 
+/** The kit as npm installs it (built in a temporary directory: the checkout's dist/ is left alone). */
+let kit: string;
+
 /** node_modules for a generated project: the kit's dependencies, the kit itself, and their bins. */
 function linkNodeModules(project: string): void {
   const modules = join(project, "node_modules");
@@ -34,7 +37,7 @@ function linkNodeModules(project: string): void {
   for (const tool of readdirSync(join(ROOT, "node_modules/.bin"))) {
     symlinkSync(join(ROOT, "node_modules/.bin", tool), join(bin, tool));
   }
-  symlinkSync(ROOT, join(modules, "zkvm-kit"));
+  symlinkSync(kit, join(modules, "zkvm-kit"));
   symlinkSync("../zkvm-kit/bin/zkvm.js", join(bin, "zkvm"));
 }
 
@@ -60,14 +63,23 @@ async function sh(cwd: string, cmd: string, args: string[], env: Record<string, 
 }
 
 beforeAll(() => {
-  // The project imports zkvm-kit as a package: its dist/ must be this checkout's.
+  kit = mkdtempSync(join(tmpdir(), "zkvm-kit-package-"));
   execFileSync(
     process.execPath,
-    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")],
-    {
-      cwd: ROOT,
-    },
+    [
+      join(ROOT, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.build.json",
+      "--outDir",
+      join(kit, "dist"),
+    ],
+    { cwd: ROOT },
   );
+  cpSync(join(ROOT, "package.json"), join(kit, "package.json"));
+  cpSync(join(ROOT, "bin"), join(kit, "bin"), { recursive: true });
+  for (const shipped of ["contracts", "circuits", "guests", "templates", "node_modules"]) {
+    symlinkSync(join(ROOT, shipped), join(kit, shipped));
+  }
 }, 300_000);
 
 describe("zkvm new (Rust guest) followed through its README", () => {

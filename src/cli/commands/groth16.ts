@@ -82,6 +82,7 @@ export function register(program: Command): void {
       ) => {
         if (!!o.dev === !!o.ptau) throw new CliError("choose exactly one of --dev and --ptau <file>", 2);
         const { devSetup, ptauSetup } = await setups();
+        const { releaseProverThreads } = await prover();
         if (o.dev) {
           console.error("development setup: single-party trust — do not use this key to protect value");
           const r = await devSetup(r1cs, o.output, {
