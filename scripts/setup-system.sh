@@ -5,11 +5,14 @@
 #   clang, lld, gcc-riscv64-unknown-elf  build RV32IM guests (the rv32im libgcc.a comes with gcc-riscv64)
 #   gcc                                  builds the same C programs for the host (differential tests)
 #   redis-server                         the relay's BullMQ tests start their own Redis on a free port
+#   rustc-web, cargo-web, rust-web-src   build Rust guests offline (Rust 1.96, -Zbuild-std from the sources)
+#   librust-{sha2,serde,serde-derive}-dev  crates the Rust SDK and examples use (/usr/share/cargo/registry)
 #
 # Needs root or passwordless sudo when something is missing; otherwise it prints the command to run.
 set -euo pipefail
 
 packages=(clang lld gcc-riscv64-unknown-elf gcc redis-server)
+packages+=(rustc-web cargo-web rust-web-src librust-sha2-dev librust-serde-dev librust-serde-derive-dev)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -14,6 +14,7 @@ import {
   type PublicClient,
   type Transport,
   type WalletClient,
+  zeroAddress,
 } from "viem";
 import type { Digest } from "../hash/digest.ts";
 import { groth16Selector, risc0Groth16Parameters } from "../receipt/groth16-receipt.ts";
@@ -30,6 +31,7 @@ import {
   riscZeroGroth16VerifierBytecode,
 } from "./contracts.ts";
 import { allContractErrorsAbi, DeploymentError } from "./errors.ts";
+import { waitForTransaction } from "./rpc.ts";
 
 /**
  * Deploys the verification stack — router, and per verifier an emergency stop wrapping it — and records
@@ -54,7 +56,10 @@ export interface VerifierRecord {
 export interface DeploymentRecord {
   chainId: number;
   router: Address;
+  /** The router's owner on chain when the record was written. */
   owner: Address;
+  /** The account the router's ownership has been offered to, until it accepts. */
+  pendingOwner?: Address;
   verifiers: VerifierRecord[];
 }
 
@@ -69,8 +74,11 @@ export interface DeployOptions {
   forceMock?: boolean;
   /** Final owner of the router and emergency stops; ownership transfer is two-step (they must accept). */
   owner?: Address;
-  /** Directory for `<chainId>.json` (default `deployments`). */
-  deploymentsDir?: string;
+  /** Directory for `<chainId>.json` (default `deployments`); `null` keeps no record (tests, scripts). */
+  deploymentsDir?: string | null;
+  /** Limit on waiting for each transaction to be mined (default 300 s). */
+  confirmationTimeoutMs?: number;
+  /** Progress: every transaction before it is sent and once mined, and what is reused or skipped. */
   log?: (message: string) => void;
 }
 
@@ -100,7 +108,8 @@ export function readDeployment(dir: string, chainId: number): DeploymentRecord |
   }
 }
 
-function writeDeployment(dir: string, record: DeploymentRecord): void {
+function writeDeployment(dir: string | null, record: DeploymentRecord): void {
+  if (dir === null) return;
   mkdirSync(dir, { recursive: true });
   const path = deploymentPath(dir, record.chainId);
   // Write-then-rename, so an interrupted run never leaves a truncated record behind.
@@ -121,6 +130,7 @@ async function deploy(
   bytecode: Hex,
   args: readonly unknown[],
 ): Promise<Address> {
+  opts.log?.(`deploying ${what} …`);
   const hash = await opts.walletClient.deployContract({
     abi,
     bytecode,
@@ -128,7 +138,11 @@ async function deploy(
     account: opts.walletClient.account,
     chain: opts.walletClient.chain,
   } as Parameters<typeof opts.walletClient.deployContract>[0]);
-  const receipt = await opts.publicClient.waitForTransactionReceipt({ hash });
+  const receipt = await waitForTransaction(opts.publicClient, hash, {
+    what: `deploying ${what}`,
+    timeoutMs: opts.confirmationTimeoutMs,
+    log: opts.log,
+  });
   if (receipt.status !== "success" || !receipt.contractAddress) {
     throw new DeploymentError(`deploying ${what} failed (transaction ${hash})`);
   }
@@ -142,7 +156,11 @@ async function send(
   request: Parameters<WalletClient["writeContract"]>[0],
 ) {
   const hash = await opts.walletClient.writeContract(request);
-  const receipt = await opts.publicClient.waitForTransactionReceipt({ hash });
+  const receipt = await waitForTransaction(opts.publicClient, hash, {
+    what,
+    timeoutMs: opts.confirmationTimeoutMs,
+    log: opts.log,
+  });
   if (receipt.status !== "success") throw new DeploymentError(`${what} failed (transaction ${hash})`);
   opts.log?.(what);
 }
@@ -170,11 +188,24 @@ async function routerEntry(
   }
 }
 
+/** `owner()` and `pendingOwner()` of an Ownable2Step contract (the router and emergency stops). */
+async function owners(client: PublicClient, address: Address): Promise<{ owner: Address; pending: Address }> {
+  const [owner, pending] = await Promise.all([
+    client.readContract({ address, abi: receiptVerifierRouterAbi, functionName: "owner" }),
+    client.readContract({ address, abi: receiptVerifierRouterAbi, functionName: "pendingOwner" }),
+  ]);
+  return { owner: getAddress(owner), pending: getAddress(pending) };
+}
+
+type Wanted = { kind: "groth16" | "mock"; selector: Hex; spec?: Groth16VerifierSpec };
+
 export async function deployVerifierStack(opts: DeployOptions): Promise<DeploymentRecord> {
   const { publicClient, walletClient } = opts;
-  const dir = opts.deploymentsDir ?? "deployments";
+  const log = (m: string) => opts.log?.(m);
+  const dir = opts.deploymentsDir === undefined ? "deployments" : opts.deploymentsDir;
   const chainId = await publicClient.getChainId();
-  const deployer = walletClient.account.address;
+  const path = dir === null ? "the deployment" : deploymentPath(dir, chainId);
+  const deployer = getAddress(walletClient.account.address);
   const owner = opts.owner ? getAddress(opts.owner) : deployer;
   if (opts.mock && !opts.forceMock && !DEVELOPMENT_CHAIN_IDS.includes(chainId)) {
     throw new DeploymentError(
@@ -182,11 +213,68 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
         "accepts forged seals, so it is not deployed there unless forced (--force-mock) — never on a chain that holds value",
     );
   }
-  const existing = readDeployment(dir, chainId);
-  const record: DeploymentRecord = existing ?? { chainId, router: "0x", owner, verifiers: [] };
-  record.owner = owner;
+  const record: DeploymentRecord = (dir !== null && readDeployment(dir, chainId)) || {
+    chainId,
+    router: "0x",
+    owner: deployer,
+    verifiers: [],
+  };
 
-  if (!(await hasCode(publicClient, record.router))) {
+  // 1. Forget what the chain no longer holds (a development chain that was restarted, a reorged deployment).
+  if (record.router !== "0x" && !(await hasCode(publicClient, record.router))) {
+    log(`no contract at the recorded router ${record.router} (was the chain reset?); ${path} starts afresh`);
+    record.router = "0x";
+    record.verifiers = [];
+  }
+  for (const v of [...record.verifiers]) {
+    if (!(await hasCode(publicClient, v.verifier)) || !(await hasCode(publicClient, v.emergencyStop))) {
+      log(
+        `dropping ${v.kind} verifier ${v.selector} from ${path}: no contract at ${v.verifier} or ${v.emergencyStop}`,
+      );
+      record.verifiers = record.verifiers.filter((x) => x !== v);
+    }
+  }
+
+  const wanted: Wanted[] = (opts.groth16 ?? [DEFAULT_GROTH16_VERIFIER]).map((spec) => ({
+    kind: "groth16",
+    selector: selectorToHex(groth16Selector(risc0Groth16Parameters(spec.controlRoot, spec.bn254ControlId))),
+    spec,
+  }));
+  if (opts.mock) wanted.push({ kind: "mock", selector: selectorToHex(MOCK_SELECTOR) });
+
+  // 2. Check everything that could stop the run before the first transaction, so a run that cannot finish
+  //    spends no gas.
+  if (record.router !== "0x") {
+    const unregistered: Hex[] = [];
+    for (const want of wanted) {
+      const entry = await routerEntry(publicClient, record.router, want.selector);
+      if (entry.state === "removed") {
+        throw new DeploymentError(
+          `selector ${want.selector} was removed from the router at ${record.router} and can never be reused; ` +
+            "deploy with a different control root or a new router",
+        );
+      }
+      const rec = record.verifiers.find((v) => v.selector === want.selector);
+      if (entry.state === "set" && !rec) {
+        throw new DeploymentError(
+          `the router already maps ${want.selector} to ${entry.verifier}, which ${path} does not record; ` +
+            "restore the record or use another router",
+        );
+      }
+      if (entry.state === "unknown") unregistered.push(want.selector);
+    }
+    const router = await owners(publicClient, record.router);
+    if (unregistered.length > 0 && !isAddressEqual(router.owner, deployer)) {
+      throw new DeploymentError(
+        `the router at ${record.router} is owned by ${router.owner}, not the deployer ${deployer}, so it cannot ` +
+          `register ${unregistered.join(", ")}; nothing was deployed. Run again with the owner's key, or ask the ` +
+          "owner to run it",
+      );
+    }
+  }
+
+  // 3. The router.
+  if (record.router === "0x") {
     record.router = await deploy(
       opts,
       "ReceiptVerifierRouter",
@@ -196,105 +284,46 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
     );
     writeDeployment(dir, record);
   } else {
-    opts.log?.(`reusing ReceiptVerifierRouter at ${record.router}`);
+    log(`reusing ReceiptVerifierRouter at ${record.router}`);
   }
 
-  const wanted: Array<{ kind: "groth16" | "mock"; selector: Hex; spec?: Groth16VerifierSpec }> = [];
-  for (const spec of opts.groth16 ?? [DEFAULT_GROTH16_VERIFIER]) {
-    const selector = selectorToHex(
-      groth16Selector(risc0Groth16Parameters(spec.controlRoot, spec.bn254ControlId)),
-    );
-    wanted.push({ kind: "groth16", selector, spec });
-  }
-  if (opts.mock) wanted.push({ kind: "mock", selector: selectorToHex(MOCK_SELECTOR) });
-
+  // 4. Per selector: a verifier and the emergency stop that wraps it, registered in the router.
+  const acceptableOwners = [deployer, owner];
   for (const want of wanted) {
     const entry = await routerEntry(publicClient, record.router, want.selector);
-    if (entry.state === "removed") {
-      throw new DeploymentError(
-        `selector ${want.selector} was removed from the router at ${record.router} and can never be reused; ` +
-          "deploy with a different control root or a new router",
-      );
-    }
     let rec = record.verifiers.find((v) => v.selector === want.selector);
-    if (
-      rec &&
-      !((await hasCode(publicClient, rec.verifier)) && (await hasCode(publicClient, rec.emergencyStop)))
-    ) {
-      record.verifiers = record.verifiers.filter((v) => v !== rec);
-      rec = undefined;
-    }
     if (entry.state === "set" && rec && !isAddressEqual(entry.verifier, rec.emergencyStop)) {
-      opts.log?.(
+      log(
         `router maps ${want.selector} to ${entry.verifier}, not the recorded ${rec.emergencyStop}; recording the router's`,
       );
       rec.emergencyStop = entry.verifier;
     }
-    if (!rec) {
-      if (entry.state === "set") {
-        throw new DeploymentError(
-          `the router already maps ${want.selector} to ${entry.verifier}, which ${deploymentPath(dir, chainId)} does not record; ` +
-            "restore the record or use another router",
-        );
-      }
-      const verifier =
-        want.kind === "groth16"
-          ? await deploy(
-              opts,
-              `RiscZeroGroth16Verifier (${want.selector})`,
-              riscZeroGroth16VerifierAbi,
-              riscZeroGroth16VerifierBytecode,
-              [bytesToHex(want.spec!.controlRoot), bytesToHex(want.spec!.bn254ControlId)],
-            )
-          : await deploy(opts, "MockReceiptVerifier", mockReceiptVerifierAbi, mockReceiptVerifierBytecode, [
-              opts.forceMock ?? false,
-            ]);
-      if (want.kind === "groth16") {
-        const onChain = await publicClient.readContract({
-          address: verifier,
-          abi: riscZeroGroth16VerifierAbi,
-          functionName: "SELECTOR",
-        });
-        if (onChain !== want.selector) {
-          throw new DeploymentError(
-            `verifier computed selector ${onChain}, expected ${want.selector}; not registering it`,
-          );
-        }
-      }
-      const emergencyStop = await deploy(
-        opts,
-        `EmergencyStopVerifier (${want.selector})`,
-        emergencyStopVerifierAbi,
-        emergencyStopVerifierBytecode,
-        [verifier, deployer],
+    if (rec) {
+      const stop = await owners(publicClient, rec.emergencyStop);
+      const ours = acceptableOwners.some(
+        (a) => isAddressEqual(stop.owner, a) || isAddressEqual(stop.pending, a),
       );
-      rec = {
-        kind: want.kind,
-        selector: want.selector,
-        verifier,
-        emergencyStop,
-        ...(want.spec
-          ? {
-              controlRoot: bytesToHex(want.spec.controlRoot),
-              bn254ControlId: bytesToHex(want.spec.bn254ControlId),
-            }
-          : {}),
-      };
+      if (!ours && entry.state === "set") {
+        log(
+          `WARNING: the router's verifier for ${want.selector} is the emergency stop ${rec.emergencyStop}, owned by ` +
+            `${stop.owner}: only that account can stop it. If that is not intended, the router's owner must ` +
+            `removeVerifier(${want.selector}) and deploy a new verifier under another selector`,
+        );
+      } else if (!ours) {
+        log(
+          `WARNING: the recorded emergency stop ${rec.emergencyStop} for ${want.selector} is owned by ${stop.owner}, ` +
+            `not ${acceptableOwners.join(" or ")}; not registering it, deploying a new one`,
+        );
+        record.verifiers = record.verifiers.filter((v) => v !== rec);
+        rec = undefined;
+      }
+    }
+    if (!rec) {
+      rec = await deployVerifier(opts, want, deployer);
       record.verifiers.push(rec);
       writeDeployment(dir, record);
     }
     if (entry.state === "unknown") {
-      const routerOwner = await publicClient.readContract({
-        address: record.router,
-        abi: receiptVerifierRouterAbi,
-        functionName: "owner",
-      });
-      if (!isAddressEqual(routerOwner, deployer)) {
-        throw new DeploymentError(
-          `the router at ${record.router} is owned by ${routerOwner}, not the deployer ${deployer}; ` +
-            `ask its owner to call addVerifier(${want.selector}, ${rec.emergencyStop}), or deploy with the owner's key`,
-        );
-      }
       await send(opts, `router: added ${want.selector} → ${rec.emergencyStop}`, {
         address: record.router,
         abi: receiptVerifierRouterAbi,
@@ -306,15 +335,11 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
     }
   }
 
-  // Hand over ownership last (two-step: the new owner calls acceptOwnership()).
+  // 5. Hand over ownership last (two-step: the new owner calls acceptOwnership()).
   if (!isAddressEqual(owner, deployer)) {
-    const targets = [record.router, ...record.verifiers.map((v) => v.emergencyStop)];
-    for (const address of targets) {
-      const [current, pending] = await Promise.all([
-        publicClient.readContract({ address, abi: receiptVerifierRouterAbi, functionName: "owner" }),
-        publicClient.readContract({ address, abi: receiptVerifierRouterAbi, functionName: "pendingOwner" }),
-      ]);
-      if (isAddressEqual(current, deployer) && !isAddressEqual(pending, owner)) {
+    for (const address of [record.router, ...record.verifiers.map((v) => v.emergencyStop)]) {
+      const current = await owners(publicClient, address);
+      if (isAddressEqual(current.owner, deployer) && !isAddressEqual(current.pending, owner)) {
         await send(opts, `${address}: ownership offered to ${owner} (they must call acceptOwnership())`, {
           address,
           abi: receiptVerifierRouterAbi,
@@ -326,6 +351,59 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
       }
     }
   }
+
+  // 6. The record says who owns the router on chain, never who was asked to.
+  const router = await owners(publicClient, record.router);
+  record.owner = router.owner;
+  if (isAddressEqual(router.pending, zeroAddress)) delete record.pendingOwner;
+  else record.pendingOwner = router.pending;
   writeDeployment(dir, record);
   return record;
+}
+
+/** Deploys the verifier for `want` and its emergency stop (owned by the deployer). */
+async function deployVerifier(opts: DeployOptions, want: Wanted, deployer: Address): Promise<VerifierRecord> {
+  const verifier =
+    want.kind === "groth16"
+      ? await deploy(
+          opts,
+          `RiscZeroGroth16Verifier (${want.selector})`,
+          riscZeroGroth16VerifierAbi,
+          riscZeroGroth16VerifierBytecode,
+          [bytesToHex(want.spec!.controlRoot), bytesToHex(want.spec!.bn254ControlId)],
+        )
+      : await deploy(opts, "MockReceiptVerifier", mockReceiptVerifierAbi, mockReceiptVerifierBytecode, [
+          opts.forceMock ?? false,
+        ]);
+  if (want.kind === "groth16") {
+    const onChain = await opts.publicClient.readContract({
+      address: verifier,
+      abi: riscZeroGroth16VerifierAbi,
+      functionName: "SELECTOR",
+    });
+    if (onChain !== want.selector) {
+      throw new DeploymentError(
+        `verifier computed selector ${onChain}, expected ${want.selector}; not registering it`,
+      );
+    }
+  }
+  const emergencyStop = await deploy(
+    opts,
+    `EmergencyStopVerifier (${want.selector})`,
+    emergencyStopVerifierAbi,
+    emergencyStopVerifierBytecode,
+    [verifier, deployer],
+  );
+  return {
+    kind: want.kind,
+    selector: want.selector,
+    verifier,
+    emergencyStop,
+    ...(want.spec
+      ? {
+          controlRoot: bytesToHex(want.spec.controlRoot),
+          bn254ControlId: bytesToHex(want.spec.bn254ControlId),
+        }
+      : {}),
+  };
 }

@@ -6,8 +6,14 @@ import {
   type Hex,
   type PublicClient,
 } from "viem";
+import { ZkvmError } from "../errors.ts";
 import { receiptVerifierRouterAbi } from "./contracts.ts";
 import { allContractErrorsAbi } from "./errors.ts";
+
+/** There is no contract at the verifier address on this chain. */
+export class NoContractError extends ZkvmError {
+  override name = "NoContractError";
+}
 
 /** The result of an on-chain verification: valid, or the revert that rejected it. */
 export type OnChainVerification =
@@ -31,7 +37,9 @@ export async function verifyOnChain(args: {
   const hex = (v: Uint8Array | Hex): Hex => (typeof v === "string" ? v : bytesToHex(v));
   const code = await args.client.getCode({ address: args.verifier });
   if (!code || code === "0x") {
-    throw new Error(`no contract at ${args.verifier} on this chain; check --router and --rpc`);
+    throw new NoContractError(
+      `no contract at ${args.verifier} on this chain; check the router address and the RPC endpoint`,
+    );
   }
   try {
     await args.client.readContract({

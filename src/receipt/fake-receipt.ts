@@ -1,12 +1,19 @@
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { ZkvmError } from "../errors.ts";
-import { assertDigest, type Digest, digestsEqual } from "../hash/digest.ts";
-import { type ExitCode, journalDigest, okClaim, type ReceiptClaim, receiptClaimDigest } from "./claim.ts";
+import { type Digest, digestsEqual } from "../hash/digest.ts";
+import { type ReceiptClaim, receiptClaimDigest } from "./claim.ts";
+import { ReceiptDecodeError } from "./errors.ts";
+import { expectOkClaim } from "./expect-claim.ts";
+import { decodeReceiptFields, hex, hexField, parseReceiptJson, receiptJsonFields } from "./receipt-json.ts";
+import { encodeMockSeal } from "./seal.ts";
+
+export { ReceiptDecodeError, ReceiptVerificationError } from "./errors.ts";
 
 /**
- * Dev-mode ("fake") receipts: the claim and journal of an execution, with no seal. They prove nothing;
+ * Dev-mode ("fake") receipts: the claim and journal of an execution, with no proof. They prove nothing;
  * they exist so that applications can be developed without waiting for the prover. Producing one and
- * accepting one both require dev mode, and both say so loudly.
+ * accepting one both require dev mode, and both say so loudly. On chain a fake receipt is presented with
+ * its mock seal ({@link fakeReceiptSeal}), which only the dev-mode MockReceiptVerifier accepts.
  */
 export interface FakeReceipt {
   kind: "fake";
@@ -20,16 +27,6 @@ export const DEV_MODE_ENV = "ZKVM_DEV_MODE";
 /** A fake receipt was presented while dev mode is off. */
 export class DevModeRequiredError extends ZkvmError {
   override name = "DevModeRequiredError";
-}
-
-/** The receipt does not support the expected statement (wrong ImageID, exit code, or journal). */
-export class ReceiptVerificationError extends ZkvmError {
-  override name = "ReceiptVerificationError";
-}
-
-/** Encoded receipt bytes that cannot be decoded. */
-export class ReceiptDecodeError extends ZkvmError {
-  override name = "ReceiptDecodeError";
 }
 
 /** An invalid ZKVM_DEV_MODE value (a typo must not silently turn dev mode off or on). */
@@ -55,11 +52,11 @@ export type Warn = (message: string) => void;
 const defaultWarn: Warn = (m) => console.warn(m);
 
 export const FAKE_RECEIPT_WARNING =
-  "WARNING: dev mode (ZKVM_DEV_MODE) is on: this is a FAKE receipt with no seal; it proves nothing";
+  "WARNING: dev mode (ZKVM_DEV_MODE) is on: this is a FAKE receipt (no proof, a mock seal); it proves nothing";
 
 /** Wraps an execution's claim and journal in a fake receipt. Warns, because nothing in dev mode is silent. */
 export function fakeReceipt(claim: ReceiptClaim, journal: Uint8Array, warn: Warn = defaultWarn): FakeReceipt {
-  warn(`${FAKE_RECEIPT_WARNING}. Claim digest ${bytesToHex(receiptClaimDigest(claim))}.`);
+  warn(`${FAKE_RECEIPT_WARNING}. Claim digest 0x${bytesToHex(receiptClaimDigest(claim))}.`);
   return { kind: "fake", claim, journal: journal.slice() };
 }
 
@@ -81,100 +78,47 @@ export function verifyFakeReceipt(
   const dev = options.devMode ?? devModeEnabled();
   if (!dev) {
     throw new DevModeRequiredError(
-      "this is a dev-mode (fake) receipt: it has no seal and proves nothing, so it is rejected unless " +
+      "this is a dev-mode (fake) receipt: it has no proof (only a mock seal) and proves nothing, so it is rejected unless " +
         `dev mode is on. Set ${DEV_MODE_ENV}=1 (or pass --dev) to accept it during development; ` +
         "in production, prove without dev mode to get a real receipt",
     );
   }
-  assertDigest(imageId, "imageId");
-  const c = receipt.claim;
-  if (!digestsEqual(c.preStateDigest, imageId)) {
-    throw new ReceiptVerificationError(
-      `the receipt is for ImageID ${bytesToHex(c.preStateDigest)}, not ${bytesToHex(imageId)}`,
-    );
-  }
-  if (c.exitCode.kind !== "halted" || c.exitCode.user !== 0) {
-    throw new ReceiptVerificationError(
-      `the receipt's program did not halt with exit code 0 (${describeExit(c.exitCode)})`,
-    );
-  }
-  const expected = okClaim(imageId, journalDigest(receipt.journal));
-  if (!digestsEqual(receiptClaimDigest(c), receiptClaimDigest(expected))) {
-    throw new ReceiptVerificationError(
-      "the receipt's claim does not match its journal (the Output digest differs from sha256(journal))",
-    );
-  }
+  expectOkClaim(receipt.claim, imageId, receipt.journal);
   (options.warn ?? defaultWarn)(
-    `WARNING: dev mode (${DEV_MODE_ENV}) is on: accepted a FAKE receipt for ImageID ${bytesToHex(imageId)} without any proof`,
+    `WARNING: dev mode (${DEV_MODE_ENV}) is on: accepted a FAKE receipt for ImageID 0x${bytesToHex(imageId)} without any proof`,
   );
 }
 
-function describeExit(e: ExitCode): string {
-  return "user" in e ? `${e.kind} ${e.user}` : e.kind;
+/**
+ * The seal a fake receipt stands for on chain: `0xFFFFFFFF ‖ claimDigest`, which only the dev-mode
+ * MockReceiptVerifier accepts (and only for the claim whose digest it holds).
+ */
+export function fakeReceiptSeal(r: FakeReceipt): Uint8Array {
+  return encodeMockSeal(receiptClaimDigest(r.claim));
 }
 
-/** JSON encoding of a fake receipt (hex digests and journal). */
+/** JSON encoding of a fake receipt (docs/receipts.md), with its mock seal. */
 export function encodeFakeReceipt(r: FakeReceipt): string {
-  const c = r.claim;
   return JSON.stringify({
-    version: 1,
+    ...receiptJsonFields(r.claim, r.journal),
     kind: "fake",
-    claim: {
-      preStateDigest: bytesToHex(c.preStateDigest),
-      postStateDigest: bytesToHex(c.postStateDigest),
-      exitCode: c.exitCode,
-      input: bytesToHex(c.input),
-      output: bytesToHex(c.output),
-    },
-    journal: bytesToHex(r.journal),
+    seal: hex(fakeReceiptSeal(r)),
   });
 }
 
+/** Decodes {@link encodeFakeReceipt}'s JSON; a `seal` field, when present, must be the receipt's mock seal. */
 export function decodeFakeReceipt(text: string): FakeReceipt {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ReceiptDecodeError(`receipt is not valid JSON: ${(e as Error).message}`);
-  }
-  const o = v as Record<string, unknown>;
-  if (typeof o !== "object" || o === null) throw new ReceiptDecodeError("receipt must be a JSON object");
-  if (o.version !== 1)
-    throw new ReceiptDecodeError(`unsupported receipt version ${JSON.stringify(o.version)}`);
-  if (o.kind !== "fake") throw new ReceiptDecodeError(`not a fake receipt (kind ${JSON.stringify(o.kind)})`);
-  const c = o.claim as Record<string, unknown> | undefined;
-  if (typeof c !== "object" || c === null) throw new ReceiptDecodeError("receipt has no claim object");
-  const digest = (name: string): Digest => {
-    const h = c[name];
-    if (typeof h !== "string" || !/^[0-9a-f]{64}$/.test(h)) {
-      throw new ReceiptDecodeError(`claim.${name} must be 64 lower-case hex characters`);
-    }
-    return hexToBytes(h);
-  };
-  const journal = o.journal;
-  if (typeof journal !== "string" || !/^([0-9a-f]{2})*$/.test(journal)) {
-    throw new ReceiptDecodeError("journal must be lower-case hex");
-  }
-  return {
-    kind: "fake",
-    claim: {
-      preStateDigest: digest("preStateDigest"),
-      postStateDigest: digest("postStateDigest"),
-      exitCode: decodeExitCode(c.exitCode),
-      input: digest("input"),
-      output: digest("output"),
-    },
-    journal: hexToBytes(journal),
-  };
+  const { kind, json } = parseReceiptJson(text);
+  if (kind !== "fake") throw new ReceiptDecodeError(`not a fake receipt (kind ${JSON.stringify(kind)})`);
+  return fakeReceiptFromJson(json);
 }
 
-function decodeExitCode(v: unknown): ExitCode {
-  const e = v as Record<string, unknown>;
-  const user = e?.user;
-  const u32 = typeof user === "number" && Number.isInteger(user) && user >= 0 && user <= 0xffffffff;
-  if (e?.kind === "halted" && u32) return { kind: "halted", user: user as number };
-  if (e?.kind === "paused" && u32) return { kind: "paused", user: user as number };
-  if (e?.kind === "system-split") return { kind: "system-split" };
-  if (e?.kind === "session-limit") return { kind: "session-limit" };
-  throw new ReceiptDecodeError(`claim.exitCode ${JSON.stringify(v)} is not a valid exit code`);
+export function fakeReceiptFromJson(json: Record<string, unknown>): FakeReceipt {
+  const receipt: FakeReceipt = { kind: "fake", ...decodeReceiptFields(json) };
+  if (json.seal !== undefined && !digestsEqual(hexField(json, "seal"), fakeReceiptSeal(receipt))) {
+    throw new ReceiptDecodeError(
+      "seal is not the mock seal of this receipt's claim (0xffffffff ‖ claimDigest)",
+    );
+  }
+  return receipt;
 }

@@ -5,8 +5,15 @@ import { BN254_R, type G1Affine, type G2Affine, type VerifyingKey } from "../gro
 import { verifyGroth16 } from "../groth16/verify.ts";
 import { assertDigest, type Digest } from "../hash/digest.ts";
 import { taggedList, taggedStruct } from "../hash/tagged.ts";
-import { journalDigest as digestJournal, okClaim, receiptClaimDigest } from "./claim.ts";
-import { RISC0_BN254_CONTROL_ID, RISC0_DEFAULT_CONTROL_ROOT, RISC0_GROTH16_VERIFYING_KEY } from "./risc0.ts";
+import { journalDigest as digestJournal, okClaim, type ReceiptClaim, receiptClaimDigest } from "./claim.ts";
+import { ReceiptVerificationError } from "./errors.ts";
+import { expectOkClaim } from "./expect-claim.ts";
+import {
+  RISC0_BN254_CONTROL_ID,
+  RISC0_CONTROL_ROOTS,
+  RISC0_DEFAULT_CONTROL_ROOT,
+  RISC0_GROTH16_VERIFYING_KEY,
+} from "./risc0.ts";
 import { decodeGroth16Seal, SELECTOR_BYTES, SealFormatError, selectorToHex } from "./seal.ts";
 
 /**
@@ -155,4 +162,67 @@ export function verifyGroth16ReceiptForJournal(
 ): boolean {
   const jd = journal instanceof Uint8Array ? digestJournal(journal) : journal.digest;
   return verifyGroth16Receipt(seal, receiptClaimDigest(okClaim(imageId, jd)), params);
+}
+
+/** A Groth16 receipt: the claim, the journal, and the seal that proves the claim (docs/receipts.md). */
+export interface Groth16Receipt {
+  kind: "groth16";
+  claim: ReceiptClaim;
+  journal: Uint8Array;
+  seal: Uint8Array;
+}
+
+/** A Groth16 verifier configuration the kit knows by name (a RISC Zero release's control root). */
+export interface KnownGroth16Verifier {
+  release: string;
+  parameters: Groth16ReceiptVerifierParameters;
+  selector: Uint8Array;
+}
+
+/** RISC Zero's releases whose Groth16 receipts verify here, oldest first. */
+export const RISC0_GROTH16_VERIFIERS: readonly KnownGroth16Verifier[] = RISC0_CONTROL_ROOTS.map(
+  ({ release, controlRoot }) => {
+    const parameters = risc0Groth16Parameters(controlRoot);
+    return { release, parameters, selector: groth16Selector(parameters) };
+  },
+);
+
+/** The known verifier with this selector, if any. */
+export function knownGroth16Verifier(
+  selector: Uint8Array,
+  known: readonly KnownGroth16Verifier[] = RISC0_GROTH16_VERIFIERS,
+): KnownGroth16Verifier | undefined {
+  return known.find((k) => bytesToHex(k.selector) === bytesToHex(selector));
+}
+
+/**
+ * Verifies a Groth16 receipt for `imageId`: its claim must be ok(imageId, sha256(journal)) and its seal a
+ * valid proof of that claim under the verifier parameters its selector names (among `known`). Throws
+ * {@link ReceiptVerificationError} otherwise.
+ */
+export function verifyGroth16ReceiptFor(
+  receipt: Groth16Receipt,
+  imageId: Digest,
+  known: readonly KnownGroth16Verifier[] = RISC0_GROTH16_VERIFIERS,
+): void {
+  expectOkClaim(receipt.claim, imageId, receipt.journal);
+  const selector = receipt.seal.slice(0, SELECTOR_BYTES);
+  const verifier = knownGroth16Verifier(selector, known);
+  if (!verifier) {
+    throw new ReceiptVerificationError(
+      `no known Groth16 verifier has selector ${selectorToHex(selector)} (known: ` +
+        `${known.map((k) => `${k.release} ${selectorToHex(k.selector)}`).join(", ")}); pass the verifier parameters the seal was made for`,
+    );
+  }
+  let valid: boolean;
+  try {
+    valid = verifyGroth16Receipt(receipt.seal, receiptClaimDigest(receipt.claim), verifier.parameters);
+  } catch (err) {
+    throw new ReceiptVerificationError(`malformed Groth16 seal: ${(err as Error).message}`, { cause: err });
+  }
+  if (!valid) {
+    throw new ReceiptVerificationError(
+      `the Groth16 seal (${verifier.release}) does not prove this receipt's claim`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import { ZERO_DIGEST } from "../hash/digest.ts";
 import { journalDigest, outputDigest } from "../receipt/claim.ts";
 import { GuestFault } from "./errors.ts";
+import { bytesInput, type InputSource } from "./input.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM } from "./memory-map.ts";
 
 /**
@@ -43,7 +44,7 @@ export interface HostIo {
 
 /** What the host keeps for one execution: input cursor, journal, stdout and stderr. */
 export class Host {
-  readonly input: Uint8Array;
+  readonly input: InputSource;
   inputPos = 0;
   readonly journal = new ByteSink();
   readonly stdout = new ByteSink();
@@ -55,8 +56,8 @@ export class Host {
   writtenFrom = 0;
   writtenTo = 0;
   private readonly io: HostIo;
-  constructor(input: Uint8Array, io: HostIo = {}) {
-    this.input = input;
+  constructor(input: Uint8Array | InputSource, io: HostIo = {}) {
+    this.input = input instanceof Uint8Array ? bytesInput(input) : input;
     this.io = io;
   }
 
@@ -113,14 +114,14 @@ export class Host {
         const max = regs[A1]! >>> 0;
         const count = Math.min(max, this.input.length - this.inputPos);
         checkRange(ptr, count, "read");
-        const chunk = this.input.subarray(this.inputPos, this.inputPos + count);
+        const into = mem.subarray(ptr, ptr + count);
         if (sink) {
           const before = new Map<number, number>();
           for (let w = ptr & ~3; w < ptr + count; w += 4) before.set(w, word(mem, w));
-          mem.set(chunk, ptr);
+          this.input.readAt(this.inputPos, into);
           for (const [w, b] of before) sink.access(cycle, w, b, word(mem, w), true);
         } else {
-          mem.set(chunk, ptr);
+          this.input.readAt(this.inputPos, into);
         }
         this.writtenFrom = ptr;
         this.writtenTo = ptr + count;

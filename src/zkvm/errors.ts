@@ -61,7 +61,7 @@ export class GuestFault extends ZkvmError {
     const at = address === undefined ? "" : ` address ${hex32(address)}`;
     super(
       `guest fault ${kind} at pc ${hex32(pc)}${at} after ${cycle} cycles${detail ? `: ${detail}` : ""}. ` +
-        "The guest program is faulty; rebuild it with the SDK (npm run build:guest) and check the access.",
+        "The guest program is faulty; rebuild it with the SDK (zkvm build) and check the access.",
     );
     this.kind = kind;
     this.pc = pc >>> 0;

@@ -1,6 +1,7 @@
 import { decodeInto, div, divu, mulh, mulhsu, mulhu, OP_NAMES, Op, rem, remu } from "./decode.ts";
 import { Host, type HostIo } from "./ecall.ts";
 import { CycleLimitExceededError, GuestFault } from "./errors.ts";
+import type { InputSource } from "./input.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM, hex32 } from "./memory-map.ts";
 import { initialMemory, type Program, redecode } from "./program.ts";
 
@@ -8,8 +9,8 @@ import { initialMemory, type Program, redecode } from "./program.ts";
 export const DEFAULT_CYCLE_LIMIT = 2 ** 28;
 
 export interface ExecuteOptions extends HostIo {
-  /** Bytes the guest reads with zkvm_read. */
-  input?: Uint8Array;
+  /** What the guest reads with zkvm_read / env::read: bytes, or a source read as the guest consumes it. */
+  input?: Uint8Array | InputSource;
   /** Stop with {@link CycleLimitExceededError} after this many cycles. */
   cycleLimit?: number;
 }

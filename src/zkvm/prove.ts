@@ -1,5 +1,6 @@
 import { ZkvmError } from "../errors.ts";
-import { devModeEnabled, type FakeReceipt, fakeReceipt, type Warn } from "../receipt/fake-receipt.ts";
+import { devModeEnabled, fakeReceipt, type Warn } from "../receipt/fake-receipt.ts";
+import type { Receipt } from "../receipt/receipt.ts";
 import type { ExecuteOptions } from "./executor.ts";
 import type { Program } from "./program.ts";
 import { executeSession, type Session } from "./session.ts";
@@ -16,13 +17,14 @@ export interface ProveOptions extends ExecuteOptions {
 }
 
 /**
- * Proves an execution. In dev mode it only executes and returns a fake receipt (claim + journal, no
- * seal), with a warning.
+ * Proves an execution and returns its receipt (any kind of src/receipt/receipt.ts). In dev mode it only
+ * executes and returns a fake receipt (claim + journal, no proof), with a warning. The STARK prover plugs
+ * in here: without dev mode, this is where it runs and returns its own receipt kind.
  */
 export function prove(
   elf: Uint8Array | Program,
   options: ProveOptions = {},
-): { receipt: FakeReceipt; session: Session } {
+): { receipt: Receipt; session: Session } {
   const dev = options.dev ?? devModeEnabled();
   if (!dev) {
     throw new ProverUnavailableError(

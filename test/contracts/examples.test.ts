@@ -5,6 +5,7 @@ import { encodeAbiParameters, encodePacked, getAddress, type Hex, parseAbiParame
 import { beforeAll, describe, expect, it } from "vitest";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { encodeMockSeal } from "../../src/receipt/seal.ts";
+import { array, encode, enumOf, struct, u8, u64, vec } from "../../src/zkvm/serde.ts";
 import { executeSession } from "../../src/zkvm/session.ts";
 import { REAL_RECEIPTS } from "../eth/fixtures.ts";
 import { connectChain } from "./chain.ts";
@@ -138,5 +139,36 @@ describe("ProvenBalances (decodes structured data from the journal)", () => {
     const balances = await viem.deployContract("ProvenBalances", [router.address, IMAGE_ID]);
     const junk = encodePacked(["uint8"], [1]);
     expect(await outcome(balances.write.submit([junk, devSeal(IMAGE_ID, junk)]))).toBe("revert");
+  });
+});
+
+describe("ProvenBalances with the Rust balances guest (serde input → abi-encoded journal → contract)", () => {
+  const elf = readFileSync(join(import.meta.dirname, "../../guests/examples/rust/balances.elf"));
+  const Ledger = struct({
+    account: array(u8, 20),
+    sequence: u64,
+    entries: vec(enumOf({ Credit: u64, Debit: u64 })),
+  });
+
+  it("records the balance the guest computed from the ledger", async () => {
+    const [, bob] = await viem.getWalletClients();
+    const account = getAddress(bob!.account.address);
+    const input = encode(Ledger, {
+      account: [...hexToBytes(account.slice(2))],
+      sequence: 3n,
+      entries: [{ Credit: 500n }, { Debit: 120n }, { Credit: 20n }],
+    });
+    const session = executeSession(elf, { input });
+    expect(session.exitCode).toBe(0);
+    const balances = await viem.deployContract("ProvenBalances", [
+      router.address,
+      `0x${bytesToHex(session.imageId)}`,
+    ]);
+    await balances.write.submit([
+      `0x${bytesToHex(session.journal)}`,
+      `0x${bytesToHex(encodeMockSeal(session.claimDigest))}`,
+    ]);
+    expect(await balances.read.balanceOf([account])).toBe(400n);
+    expect(await balances.read.sequenceOf([account])).toBe(3n);
   });
 });

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { type Address, getAddress, sha256, zeroHash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,27 +9,13 @@ import { DeploymentError } from "../../src/eth/errors.ts";
 import { verifyOnChain } from "../../src/eth/verify.ts";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { encodeMockSeal } from "../../src/receipt/seal.ts";
+import { zkvm } from "../cli/run-zkvm.ts";
 import { connectChain } from "../contracts/chain.ts";
 import { REAL_RECEIPTS } from "./fixtures.ts";
 import { serveProvider } from "./rpc-bridge.ts";
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
 /** Hardhat's first default account (publicly known test key of the "test test … junk" mnemonic). */
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-async function zkvm(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 type Chain = Awaited<ReturnType<typeof connectChain>>;
 let chain: Chain;

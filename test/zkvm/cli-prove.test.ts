@@ -1,5 +1,4 @@
 /** `zkvm prove`: dev-mode receipts only, loudly; without dev mode it refuses and says how to get one. */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -8,15 +7,11 @@ import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { decodeFakeReceipt, verifyFakeReceipt } from "../../src/receipt/fake-receipt.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
 import { loadProgram } from "../../src/zkvm/program.ts";
+import { zkvmSync as zkvm } from "../cli/run-zkvm.ts";
 import { tmp } from "./toolchain.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const hello = join(ROOT, "guests/examples/hello.elf");
-const zkvm = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join(ROOT, "src/cli/main.ts"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ZKVM_DEV_MODE: "", ...env },
-  });
 
 describe("zkvm prove", () => {
   it("refuses without dev mode, naming ZKVM_DEV_MODE and --dev", () => {

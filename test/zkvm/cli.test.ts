@@ -15,11 +15,11 @@ const zkvm = (...args: string[]) =>
   spawnSync(process.execPath, [join(ROOT, "src/cli/main.ts"), ...args], { encoding: "utf8" });
 
 describe("zkvm CLI", () => {
-  it("image-id prints 64 hex characters equal to the library's ImageID", () => {
+  it("image-id prints the library's ImageID as 0x-prefixed hex", () => {
     const r = zkvm("image-id", hello);
     expect(r.status).toBe(0);
     const lib = executeSession(readFileSync(hello), { input: new Uint8Array(8) });
-    expect(r.stdout).toBe(`${bytesToHex(lib.imageId)}\n`);
+    expect(r.stdout).toBe(`0x${bytesToHex(lib.imageId)}\n`);
   });
   it("execute prints exit code, cycles, journal and claim digest; --journal writes the journal", () => {
     const out = tmp("journal.bin");

@@ -25,6 +25,7 @@ x[31] = 42;
 function proveDev(input = x) {
   const warnings: string[] = [];
   const { receipt } = prove(elf, { input, dev: true, warn: (m) => warnings.push(m) });
+  if (receipt.kind !== "fake") throw new Error(`dev mode made a ${receipt.kind} receipt`);
   return { receipt, warnings };
 }
 

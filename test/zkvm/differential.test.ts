@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGuest } from "../../scripts/build-guest.ts";
+import { buildCGuest } from "../../src/build/c.ts";
 import { execute } from "../../src/zkvm/executor.ts";
 import { loadProgram, type Program } from "../../src/zkvm/program.ts";
 import { tmp } from "./toolchain.ts";
@@ -24,7 +24,7 @@ function build(source: string): Built {
   const host = tmp("host");
   execFileSync("gcc", ["-O2", "-std=c11", "-I", SDK, source, join(SDK, "host/zkvm_host.c"), "-o", host]);
   const elf = tmp("guest.elf");
-  buildGuest(source, elf);
+  buildCGuest({ sources: [source], out: elf });
   return { host, guest: loadProgram(readFileSync(elf)) };
 }
 

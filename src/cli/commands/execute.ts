@@ -1,17 +1,25 @@
-import { writeFileSync } from "node:fs";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Command } from "commander";
 import { DEFAULT_CYCLE_LIMIT } from "../../zkvm/executor.ts";
 import { executeSession } from "../../zkvm/session.ts";
-import { positiveInt, readElfArg, readInputArg } from "./elf-input.ts";
+import { CliError } from "../errors.ts";
+import { EXIT } from "../exit-codes.ts";
+import { openInputArg, readElfArg, writeOutputFile } from "../io.ts";
+import { positiveInt } from "../options.ts";
 
-/** `zkvm execute <elf>`: runs a guest (no proof) and prints its exit code, cycles, journal and claim. */
+/**
+ * `zkvm execute <elf>`: runs a guest (no proof) and prints its exit code, cycles, journal and claim. Exits
+ * with code 3 when the guest exits with a non-zero code (after printing), so scripts notice.
+ */
 export function register(program: Command): void {
   program
     .command("execute")
     .description("run a guest ELF without proving; print exit code, cycles, journal and claim digest")
     .argument("<elf>", "guest ELF (RV32IM)")
-    .option("--input <file|0xhex>", "input bytes the guest reads with zkvm_read: a file or 0x-prefixed hex")
+    .option(
+      "--input <file|0xhex>",
+      "the guest's input: a file (read as the guest consumes it) or 0x-prefixed hex",
+    )
     .option("--journal <out>", "also write the journal bytes to this file")
     .option(
       "--cycle-limit <n>",
@@ -22,15 +30,22 @@ export function register(program: Command): void {
     .action(
       (elfPath: string, opts: { input?: string; journal?: string; cycleLimit?: number; json?: boolean }) => {
         const elf = readElfArg(elfPath);
-        const input = readInputArg(opts.input);
-        const session = executeSession(elf, {
-          input,
-          cycleLimit: opts.cycleLimit,
-          // Guest stdout/stderr pass through (stdout goes to stderr under --json to keep the JSON clean).
-          onStdout: (b) => (opts.json ? process.stderr : process.stdout).write(b),
-          onStderr: (b) => process.stderr.write(b),
-        });
-        if (opts.journal) writeFileSync(opts.journal, session.journal);
+        const input = openInputArg(opts.input);
+        let session: ReturnType<typeof executeSession>;
+        try {
+          session = executeSession(elf, {
+            input: input.input,
+            cycleLimit: opts.cycleLimit,
+            // Guest stdout/stderr pass through (stdout goes to stderr under --json to keep the JSON clean).
+            onStdout: (b) => (opts.json ? process.stderr : process.stdout).write(b),
+            onStderr: (b) => process.stderr.write(b),
+          });
+        } finally {
+          input.close();
+        }
+        if (opts.journal) writeOutputFile(opts.journal, session.journal, "the journal");
+        const failed = () =>
+          new CliError(`the guest exited with code ${session.exitCode} (0 is success)`, EXIT.GUEST_EXIT);
         const text = printable(session.journal);
         if (opts.json) {
           console.log(
@@ -44,6 +59,7 @@ export function register(program: Command): void {
               claimDigest: `0x${bytesToHex(session.claimDigest)}`,
             }),
           );
+          if (session.exitCode !== 0) throw failed();
           return;
         }
         console.log(`exit code:      ${session.exitCode}`);
@@ -54,6 +70,7 @@ export function register(program: Command): void {
         console.log(`image id:       0x${bytesToHex(session.imageId)}`);
         console.log(`claim digest:   0x${bytesToHex(session.claimDigest)}`);
         if (opts.journal) console.log(`journal written to ${opts.journal}`);
+        if (session.exitCode !== 0) throw failed();
       },
     );
 }

@@ -1,22 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { compileCircuit } from "../../groth16/compile.ts";
-import { devSetup } from "../../groth16/dev-setup.ts";
-import { exportSolidityVerifier, verificationKeyJson } from "../../groth16/export.ts";
-import { prove, releaseProverThreads } from "../../groth16/prove.ts";
-import { ptauSetup } from "../../groth16/ptau-setup.ts";
-import {
-  proofFromSnarkjs,
-  type SnarkjsProof,
-  type SnarkjsVerificationKey,
-  verifyingKeyFromSnarkjs,
-} from "../../groth16/types.ts";
-import { verifyGroth16 } from "../../groth16/verify.ts";
-import { computeWitness } from "../../groth16/witness.ts";
-import { readZkeyFile } from "../../groth16/zkey.ts";
-import { encodeGroth16Seal } from "../../receipt/seal.ts";
+import type { SnarkjsProof, SnarkjsVerificationKey } from "../../groth16/types.ts";
 import { CliError } from "../errors.ts";
+
+// The toolchain (snarkjs, circom2, curves) loads only when a subcommand runs: `zkvm execute` and the other
+// commands do not pay for it.
+const compile = () => import("../../groth16/compile.ts");
+const setups = async () => ({
+  ...(await import("../../groth16/dev-setup.ts")),
+  ...(await import("../../groth16/ptau-setup.ts")),
+});
+const prover = () => import("../../groth16/prove.ts");
+const exports = () => import("../../groth16/export.ts");
 
 function readJson<T>(path: string, what: string): T {
   let text: string;
@@ -44,6 +40,7 @@ export function register(program: Command): void {
     .option("-l, --include <dir>", "extra include directory (repeatable)", collect, [])
     .option("--cache-dir <dir>", "build cache (default: $ZKVM_BUILD_CACHE or the OS temp dir)")
     .action(async (circuit: string, o: { include: string[]; cacheDir?: string }) => {
+      const { compileCircuit } = await compile();
       const c = await compileCircuit(circuit, { include: o.include, cacheDir: o.cacheDir });
       if (c.log) console.error(c.log);
       console.log(JSON.stringify({ r1cs: c.r1cs, wasm: c.wasm, sym: c.sym, cached: c.cached }, null, 2));
@@ -84,6 +81,8 @@ export function register(program: Command): void {
         },
       ) => {
         if (!!o.dev === !!o.ptau) throw new CliError("choose exactly one of --dev and --ptau <file>", 2);
+        const { devSetup, ptauSetup } = await setups();
+        const { releaseProverThreads } = await prover();
         if (o.dev) {
           console.error("development setup: single-party trust — do not use this key to protect value");
           const r = await devSetup(r1cs, o.output, {
@@ -119,6 +118,7 @@ export function register(program: Command): void {
     .argument("<input.json>")
     .requiredOption("-o, --output <file.wtns>")
     .action(async (wasm: string, input: string, o: { output: string }) => {
+      const { computeWitness } = await import("../../groth16/witness.ts");
       await computeWitness(wasm, readJson(input, "input"), o.output);
     });
 
@@ -145,6 +145,7 @@ export function register(program: Command): void {
           selector: string;
         },
       ) => {
+        const { prove, releaseProverThreads } = await prover();
         try {
           const r = await prove(zkey, wtns, { r1cs: o.r1cs, singleThread: o.singleThread });
           writeFileSync(o.output, `${JSON.stringify(r.json.proof, null, 2)}\n`);
@@ -152,6 +153,7 @@ export function register(program: Command): void {
           if (o.seal) {
             if (!/^[0-9a-fA-F]{8}$/.test(o.selector))
               throw new CliError("--selector must be 4 bytes of hex", 2);
+            const { encodeGroth16Seal } = await import("../../receipt/seal.ts");
             const seal = encodeGroth16Seal(Buffer.from(o.selector, "hex"), r.proof);
             writeFileSync(o.seal, `0x${Buffer.from(seal).toString("hex")}\n`);
           }
@@ -166,7 +168,9 @@ export function register(program: Command): void {
     .argument("<verification_key.json>")
     .argument("<proof.json>")
     .argument("<public.json>")
-    .action((vkPath: string, proofPath: string, publicPath: string) => {
+    .action(async (vkPath: string, proofPath: string, publicPath: string) => {
+      const { proofFromSnarkjs, verifyingKeyFromSnarkjs } = await import("../../groth16/types.ts");
+      const { verifyGroth16 } = await import("../../groth16/verify.ts");
       const vk = verifyingKeyFromSnarkjs(readJson<SnarkjsVerificationKey>(vkPath, "verification key"));
       const proof = proofFromSnarkjs(readJson<SnarkjsProof>(proofPath, "proof"));
       const inputs = readJson<string[]>(publicPath, "public signals");
@@ -192,7 +196,9 @@ export function register(program: Command): void {
     )
     .argument("<circuit.zkey>")
     .requiredOption("-o, --output <file.json>")
-    .action((zkey: string, o: { output: string }) => {
+    .action(async (zkey: string, o: { output: string }) => {
+      const { verificationKeyJson } = await exports();
+      const { readZkeyFile } = await import("../../groth16/zkey.ts");
       writeFileSync(o.output, `${JSON.stringify(verificationKeyJson(readZkeyFile(zkey).vk), null, 2)}\n`);
     });
 
@@ -201,6 +207,8 @@ export function register(program: Command): void {
     .argument("<circuit.zkey>")
     .requiredOption("-o, --output <Verifier.sol>")
     .action(async (zkey: string, o: { output: string }) => {
+      const { exportSolidityVerifier } = await exports();
+      const { releaseProverThreads } = await prover();
       try {
         writeFileSync(o.output, await exportSolidityVerifier(zkey));
       } finally {

@@ -2,15 +2,15 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Command } from "commander";
 import { computeImageId } from "../../zkvm/image-id.ts";
 import { loadProgram } from "../../zkvm/program.ts";
-import { readElfArg } from "./elf-input.ts";
+import { readElfArg } from "../io.ts";
 
-/** `zkvm image-id <elf>`: prints the guest's ImageID (docs/abi.md) as 64 hex characters. */
+/** `zkvm image-id <elf>`: prints the guest's ImageID (docs/abi.md) as 0x-prefixed hex. */
 export function register(program: Command): void {
   program
     .command("image-id")
-    .description("print the ImageID of a guest ELF as 64 hex characters")
+    .description("print the ImageID of a guest ELF (32 bytes, 0x-prefixed hex)")
     .argument("<elf>", "guest ELF (RV32IM)")
     .action((elfPath: string) => {
-      console.log(bytesToHex(computeImageId(loadProgram(readElfArg(elfPath)))));
+      console.log(`0x${bytesToHex(computeImageId(loadProgram(readElfArg(elfPath))))}`);
     });
 }

@@ -1,0 +1,42 @@
+import { createWalletClient, getAddress, isAddress } from "viem";
+import { deployVerifierStack, type Groth16VerifierSpec } from "../../eth/deploy.ts";
+import { DeploymentError } from "../../eth/errors.ts";
+import { RISC0_BN254_CONTROL_ID, RISC0_DEFAULT_CONTROL_ROOT } from "../../receipt/risc0.ts";
+import { CliError, usageError } from "../errors.ts";
+import { accountFromEnv } from "../key.ts";
+import { controlRootOption, digestOption } from "../options.ts";
+import { asCliError, connect } from "../rpc.ts";
+import type { DeployCliOptions } from "./deploy.ts";
+
+/** The action of `zkvm deploy` (loaded when the command runs: viem and the bindings are large). */
+export async function runDeploy(opts: DeployCliOptions): Promise<void> {
+  const account = await accountFromEnv("deployer");
+  if (opts.owner && !isAddress(opts.owner)) throw usageError(`--owner ${opts.owner} is not an address`);
+  const bn254ControlId = opts.bn254ControlId
+    ? digestOption(opts.bn254ControlId, "--bn254-control-id")
+    : RISC0_BN254_CONTROL_ID;
+  const roots = opts.controlRoot.length
+    ? opts.controlRoot.map((r) => controlRootOption(r))
+    : [RISC0_DEFAULT_CONTROL_ROOT];
+  const groth16: Groth16VerifierSpec[] = roots.map((controlRoot) => ({ controlRoot, bn254ControlId }));
+
+  const { publicClient, chain, transport } = await connect(opts.rpc, opts.timeout);
+  const walletClient = createWalletClient({ account, chain, transport });
+  try {
+    const record = await deployVerifierStack({
+      publicClient,
+      walletClient,
+      groth16,
+      mock: !!opts.mock,
+      forceMock: !!opts.forceMock,
+      ...(opts.owner ? { owner: getAddress(opts.owner) } : {}),
+      deploymentsDir: opts.out,
+      confirmationTimeoutMs: opts.confirmationTimeout,
+      log: (m) => console.error(m),
+    });
+    console.log(JSON.stringify(record, null, 2));
+  } catch (err) {
+    if (err instanceof DeploymentError) throw new CliError(err.shortMessage);
+    throw await asCliError(err, opts.rpc);
+  }
+}

@@ -1,0 +1,95 @@
+import type { Digest } from "../hash/digest.ts";
+import { ReceiptDecodeError } from "./errors.ts";
+import {
+  encodeFakeReceipt,
+  type FakeReceipt,
+  fakeReceiptFromJson,
+  fakeReceiptSeal,
+  type VerifyFakeOptions,
+  verifyFakeReceipt,
+} from "./fake-receipt.ts";
+import {
+  type Groth16Receipt,
+  type KnownGroth16Verifier,
+  RISC0_GROTH16_VERIFIERS,
+  verifyGroth16ReceiptFor,
+} from "./groth16-receipt.ts";
+import { decodeReceiptFields, hex, hexField, parseReceiptJson, receiptJsonFields } from "./receipt-json.ts";
+
+/**
+ * Receipts of every kind, and the one place that dispatches on the kind: encoding, decoding, verification
+ * and the on-chain seal. A new kind (the STARK prover's segment and succinct receipts) adds its case to
+ * {@link Receipt} and an entry to {@link RECEIPT_KINDS}; the CLI (`zkvm prove`, `verify --receipt`,
+ * `submit`) and the library then handle it without further changes.
+ */
+export type Receipt = FakeReceipt | Groth16Receipt;
+export type ReceiptKind = Receipt["kind"];
+
+export interface VerifyReceiptOptions extends VerifyFakeOptions {
+  /** Groth16 verifiers a seal may name (default: RISC Zero's releases). */
+  groth16Verifiers?: readonly KnownGroth16Verifier[];
+}
+
+interface KindHandler<R extends Receipt> {
+  /** JSON text (docs/receipts.md). */
+  encode(receipt: R): string;
+  /** From the parsed JSON object, whose `kind` has been checked. */
+  decode(json: Record<string, unknown>): R;
+  /** Throws unless the receipt proves that `imageId` halted with exit code 0 and committed its journal. */
+  verify(receipt: R, imageId: Digest, options: VerifyReceiptOptions): void;
+  /**
+   * The seal to pass to `IReceiptVerifier.verify(seal, imageId, sha256(journal))`; a kind that no contract
+   * can check (a STARK receipt before compression) throws, saying how to get one that can.
+   */
+  seal(receipt: R): Uint8Array;
+}
+
+/** The handlers, one per receipt kind. */
+export const RECEIPT_KINDS: { readonly [K in ReceiptKind]: KindHandler<Extract<Receipt, { kind: K }>> } = {
+  fake: {
+    encode: encodeFakeReceipt,
+    decode: fakeReceiptFromJson,
+    verify: (r, imageId, options) => verifyFakeReceipt(r, imageId, options),
+    seal: fakeReceiptSeal,
+  },
+  groth16: {
+    encode: (r) =>
+      JSON.stringify({ ...receiptJsonFields(r.claim, r.journal), kind: "groth16", seal: hex(r.seal) }),
+    decode: (json) => ({ kind: "groth16", ...decodeReceiptFields(json), seal: hexField(json, "seal") }),
+    verify: (r, imageId, options) =>
+      verifyGroth16ReceiptFor(r, imageId, options.groth16Verifiers ?? RISC0_GROTH16_VERIFIERS),
+    seal: (r) => r.seal,
+  },
+};
+
+function handler<R extends Receipt>(receipt: R): KindHandler<R> {
+  return RECEIPT_KINDS[receipt.kind] as unknown as KindHandler<R>;
+}
+
+export function encodeReceipt(receipt: Receipt): string {
+  return handler(receipt).encode(receipt);
+}
+
+/** Decodes a receipt file of any kind; throws {@link ReceiptDecodeError} for anything else. */
+export function decodeReceipt(text: string): Receipt {
+  const { kind, json } = parseReceiptJson(text);
+  if (!Object.hasOwn(RECEIPT_KINDS, kind)) {
+    throw new ReceiptDecodeError(
+      `unknown receipt kind ${JSON.stringify(kind)} (this version reads ${Object.keys(RECEIPT_KINDS).join(", ")})`,
+    );
+  }
+  return RECEIPT_KINDS[kind as ReceiptKind].decode(json);
+}
+
+/**
+ * Verifies any receipt for `imageId` (throws `ReceiptVerificationError`, or `DevModeRequiredError` for a
+ * fake receipt outside dev mode). The journal is the receipt's; compare it with what you expect.
+ */
+export function verifyReceipt(receipt: Receipt, imageId: Digest, options: VerifyReceiptOptions = {}): void {
+  handler(receipt).verify(receipt, imageId, options);
+}
+
+/** The seal a contract checks for this receipt (the mock seal for a fake receipt). */
+export function receiptSeal(receipt: Receipt): Uint8Array {
+  return handler(receipt).seal(receipt);
+}
