@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { journalDigest, okClaim, receiptClaimDigest } from "../src/receipt/claim.ts";
-import { decodeReceipt, encodeReceipt, verifyReceipt } from "../src/receipt/receipt.ts";
+import { decodeReceipt, encodeReceipt, receiptClaim, verifyReceipt } from "../src/receipt/receipt.ts";
 import { computeImageId } from "../src/zkvm/image-id.ts";
 import { loadProgram } from "../src/zkvm/program.ts";
 import { prove } from "../src/zkvm/prove.ts";
@@ -51,7 +51,7 @@ const evenElf = readFileSync(join(examples, "even-number.elf"));
 const { receipt } = prove(evenElf, { input: even });
 const encoded = encodeReceipt(receipt);
 console.log(
-  `  receipt       ${encoded.length} bytes of JSON, claim digest 0x${bytesToHex(receiptClaimDigest(receipt.claim))}`,
+  `  receipt       ${encoded.length} bytes of JSON, claim digest 0x${bytesToHex(receiptClaimDigest(receiptClaim(receipt)))}`,
 );
 verifyReceipt(decodeReceipt(encoded), computeImageId(loadProgram(evenElf)));
 console.log("  verified (dev mode only: a fake receipt is rejected when ZKVM_DEV_MODE is off)");

@@ -11,7 +11,7 @@ import {
 } from "viem";
 import { ZkvmError } from "../errors.ts";
 import { receiptClaimDigest } from "../receipt/claim.ts";
-import { type Receipt, receiptSeal } from "../receipt/receipt.ts";
+import { type Receipt, receiptClaim, receiptSeal } from "../receipt/receipt.ts";
 
 /**
  * The arguments of a consumer function call that presents a receipt. Consumers take the seal and either
@@ -41,8 +41,8 @@ function placeholders(receipt: Receipt): Record<(typeof RECEIPT_PLACEHOLDERS)[nu
     $seal: toHex(receiptSeal(receipt)),
     $journal: toHex(receipt.journal),
     $journalDigest: sha256(receipt.journal),
-    $imageId: toHex(receipt.claim.preStateDigest),
-    $claimDigest: toHex(receiptClaimDigest(receipt.claim)),
+    $imageId: toHex(receiptClaim(receipt).preStateDigest),
+    $claimDigest: toHex(receiptClaimDigest(receiptClaim(receipt))),
   };
 }
 

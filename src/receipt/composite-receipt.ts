@@ -109,8 +109,17 @@ export function verifyCompositeIntegrity(r: CompositeReceipt, options: VerifyOpt
   if (!last.statement.halted)
     throw new SegmentChainError("the last segment does not halt: the session is incomplete");
   for (const s of segs) verifySegmentReceipt(s, { config });
-  const first = segmentClaim(segs[0]!.statement);
-  const end = segmentClaim(last.statement);
+  return compositeClaim(r);
+}
+
+/**
+ * The claim a composite receipt states: the first segment's pre-state and the last segment's end. Nothing
+ * is verified: use {@link verifyComposite} for that.
+ */
+export function compositeClaim(r: CompositeReceipt): ReceiptClaim {
+  if (r.segments.length === 0) throw new SegmentChainError("the receipt has no segments");
+  const first = segmentClaim(r.segments[0]!.statement);
+  const end = segmentClaim(r.segments[r.segments.length - 1]!.statement);
   return { ...end, preStateDigest: first.preStateDigest };
 }
 

@@ -7,7 +7,7 @@ import type { Session } from "../zkvm/session.ts";
 import { sessionFromResult } from "../zkvm/session.ts";
 import type { CompositeReceipt } from "./composite-receipt.ts";
 import { devModeEnabled } from "./fake-receipt.ts";
-import type { Receipt } from "./verify.ts";
+import type { Receipt } from "./receipt.ts";
 
 /**
  * Proves an execution (Node: the prover uses worker threads). Without dev mode the result is a real

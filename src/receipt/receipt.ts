@@ -1,5 +1,12 @@
 import type { Digest } from "../hash/digest.ts";
-import { ReceiptDecodeError } from "./errors.ts";
+import type { ReceiptClaim } from "./claim.ts";
+import {
+  type CompositeReceipt,
+  compositeClaim,
+  type VerifyOptions as VerifyCompositeOptions,
+  verifyComposite,
+} from "./composite-receipt.ts";
+import { ReceiptDecodeError, ReceiptVerificationError } from "./errors.ts";
 import {
   encodeFakeReceipt,
   type FakeReceipt,
@@ -14,6 +21,7 @@ import {
   RISC0_GROTH16_VERIFIERS,
   verifyGroth16ReceiptFor,
 } from "./groth16-receipt.ts";
+import { decodeReceiptJson, encodeReceiptJson } from "./receipt-codec.ts";
 import { decodeReceiptFields, hex, hexField, parseReceiptJson, receiptJsonFields } from "./receipt-json.ts";
 
 /**
@@ -22,10 +30,10 @@ import { decodeReceiptFields, hex, hexField, parseReceiptJson, receiptJsonFields
  * {@link Receipt} and an entry to {@link RECEIPT_KINDS}; the CLI (`zkvm prove`, `verify --receipt`,
  * `submit`) and the library then handle it without further changes.
  */
-export type Receipt = FakeReceipt | Groth16Receipt;
+export type Receipt = FakeReceipt | Groth16Receipt | CompositeReceipt;
 export type ReceiptKind = Receipt["kind"];
 
-export interface VerifyReceiptOptions extends VerifyFakeOptions {
+export interface VerifyReceiptOptions extends VerifyFakeOptions, VerifyCompositeOptions {
   /** Groth16 verifiers a seal may name (default: RISC Zero's releases). */
   groth16Verifiers?: readonly KnownGroth16Verifier[];
 }
@@ -35,8 +43,11 @@ interface KindHandler<R extends Receipt> {
   encode(receipt: R): string;
   /** From the parsed JSON object, whose `kind` has been checked. */
   decode(json: Record<string, unknown>): R;
-  /** Throws unless the receipt proves that `imageId` halted with exit code 0 and committed its journal. */
-  verify(receipt: R, imageId: Digest, options: VerifyReceiptOptions): void;
+  /**
+   * Throws unless the receipt proves that `imageId` halted with exit code 0 and committed `journal`;
+   * returns the verified claim.
+   */
+  verify(receipt: R, imageId: Digest, journal: Uint8Array, options: VerifyReceiptOptions): ReceiptClaim;
   /**
    * The seal to pass to `IReceiptVerifier.verify(seal, imageId, sha256(journal))`; a kind that no contract
    * can check (a STARK receipt before compression) throws, saying how to get one that can.
@@ -49,16 +60,35 @@ export const RECEIPT_KINDS: { readonly [K in ReceiptKind]: KindHandler<Extract<R
   fake: {
     encode: encodeFakeReceipt,
     decode: fakeReceiptFromJson,
-    verify: (r, imageId, options) => verifyFakeReceipt(r, imageId, options),
+    verify: (r, imageId, journal, options) => {
+      verifyFakeReceipt({ ...r, journal }, imageId, options);
+      return r.claim;
+    },
     seal: fakeReceiptSeal,
   },
   groth16: {
     encode: (r) =>
       JSON.stringify({ ...receiptJsonFields(r.claim, r.journal), kind: "groth16", seal: hex(r.seal) }),
     decode: (json) => ({ kind: "groth16", ...decodeReceiptFields(json), seal: hexField(json, "seal") }),
-    verify: (r, imageId, options) =>
-      verifyGroth16ReceiptFor(r, imageId, options.groth16Verifiers ?? RISC0_GROTH16_VERIFIERS),
+    verify: (r, imageId, journal, options) => {
+      verifyGroth16ReceiptFor(
+        { ...r, journal },
+        imageId,
+        options.groth16Verifiers ?? RISC0_GROTH16_VERIFIERS,
+      );
+      return r.claim;
+    },
     seal: (r) => r.seal,
+  },
+  composite: {
+    encode: encodeReceiptJson,
+    decode: (json) => decodeReceiptJson(JSON.stringify(json)),
+    verify: (r, imageId, journal, options) => verifyComposite(r, imageId, journal, options),
+    seal: () => {
+      throw new ReceiptVerificationError(
+        "a composite receipt (STARK segment proofs) cannot be checked by a contract; it needs compression to a Groth16 seal, which this version cannot make yet",
+      );
+    },
   },
 };
 
@@ -82,11 +112,22 @@ export function decodeReceipt(text: string): Receipt {
 }
 
 /**
- * Verifies any receipt for `imageId` (throws `ReceiptVerificationError`, or `DevModeRequiredError` for a
- * fake receipt outside dev mode). The journal is the receipt's; compare it with what you expect.
+ * Verifies any receipt: that `imageId` ran, halted with exit code 0 and committed `journal` (the receipt's
+ * own when omitted). Returns the verified claim; throws `ReceiptVerificationError` (or a subclass naming a
+ * segment or the chain), or `DevModeRequiredError` for a fake receipt outside dev mode.
  */
-export function verifyReceipt(receipt: Receipt, imageId: Digest, options: VerifyReceiptOptions = {}): void {
-  handler(receipt).verify(receipt, imageId, options);
+export function verifyReceipt(
+  receipt: Receipt,
+  imageId: Digest,
+  journal?: Uint8Array,
+  options: VerifyReceiptOptions = {},
+): ReceiptClaim {
+  return handler(receipt).verify(receipt, imageId, journal ?? receipt.journal, options);
+}
+
+/** The claim a receipt states (unverified: {@link verifyReceipt} checks it). */
+export function receiptClaim(receipt: Receipt): ReceiptClaim {
+  return receipt.kind === "composite" ? compositeClaim(receipt) : receipt.claim;
 }
 
 /** The seal a contract checks for this receipt (the mock seal for a fake receipt). */

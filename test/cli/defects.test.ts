@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeReceipt } from "../../src/receipt/receipt.ts";
+import { decodeReceipt, receiptClaim } from "../../src/receipt/receipt.ts";
 import { FileInput } from "../../src/zkvm/file-input.ts";
 import { executeSession } from "../../src/zkvm/session.ts";
 import { REAL_RECEIPTS } from "../eth/fixtures.ts";
@@ -50,7 +50,10 @@ describe("exit codes", () => {
     const r = await zkvm(["prove", hello, "--dev", "--input", "0x0100000005000000", "-o", out]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/exited with code 2/);
-    expect(decodeReceipt(readFileSync(out, "utf8")).claim.exitCode).toEqual({ kind: "halted", user: 2 });
+    expect(receiptClaim(decodeReceipt(readFileSync(out, "utf8"))).exitCode).toEqual({
+      kind: "halted",
+      user: 2,
+    });
   });
 
   it("usage errors exit 2, as verify's help says; help exits 0", async () => {

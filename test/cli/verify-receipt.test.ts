@@ -13,7 +13,13 @@ import { okClaim } from "../../src/receipt/claim.ts";
 import { ReceiptDecodeError, ReceiptVerificationError } from "../../src/receipt/errors.ts";
 import { DevModeRequiredError } from "../../src/receipt/fake-receipt.ts";
 import type { Groth16Receipt } from "../../src/receipt/groth16-receipt.ts";
-import { decodeReceipt, encodeReceipt, receiptSeal, verifyReceipt } from "../../src/receipt/receipt.ts";
+import {
+  decodeReceipt,
+  encodeReceipt,
+  receiptClaim,
+  receiptSeal,
+  verifyReceipt,
+} from "../../src/receipt/receipt.ts";
 import { prove } from "../../src/zkvm/prove.ts";
 import { REAL_RECEIPTS } from "../eth/fixtures.ts";
 import { zkvmSync as zkvm } from "./run-zkvm.ts";
@@ -63,9 +69,9 @@ describe("receipt files", () => {
   });
 
   it("verify by kind: fake only in dev mode; groth16 by its selector's verifier; tampering is caught", () => {
-    const imageId = fake.claim.preStateDigest;
-    expect(() => verifyReceipt(fake, imageId, { devMode: false })).toThrow(DevModeRequiredError);
-    expect(() => verifyReceipt(fake, imageId, { devMode: true, warn: () => {} })).not.toThrow();
+    const imageId = receiptClaim(fake).preStateDigest;
+    expect(() => verifyReceipt(fake, imageId, undefined, { devMode: false })).toThrow(DevModeRequiredError);
+    expect(() => verifyReceipt(fake, imageId, undefined, { devMode: true, warn: () => {} })).not.toThrow();
     const g = groth16Receipt();
     expect(() => verifyReceipt(g, REAL_RECEIPTS[1]!.imageId)).not.toThrow();
     expect(bytesToHex(receiptSeal(g))).toBe(bytesToHex(REAL_RECEIPTS[1]!.seal));

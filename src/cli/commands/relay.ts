@@ -16,7 +16,7 @@ import { DEFAULT_MAX_CALLBACK_GAS, DEFAULT_MAX_INLINE_INPUT_BYTES, deployRelay }
 import { startBullWorker } from "../../relay/proving/bullmq-prover.ts";
 import { RelayService } from "../../relay/service.ts";
 import { CliError } from "../errors.ts";
-import { PRIVATE_KEY_ENV } from "./deploy.ts";
+import { PRIVATE_KEY_ENV } from "../key.ts";
 
 /**
  * `zkvm relay start --config relay.json` runs the relay service (chain watcher, provers, submitter, HTTP API

@@ -5,6 +5,7 @@ import { CallRevertedError, submitCall } from "../../eth/submit.ts";
 import { ReceiptVerificationError } from "../../receipt/errors.ts";
 import { expectOkClaim } from "../../receipt/expect-claim.ts";
 import { devModeEnabled } from "../../receipt/fake-receipt.ts";
+import { receiptClaim } from "../../receipt/receipt.ts";
 import { CliError, usageError } from "../errors.ts";
 import { readReceiptArg } from "../io.ts";
 import { accountFromEnv } from "../key.ts";
@@ -66,7 +67,7 @@ export async function runSubmit(opts: SubmitOptions): Promise<void> {
   const abi = opts.abi ? readAbi(opts.abi) : undefined;
   const fn = resolveFunction(opts.function, abi);
   try {
-    expectOkClaim(receipt.claim, receipt.claim.preStateDigest, receipt.journal);
+    expectOkClaim(receiptClaim(receipt), receiptClaim(receipt).preStateDigest, receipt.journal);
   } catch (err) {
     if (err instanceof ReceiptVerificationError)
       throw new CliError(`this receipt cannot be accepted: ${err.shortMessage}`);

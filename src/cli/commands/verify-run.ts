@@ -112,7 +112,7 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
 
 function verifyReceiptOffChain(receipt: Receipt, imageId: Digest, dev: boolean): void {
   try {
-    verifyReceipt(receipt, imageId, { devMode: dev, warn: (m) => console.error(m) });
+    verifyReceipt(receipt, imageId, undefined, { devMode: dev, warn: (m) => console.error(m) });
   } catch (err) {
     if (err instanceof DevModeRequiredError || err instanceof ReceiptVerificationError) {
       throw invalid(`invalid receipt: ${err.shortMessage}`);
