@@ -240,13 +240,14 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
   }
 
   /** One permutation of 6 input blocks; returns the output blocks asked for (others unwritten). */
-  permute(
-    inputs: readonly Address[],
-    want: readonly boolean[],
-    swap: Address | null = null,
-  ): (Address | null)[] {
+  permute(inputs: readonly Address[], want: readonly boolean[], swap?: Address): (Address | null)[] {
     const outs = want.map((w) => (w ? this.p.alloc() : -1));
-    this.p.emit({ kind: "poseidon2", inputs: [...inputs], swap, outs });
+    this.p.emit({
+      kind: "poseidon2",
+      inputs: [...inputs],
+      swap: swap ?? this.p.constant([0, 0, 0, 0]),
+      outs,
+    });
     return outs.map((o) => (o >= 0 ? o : null));
   }
 

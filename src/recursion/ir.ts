@@ -64,13 +64,14 @@ export type Instruction =
    */
   | { readonly kind: "bits"; readonly input: Address; readonly outs: readonly Address[] }
   /**
-   * outs ← Poseidon2 width 24 of the 6 input blocks; when `swap` (an address holding 0 or 1) holds 1, blocks
-   * 0–1 and 2–3 change places first (a Merkle step). Outputs with address −1 are not written.
+   * outs ← Poseidon2 width 24 of the 6 input blocks; when `swap` (an address holding 0 or 1; a constant 0
+   * when there is nothing to swap) holds 1, blocks 0–1 and 2–3 change places first (a Merkle step). Outputs
+   * with address −1 are not written.
    */
   | {
       readonly kind: "poseidon2";
       readonly inputs: readonly Address[];
-      readonly swap: Address | null;
+      readonly swap: Address;
       readonly outs: readonly Address[];
     }
   /** Requires the two blocks equal. */
@@ -112,7 +113,7 @@ export function reads(ins: Instruction): Address[] {
     case "bits":
       return [ins.input];
     case "poseidon2":
-      return ins.swap === null ? [...ins.inputs] : [...ins.inputs, ins.swap];
+      return [...ins.inputs, ins.swap];
     case "assertEq":
       return [ins.a, ins.b];
     case "public":

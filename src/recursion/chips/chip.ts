@@ -1,15 +1,17 @@
+import type { ChipContext, Trace } from "../../machine/chip.ts";
 import type { TableBuilder } from "../../stark/air.ts";
 import type { Expr } from "../../stark/expr.ts";
-import type { Address, Instruction } from "../ir.ts";
+import type { Address, Block, Instruction } from "../ir.ts";
 
 /**
- * What every recursion chip shares: one row per instruction of its kind, the instruction's operands as
+ * What every recursion chip shares: one row per instruction of its kinds, the instruction's operands as
  * preprocessed columns (so the program is data of the AIR), the values in main columns, and the memory bus.
  *
  * Memory bus tuple: (address, v0, v1, v2, v3). An instruction that writes an address sends its block with
  * multiplicity = the number of reads of that address (a preprocessed column); each read receives it with
  * multiplicity 1 on real rows. Every address has one writer (the program's construction guarantees it), so
- * the bus balances exactly when every read sees the written value. Base values travel as (v, 0, 0, 0).
+ * the bus balances exactly when every read sees the written value. Base values travel as (v, 0, 0, 0). All
+ * multiplicities are preprocessed, so LogUp counts their exact totals.
  */
 export const MEM_BUS = 1;
 /** (index, value): the public values the program exposes. */
@@ -20,26 +22,19 @@ export type InstructionOf<K extends Instruction["kind"]> = Extract<Instruction, 
 /** How many times the program reads each address: the multiplicity of its write. */
 export type ReadCounts = Uint32Array;
 
-export interface ChipColumns {
-  /** The fixed column i at the current row. */
-  fixed(i: number): Expr;
-  /** Main column i at the current row. */
-  main(i: number): Expr;
-}
-
-export interface RecursionChip<K extends Instruction["kind"]> {
-  readonly kind: K;
+export interface RecursionChip<K extends Instruction["kind"], C> {
   readonly name: string;
+  readonly kinds: readonly K[];
   readonly fixedWidth: number;
-  readonly mainWidth: number;
   /** The preprocessed row of one instruction; a padding row is all zeros. */
   fixedRow(ins: InstructionOf<K>, reads: ReadCounts): number[];
-  /** States the chip's constraints and bus interactions on its table. */
-  define(t: TableBuilder, c: ChipColumns): void;
-  /** The main row of one executed instruction; `value(addr)` is the block the execution wrote there. */
-  mainRow(ins: InstructionOf<K>, value: (addr: Address) => readonly number[]): number[];
-  /** The main row of a padding row (all zeros when omitted). */
-  paddingRow?(): number[];
+  /** Allocates the main columns and states the constraints and bus interactions; `fixed(i)` is preprocessed column i. */
+  define(c: ChipContext, fixed: (i: number) => Expr): C;
+  /**
+   * Fills one row: an executed instruction (`value(addr)` is the block the execution wrote there) or, for
+   * `ins` null, a padding row (left zero unless the chip's constraints need otherwise).
+   */
+  fill(tr: Trace, row: number, cols: C, ins: InstructionOf<K> | null, value: (addr: Address) => Block): void;
 }
 
 /** Receives (addr, block) from the memory bus: a read. */
@@ -50,6 +45,15 @@ export function readBlock(t: TableBuilder, addr: Expr, block: readonly (Expr | n
 /** Sends (addr, block) on the memory bus: a write, read `mult` times. */
 export function writeBlock(t: TableBuilder, addr: Expr, block: readonly (Expr | number)[], mult: Expr): void {
   t.send(MEM_BUS, [addr, ...block], mult);
+}
+
+/**
+ * Padding rows (real = 0) read and write nothing, so their main values would be free; pinning them to 0
+ * makes the witness of a program and its inputs unique.
+ */
+export function zeroWhenPadding(c: ChipContext, real: Expr, cols: readonly { readonly e: Expr }[]): void {
+  const padding = c.k(1).sub(real);
+  for (const col of cols) c.zero(padding.mul(col.e));
 }
 
 /** A base value's block. */

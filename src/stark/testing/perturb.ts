@@ -28,6 +28,13 @@ export interface SoundnessOptions {
   readonly witness: Witness;
   /** Random rows perturbed per column (default 2). */
   readonly cellsPerColumn?: number;
+  /**
+   * For wide AIRs: perturb this many randomly chosen (table, column, row) cells instead of every column
+   * (each table gets at least one).
+   */
+  readonly sampledCells?: number;
+  /** For tables with many interactions: tamper this many randomly chosen interactions per table. */
+  readonly sampledInteractions?: number;
   /** Random rows per interaction for multiplicity tampering (default 2). */
   readonly multiplicitiesPerInteraction?: number;
   /** Proof-byte mutations (default 1000). */
@@ -96,23 +103,33 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
   const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config);
   if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
 
-  const cells = o.cellsPerColumn ?? 2;
-  o.witness.tables.forEach((cols, t) => {
-    cols.forEach((col, c) => {
-      for (let k = 0; k < cells; k++) {
-        const row = rand() % col.length;
-        const tables = o.witness.tables.map((tc) => tc.map((x) => x));
-        const copy = Uint32Array.from(col);
-        copy[row] = (copy[row]! + delta()) % P;
-        tables[t]![c] = copy;
-        const bytes = dishonest(o, { tables, publics: o.witness.publics });
-        tried.cell++;
-        label = `cell table ${t} column ${c} row ${row}`;
-        if (bytes && verifies(o, o.witness.publics, bytes))
-          accepted.push(`cell table ${t} column ${c} row ${row}`);
-      }
+  const cellTargets: [number, number][] = [];
+  if (o.sampledCells !== undefined) {
+    o.witness.tables.forEach((cols, t) => cellTargets.push([t, rand() % cols.length]));
+    while (cellTargets.length < o.sampledCells) {
+      const t = rand() % o.witness.tables.length;
+      cellTargets.push([t, rand() % o.witness.tables[t]!.length]);
+    }
+  } else {
+    const cells = o.cellsPerColumn ?? 2;
+    o.witness.tables.forEach((cols, t) => {
+      cols.forEach((_, c) => {
+        for (let k = 0; k < cells; k++) cellTargets.push([t, c]);
+      });
     });
-  });
+  }
+  for (const [t, c] of cellTargets) {
+    const col = o.witness.tables[t]![c]!;
+    const row = rand() % col.length;
+    const tables = o.witness.tables.map((tc) => tc.map((x) => x));
+    const copy = Uint32Array.from(col);
+    copy[row] = (copy[row]! + delta()) % P;
+    tables[t]![c] = copy;
+    const bytes = dishonest(o, { tables, publics: o.witness.publics });
+    tried.cell++;
+    label = `cell table ${t} column ${c} row ${row}`;
+    if (bytes && verifies(o, o.witness.publics, bytes)) accepted.push(label);
+  }
 
   o.witness.publics.forEach((v, i) => {
     const publics = [...o.witness.publics];
@@ -129,7 +146,14 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
   const mults = o.multiplicitiesPerInteraction ?? 2;
   o.air.tables.forEach((t, ti) => {
     const n = o.witness.tables[ti]![0]!.length;
-    t.interactions.forEach((_, ii) => {
+    const chosen =
+      o.sampledInteractions === undefined
+        ? t.interactions.map((_, ii) => ii)
+        : Array.from(
+            { length: Math.min(o.sampledInteractions, t.interactions.length) },
+            () => rand() % t.interactions.length,
+          );
+    chosen.forEach((ii) => {
       for (let k = 0; k < mults; k++) {
         const row = rand() % n;
         const bytes = dishonest(o, o.witness, {

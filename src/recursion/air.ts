@@ -1,0 +1,122 @@
+import { ZkvmError } from "../errors.ts";
+import { type ChipDefinition, defineChip, Trace } from "../machine/chip.ts";
+import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
+import type { Witness } from "../stark/prover.ts";
+import { baseAluChip, bitsChip, extAluChip, selectChip } from "./chips/arithmetic.ts";
+import { PUBLIC_BUS, type ReadCounts, type RecursionChip } from "./chips/chip.ts";
+import { assertEqChip, constChip, hintChip, publicChip, repackChip } from "./chips/moves.ts";
+import { poseidon2Chip } from "./chips/poseidon2.ts";
+import type { Execution } from "./executor.ts";
+import { type Address, type Block, type Instruction, type Program, reads } from "./ir.ts";
+
+/**
+ * The recursion AIR of a program (docs/recursion.md): one table per chip, the program's instructions as
+ * preprocessed columns, tables padded to the heights of a shape. Programs of one shape and public count share
+ * the AIR's structure, hence its structure digest; a program's identity — its control ID — is the AIR
+ * digest, which adds the preprocessed root.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a list of chips of different column types
+type AnyChip = RecursionChip<any, any>;
+
+export const RECURSION_CHIPS: readonly AnyChip[] = [
+  constChip,
+  hintChip,
+  baseAluChip,
+  extAluChip,
+  selectChip,
+  repackChip,
+  bitsChip,
+  poseidon2Chip,
+  assertEqChip,
+  publicChip,
+];
+
+/** log2 of every chip table's height. */
+export type RecursionShape = Readonly<Record<string, number>>;
+
+export class RecursionShapeError extends ZkvmError {
+  override name = "RecursionShapeError";
+}
+
+export const RECURSION_AIR_NAME = "zkvm-kit/recursion/v1";
+
+export interface RecursionAir {
+  readonly air: Air;
+  readonly program: Program;
+  readonly shape: RecursionShape;
+  /** Per chip (AIR table order): its definition and its instructions in program order. */
+  readonly tables: readonly {
+    readonly chip: AnyChip;
+    readonly def: ChipDefinition<unknown>;
+    readonly rows: readonly Instruction[];
+  }[];
+}
+
+/** Instructions per chip. */
+export function chipRows(program: Program): Map<AnyChip, Instruction[]> {
+  const byKind = new Map<string, AnyChip>();
+  for (const chip of RECURSION_CHIPS) for (const k of chip.kinds) byKind.set(k, chip);
+  const rows = new Map<AnyChip, Instruction[]>(RECURSION_CHIPS.map((c) => [c, []]));
+  for (const ins of program.instructions) rows.get(byKind.get(ins.kind)!)!.push(ins);
+  return rows;
+}
+
+/** The smallest shape that holds every given program (each table at least 2^2 rows). */
+export function shapeFor(programs: readonly Program[]): RecursionShape {
+  const shape: Record<string, number> = {};
+  for (const chip of RECURSION_CHIPS) shape[chip.name] = 2;
+  for (const p of programs)
+    for (const [chip, rows] of chipRows(p))
+      shape[chip.name] = Math.max(shape[chip.name]!, Math.ceil(Math.log2(Math.max(4, rows.length))));
+  return shape;
+}
+
+function readCounts(program: Program): ReadCounts {
+  const counts = new Uint32Array(program.memorySize);
+  for (const ins of program.instructions) for (const a of reads(ins)) counts[a]!++;
+  return counts;
+}
+
+export function recursionAir(program: Program, shape: RecursionShape): RecursionAir {
+  const counts = readCounts(program);
+  const tables = [...chipRows(program)].map(([chip, rows]) => {
+    const logHeight = shape[chip.name];
+    if (logHeight === undefined)
+      throw new RecursionShapeError(`the shape has no height for chip "${chip.name}"`);
+    const height = 2 ** logHeight;
+    if (rows.length > height)
+      throw new RecursionShapeError(
+        `program "${program.name}" has ${rows.length} ${chip.name} instructions; the shape holds ${height}`,
+      );
+    const fixed = Array.from({ length: chip.fixedWidth }, () => new Uint32Array(height));
+    rows.forEach((ins, r) => {
+      chip.fixedRow(ins, counts).forEach((v: number, i: number) => {
+        fixed[i]![r] = v;
+      });
+    });
+    const def = defineChip(chip.name, (c) => chip.define(c, (i) => c.t.fixed(i)), { preprocessed: fixed });
+    return { chip, def, rows };
+  });
+  const pub = new PublicInteractionBuilder();
+  for (let i = 0; i < program.publicCount; i++) pub.receive(PUBLIC_BUS, [i, pub.public(i)]);
+  const air = defineAir({
+    name: RECURSION_AIR_NAME,
+    publicCount: program.publicCount,
+    tables: tables.map((t) => t.def.table),
+    publicInteractions: pub,
+  });
+  return { air, program, shape, tables };
+}
+
+/** The recursion AIR's witness from an execution of its program. */
+export function recursionWitness(ra: RecursionAir, execution: Execution): Witness {
+  const mem = execution.memory;
+  const value = (a: Address): Block => [mem[4 * a]!, mem[4 * a + 1]!, mem[4 * a + 2]!, mem[4 * a + 3]!];
+  const tables = ra.tables.map(({ chip, def, rows }) => {
+    const height = 2 ** ra.shape[chip.name]!;
+    const tr = new Trace(def.width, height);
+    for (let r = 0; r < height; r++) chip.fill(tr, r, def.cols, rows[r] ?? null, value);
+    return tr.columns;
+  });
+  return { tables, publics: execution.publics };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { type RecursionAir, recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
+import { ProgramBuilder } from "../../src/recursion/builder.ts";
+import { type AssertionInfo, executeProgram } from "../../src/recursion/executor.ts";
+import type { Program } from "../../src/recursion/ir.ts";
+import { emitStarkVerifier, verifierHints } from "../../src/recursion/verifier-program.ts";
+import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
+import { encodeProof } from "../../src/stark/proof-codec.ts";
+import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
+import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
+import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
+import { VerificationError, verifyStark } from "../../src/stark/verifier.ts";
+import { fibonacciAir, fibonacciWitness, TEST_CONFIG } from "../stark/airs.ts";
+
+const hash = poseidon2Hash;
+const config = TEST_CONFIG;
+const inner = fibonacciAir();
+const innerHeights = [5];
+
+/** A program that verifies one Fibonacci proof and exposes its public values. */
+function fibVerifier(): { program: Program; info: AssertionInfo } {
+  const b = new ProgramBuilder("verify fibonacci");
+  const v = emitStarkVerifier(b, inner, config, innerHeights, { preprocessedRoot: "constant" });
+  for (const p of v.publics) b.expose(p.addr!);
+  return b.build();
+}
+
+function proveRecursion(ra: RecursionAir, hints: Parameters<typeof executeProgram>[1], info: AssertionInfo) {
+  const exec = executeProgram(ra.program, hints, info);
+  const witness = recursionWitness(ra, exec);
+  return { witness, proof: proveStark(ra.air, config, hash, witness) };
+}
+
+describe("the recursion AIR", () => {
+  const { program, info } = fibVerifier();
+  const ra = recursionAir(program, shapeFor([program]));
+  const key = { preprocessedRoot: preprocessedRoot(ra.air, config, hash) };
+  const w = fibonacciWitness(5);
+  const innerProof = proveStark(inner, config, hash, w);
+
+  it("proves the execution of a verifier program; its public values are the inner statement", () => {
+    console.log(
+      `recursion tables: ${ra.air.tables.map((t, i) => `${t.name} 2^${Object.values(ra.shape)[i]}×(${t.mainWidth}+${t.preprocessed.length}+${4 * t.auxWidth})`).join(", ")}`,
+    );
+    const { witness, proof } = proveRecursion(
+      ra,
+      verifierHints(inner, innerProof, w.publics, { preprocessedRoot: "constant" }),
+      info,
+    );
+    expect(witness.publics).toEqual(w.publics);
+    expect(() => verifyStark(ra.air, config, hash, w.publics, proof, key)).not.toThrow();
+    // Another statement: the same proof does not verify for other public values.
+    expect(() => verifyStark(ra.air, config, hash, [w.publics[0]!, w.publics[1]!, 7], proof, key)).toThrow(
+      VerificationError,
+    );
+  });
+
+  it("has no proof for an inner proof the native verifier rejects: a forced witness fails verification", () => {
+    const bad = structuredClone(innerProof);
+    bad.queries[3]!.main.path[2]![1] ^= 1;
+    expect(() => verifyStark(inner, config, hash, w.publics, bad)).toThrow(VerificationError);
+    const hints = verifierHints(inner, bad, w.publics, { preprocessedRoot: "constant" });
+    expect(() => executeProgram(program, hints, info)).toThrow(/Merkle path/);
+    const forced = recursionWitness(ra, executeProgram(program, hints, info, { force: true }));
+    expect(() => proveStark(ra.air, config, hash, forced)).toThrow(/does not hold|do not balance/);
+    const proof = proveDishonestly(ra.air, config, hash, forced);
+    expect(() => verifyStark(ra.air, config, hash, forced.publics, proof, key)).toThrow(VerificationError);
+  });
+
+  it("rejects perturbed recursion proofs", () => {
+    const exec = executeProgram(
+      program,
+      verifierHints(inner, innerProof, w.publics, { preprocessedRoot: "constant" }),
+      info,
+    );
+    const report = runSoundnessHarness({
+      air: ra.air,
+      config,
+      hash,
+      witness: recursionWitness(ra, exec),
+      sampledCells: 40,
+      sampledInteractions: 2,
+      multiplicitiesPerInteraction: 1,
+      byteMutations: 100,
+    });
+    console.log(`soundness recursion AIR: ${JSON.stringify(report.tried)}`);
+    expect(report.accepted).toEqual([]);
+  });
+
+  it("binds the program: another program's proof does not verify under this one's key", () => {
+    const b = new ProgramBuilder("other");
+    const x = b.hint(false);
+    b.expose(x);
+    b.expose(x);
+    b.expose(x);
+    const other = b.build();
+    const ro = recursionAir(other.program, ra.shape);
+    expect(ro.air.tables.map((t) => t.name)).toEqual(ra.air.tables.map((t) => t.name));
+    const exec = executeProgram(other.program, [[5, 0, 0, 0]]);
+    const proof = proveStark(ro.air, config, hash, recursionWitness(ro, exec));
+    expect(() =>
+      verifyStark(ro.air, config, hash, [5, 5, 5], proof, {
+        preprocessedRoot: preprocessedRoot(ro.air, config, hash),
+      }),
+    ).not.toThrow();
+    expect(() => verifyStark(ra.air, config, hash, [5, 5, 5], proof, key)).toThrow(VerificationError);
+    void encodeProof;
+  });
+});
