@@ -1,5 +1,4 @@
-import { writeBinFile } from "../binfile.ts";
-import { writeScalar } from "../scalar-field.ts";
+import { r1csFile, wtnsFile } from "../r1cs-writer.ts";
 import { BN254_R as R } from "../types.ts";
 import { ByteSink } from "./byte-sink.ts";
 import { Lc } from "./lc.ts";
@@ -203,25 +202,16 @@ export class CircuitBuilder {
   r1cs(): Uint8Array[] {
     if (!this.sink) throw new RangeError("this builder did not record its constraints");
     this.checkBound();
-    const nWires = this.values.length;
-    const header = new Uint8Array(4 + 32 + 28);
-    const hv = new DataView(header.buffer);
-    hv.setUint32(0, 32, true);
-    writeScalar(hv, 4, R);
-    hv.setUint32(36, nWires, true);
-    hv.setUint32(40, 0, true); // outputs
-    hv.setUint32(44, this.publicCount, true); // public inputs
-    hv.setUint32(48, this.inputs, true); // private inputs (the proof's values)
-    hv.setBigUint64(52, BigInt(nWires), true); // labels
-    hv.setUint32(60, this.constraintCount, true);
-    const labels = new Uint8Array(8 * nWires);
-    const lv = new DataView(labels.buffer);
-    for (let w = 0; w < nWires; w++) lv.setBigUint64(8 * w, BigInt(w), true);
-    return writeBinFile("r1cs", 1, [
-      [1, [header]],
-      [2, this.sink.parts()],
-      [3, [labels]],
-    ]);
+    return r1csFile(
+      {
+        nWires: this.values.length,
+        nOutputs: 0,
+        nPublicInputs: this.publicCount,
+        nPrivateInputs: this.inputs,
+        nConstraints: this.constraintCount,
+      },
+      this.sink.parts(),
+    );
   }
 
   /** The wire values (wire 0 = 1, then the public signals). */
@@ -233,18 +223,6 @@ export class CircuitBuilder {
   /** The witness in snarkjs's .wtns format (version 2). */
   wtns(): Uint8Array[] {
     this.checkBound();
-    const n = this.values.length;
-    const header = new Uint8Array(4 + 32 + 4);
-    const hv = new DataView(header.buffer);
-    hv.setUint32(0, 32, true);
-    writeScalar(hv, 4, R);
-    hv.setUint32(36, n, true);
-    const data = new Uint8Array(32 * n);
-    const dv = new DataView(data.buffer);
-    for (let i = 0; i < n; i++) writeScalar(dv, 32 * i, this.values[i]!);
-    return writeBinFile("wtns", 2, [
-      [1, [header]],
-      [2, [data]],
-    ]);
+    return wtnsFile(this.values);
   }
 }

@@ -39,7 +39,7 @@ export interface StarkCircuitSpec {
    * is a public signal and the circuit derives the AIR digest from it (one circuit and key for every program
    * that shares the AIR's structure, as RISC Zero's circuit takes the BN254 control ID).
    */
-  readonly preprocessedRoot?: Uint32Array | "input";
+  readonly preprocessedRoot?: Uint32Array | "input" | null;
   /** Which values become the Groth16 public signals (default: {@link innerPublicsStatement}). */
   readonly statement?: PublicStatement;
 }
@@ -77,7 +77,7 @@ export interface StarkCircuitInput {
   readonly publics: readonly number[];
   readonly proof: StarkProof;
   /** Required when the spec takes the preprocessed root as an input. */
-  readonly preprocessedRoot?: Uint32Array;
+  readonly preprocessedRoot?: Uint32Array | null;
 }
 
 export interface StarkCircuit {
@@ -143,7 +143,7 @@ function emit(
   const layout = proofLayout(air, config, logHeights);
   const statement = spec.statement ?? innerPublicsStatement(spec);
   const hasPre = preprocessedTables(air).length > 0;
-  if (hasPre && spec.preprocessedRoot === undefined)
+  if (hasPre && !spec.preprocessedRoot)
     throw new CircuitInputError(
       `AIR "${air.name}" has preprocessed columns: give the circuit its preprocessed root or "input"`,
     );
