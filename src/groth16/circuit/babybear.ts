@@ -49,6 +49,12 @@ export class Bb {
 
 export const bitLength = (x: bigint): number => (x <= 0n ? 0 : x.toString(2).length);
 
+/** Bits of quotient a value with this bound will cost when it is reduced or asserted (0 when canonical). */
+export const excessBits = (max: bigint): number => Math.max(0, bitLength(max) - VALUE_BITS);
+
+/** Constraints of reducing a value with this bound: its canonical decomposition and quotient bits. */
+export const reductionCost = (x: Bb): number => (x.bits || x.reduced ? 0 : 33 + excessBits(x.max));
+
 export class BabyBear {
   readonly c: CircuitBuilder;
   private readonly constants = new Map<bigint, Bb>();
@@ -142,8 +148,15 @@ export class BabyBear {
     return out;
   }
 
+  /** The value's reduced form if it was already computed (a free, tighter operand), else the value. */
+  operand(x: Bb): Bb {
+    return x.reduced ?? x;
+  }
+
   /** Reduces the larger of two values until `fits` holds (a bound would otherwise pass LIMIT). */
   private shrink(a: Bb, b: Bb, fits: (a: Bb, b: Bb) => boolean): [Bb, Bb] {
+    a = this.operand(a);
+    b = this.operand(b);
     while (!fits(a, b)) {
       if (a.max >= b.max && !a.bits) a = this.reduce(a);
       else if (!b.bits) b = this.reduce(b);
@@ -174,6 +187,7 @@ export class BabyBear {
       const k = a.lc.k;
       if (k === 0n) return this.constant(0);
       if (k === 1n) return b;
+      b = this.operand(b);
       if (b.max * k > LIMIT) b = this.reduce(b);
       return new Bb(b.lc.scale(k), b.max * k);
     }

@@ -2,7 +2,7 @@ import { type Ext as ExtNumbers, extInv } from "../../field/extension.ts";
 import { matInverse } from "../../hash/poseidon-bn254/field.ts";
 import { frMul } from "../scalar-field.ts";
 import { BN254_R as R } from "../types.ts";
-import { type BabyBear, Bb, LIMIT, P } from "./babybear.ts";
+import { type BabyBear, Bb, excessBits, LIMIT, P, reductionCost } from "./babybear.ts";
 import { combine, type Lc } from "./lc.ts";
 
 /**
@@ -72,8 +72,56 @@ export class Extension {
     ];
   }
 
+  /**
+   * a·s for a base value s. s meets every coordinate, so its excess bits would be paid four times where the
+   * products are reduced: it is reduced first when that is cheaper (see {@link prepare}).
+   */
   mulBase(a: Ext, s: Bb): Ext {
+    if (!s.isConstant && !this.isConstant(a)) {
+      const z = this.bb.constant(0);
+      [a, [s]] = this.prepare(a, [s, z, z, z]);
+    }
     return [this.bb.mul(a[0], s), this.bb.mul(a[1], s), this.bb.mul(a[2], s), this.bb.mul(a[3], s)];
+  }
+
+  /**
+   * Chooses which coordinates of two factors to reduce before multiplying them. Every bit by which a
+   * product's bound exceeds p is paid once later, as a quotient bit of its reduction or of an equality check,
+   * and a coordinate's excess reaches every output coordinate it meets. So a coordinate is reduced (33
+   * constraints plus its own excess, nothing if already reduced) when that saves more quotient bits in the
+   * products; greedily, largest saving first. Then, if a bound would still pass LIMIT, the larger factor is
+   * reduced until it fits.
+   */
+  private prepare(a: Ext, b: Ext): [Ext, Ext] {
+    const bb = this.bb;
+    let x = a.map((v) => bb.operand(v));
+    let y = b.map((v) => bb.operand(v));
+    const outputBits = (p: readonly Bb[], q: readonly Bb[]) =>
+      coefficientBounds(p, q).reduce((n, m) => n + excessBits(m), 0);
+    for (;;) {
+      const now = outputBits(x, y);
+      let best: { side: 0 | 1; k: number; gain: number } | null = null;
+      for (const side of [0, 1] as const)
+        for (let k = 0; k < 4; k++) {
+          const v = (side === 0 ? x : y)[k]!;
+          if (v.isConstant || v.max < P) continue;
+          const canonical = new Bb(v.lc, P - 1n);
+          const trial = side === 0 ? x.with(k, canonical) : y.with(k, canonical);
+          const saved = now - (side === 0 ? outputBits(trial, y) : outputBits(x, trial));
+          const gain = saved - reductionCost(v);
+          if (gain > 0 && (!best || gain > best.gain)) best = { side, k, gain };
+        }
+      if (!best) break;
+      if (best.side === 0) x = x.with(best.k, bb.reduce(x[best.k]!));
+      else y = y.with(best.k, bb.reduce(y[best.k]!));
+    }
+    while (productBound(x, y) > LIMIT) {
+      const mx = x.reduce((m, c) => (c.max > m ? c.max : m), 0n);
+      const my = y.reduce((m, c) => (c.max > m ? c.max : m), 0n);
+      if (mx >= my) x = x.map((v) => bb.reduce(v));
+      else y = y.map((v) => bb.reduce(v));
+    }
+    return [x as unknown as Ext, y as unknown as Ext];
   }
 
   private isBaseLike(a: Ext): boolean {
@@ -84,13 +132,7 @@ export class Extension {
     if (this.isConstant(a) || this.isConstant(b)) return this.schoolbook(a, b);
     if (this.isBaseLike(b)) return this.mulBase(a, b[0]);
     if (this.isBaseLike(a)) return this.mulBase(b, a[0]);
-    for (;;) {
-      if (productBound(a, b) <= LIMIT) break;
-      const ma = a.reduce((m, c) => (c.max > m ? c.max : m), 0n);
-      const mb = b.reduce((m, c) => (c.max > m ? c.max : m), 0n);
-      if (ma >= mb) a = this.reduce(a);
-      else b = this.reduce(b);
-    }
+    [a, b] = this.prepare(a, b);
     return this.bb.c.withCategory("ext-mul", () => this.karatsuba7(a, b));
   }
 
@@ -160,7 +202,7 @@ export class Extension {
 }
 
 /** Per coordinate: Σ_{i+j=k} max(a_i)·max(b_j) + 11·Σ_{i+j=k+4} max(a_i)·max(b_j). */
-function coefficientBounds(a: Ext, b: Ext): bigint[] {
+function coefficientBounds(a: readonly Bb[], b: readonly Bb[]): bigint[] {
   const out = [0n, 0n, 0n, 0n];
   for (let i = 0; i < 4; i++)
     for (let j = 0; j < 4; j++) {
@@ -171,6 +213,6 @@ function coefficientBounds(a: Ext, b: Ext): bigint[] {
   return out;
 }
 
-function productBound(a: Ext, b: Ext): bigint {
+function productBound(a: readonly Bb[], b: readonly Bb[]): bigint {
   return coefficientBounds(a, b).reduce((m, x) => (x > m ? x : m), 0n);
 }

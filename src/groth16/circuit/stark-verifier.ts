@@ -109,6 +109,15 @@ export function buildStarkVerifierCircuit(spec: StarkCircuitSpec): StarkCircuit 
 }
 
 /**
+ * The circuit's size without writing it: the builder runs in witness mode on an all-zero proof (several
+ * times faster than {@link buildStarkVerifierCircuit}); the counts are the same, the non-zero counts are not
+ * measured.
+ */
+export function countStarkVerifierCircuit(spec: StarkCircuitSpec): CircuitStats {
+  return emit(spec, null, { record: false }).stats();
+}
+
+/**
  * The witness for one proof. Never throws for a proof that fails verification: it returns a witness with
  * `accepted: false`, the failed checks, and the constraints that witness violates. Throws
  * {@link CircuitInputError} for inputs of another shape (other heights, wrong public count, malformed proof).
