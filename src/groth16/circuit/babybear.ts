@@ -31,6 +31,8 @@ export class Bb {
   readonly bits: readonly Lc[] | null;
   /** The reduced form, once computed (values are immutable, so it can be shared). */
   reduced: Bb | null = null;
+  /** How often this value was an operand (a reused value is worth reducing once). */
+  uses = 0;
 
   constructor(lc: Lc, max: bigint, bits: readonly Lc[] | null = null) {
     this.lc = lc;
@@ -148,8 +150,20 @@ export class BabyBear {
     return out;
   }
 
-  /** The value's reduced form if it was already computed (a free, tighter operand), else the value. */
+  /**
+   * The form of x to compute with: its reduced form if already computed (free and tighter). A reused value's
+   * excess bits E are paid again at every use, so at its k-th use (k ≥ 2) it is reduced once, for 33 + E,
+   * when (k − 1)·E > 33: the uses still to come are guessed to be as many as those already made.
+   */
   operand(x: Bb): Bb {
+    if (x.reduced) return x.reduced;
+    if (x.isConstant) return x;
+    if (++x.uses >= 2 && (x.uses - 1) * excessBits(x.max) > 33) return this.reduce(x);
+    return x;
+  }
+
+  /** The reduced form if already computed, else the value (no use counted: for estimates). */
+  current(x: Bb): Bb {
     return x.reduced ?? x;
   }
 

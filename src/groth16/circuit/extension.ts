@@ -94,26 +94,28 @@ export class Extension {
    */
   private prepare(a: Ext, b: Ext): [Ext, Ext] {
     const bb = this.bb;
-    let x = a.map((v) => bb.operand(v));
-    let y = b.map((v) => bb.operand(v));
+    let x = a.map((v) => bb.current(v));
+    let y = b.map((v) => bb.current(v));
     const outputBits = (p: readonly Bb[], q: readonly Bb[]) =>
       coefficientBounds(p, q).reduce((n, m) => n + excessBits(m), 0);
     for (;;) {
       const now = outputBits(x, y);
-      let best: { side: 0 | 1; k: number; gain: number } | null = null;
-      for (const side of [0, 1] as const)
-        for (let k = 0; k < 4; k++) {
-          const v = (side === 0 ? x : y)[k]!;
-          if (v.isConstant || v.max < P) continue;
-          const canonical = new Bb(v.lc, P - 1n);
-          const trial = side === 0 ? x.with(k, canonical) : y.with(k, canonical);
+      let best: { side: 0 | 1; ks: number[]; gain: number } | null = null;
+      for (const side of [0, 1] as const) {
+        const f = side === 0 ? x : y;
+        const open = [0, 1, 2, 3].filter((k) => !f[k]!.isConstant && f[k]!.max >= P);
+        // Each coordinate alone, and all of them together (a joint reduction can lower every bound).
+        for (const ks of [...open.map((k) => [k]), ...(open.length > 1 ? [open] : [])]) {
+          const trial = f.map((v, k) => (ks.includes(k) ? new Bb(v.lc, P - 1n) : v));
           const saved = now - (side === 0 ? outputBits(trial, y) : outputBits(x, trial));
-          const gain = saved - reductionCost(v);
-          if (gain > 0 && (!best || gain > best.gain)) best = { side, k, gain };
+          const gain = saved - ks.reduce((n, k) => n + reductionCost(f[k]!), 0);
+          if (gain > 0 && (!best || gain > best.gain)) best = { side, ks, gain };
         }
+      }
       if (!best) break;
-      if (best.side === 0) x = x.with(best.k, bb.reduce(x[best.k]!));
-      else y = y.with(best.k, bb.reduce(y[best.k]!));
+      const reduceAt = (f: Bb[], ks: number[]) => f.map((v, k) => (ks.includes(k) ? bb.reduce(v) : v));
+      if (best.side === 0) x = reduceAt(x, best.ks);
+      else y = reduceAt(y, best.ks);
     }
     while (productBound(x, y) > LIMIT) {
       const mx = x.reduce((m, c) => (c.max > m ? c.max : m), 0n);
@@ -132,6 +134,8 @@ export class Extension {
     if (this.isConstant(a) || this.isConstant(b)) return this.schoolbook(a, b);
     if (this.isBaseLike(b)) return this.mulBase(a, b[0]);
     if (this.isBaseLike(a)) return this.mulBase(b, a[0]);
+    a = a.map((v) => this.bb.operand(v)) as unknown as Ext;
+    b = b.map((v) => this.bb.operand(v)) as unknown as Ext;
     [a, b] = this.prepare(a, b);
     return this.bb.c.withCategory("ext-mul", () => this.karatsuba7(a, b));
   }
