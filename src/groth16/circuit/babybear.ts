@@ -19,6 +19,8 @@ import { Lc } from "./lc.ts";
 export const P = BigInt(P_NUMBER);
 /** Bounds stay below 2^250, so that every exact-integer relation (x = q·p + e, d = m·p) cannot wrap mod r. */
 export const LIMIT = 1n << 250n;
+/** Combinations longer than this are made one wire before they enter A or B (see BabyBear.compact). */
+export const COMPACT_TERMS = 16;
 /** p − 1 = 15·2^27: canonical values are hi·2^27 + lo with hi ≤ 15 and (hi = 15 ⟹ lo = 0). */
 const LOW_BITS = 27;
 const VALUE_BITS = 31;
@@ -33,6 +35,8 @@ export class Bb {
   reduced: Bb | null = null;
   /** How often this value was an operand (a reused value is worth reducing once). */
   uses = 0;
+  /** The same value as a single wire, once materialized. */
+  compacted: Bb | null = null;
 
   constructor(lc: Lc, max: bigint, bits: readonly Lc[] | null = null) {
     this.lc = lc;
@@ -167,6 +171,17 @@ export class BabyBear {
     return x.reduced ?? x;
   }
 
+  /**
+   * The value as a factor of a constraint: a long combination (more than {@link COMPACT_TERMS} terms, e.g. a
+   * value that is the sum of its 31 bits) becomes one wire first — one constraint with the sum on the C side,
+   * which a proving key does not store — instead of being copied into A or B at every use.
+   */
+  compact(x: Bb): Bb {
+    if (x.lc.terms <= COMPACT_TERMS) return x;
+    if (!x.compacted) x.compacted = new Bb(this.c.materialize(x.lc), x.max, x.bits);
+    return x.compacted;
+  }
+
   /** Reduces the larger of two values until `fits` holds (a bound would otherwise pass LIMIT). */
   private shrink(a: Bb, b: Bb, fits: (a: Bb, b: Bb) => boolean): [Bb, Bb] {
     a = this.operand(a);
@@ -206,6 +221,8 @@ export class BabyBear {
       return new Bb(b.lc.scale(k), b.max * k);
     }
     [a, b] = this.shrink(a, b, (x, y) => x.max * y.max <= LIMIT);
+    a = this.compact(a);
+    b = this.compact(b);
     const w = this.c.withCategory("base-mul", () => {
       const w = this.c.hint(a.value * b.value, "product");
       this.c.enforce(a.lc, b.lc, w, "a·b");
@@ -241,6 +258,8 @@ export class BabyBear {
   select(bit: Bb, ifOne: Bb, ifZero: Bb): Bb {
     if (bit.isConstant) return bit.lc.k === 1n ? ifOne : ifZero;
     if (ifOne === ifZero) return ifOne;
+    ifOne = this.compact(ifOne);
+    ifZero = this.compact(ifZero);
     const max = ifOne.max > ifZero.max ? ifOne.max : ifZero.max;
     const diff = ifOne.lc.sub(ifZero.lc);
     if (ifOne.isConstant && ifZero.isConstant) return new Bb(ifZero.lc.add(bit.lc.scale(diff.k)), max);
@@ -273,7 +292,7 @@ export function weightedSum(bits: readonly Lc[], from: number): Lc {
     bits.forEach((b, i) => {
       v += b.value << BigInt(from + i);
     });
-    return Lc.valueOnly(v % R);
+    return Lc.valueOnly(v % R, bits.length);
   }
   const wires: number[] = [];
   const coeffs: bigint[] = [];

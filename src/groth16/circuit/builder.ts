@@ -1,7 +1,7 @@
 import { r1csFile, wtnsFile } from "../r1cs-writer.ts";
 import { BN254_R as R } from "../types.ts";
 import { ByteSink } from "./byte-sink.ts";
-import { Lc } from "./lc.ts";
+import { Lc, ZERO } from "./lc.ts";
 
 /**
  * An R1CS builder with its witness computed alongside: every wire is created with its value, every
@@ -45,6 +45,8 @@ export interface CircuitStats {
   /** Non-zero coefficients of A, B and C (A and B are what a proving key stores). */
   readonly nonZeros: { readonly a: number; readonly b: number; readonly c: number };
   readonly byCategory: Readonly<Record<string, number>>;
+  /** Non-zero coefficients of A and B per category (what each part adds to a proving key). */
+  readonly keyNonZerosByCategory: Readonly<Record<string, number>>;
 }
 
 export class CircuitBuilder {
@@ -54,6 +56,7 @@ export class CircuitBuilder {
   private readonly tamper: BuilderOptions["tamper"];
   private readonly hintCounts = new Map<string, number>();
   private readonly categories = new Map<string, number>();
+  private readonly keyNonZeros = new Map<string, number>();
   private readonly bound: boolean[];
   private nnz = { a: 0, b: 0, c: 0 };
   private constraintCount = 0;
@@ -156,15 +159,23 @@ export class CircuitBuilder {
     }
     this.nnz.a += a.size;
     this.nnz.b += b.size;
+    this.keyNonZeros.set(this.category, (this.keyNonZeros.get(this.category) ?? 0) + a.size + b.size);
     this.nnz.c += c.size;
     this.writeLc(a);
     this.writeLc(b);
     this.writeLc(c);
   }
 
-  /** a = b, as the constraint (a − b)·1 = 0. */
+  /** a = b, as the constraint 0·0 = a − b: a linear constraint keeps its terms in C, which keys do not store. */
   enforceEqual(a: Lc, b: Lc, label = ""): void {
-    this.enforce(a.sub(b), Lc.constant(1n), Lc.constant(0n), label);
+    this.enforce(ZERO, ZERO, a.sub(b), label);
+  }
+
+  /** A new wire equal to `lc` (one linear constraint): to use a long combination as a short factor. */
+  materialize(lc: Lc): Lc {
+    const w = this.hint(lc.value, "compact");
+    this.enforceEqual(w, lc, "materialize");
+    return w;
   }
 
   private writeLc(lc: Lc): void {
@@ -190,6 +201,7 @@ export class CircuitBuilder {
       publicSignals: this.publicCount,
       nonZeros: { ...this.nnz },
       byCategory: Object.fromEntries(this.categories),
+      keyNonZerosByCategory: Object.fromEntries(this.keyNonZeros),
     };
   }
 

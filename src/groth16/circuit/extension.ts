@@ -137,6 +137,8 @@ export class Extension {
     a = a.map((v) => this.bb.operand(v)) as unknown as Ext;
     b = b.map((v) => this.bb.operand(v)) as unknown as Ext;
     [a, b] = this.prepare(a, b);
+    a = a.map((v) => this.bb.compact(v)) as unknown as Ext;
+    b = b.map((v) => this.bb.compact(v)) as unknown as Ext;
     return this.bb.c.withCategory("ext-mul", () => this.karatsuba7(a, b));
   }
 

@@ -9,6 +9,10 @@ import { BN254_R as R } from "../types.ts";
  * list) knows its value and that it is not a constant, which is all the gadgets consult to decide the
  * circuit's structure; everything combined with one is value-only too. This makes witness generation several
  * times faster than building the constraints.
+ *
+ * `terms` bounds the number of wire terms from above, computed the same way in both modes (sums add their
+ * operands' bounds; cancellations are not looked for), so that gadgets can base structural decisions on the
+ * size of a combination without the two modes ever disagreeing.
  */
 export class Lc {
   /** Sorted wire ids, or null for a value-only combination. */
@@ -18,16 +22,25 @@ export class Lc {
   readonly k: bigint;
   /** The value of the combination under the witness, in [0, r). */
   readonly value: bigint;
+  /** An upper bound on the number of wire terms, identical in both modes. */
+  readonly terms: number;
 
-  constructor(wires: readonly number[] | null, coeffs: readonly bigint[], k: bigint, value: bigint) {
+  constructor(
+    wires: readonly number[] | null,
+    coeffs: readonly bigint[],
+    k: bigint,
+    value: bigint,
+    terms = wires?.length ?? 1,
+  ) {
     this.wires = wires;
     this.coeffs = coeffs;
     this.k = k;
     this.value = value;
+    this.terms = terms;
   }
 
-  static valueOnly(value: bigint): Lc {
-    return new Lc(null, [], 0n, value);
+  static valueOnly(value: bigint, terms = 1): Lc {
+    return new Lc(null, [], 0n, value, terms);
   }
 
   get tracked(): boolean {
@@ -69,20 +82,21 @@ export class Lc {
     const c = mod(f);
     if (c === 0n) return ZERO;
     if (c === 1n) return this;
-    if (this.wires === null) return Lc.valueOnly((this.value * c) % R);
+    if (this.wires === null) return Lc.valueOnly((this.value * c) % R, this.terms);
     return new Lc(
       this.wires,
       this.coeffs.map((x) => (x * c) % R),
       (this.k * c) % R,
       (this.value * c) % R,
+      this.terms,
     );
   }
 
   addConstant(k: bigint): Lc {
     const c = mod(k);
     if (c === 0n) return this;
-    if (this.wires === null) return Lc.valueOnly((this.value + c) % R);
-    return new Lc(this.wires, this.coeffs, (this.k + c) % R, (this.value + c) % R);
+    if (this.wires === null) return Lc.valueOnly((this.value + c) % R, this.terms);
+    return new Lc(this.wires, this.coeffs, (this.k + c) % R, (this.value + c) % R, this.terms);
   }
 }
 
@@ -98,9 +112,10 @@ export function mod(x: bigint): bigint {
 function merge(a: Lc, b: Lc, f: bigint): Lc {
   if (f === 0n || (b.isConstant && b.k === 0n)) return a;
   const value = (a.value + f * b.value) % R;
-  if (a.wires === null || b.wires === null) return Lc.valueOnly(value);
+  const terms = a.terms + b.terms;
+  if (a.wires === null || b.wires === null) return Lc.valueOnly(value, terms);
   const k = (a.k + f * b.k) % R;
-  if (b.isConstant) return new Lc(a.wires, a.coeffs, k, value);
+  if (b.isConstant) return new Lc(a.wires, a.coeffs, k, value, a.terms);
   const wires: number[] = [];
   const coeffs: bigint[] = [];
   let i = 0;
@@ -124,15 +139,16 @@ function merge(a: Lc, b: Lc, f: bigint): Lc {
       }
     }
   }
-  return new Lc(wires, coeffs, k, value);
+  return new Lc(wires, coeffs, k, value, terms);
 }
 
 /** Σ f_i·terms_i + k in one pass (for wide combinations: matrix rows, packings). */
 export function combine(terms: readonly (readonly [Lc, bigint])[], k = 0n): Lc {
+  const bound = terms.reduce((n, [lc, f]) => n + (mod(f) === 0n ? 0 : lc.terms), 0);
   if (terms.some(([lc]) => lc.wires === null)) {
     let value = mod(k);
     for (const [lc, f] of terms) value = (value + mod(f) * lc.value) % R;
-    return Lc.valueOnly(value);
+    return Lc.valueOnly(value, bound);
   }
   const acc = new Map<number, bigint>();
   let constant = mod(k);
@@ -154,5 +170,6 @@ export function combine(terms: readonly (readonly [Lc, bigint])[], k = 0n): Lc {
     wires.map((w) => acc.get(w)!),
     constant,
     value,
+    bound,
   );
 }

@@ -2,6 +2,7 @@ import { matInverse } from "../../hash/poseidon-bn254/field.ts";
 import { sparsePoseidonParams } from "../../hash/poseidon-bn254/sparse.ts";
 import { poseidonBn254Permute } from "../../hash/poseidon-bn254.ts";
 import { frInv, frMul } from "../scalar-field.ts";
+import { COMPACT_TERMS } from "./babybear.ts";
 import type { CircuitBuilder } from "./builder.ts";
 import { combine, Lc } from "./lc.ts";
 
@@ -44,7 +45,8 @@ export function poseidonPermuteCircuit(c: CircuitBuilder, state: readonly Lc[]):
   const t = state.length;
   if (state.every((x) => x.isConstant)) return poseidonBn254Permute(state.map((x) => x.k)).map(Lc.constant);
   const { sp, inv } = params(t);
-  let s = [...state];
+  // Long inputs (packed rows: up to 8·31 bit terms) become wires before the S-boxes copy them three times.
+  let s = state.map((x) => (x.terms > COMPACT_TERMS ? c.materialize(x) : x));
   const addConstants = (cs: readonly bigint[], r: number) => s.map((x, i) => x.addConstant(cs[r * t + i]!));
   for (let r = 0; r < 4; r++)
     s = fullRound(c, addConstants(sp.firstConstants, r), r === 3 ? sp.P : sp.M, r === 3 ? inv.P : inv.M);
