@@ -33,7 +33,7 @@ import { report } from "./util.ts";
 const args = process.argv.slice(2);
 const widthAt = args.indexOf("--width");
 const width = widthAt >= 0 ? Number(args[widthAt + 1]) : 64;
-const logs = args.filter((a, i) => i !== widthAt && i !== widthAt + 1).map(Number);
+const logs = args.filter((_, i) => i !== widthAt && i !== widthAt + 1).map(Number);
 const sizes = logs.length ? logs : [8, 10];
 const config: StarkConfig = { logBlowup: 3, numQueries: 28, powBits: 16, friLogArity: 2, logFinalDegree: 3 };
 

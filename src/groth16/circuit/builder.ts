@@ -173,9 +173,11 @@ export class CircuitBuilder {
 
   /** A new wire equal to `lc` (one linear constraint): to use a long combination as a short factor. */
   materialize(lc: Lc): Lc {
-    const w = this.hint(lc.value, "compact");
-    this.enforceEqual(w, lc, "materialize");
-    return w;
+    return this.withCategory("compact", () => {
+      const w = this.hint(lc.value, "compact");
+      this.enforceEqual(w, lc, "materialize");
+      return w;
+    });
   }
 
   private writeLc(lc: Lc): void {
