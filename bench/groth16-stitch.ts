@@ -9,8 +9,9 @@
  * segment's output. Public signals as in one chain: [out, seed]; private input: salt.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { leToBigInt, readBinFile, section, writeBinFile } from "../src/groth16/binfile.ts";
+import { leToBigInt, readBinFile, section } from "../src/groth16/binfile.ts";
 import { readR1cs } from "../src/groth16/r1cs.ts";
+import { r1csFile, wtnsFile } from "../src/groth16/r1cs-writer.ts";
 import { writeScalar } from "../src/groth16/scalar-field.ts";
 import { BN254_R } from "../src/groth16/types.ts";
 import { computeWitness, readWitnessFile } from "../src/groth16/witness.ts";
@@ -19,12 +20,6 @@ import { computeWitness, readWitnessFile } from "../src/groth16/witness.ts";
 const OUT = 1;
 const SEED = 2;
 const SALT = 3;
-
-function u32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v, true);
-  return b;
-}
 
 function lc(terms: Array<[wire: number, coeff: bigint]>): Uint8Array {
   const b = new Uint8Array(4 + 36 * terms.length);
@@ -72,23 +67,9 @@ export function stitchR1cs(segmentR1cs: string, count: number, outPath: string):
   links.push(...equal(OUT, wire(count - 1, OUT)));
   const nConstraints = count * segConstraints + links.length / 3;
 
-  const header = new Uint8Array(4 + 32 + 28);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, 32, true);
-  writeScalar(hv, 4, BN254_R);
-  hv.setUint32(36, nVars, true);
-  hv.setUint32(40, 1, true); // outputs
-  hv.setUint32(44, 1, true); // public inputs
-  hv.setUint32(48, 1, true); // private inputs
-  hv.setBigUint64(52, BigInt(nVars), true); // labels
-  hv.setUint32(60, nConstraints, true);
-  const labels = new Uint8Array(8 * nVars);
-  const lv = new DataView(labels.buffer);
-  for (let w = 0; w < nVars; w++) lv.setBigUint64(8 * w, BigInt(w), true);
-  const parts = writeBinFile("r1cs", 1, [
-    [1, [header]],
-    [2, [...copies, ...links]],
-    [3, [labels]],
+  const parts = r1csFile({ nWires: nVars, nOutputs: 1, nPublicInputs: 1, nPrivateInputs: 1, nConstraints }, [
+    ...copies,
+    ...links,
   ]);
   writeFileSync(outPath, Buffer.concat(parts));
 }
@@ -110,26 +91,7 @@ export async function stitchWitness(
     values.push(w.slice(1));
     input = w[OUT]!;
   }
-  const n = 4 + values.reduce((s, v) => s + v.length, 0);
-  const data = new Uint8Array(32 * n);
-  const dv = new DataView(data.buffer);
-  [1n, input, seed, salt].forEach((x, i) => writeScalar(dv, 32 * i, x));
-  let p = 4;
-  for (const seg of values) for (const x of seg) writeScalar(dv, 32 * p++, x);
-  const header = new Uint8Array(40);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, 32, true);
-  writeScalar(hv, 4, BN254_R);
-  hv.setUint32(36, n, true);
-  writeFileSync(
-    outPath,
-    Buffer.concat(
-      writeBinFile("wtns", 2, [
-        [1, [header]],
-        [2, [data]],
-      ]),
-    ),
-  );
+  writeFileSync(outPath, Buffer.concat(wtnsFile([1n, input, seed, salt, ...values.flat()])));
   // Sanity: the file reads back with the same prime.
   const back = readBinFile(readFileSync(outPath), "wtns", outPath);
   if (leToBigInt(section(back, 1, outPath).subarray(4, 36)) !== BN254_R) throw new Error("bad witness file");

@@ -33,3 +33,8 @@ export class KeyMismatchError extends ZkvmError {
 export class Groth16SetupError extends ZkvmError {
   override name = "Groth16SetupError";
 }
+
+/** Inputs that do not fit a generated circuit's shape (another AIR, other table heights, a malformed proof). */
+export class CircuitInputError extends ZkvmError {
+  override name = "CircuitInputError";
+}

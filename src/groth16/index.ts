@@ -2,6 +2,8 @@
  * Groth16 over BN254. `verify.ts` and `types.ts` run anywhere (@noble/curves); compilation, setup and
  * proving use Node (child processes, worker threads, files) and snarkjs.
  */
+
+export * from "./circuit/stark-verifier.ts";
 export * from "./compile.ts";
 export * from "./dev-setup.ts";
 export * from "./errors.ts";

@@ -1,0 +1,152 @@
+import type { Ext as ExtNumbers } from "../../field/extension.ts";
+import { poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
+import type { BackendChallenger, VerificationReason, VerifierBackend } from "../../stark/verifier/backend.ts";
+import { BabyBear, type Bb } from "./babybear.ts";
+import type { CircuitBuilder } from "./builder.ts";
+import { type Ext, Extension } from "./extension.ts";
+import { Lc } from "./lc.ts";
+import { poseidonCircuit } from "./poseidon.ts";
+import { CircuitChallenger, packCanonical } from "./transcript.ts";
+
+/**
+ * The verifier's R1CS instance: the verification algorithm written once (src/stark/verifier/algorithm.ts)
+ * run over circuit values, for the Poseidon-BN254 hash configuration. Base values are emulated BabyBear
+ * (babybear.ts), extension values their quadruples (extension.ts), a digest is one BN254 element — a
+ * single wire or linear combination, so a digest from the proof needs no range check: every field element
+ * is a canonical digest of this configuration.
+ */
+const MAX_ROW_CELLS = 16;
+
+export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
+  readonly hashId = poseidonBn254Hash.id;
+  readonly c: CircuitBuilder;
+  readonly bb: BabyBear;
+  readonly ext: Extension;
+
+  constructor(c: CircuitBuilder) {
+    this.c = c;
+    this.bb = new BabyBear(c);
+    this.ext = new Extension(this.bb);
+  }
+
+  constant(x: number): Bb {
+    return this.bb.constant(x);
+  }
+  extConstant(x: Readonly<ExtNumbers>): Ext {
+    return this.ext.constant(x);
+  }
+  known(x: Bb): number | undefined {
+    return this.bb.known(x);
+  }
+  add(a: Bb, b: Bb): Bb {
+    return this.bb.add(a, b);
+  }
+  sub(a: Bb, b: Bb): Bb {
+    return this.bb.sub(a, b);
+  }
+  mul(a: Bb, b: Bb): Bb {
+    return this.bb.mul(a, b);
+  }
+
+  extFromBase(a: Bb): Ext {
+    return this.ext.fromBase(a);
+  }
+  extFromCoordinates(c0: Bb, c1: Bb, c2: Bb, c3: Bb): Ext {
+    return [c0, c1, c2, c3];
+  }
+  extCoordinates(a: Ext): readonly [Bb, Bb, Bb, Bb] {
+    return a;
+  }
+  extAdd(a: Ext, b: Ext): Ext {
+    return this.ext.add(a, b);
+  }
+  extSub(a: Ext, b: Ext): Ext {
+    return this.ext.sub(a, b);
+  }
+  extMul(a: Ext, b: Ext): Ext {
+    return this.ext.mul(a, b);
+  }
+  extMulBase(a: Ext, b: Bb): Ext {
+    return this.ext.mulBase(a, b);
+  }
+  extInverse(a: Ext, reason: VerificationReason, what: string): Ext {
+    return this.c.withCategory("ext-inverse", () => this.ext.inverse(a, reason, what));
+  }
+
+  bits(x: Bb, count: number): Bb[] {
+    return this.bb.bits(x, count);
+  }
+  select(bit: Bb, ifOne: Bb, ifZero: Bb): Bb {
+    return this.bb.select(bit, ifOne, ifZero);
+  }
+  extSelect(bit: Bb, ifOne: Ext, ifZero: Ext): Ext {
+    return this.ext.select(bit, ifOne, ifZero);
+  }
+  digestSelect(bit: Bb, ifOne: Lc, ifZero: Lc): Lc {
+    if (bit.isConstant) return bit.lc.k === 1n ? ifOne : ifZero;
+    return this.c.withCategory("select", () => {
+      const out = this.c.hint(bit.value === 1n ? ifOne.value : ifZero.value, "select");
+      this.c.enforce(bit.lc, ifOne.sub(ifZero), out.sub(ifZero), "digest select");
+      return out;
+    });
+  }
+
+  /** Rows packed 8 elements per cell; ≤ 16 cells → Poseidon(k), more → a chain Poseidon(h, next ≤ 15). */
+  hashRow(row: readonly Bb[]): Lc {
+    return this.c.withCategory("hash-row", () => {
+      const cells: Lc[] = [];
+      for (let i = 0; i < row.length; i += 8)
+        cells.push(packCanonical(row.slice(i, i + 8).map((x) => this.bb.reduce(x))));
+      if (cells.length <= MAX_ROW_CELLS) return poseidonCircuit(this.c, cells);
+      let h = poseidonCircuit(this.c, cells.slice(0, MAX_ROW_CELLS));
+      for (let i = MAX_ROW_CELLS; i < cells.length; i += MAX_ROW_CELLS - 1)
+        h = poseidonCircuit(this.c, [h, ...cells.slice(i, i + MAX_ROW_CELLS - 1)]);
+      return h;
+    });
+  }
+
+  compress(left: Lc, right: Lc): Lc {
+    return this.c.withCategory("merkle", () => poseidonCircuit(this.c, [left, right]));
+  }
+
+  /** The swap is one constraint (left = node + bit·(sibling − node), right = node + sibling − left). */
+  merkleStep(bit: Bb, node: Lc, sibling: Lc): Lc {
+    if (bit.isConstant) return bit.lc.k === 1n ? this.compress(sibling, node) : this.compress(node, sibling);
+    return this.c.withCategory("merkle", () => {
+      const left = this.c.hint(bit.value === 1n ? sibling.value : node.value, "select");
+      this.c.enforce(bit.lc, sibling.sub(node), left.sub(node), "merkle swap");
+      return poseidonCircuit(this.c, [left, node.add(sibling).sub(left)]);
+    });
+  }
+
+  newChallenger(): BackendChallenger<Bb, Lc> {
+    return new CircuitChallenger(this.bb);
+  }
+
+  assertEqual(a: Bb, b: Bb, reason: VerificationReason, what: string): void {
+    this.bb.assertEqual(a, b, reason, what);
+  }
+  assertExtEqual(a: Ext, b: Ext, reason: VerificationReason, what: string): void {
+    this.ext.assertEqual(a, b, reason, what);
+  }
+  assertDigestEqual(a: Lc, b: Lc, reason: VerificationReason, what: string): void {
+    if (a.isConstant && b.isConstant) {
+      if (a.k !== b.k) throw new RangeError(`circuit: an assertion between constant digests fails: ${what}`);
+      return;
+    }
+    this.c.withCategory("assert", () => {
+      if (a.value !== b.value) this.c.fail(reason, what);
+      this.c.enforceEqual(a, b, what);
+    });
+  }
+
+  /** A digest given by the prover (a Merkle sibling, a root): one private wire, any field element. */
+  digestInput(value: bigint): Lc {
+    return this.c.hint(value, "digest", true);
+  }
+
+  /** A constant digest (a fixed root). */
+  digestConstant(value: bigint): Lc {
+    return Lc.constant(value);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The STARK verifier as an R1CS circuit (src/groth16/circuit): differential soundness against the native
+ * verifier on every perturbation of the example AIRs' BN254-configuration proofs, and a Groth16 proof of the
+ * circuit through our toolchain and snarkjs.
+ *
+ * The circuit accepts a statement iff witness generation succeeds and every constraint holds. For each
+ * statement the harness presents, the test also requires that the forced witness of a rejected proof violates
+ * a constraint (and conversely that an accepted one violates none), and checks a share of the witnesses
+ * against the written .r1cs with the toolchain's independent evaluator.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as snarkjs from "snarkjs";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  buildStarkVerifierCircuit,
+  type StarkCircuitSpec,
+  starkVerifierWitness,
+} from "../../src/groth16/circuit/stark-verifier.ts";
+import { devSetup } from "../../src/groth16/dev-setup.ts";
+import { CircuitInputError, WitnessError } from "../../src/groth16/errors.ts";
+import { prove } from "../../src/groth16/prove.ts";
+import { type R1cs, readR1cs } from "../../src/groth16/r1cs.ts";
+import { verifyGroth16 } from "../../src/groth16/verify.ts";
+import { checkWitness } from "../../src/groth16/witness.ts";
+import type { Air } from "../../src/stark/air.ts";
+import type { StarkConfig } from "../../src/stark/config.ts";
+import { digestToBigint, poseidonBn254Hash as hash } from "../../src/stark/poseidon-bn254-hash.ts";
+import { decodeProof } from "../../src/stark/proof-codec.ts";
+import { preprocessedRoot, proveStark, type Witness } from "../../src/stark/prover.ts";
+import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
+import {
+  byteLookupsAir,
+  byteLookupsWitness,
+  cubicAir,
+  cubicWitness,
+  fibonacciAir,
+  fibonacciWitness,
+  rangeCheckAir,
+  rangeCheckFixedAir,
+  rangeCheckFixedWitness,
+  rangeCheckWitness,
+} from "../stark/airs.ts";
+
+/** The code path of every configuration, at a size a test can afford: 2 queries, 2 PoW bits, arity 4. */
+const config: StarkConfig = { logBlowup: 1, numQueries: 2, powBits: 2, friLogArity: 2, logFinalDegree: 1 };
+const dir = mkdtempSync(join(tmpdir(), "zkvm-stark-circuit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function specFor(air: Air, logHeights: number[], root?: "input"): StarkCircuitSpec {
+  const fixed = air.tables.some((t) => t.preprocessed.length > 0);
+  return {
+    air,
+    config,
+    logHeights,
+    preprocessedRoot: fixed ? (root ?? preprocessedRoot(air, config, hash)) : undefined,
+  };
+}
+
+function independentlySatisfied(r1cs: R1cs, values: bigint[]): boolean {
+  try {
+    checkWitness(r1cs, values);
+    return true;
+  } catch (e) {
+    if (e instanceof WitnessError) return false;
+    throw e;
+  }
+}
+
+const cases: [string, Air, Witness, number[]][] = [
+  ["Fibonacci", fibonacciAir(), fibonacciWitness(4), [4]],
+  [
+    "range check (two heights, public bus side)",
+    rangeCheckAir(4),
+    rangeCheckWitness(
+      Array.from({ length: 8 }, (_, i) => (i * 7) % 16),
+      15,
+      4,
+    ),
+    [3, 4],
+  ],
+  [
+    "preprocessed range check",
+    rangeCheckFixedAir(4),
+    rangeCheckFixedWitness(
+      Array.from({ length: 4 }, (_, i) => (i * 5) % 16),
+      7,
+      4,
+    ),
+    [2, 4],
+  ],
+  ["degree 3, next-row references", cubicAir(4), cubicWitness(4, 3), [3]],
+  ["batched LogUp", byteLookupsAir(), byteLookupsWitness(3), [3, 8]],
+];
+
+describe("the STARK verifier as an R1CS circuit", () => {
+  it.each(cases)(
+    "%s: accepts exactly the proofs the native verifier accepts",
+    (name, air, witness, logHeights) => {
+      const spec = specFor(air, logHeights);
+      const circuit = buildStarkVerifierCircuit(spec);
+      const r1cs = readR1cs(Buffer.concat(circuit.r1cs));
+      expect(r1cs.header.nConstraints).toBe(circuit.stats.constraints);
+      expect(r1cs.header.nPublic).toBe(air.publicCount);
+      console.log(`${name}: ${JSON.stringify(circuit.stats)}`);
+      let presented = 0;
+      const verdict = (publics: readonly number[], bytes: Uint8Array): boolean => {
+        let proof: ReturnType<typeof decodeProof>;
+        try {
+          proof = decodeProof(bytes, air, config, hash);
+        } catch {
+          return false; // malformed bytes: there is no proof to give the circuit
+        }
+        if (proof.logHeights.some((h, i) => h !== logHeights[i])) return false; // another circuit's shape
+        const w = starkVerifierWitness(spec, { publics, proof });
+        expect(w.fingerprint).toBe(circuit.fingerprint);
+        expect(w.values.length).toBe(circuit.stats.wires);
+        // A check that failed leaves a witness violating a constraint, and only a failed check does.
+        expect(w.violationCount > 0).toBe(w.failures.length > 0);
+        if (w.accepted || presented++ % 4 === 0)
+          expect(independentlySatisfied(r1cs, w.values)).toBe(w.accepted);
+        if (w.accepted) expect(w.publicSignals).toEqual(publics.map(BigInt));
+        return w.accepted;
+      };
+      const report = runSoundnessHarness({
+        air,
+        config,
+        hash,
+        witness,
+        cellsPerColumn: 1,
+        multiplicitiesPerInteraction: 1,
+        byteMutations: 24,
+        differential: verdict,
+      });
+      expect(report.accepted).toEqual([]);
+      expect(report.disagreements).toEqual([]);
+      expect(presented).toBeGreaterThan(report.tried.cell);
+    },
+  );
+
+  it("takes the preprocessed root as a public signal: one circuit for every root, a wrong root rejected", () => {
+    const air = rangeCheckFixedAir(4);
+    const spec = specFor(air, [2, 4], "input");
+    const circuit = buildStarkVerifierCircuit(spec);
+    expect(circuit.stats.publicSignals).toBe(1 + air.publicCount);
+    const w = rangeCheckFixedWitness([3, 1, 4, 1], 5, 4);
+    const proof = proveStark(air, config, hash, w);
+    const root = preprocessedRoot(air, config, hash);
+    const ok = starkVerifierWitness(spec, { publics: w.publics, proof, preprocessedRoot: root });
+    expect(ok.accepted).toBe(true);
+    expect(ok.fingerprint).toBe(circuit.fingerprint);
+    expect(ok.publicSignals).toEqual([digestToBigint(root!), ...w.publics.map(BigInt)]);
+    const otherRoot = preprocessedRoot(rangeCheckFixedAir(5), config, hash);
+    const bad = starkVerifierWitness(spec, { publics: w.publics, proof, preprocessedRoot: otherRoot });
+    expect(bad.accepted).toBe(false);
+    expect(bad.violationCount).toBeGreaterThan(0);
+  });
+
+  it("refuses inputs of another shape with a typed error", () => {
+    const air = fibonacciAir();
+    const spec = specFor(air, [4]);
+    const w = fibonacciWitness(5);
+    const proof = proveStark(air, config, hash, w);
+    expect(() => starkVerifierWitness(spec, { publics: w.publics, proof })).toThrow(CircuitInputError);
+    expect(() => starkVerifierWitness(spec, { publics: w.publics.slice(1), proof })).toThrow(
+      CircuitInputError,
+    );
+    const fixed = rangeCheckFixedAir(4);
+    expect(() => buildStarkVerifierCircuit({ air: fixed, config, logHeights: [2, 4] })).toThrow(
+      CircuitInputError,
+    );
+  });
+
+  it("is proven with Groth16: snarkjs checks the .r1cs/.wtns, our dev setup, prover and verifier accept", async () => {
+    const air = fibonacciAir();
+    const w = fibonacciWitness(4);
+    const spec = specFor(air, [4]);
+    const circuit = buildStarkVerifierCircuit(spec);
+    const proof = proveStark(air, config, hash, w);
+    const witness = starkVerifierWitness(spec, { publics: w.publics, proof });
+    expect(witness.accepted).toBe(true);
+    const r1csPath = join(dir, "fib.r1cs");
+    const wtnsPath = join(dir, "fib.wtns");
+    writeFileSync(r1csPath, Buffer.concat(circuit.r1cs));
+    writeFileSync(wtnsPath, Buffer.concat(witness.wtns()));
+    expect(await snarkjs.wtns.check(r1csPath, wtnsPath, undefined)).toBe(true);
+    await devSetup(r1csPath, join(dir, "fib.zkey"));
+    const result = await prove(join(dir, "fib.zkey"), wtnsPath, { r1cs: r1csPath });
+    expect(result.publicSignals).toEqual(w.publics.map(BigInt));
+    expect(verifyGroth16(result.vk, result.proof, result.publicSignals)).toBe(true);
+    expect(
+      verifyGroth16(result.vk, result.proof, [
+        result.publicSignals[0]! + 1n,
+        ...result.publicSignals.slice(1),
+      ]),
+    ).toBe(false);
+  });
+});
