@@ -7,9 +7,9 @@ import {
   zkvmRelayBytecode,
 } from "./contracts.ts";
 
-/** Defaults for a relay deployment: callbacks may ask for up to 5M gas; inline inputs up to 16 KiB. */
-export const DEFAULT_MAX_CALLBACK_GAS = 5_000_000n;
-export const DEFAULT_MAX_INLINE_INPUT_BYTES = 16_384n;
+import { DEFAULT_MAX_CALLBACK_GAS, DEFAULT_MAX_INLINE_INPUT_BYTES } from "./limits.ts";
+
+export { DEFAULT_MAX_CALLBACK_GAS, DEFAULT_MAX_INLINE_INPUT_BYTES } from "./limits.ts";
 
 type Clients = {
   publicClient: PublicClient;

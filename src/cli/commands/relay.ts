@@ -1,21 +1,5 @@
 import type { Command } from "commander";
-import pino from "pino";
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  getAddress,
-  http,
-  isAddress,
-  isHex,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { startApi } from "../../relay/api.ts";
-import { loadRelayConfig } from "../../relay/config.ts";
-import { DEFAULT_MAX_CALLBACK_GAS, DEFAULT_MAX_INLINE_INPUT_BYTES, deployRelay } from "../../relay/deploy.ts";
-import { startBullWorker } from "../../relay/proving/bullmq-prover.ts";
-import { RelayService } from "../../relay/service.ts";
-import { CliError } from "../errors.ts";
+import { DEFAULT_MAX_CALLBACK_GAS, DEFAULT_MAX_INLINE_INPUT_BYTES } from "../../relay/limits.ts";
 import { PRIVATE_KEY_ENV } from "../key.ts";
 
 /**
@@ -32,31 +16,8 @@ export function register(program: Command): void {
     .description("start the relay service (JSON logs on stdout)")
     .requiredOption("--config <file>", "relay configuration (JSON); see docs/relay.md")
     .action(async (opts: { config: string }) => {
-      const config = loadRelayConfig(opts.config);
-      const logger = pino({ level: config.log.level });
-      const service = new RelayService(config, { logger });
-      await service.start();
-      const apiKeys = config.api.apiKeysEnv
-        ? (process.env[config.api.apiKeysEnv] ?? "")
-            .split(",")
-            .map((k) => k.trim())
-            .filter(Boolean)
-        : [];
-      const { app, url } = await startApi(service, {
-        host: config.api.host,
-        port: config.api.port,
-        apiKeys,
-        logger,
-      });
-      logger.info({ url }, "HTTP API listening (/health, /metrics, proving API)");
-      const shutdown = async (signal: string) => {
-        logger.info({ signal }, "stopping");
-        await app.close();
-        await service.stop();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void shutdown("SIGINT"));
-      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+      const { runRelayStart } = await import("./relay-run.ts");
+      await runRelayStart(opts);
     });
   relay
     .command("deploy")
@@ -74,49 +35,8 @@ export function register(program: Command): void {
     .option("--max-inline-input <bytes>", "largest inline input", String(DEFAULT_MAX_INLINE_INPUT_BYTES))
     .addHelpText("after", `\nThe deployer key is read from $${PRIVATE_KEY_ENV}.`)
     .action(async (opts: { rpc: string; router: string; maxCallbackGas: string; maxInlineInput: string }) => {
-      const key = process.env[PRIVATE_KEY_ENV];
-      if (!key || !isHex(key) || key.length !== 66) {
-        throw new CliError(`set ${PRIVATE_KEY_ENV} to the deployer's 0x-prefixed 32-byte private key`, 2);
-      }
-      if (!isAddress(opts.router)) throw new CliError(`--router ${opts.router} is not an address`, 2);
-      const int = (v: string, what: string) => {
-        if (!/^[1-9][0-9]*$/.test(v)) throw new CliError(`${what} must be a positive integer`, 2);
-        return BigInt(v);
-      };
-      const maxCallbackGas = int(opts.maxCallbackGas, "--max-callback-gas");
-      const maxInlineInputBytes = int(opts.maxInlineInput, "--max-inline-input");
-      const transport = http(opts.rpc, { retryCount: 2, timeout: 60_000 });
-      let chainId: number;
-      try {
-        chainId = await createPublicClient({ transport }).getChainId();
-      } catch (err) {
-        throw new CliError(`cannot reach ${opts.rpc}: ${(err as Error).message.split("\n")[0]}`, 2);
-      }
-      const chain = defineChain({
-        id: chainId,
-        name: `chain ${chainId}`,
-        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-        rpcUrls: { default: { http: [opts.rpc] } },
-      });
-      const publicClient = createPublicClient({ chain, transport });
-      const code = await publicClient.getCode({ address: getAddress(opts.router) });
-      if (!code || code === "0x") throw new CliError(`there is no contract at --router ${opts.router}`, 2);
-      const walletClient = createWalletClient({ account: privateKeyToAccount(key), chain, transport });
-      const address = await deployRelay({
-        publicClient: publicClient as never,
-        walletClient,
-        verifier: getAddress(opts.router),
-        maxCallbackGas,
-        maxInlineInputBytes,
-      });
-      console.log(
-        JSON.stringify({
-          chainId,
-          relay: address,
-          router: getAddress(opts.router),
-          maxCallbackGas: String(maxCallbackGas),
-        }),
-      );
+      const { runRelayDeploy } = await import("./relay-run.ts");
+      await runRelayDeploy(opts);
     });
   relay
     .command("worker")
@@ -126,30 +46,7 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "parallel proving processes", "1")
     .option("--lock-ms <ms>", "job lock duration (renewed every half of it while proving)", "60000")
     .action(async (opts: { redis: string; queue: string; concurrency: string; lockMs: string }) => {
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new CliError("--concurrency must be a positive integer", 2);
-      const logger = pino();
-      const lockDurationMs = Number(opts.lockMs);
-      if (!Number.isInteger(lockDurationMs) || lockDurationMs < 100)
-        throw new CliError("--lock-ms must be an integer ≥ 100", 2);
-      const worker = startBullWorker({
-        redisUrl: opts.redis,
-        queue: opts.queue,
-        concurrency,
-        lockDurationMs,
-      });
-      worker.on("completed", (job) => logger.info({ jobId: job.id }, "proof done"));
-      worker.on("failed", (job, err) =>
-        logger.warn({ jobId: job?.id, err: err.message }, "proving job failed"),
-      );
-      await worker.waitUntilReady();
-      logger.info({ queue: opts.queue, concurrency }, "BullMQ proving worker ready");
-      const shutdown = async () => {
-        await worker.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void shutdown());
-      process.once("SIGTERM", () => void shutdown());
+      const { runRelayWorker } = await import("./relay-run.ts");
+      await runRelayWorker(opts);
     });
 }
