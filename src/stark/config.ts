@@ -40,8 +40,12 @@ export const CONFIG_BLOWUP_2: StarkConfig = {
 /** The default: blowup 4, which admits constraints up to degree 5. */
 export const DEFAULT_CONFIG: StarkConfig = CONFIG_BLOWUP_4;
 
-/** Largest trace height accepted: 2^24 rows (the LDE must stay within BabyBear's 2^27 two-adicity). */
+/**
+ * Largest trace height accepted: 2^24 rows. The LDE must also stay within BabyBear's two-adicity:
+ * log height + log blowup ≤ 27 (`MAX_LOG_LDE_HEIGHT`), so blowup 32 allows 2^22 rows.
+ */
 export const MAX_LOG_HEIGHT = 24;
+export const MAX_LOG_LDE_HEIGHT = 27;
 export const MIN_LOG_HEIGHT = 2;
 
 export function checkConfig(c: StarkConfig): void {
@@ -49,7 +53,7 @@ export function checkConfig(c: StarkConfig): void {
     if (!Number.isInteger(v) || v < lo || v > hi)
       throw new StarkConfigError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
   };
-  int(c.logBlowup, 1, 3, "logBlowup");
+  int(c.logBlowup, 1, 5, "logBlowup");
   int(c.numQueries, 1, 1000, "numQueries");
   int(c.powBits, 0, 30, "powBits");
   int(c.friLogArity, 1, 3, "friLogArity");

@@ -2,7 +2,7 @@ import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
-import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
+import { MAX_LOG_HEIGHT, MAX_LOG_LDE_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
 import type { StarkHash } from "./hash-config.ts";
 import { proofLayout, ROUNDS, type Round } from "./layout.ts";
 import type {
@@ -200,7 +200,7 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
   const logHeights: number[] = [];
   for (let i = 0; i < air.tables.length; i++) {
     const h = r.u8("table height");
-    if (h < MIN_LOG_HEIGHT || h > MAX_LOG_HEIGHT)
+    if (h < MIN_LOG_HEIGHT || h > MAX_LOG_HEIGHT || h + config.logBlowup > MAX_LOG_LDE_HEIGHT)
       throw new ProofLengthError(
         `table ${i} log height ${h} is outside [${MIN_LOG_HEIGHT}, ${MAX_LOG_HEIGHT}]`,
       );

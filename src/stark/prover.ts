@@ -2,7 +2,13 @@ import { P } from "../field/babybear.ts";
 import { type Ext, extAdd } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { publicBusSum } from "./bus.ts";
-import { checkConfig, MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
+import {
+  checkConfig,
+  MAX_LOG_HEIGHT,
+  MAX_LOG_LDE_HEIGHT,
+  MIN_LOG_HEIGHT,
+  type StarkConfig,
+} from "./config.ts";
 import { ProverInputError } from "./errors.ts";
 import { type Challenger, observeExt, observeMany, type StarkHash, sampleExt } from "./hash-config.ts";
 import { proofLayout, ROUNDS } from "./layout.ts";
@@ -209,6 +215,10 @@ function checkWitness(air: Air, config: StarkConfig, witness: Witness): number[]
       for (let r = 0; r < n; r++)
         if (c[r]! >= P) throw new ProverInputError(`table "${t.name}": non-canonical value at row ${r}`);
     }
+    if (logN + config.logBlowup > MAX_LOG_LDE_HEIGHT)
+      throw new ProverInputError(
+        `table "${t.name}" has 2^${logN} rows: with blowup 2^${config.logBlowup} its LDE exceeds BabyBear's 2^${MAX_LOG_LDE_HEIGHT} domains`,
+      );
     if (t.quotientChunks > 1 << config.logBlowup)
       throw new ProverInputError(
         `table "${t.name}" has degree ${t.degree}; use logBlowup ≥ ${Math.log2(t.quotientChunks)}`,

@@ -1,7 +1,13 @@
 import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
-import { checkConfig, MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
+import {
+  checkConfig,
+  MAX_LOG_HEIGHT,
+  MAX_LOG_LDE_HEIGHT,
+  MIN_LOG_HEIGHT,
+  type StarkConfig,
+} from "./config.ts";
 import { VerificationError } from "./errors.ts";
 import type { StarkHash } from "./hash-config.ts";
 import { type ProofLayout, proofLayout, ROUNDS } from "./layout.ts";
@@ -87,7 +93,7 @@ export function verifyStark(
     if (!isElement(v))
       throw new VerificationError("public-values", `public value ${i} (${v}) is not a field element`);
   });
-  const logHeights = checkHeights(air, proof.logHeights, key.logHeights);
+  const logHeights = checkHeights(air, config.logBlowup, proof.logHeights, key.logHeights);
   const layout = proofLayout(air, config, logHeights);
   checkProofShape(layout, hash, proof);
   const out = verifyStarkProof(nativeBackend(hash), {
@@ -122,6 +128,7 @@ const isElement = (v: unknown): v is number => Number.isInteger(v) && (v as numb
 
 function checkHeights(
   air: Air,
+  logBlowup: number,
   logHeights: unknown,
   pinned: readonly (number | null)[] | undefined,
 ): number[] {
@@ -129,10 +136,15 @@ function checkHeights(
     throw new VerificationError("shape", `expected ${air.tables.length} table heights`);
   return air.tables.map((t, i) => {
     const h = logHeights[i];
-    if (!Number.isInteger(h) || h < MIN_LOG_HEIGHT || h > MAX_LOG_HEIGHT)
+    if (
+      !Number.isInteger(h) ||
+      h < MIN_LOG_HEIGHT ||
+      h > MAX_LOG_HEIGHT ||
+      h + logBlowup > MAX_LOG_LDE_HEIGHT
+    )
       throw new VerificationError(
         "shape",
-        `table "${t.name}" has log height ${h}, outside [${MIN_LOG_HEIGHT}, ${MAX_LOG_HEIGHT}]`,
+        `table "${t.name}" has log height ${h}, outside [${MIN_LOG_HEIGHT}, ${Math.min(MAX_LOG_HEIGHT, MAX_LOG_LDE_HEIGHT - logBlowup)}]`,
       );
     if (t.fixedLogHeight !== null && h !== t.fixedLogHeight)
       throw new VerificationError(

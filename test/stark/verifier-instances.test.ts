@@ -149,3 +149,17 @@ describe("the native instance", () => {
     expect(() => verifyStark(air, TEST_CONFIG, buggy, w.publics, proof)).toThrow(TypeError);
   });
 });
+
+describe("blowup up to 32", () => {
+  it("proves and verifies at blowup 32 (the BN254 layer's setting)", () => {
+    const config = { logBlowup: 5, numQueries: 8, powBits: 4, friLogArity: 3, logFinalDegree: 1 };
+    const air = fibonacciAir();
+    const w = fibonacciWitness(6);
+    const proof = proveStark(air, config, hash, w);
+    expect(verifyStark(air, config, hash, w.publics, proof).logHeights).toEqual([6]);
+    // Heights whose LDE would leave BabyBear's 2^27 domains are malformed proofs.
+    expect(() => verifyStark(air, config, hash, w.publics, { ...proof, logHeights: [23] })).toThrow(
+      expect.objectContaining({ reason: "shape" }),
+    );
+  });
+});
