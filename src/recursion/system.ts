@@ -1,0 +1,194 @@
+import { machine } from "../machine/air.ts";
+import type { ProvenSegment } from "../machine/prove.ts";
+import { statementPublics } from "../machine/statement.ts";
+import { machinePreprocessedRoot } from "../machine/verify.ts";
+import type { StarkConfig } from "../stark/config.ts";
+import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
+import { decodeProof, encodeProof } from "../stark/proof-codec.ts";
+import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
+import { preprocessedRoot, proveStark } from "../stark/prover.ts";
+import { type RecursionAir, type RecursionShape, recursionAir, recursionWitness, shapeFor } from "./air.ts";
+import { ProgramBuilder } from "./builder.ts";
+import {
+  type ControlId,
+  type ControlInclusion,
+  type ControlTree,
+  controlInclusion,
+  controlTree,
+} from "./control.ts";
+import { type AssertionInfo, executeProgram } from "./executor.ts";
+import type { Block, Program } from "./ir.ts";
+import {
+  buildIdentity,
+  buildJoin,
+  buildLift,
+  CONTROL_DEPTH,
+  RECURSION_PUBLIC_COUNT,
+  recursionTemplate,
+  shapeHeights,
+} from "./programs.ts";
+import { verifierHints } from "./verifier-program.ts";
+
+/**
+ * A release of the recursion system (docs/recursion.md): the lift programs for the segment shapes it
+ * supports, join and identity at the common shape they all fit, their control IDs and the control root.
+ * Everything is derived deterministically from (machine configuration, recursion configuration, lift
+ * shapes), so a test can recompute a published control root.
+ */
+export interface RecursionProgram {
+  readonly name: string;
+  readonly program: Program;
+  readonly info: AssertionInfo;
+  readonly air: RecursionAir;
+  readonly preprocessedRoot: Uint32Array;
+  readonly controlId: ControlId;
+}
+
+export interface RecursionSystem {
+  readonly machineConfig: StarkConfig;
+  readonly config: StarkConfig;
+  readonly shape: RecursionShape;
+  readonly lifts: ReadonlyMap<string, RecursionProgram>;
+  readonly join: RecursionProgram;
+  readonly identity: RecursionProgram;
+  readonly tree: ControlTree;
+}
+
+/** A recursion proof and the public values it proves (the control root and the claim). */
+export interface RecursionProof {
+  readonly program: RecursionProgram;
+  readonly proof: Uint8Array;
+  readonly publics: readonly number[];
+}
+
+const heightsKey = (h: readonly number[]) => h.join(",");
+
+function built(name: string, build: (b: ProgramBuilder) => void): { program: Program; info: AssertionInfo } {
+  const b = new ProgramBuilder(name);
+  build(b);
+  return b.build();
+}
+
+export function recursionSystem(
+  machineConfig: StarkConfig,
+  config: StarkConfig,
+  liftHeights: readonly (readonly number[])[],
+): RecursionSystem {
+  const lifts = liftHeights.map((h) => ({
+    h,
+    ...built(`lift ${heightsKey(h)}`, (b) => buildLift(b, machineConfig, h)),
+  }));
+  // join and identity verify proofs of the shape they must themselves fit: iterate to the fixed point.
+  let shape = shapeFor(lifts.map((l) => l.program));
+  for (;;) {
+    const join = built("join", (b) => buildJoin(b, shape, config));
+    const identity = built("identity", (b) => buildIdentity(b, shape, config));
+    const next = shapeFor([...lifts.map((l) => l.program), join.program, identity.program]);
+    if (Object.keys(next).every((k) => next[k] === shape[k])) {
+      const make = (name: string, p: { program: Program; info: AssertionInfo }): RecursionProgram => {
+        const air = recursionAir(p.program, shape);
+        if (!logupCapacityOk(air.air, shapeHeights(shape)))
+          throw new RangeError(`recursion program ${name} exceeds LogUp's capacity`);
+        const root = preprocessedRoot(air.air, config, poseidon2Hash)!;
+        return {
+          name,
+          ...p,
+          air,
+          preprocessedRoot: root,
+          controlId: airDigest(air.air, config, poseidon2Hash, root),
+        };
+      };
+      const liftPrograms = new Map(lifts.map((l) => [heightsKey(l.h), make(`lift ${heightsKey(l.h)}`, l)]));
+      const joinProgram = make("join", join);
+      const identityProgram = make("identity", identity);
+      const tree = controlTree(
+        [
+          ...[...liftPrograms.values()].map((p) => p.controlId),
+          joinProgram.controlId,
+          identityProgram.controlId,
+        ],
+        CONTROL_DEPTH,
+      );
+      return {
+        machineConfig,
+        config,
+        shape,
+        lifts: liftPrograms,
+        join: joinProgram,
+        identity: identityProgram,
+        tree,
+      };
+    }
+    shape = next;
+  }
+}
+
+/** Proves a program's execution on its hints (throws RecursionAssertionError when a check fails). */
+function proveProgram(sys: RecursionSystem, p: RecursionProgram, hints: readonly Block[]): RecursionProof {
+  const exec = executeProgram(p.program, hints, p.info);
+  const witness = recursionWitness(p.air, exec);
+  const proof = proveStark(p.air.air, sys.config, poseidon2Hash, witness);
+  return { program: p, proof: encodeProof(proof, p.air.air, sys.config), publics: exec.publics };
+}
+
+/** The inclusion proof of a program's control ID in the release's tree (of the depth the programs read). */
+export function controlInclusionOf(sys: RecursionSystem, id: ControlId): ControlInclusion {
+  return controlInclusion(sys.tree, id);
+}
+
+/** `lift` of one segment proof. */
+export function proveLift(sys: RecursionSystem, segment: ProvenSegment): RecursionProof {
+  const m = machine();
+  const proof = decodeProof(segment.seal, m.air, sys.machineConfig, poseidon2Hash);
+  const program = sys.lifts.get(heightsKey(proof.logHeights));
+  if (!program)
+    throw new RangeError(
+      `this recursion release has no lift program for segment heights [${proof.logHeights.join(", ")}]`,
+    );
+  const root: Block[] = Array.from(sys.tree.root, (x) => [x, 0, 0, 0]);
+  const hints = [
+    ...root,
+    ...verifierHints(m.air, proof, statementPublics(segment.statement), {
+      preprocessedRoot: "constant",
+      root: machinePreprocessedRoot(sys.machineConfig),
+    }),
+  ];
+  return proveProgram(sys, program, hints);
+}
+
+function innerHints(sys: RecursionSystem, inner: RecursionProof): Block[] {
+  const template = recursionTemplate(sys.shape);
+  const proof = decodeProof(inner.proof, template, sys.config, poseidon2Hash);
+  const inc = controlInclusionOf(sys, inner.program.controlId);
+  return [
+    ...verifierHints(template, proof, inner.publics, {
+      preprocessedRoot: "hint",
+      root: inner.program.preprocessedRoot,
+    }),
+    [inc.index, 0, 0, 0],
+    ...inc.path.flatMap((d): Block[] => [
+      [d[0]!, d[1]!, d[2]!, d[3]!],
+      [d[4]!, d[5]!, d[6]!, d[7]!],
+    ]),
+  ];
+}
+
+/** `join` of two recursion proofs whose claims chain. */
+export function proveJoin(sys: RecursionSystem, left: RecursionProof, right: RecursionProof): RecursionProof {
+  return proveProgram(sys, sys.join, [...innerHints(sys, left), ...innerHints(sys, right)]);
+}
+
+/** Joins the lifts of a session's segments pairwise into one recursion proof. */
+export function proveSuccinct(sys: RecursionSystem, segments: readonly ProvenSegment[]): RecursionProof {
+  if (segments.length === 0) throw new RangeError("a session has at least one segment");
+  let level = segments.map((s) => proveLift(sys, s));
+  while (level.length > 1) {
+    const next: RecursionProof[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(proveJoin(sys, level[i]!, level[i + 1]!));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+export { RECURSION_PUBLIC_COUNT };
