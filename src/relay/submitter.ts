@@ -469,7 +469,10 @@ export class Submitter {
         receipt.status,
       );
       for (const id of tx.requestIds) {
-        if (this.store.getRequest(id)?.state !== "submitted") continue;
+        // Only the transaction a request currently rides in may settle it: after a reorg an older
+        // transaction of ours can still be mined, carrying a superseded fulfilment of the same id.
+        const current = this.store.getRequest(id);
+        if (current?.state !== "submitted" || current.txNonce !== tx.nonce) continue;
         if (receipt.status !== "success") {
           const r = this.store.getRequest(id)!;
           if (r.submitAttempts >= this.opts.maxSubmitAttempts) {
