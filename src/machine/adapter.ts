@@ -55,6 +55,8 @@ export function defineAdapter(c: ChipContext, ops: readonly OpSpec[]): Adapter {
     ts: c.ts(clk.e, Slot.FETCH),
     mult: real,
   });
+  c.pin([pc, clk, wlo, whi], real);
+  c.pinAccess(fetch, real);
   const index = new Map(ops.map((s, k) => [s.name, k]));
   return {
     flags,
@@ -85,8 +87,18 @@ export function defineAdapter(c: ChipContext, ops: readonly OpSpec[]): Adapter {
     next: (npc, halted = 0) => {
       c.t.send(Bus.EXEC, [npc, clk.e.add(1), halted], real, { bound: 1 });
     },
-    reg: (name, slot, idx, prev, next, mult) =>
-      c.access(name, { space: Space.REGISTER, index: idx, prev, next, ts: c.ts(clk.e, slot), mult }),
+    reg: (name, slot, idx, prev, next, mult) => {
+      const acc = c.access(name, {
+        space: Space.REGISTER,
+        index: idx,
+        prev,
+        next,
+        ts: c.ts(clk.e, slot),
+        mult,
+      });
+      c.pinAccess(acc, mult);
+      return acc;
+    },
   };
 }
 

@@ -69,6 +69,10 @@ export function aluChip() {
     const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [cLo, cHi], A.real);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: isImm.mul(bLo.e), immB: isImm.mul(bHi.e) });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi], A.real);
+    c.pin([rLo, rHi, k1, k2], isAdd.add(subLike));
+    c.pin([sa, sb], isLt);
+    c.pin([...ab, ...bb, ...tb], bw);
     return {
       A,
       rd,

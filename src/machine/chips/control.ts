@@ -68,6 +68,7 @@ export function controlChip() {
     const rSum = rLo.e.add(rHi.e);
     c.zero(eq.e.mul(rSum));
     c.zero(rSum.mul(eqInv.e).sub(A.real.sub(eq.e)));
+    c.zero(eq.e.mul(eqInv.e));
     const taken = A.is("beq")
       .mul(eq.e)
       .add(A.is("bne").mul(one.sub(eq.e)))
@@ -82,7 +83,7 @@ export function controlChip() {
         .sub(isJalr.mul(rLo.e.sub(bit0.e).add(rHi.e.mul(65536)))),
     );
     // Link value / AUIPC: d = pc + (4 or imm) as halves.
-    c.zero(pc.sub(pcl.e).sub(pch.e.mul(65536)));
+    c.zero(isLink.mul(pc.sub(pcl.e).sub(pch.e.mul(65536))));
     c.range16(pcl.e, isLink);
     c.u12(pch.e, isLink);
     const addLo = isJal.add(isJalr).mul(4).add(isAuipc.mul(immA.e));
@@ -96,6 +97,12 @@ export function controlChip() {
     const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [dLo.e, dHi.e], isLink);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: immA.e, immB: immB.e });
     A.next(npc.e);
+    c.pin([rd, rs1, rs2, immA, immB, npc, eq, eqInv], A.real);
+    c.pin([aLo, aHi, rLo, rHi, k1, k2], isBranch.add(isJalr));
+    c.pin([bLo, bHi], isBranch);
+    c.pin([sa, sb], isSigned);
+    c.pin(bit0, isJalr);
+    c.pin([pLo, pHi, pcl, pch, dLo, dHi, kd1, kd2], isLink);
     return {
       A,
       rd,
@@ -197,8 +204,8 @@ export function controlRow(
   const sum = rLo + rHi;
   tr.set(L.eq, row, sum === 0 ? 1 : 0);
   tr.set(L.eqInv, row, sum === 0 ? 0 : inv(sum));
-  setHalves(tr, row, L.pcl, L.pch, pc);
   if (name === "jal" || name === "jalr" || name === "auipc") {
+    setHalves(tr, row, L.pcl, L.pch, pc);
     const addLo = name === "auipc" ? d.immA : 4;
     const addHi = name === "auipc" ? d.immB : 0;
     const lo = (pc & 0xffff) + addLo;

@@ -52,11 +52,12 @@ export function divChip() {
     c.range16(aHi.e.sub(sa.e.mul(32768)).mul(2), isSigned);
     c.range16(bHi.e.sub(sb.e.mul(32768)).mul(2), isSigned);
     c.range16(rHi.e.sub(sr.e.mul(32768)).mul(2), isSigned);
-    for (const s of [sa, sb, sr]) c.zero(s.e.mul(A.real.sub(isSigned)));
+    c.pin([sa, sb, sr], isSigned);
     // Non-zero flags of q, b, r (their halves are non-negative, so a zero sum means zero).
     const nonzero = (v: ReturnType<typeof c.k>, flag: typeof nzq, inverse: typeof nzq) => {
       c.zero(v.mul(inverse.e).sub(flag.e));
       c.zero(one.sub(flag.e).mul(v));
+      c.zero(one.sub(flag.e).mul(inverse.e));
     };
     nonzero(qLo.add(qHi), nzq, nzqInv);
     nonzero(bLo.e.add(bHi.e), nzb, nzbInv);
@@ -87,7 +88,9 @@ export function divChip() {
     ];
     const [bbLo, bbHi] = abs(bLo, bHi, sb);
     const [rrLo, rrHi] = abs(rLo, rHi, sr);
-    const k1 = k1a.e.add(k1b.e);
+    // The borrow k1 ∈ {0, 1, 2} has one encoding: k1a + 2·k1b with not both set.
+    c.zero(k1a.e.mul(k1b.e));
+    const k1 = k1a.e.add(k1b.e.mul(2));
     c.zero(nzb.e.mul(dLo.e.sub(bbLo!.add(sb.e).sub(rrLo!).sub(sr.e).sub(1)).sub(k1.mul(65536))));
     c.zero(nzb.e.mul(dHi.e.sub(bbHi!).add(rrHi!).add(k1)));
     c.range16(dLo.e, nzb.e);
@@ -99,6 +102,8 @@ export function divChip() {
     const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [outLo, outHi], A.real);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi, ...qb, ...yb, rLo, rHi, ...kc, sq], A.real);
+    c.pin([dLo, dHi, k1a, k1b], nzb.e);
     return {
       A,
       rd,
@@ -196,8 +201,8 @@ export function divRow(
     const rrLo = sr ? 65535 - (r & 0xffff) : r & 0xffff;
     const low = bbLo + sb - rrLo - sr - 1;
     const k1 = low < 0 ? Math.ceil(-low / 65536) : 0;
-    tr.set(L.k1a, row, k1 >= 1 ? 1 : 0);
-    tr.set(L.k1b, row, k1 >= 2 ? 1 : 0);
+    tr.set(L.k1a, row, k1 === 1 ? 1 : 0);
+    tr.set(L.k1b, row, k1 === 2 ? 1 : 0);
     if (slack >= 0) setHalves(tr, row, L.dLo, L.dHi, slack);
   }
   const out = name === "div" || name === "divu" ? q : r;

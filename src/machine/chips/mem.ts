@@ -98,6 +98,13 @@ export function memChip() {
     const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [outLo, outHi], isLoad);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: immA.e, immB: immB.e });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, immA, immB, aLo, aHi, mLo, mHi, k1, k2, vLo, vHi, nLo, nHi], A.real);
+    c.pinAccess(access, A.real);
+    c.pin([sLo, sHi], isStore);
+    c.pin([pLo, pHi], isLoad);
+    c.pin(vb, isByteOp);
+    c.pin([sb0, sb1], isSb);
+    c.pin(sign, isLb.add(isLh));
     return {
       A,
       rd,
@@ -170,8 +177,10 @@ export function memRow(
   if (isStore) {
     s = fillReg(tr, row, L.rs2Acc, cy, Slot.RS2, d.rs2);
     setHalves(tr, row, L.sLo, L.sHi, s);
-    tr.set(L.sb0, row, s & 255);
-    tr.set(L.sb1, row, (s >>> 8) & 255);
+    if (name === "sb") {
+      tr.set(L.sb0, row, s & 255);
+      tr.set(L.sb1, row, (s >>> 8) & 255);
+    }
   }
   const ts = cy.clk * TS_PER_CYCLE + Slot.MEM;
   const w = cy.mem.peek(Space.GUEST, addr >>> 2);
@@ -185,8 +194,9 @@ export function memRow(
   fillAccess(tr, row, L.access, prevTs, ts);
   setHalves(tr, row, L.vLo, L.vHi, w);
   setHalves(tr, row, L.nLo, L.nHi, nw);
-  for (let k = 0; k < 4; k++) tr.set(L.vb[k]!, row, (w >>> (8 * k)) & 255);
-  const byte = (w >>> (8 * off)) & 255;
+  const byteOp = name === "lb" || name === "lbu" || name === "sb";
+  if (byteOp) for (let k = 0; k < 4; k++) tr.set(L.vb[k]!, row, (w >>> (8 * k)) & 255);
+  const byte = byteOp ? (w >>> (8 * off)) & 255 : 0;
   const half = off === 0 ? w & 0xffff : off === 2 ? w >>> 16 : 0;
   tr.set(L.byte, row, byte);
   tr.set(L.half, row, half);

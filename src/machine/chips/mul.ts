@@ -50,9 +50,9 @@ export function mulChip() {
     });
     // Signs of the extended operands.
     c.range16(aHi.e.sub(sx.e.mul(32768)).mul(2), signedX);
-    c.zero(sx.e.mul(A.real.sub(signedX)));
+    c.pin(sx, signedX);
     c.range16(bHi.e.sub(sy.e.mul(32768)).mul(2), signedY);
-    c.zero(sy.e.mul(A.real.sub(signedY)));
+    c.pin(sy, signedY);
     const zero = c.k(0);
     multiplyAdd(
       c,
@@ -83,6 +83,8 @@ export function mulChip() {
     const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [cLo.e, cHi.e], A.real);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: isImmShift.mul(bLo.e) });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi, ...x, ...y, ...h, ...kc, cLo, cHi], A.real);
+    c.pin([sh, q, z], isShift);
     return {
       A,
       rd,

@@ -77,6 +77,7 @@ export function systemChip() {
     const lSum = lLo.add(lHi);
     c.zero(lSum.mul(nzInv.e).sub(nz.e));
     c.zero(one.sub(nz.e).mul(lSum));
+    c.zero(one.sub(nz.e).mul(nzInv.e));
     const rwnz = rw.mul(nz.e);
     c.guestHi(pHi, rwnz.add(hHalt.e));
     c.guestHi(lHi, rwnz);
@@ -114,6 +115,16 @@ export function systemChip() {
     c.t.send(Bus.OUTPUT, [8, x0Lo.e, x0Hi.e], hHalt.e, { bound: 1 });
     A.decode({});
     A.next(A.pc.e.add(4).mul(one.sub(hHalt.e)), hHalt.e);
+    c.pin([tLo, tHi, x0Lo, x0Hi, n0Lo, n0Hi, x1Lo, x1Hi, n1Lo, n1Hi, x2Lo, x2Hi], isEcall);
+    c.pin([u0, u1], hWrite.e);
+    c.pin([g1Lo, g2Lo], rwnz);
+    c.pin([eLo, eHi, ke], hRead.e);
+    c.pin([kc0, kc1, kc2], hCyc.e);
+    // Public values a split segment does not use are 0 (a halted segment's are bound by the output bus).
+    const halted = c.public(Pub.HALTED);
+    c.t.assertZeroFirstRow(halted.mul(halted.sub(1)));
+    for (const k of [Pub.EXIT_LO, Pub.EXIT_HI, ...Array.from({ length: 16 }, (_, j) => Pub.OUTPUT + j)])
+      c.t.assertZeroFirstRow(one.sub(halted).mul(c.public(k)));
     return {
       A,
       hHalt,
