@@ -1,5 +1,4 @@
 import { defineConfig } from "vitest/config";
-
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
@@ -8,5 +7,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: "forks",
     reporters: ["default", "./test/summary-reporter.ts"],
+    // Native `import` (Node strips the types): the same module semantics as production, and hot loops
+    // call imported functions directly instead of through the module runner's property getters.
+    experimental: { viteModuleRunner: false },
   },
 });

@@ -1,3 +1,4 @@
+export * from "./errors.ts";
 export * from "./hash/digest.ts";
 export * from "./hash/tagged.ts";
 export * from "./receipt/claim.ts";

@@ -1,4 +1,5 @@
 import type { Abi } from "viem";
+import { ZkvmError } from "../errors.ts";
 import {
   emergencyStopVerifierAbi,
   evenNumberAbi,
@@ -35,6 +36,6 @@ export const allContractErrorsAbi: Abi = (() => {
 })();
 
 /** Thrown for deployment problems the user must resolve (missing key, selector removed, not the owner). */
-export class DeploymentError extends Error {
+export class DeploymentError extends ZkvmError {
   override name = "DeploymentError";
 }

@@ -1,5 +1,6 @@
 import { bn254 } from "@noble/curves/bn254.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
+import { ZkvmError } from "../errors.ts";
 import { BN254_P, BN254_R, type G1Affine, type G2Affine, type VerifyingKey } from "../groth16/types.ts";
 import { g1Point, g2Point } from "../groth16/verify.ts";
 import { verifyingKeyDigest } from "../receipt/groth16-receipt.ts";
@@ -16,7 +17,7 @@ import { verifyingKeyDigest } from "../receipt/groth16-receipt.ts";
  */
 
 /** Thrown for a verifying key that cannot be rendered (wrong number of public inputs, invalid points). */
-export class VerifierRenderError extends Error {
+export class VerifierRenderError extends ZkvmError {
   override name = "VerifierRenderError";
 }
 

@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 /**
  * BabyBear: the prime field of p = 15·2^27 + 1 = 2013265921.
  *
@@ -19,7 +20,7 @@ export const GENERATOR = 31;
 export const TWO_ADIC_ROOT = 440564289;
 
 /** Thrown for an operation with no result in the field (inverse of zero) or a value that is not an element. */
-export class FieldError extends Error {
+export class FieldError extends ZkvmError {
   override name = "FieldError";
 }
 
@@ -39,6 +40,11 @@ export function neg(a: number): number {
   return a === 0 ? 0 : P - a;
 }
 
+/**
+ * a·b mod p. Exact for any integers a, b < 2^32, not only canonical ones (the Poseidon2 S-box feeds it
+ * unreduced sums): the double estimate of ⌊ab/p⌋ is off by at most one, and only when the true remainder is
+ * within 2^12 of 0 or p, so the remainder modulo 2^32 lies in (−2^12, p + 2^12) before its one correction.
+ */
 export function mul(a: number, b: number): number {
   const q = Math.floor(a * b * INV_P);
   const r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
@@ -134,12 +140,6 @@ export function mulArrays(
   b: Uint32Array,
   out: Uint32Array = new Uint32Array(a.length),
 ): Uint32Array {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    const q = Math.floor(x * y * INV_P);
-    const r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
-    out[i] = r < 0 ? r + P : r >= P ? r - P : r;
-  }
+  for (let i = 0; i < a.length; i++) out[i] = mul(a[i]!, b[i]!);
   return out;
 }

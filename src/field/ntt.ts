@@ -8,7 +8,6 @@ import { loadNttWasm, type NttWasm } from "./ntt-wasm.ts";
  * WebAssembly is unavailable, in JavaScript with the field multiplication of babybear.ts inlined.
  */
 
-const INV_P = 1 / P;
 const twiddleCache = new Map<number, Uint32Array>();
 const invTwiddleCache = new Map<number, Uint32Array>();
 
@@ -96,10 +95,7 @@ function transform(values: Uint32Array, inverse: boolean): void {
         const i1 = i0 + half;
         const u = a[i0]!;
         const x = a[i1]!;
-        const w = tw[k]!;
-        const q = Math.floor(x * w * INV_P);
-        let v = (Math.imul(x, w) - Math.imul(q, P)) | 0;
-        v = v < 0 ? v + P : v >= P ? v - P : v;
+        const v = mul(x, tw[k]!);
         const s = (u + v - P) | 0;
         a[i0] = s + ((s >> 31) & P);
         const d = (u - v) | 0;

@@ -1,11 +1,12 @@
 /**
- * Bulk fixed-base scalar multiplication s_i·G on BN254 over a pool of worker threads, each holding a
- * precomputed window table of the generator (fixed-base-worker.ts). Used by the development setup, which
+ * Bulk fixed-base scalar multiplication s_i·G on BN254 on the process's worker pool, each thread holding a
+ * precomputed window table of the generator (fixed-base-task.ts). Used by the development setup, which
  * needs a few million such multiplications for a 2^20-constraint circuit.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { buildBn128 } from "ffjavascript";
+import { siblingModule, workerPool } from "../parallel/pool.ts";
+import type { FixedBaseJob } from "./fixed-base-task.ts";
 
 /** 1 = G1, 2 = G2 (BN254). */
 export type Group = 1 | 2;
@@ -15,17 +16,7 @@ export interface FixedBaseOptions {
   threads?: number;
 }
 
-interface Reply {
-  id?: number;
-  ready?: boolean;
-  points?: Uint8Array;
-  error?: string;
-}
-
-const workerUrl = new URL(
-  import.meta.url.endsWith(".ts") ? "./fixed-base-worker.ts" : "./fixed-base-worker.js",
-  import.meta.url,
-);
+const TASK = siblingModule(import.meta.url, "fixed-base-task");
 
 /** Bytes of one affine point in the .zkey layout (little-endian Montgomery x‖y). */
 export const affineBytes = (group: Group) => 64 * group;
@@ -38,7 +29,7 @@ interface CurveModule {
 let curveModule: Promise<CurveModule> | undefined;
 
 /**
- * ffjavascript's BN254 WebAssembly module. Built in the main thread and handed to the workers as bytes:
+ * ffjavascript's BN254 WebAssembly module. Built in the main thread and handed to the threads as bytes:
  * importing ffjavascript inside a worker thread trips its web-worker shim.
  */
 function loadCurveModule(): Promise<CurveModule> {
@@ -53,64 +44,22 @@ function loadCurveModule(): Promise<CurveModule> {
 
 export class FixedBasePool {
   readonly threads: number;
-  private readonly workers: Worker[] = [];
-  private readonly ready: Promise<void>[] = [];
-  private readonly pending = new Map<
-    number,
-    { resolve: (p: Uint8Array) => void; reject: (e: Error) => void }
-  >();
-  private nextId = 0;
 
   constructor(options: FixedBaseOptions = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
   }
 
-  private async start(): Promise<void> {
-    if (this.workers.length) return;
-    const workerData = await loadCurveModule();
-    for (let i = 0; i < this.threads; i++) {
-      const worker = new Worker(workerUrl, { workerData });
-      this.ready.push(
-        new Promise((resolve, reject) => {
-          worker.once("error", reject);
-          worker.on("message", (m: Reply) => {
-            if (m.ready) return resolve();
-            const p = this.pending.get(m.id!);
-            if (!p) return;
-            this.pending.delete(m.id!);
-            if (m.error !== undefined) p.reject(new Error(`fixed-base worker failed: ${m.error}`));
-            else p.resolve(m.points!);
-          });
-        }),
-      );
-      worker.on("error", (err) => {
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
-      });
-      this.workers.push(worker);
-    }
-  }
-
-  private run(worker: number, group: Group, window: 8 | 16, scalars: Uint8Array): Promise<Uint8Array> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.workers[worker]!.postMessage({ id, group, window, scalars }, [scalars.buffer as ArrayBuffer]);
-    });
-  }
-
   /**
    * Returns s_i·G for every 32-byte little-endian scalar (each < r) in `scalars`, as concatenated affine
-   * points in the .zkey layout. The scalar buffer is handed over to the workers and wiped there.
+   * points in the .zkey layout. The scalar buffer is handed over to the threads and wiped there.
    */
   async multiply(group: Group, scalars: Uint8Array): Promise<Uint8Array> {
-    await this.start();
-    await Promise.all(this.ready);
+    const curve = await loadCurveModule();
     const n = scalars.length / 32;
     if (!Number.isInteger(n)) throw new RangeError("scalars must be a multiple of 32 bytes");
     const perWorker = Math.ceil(n / this.threads);
     // A 16-bit window table costs 2^20 additions to build but halves the additions per point; it pays off
-    // once a worker has a few hundred thousand points.
+    // once a thread has a few hundred thousand points.
     const window = perWorker >= 1 << 17 ? 16 : 8;
     const jobs: Promise<Uint8Array>[] = [];
     for (let w = 0; w < this.threads && w * perWorker < n; w++) {
@@ -120,7 +69,8 @@ export class FixedBasePool {
         w * perWorker * 32,
         Math.min(n, (w + 1) * perWorker) * 32,
       );
-      jobs.push(this.run(w, group, window, part));
+      const job: FixedBaseJob = { curve, group, window, scalars: part };
+      jobs.push(workerPool().run<Uint8Array>(w, TASK, "multiply", job, [part.buffer as ArrayBuffer]));
     }
     const parts = await Promise.all(jobs);
     scalars.fill(0);
@@ -133,7 +83,11 @@ export class FixedBasePool {
     return out;
   }
 
+  /** Frees the threads' curve instances and window tables (the threads stay in the pool). */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const pool = workerPool();
+    await Promise.all(
+      Array.from({ length: Math.min(this.threads, pool.size) }, (_, i) => pool.run(i, TASK, "release", null)),
+    );
   }
 }

@@ -1,8 +1,15 @@
 /**
  * Production Groth16 setup: snarkjs's standard path from a ceremony's powers-of-tau file (prepared for
- * phase 2) — `zkey new`, then phase-2 contributions, then a random beacon — with the circuit's size checked
- * against the ceremony first, so an undersized .ptau is a clear error rather than snarkjs's log line.
+ * phase 2) — `zkey new`, then phase-2 contributions, then optionally a random beacon — with the circuit's
+ * size checked against the ceremony first, so an undersized .ptau is a clear error rather than snarkjs's
+ * log line.
+ *
+ * At least one contribution with secret entropy is required. A beacon alone is not a setup: snarkjs keys
+ * have γ = [1]₂, and after `zkey new` δ = 1, so a beacon-only key's δ is a public function of the beacon.
+ * Anyone can then forge A = [α]₁, B = [β]₂, C = −vk_x·δ⁻¹ for any public input. The beacon may only be a
+ * final step after secret contributions (docs/groth16.md).
  */
+import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync } from "node:fs";
 import * as snarkjs from "snarkjs";
 import { domainPower } from "./dev-setup.ts";
@@ -58,14 +65,20 @@ export function readPtauInfo(path: string): PtauInfo {
 
 export interface Contribution {
   name: string;
-  /** Entropy for the contribution; hashed with the system CSPRNG's output by snarkjs. */
-  entropy: string;
+  /**
+   * Extra entropy for the contribution. snarkjs hashes it together with 64 bytes of the system CSPRNG, so
+   * the contribution stays secret even if this string is not; omitted, fresh random bytes are used.
+   */
+  entropy?: string;
 }
 
 export interface PtauSetupOptions {
-  /** Phase-2 contributions to apply, in order (a deployment needs at least one honest party). */
+  /** Phase-2 contributions to apply, in order: at least one (a deployment needs one honest party). */
   contributions: Contribution[];
-  /** Final random beacon (e.g. a future block hash, published in advance): hex hash and 2^iterations. */
+  /**
+   * Final random beacon after the contributions (e.g. a future block hash, published in advance): hex hash
+   * and 2^iterations. It adds public randomness; it never replaces a secret contribution.
+   */
   beacon?: { name: string; hashHex: string; iterationsExp: number };
 }
 
@@ -98,9 +111,10 @@ export async function ptauSetup(
   options: PtauSetupOptions,
 ): Promise<void> {
   checkCircuitFitsPtau(r1csPath, ptauPath);
-  if (options.contributions.length === 0 && !options.beacon) {
+  if (options.contributions.length === 0) {
     throw new Groth16SetupError(
-      "a production setup needs at least one phase-2 contribution or a beacon; without either, the key's δ is 1",
+      "a production setup needs at least one phase-2 contribution with secret entropy: without one the key's δ " +
+        "is 1, or a public function of the beacon, and anyone can forge proofs for it",
     );
   }
   if (options.beacon) {
@@ -130,7 +144,9 @@ export async function ptauSetup(
       throw new Groth16SetupError(`snarkjs zkey new failed: ${errors.join("; ")}`);
     for (const c of options.contributions) {
       const next = tmp(steps.length);
-      await snarkjs.zKey.contribute(steps.at(-1)!, next, c.name, c.entropy, logger);
+      // An empty entropy string would make snarkjs prompt on stdin for some.
+      const entropy = c.entropy || randomBytes(32).toString("hex");
+      await snarkjs.zKey.contribute(steps.at(-1)!, next, c.name, entropy, logger);
       steps.push(next);
       check(`contribution "${c.name}"`);
     }

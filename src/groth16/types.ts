@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 /**
  * Groth16 over BN254, in plain affine coordinates. Fp2 elements are `{ c0, c1 }` with value c0 + c1·u:
  * snarkjs JSON lists them as [c0, c1]; Ethereum's pairing precompile and seals use [c1, c0].
@@ -39,7 +40,7 @@ export const BN254_P = 218882428718392752222464057452572750886963111572978236626
 export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /** Thrown for a proof, key or public input that is malformed (as opposed to well-formed but invalid). */
-export class Groth16FormatError extends Error {
+export class Groth16FormatError extends ZkvmError {
   override name = "Groth16FormatError";
 }
 

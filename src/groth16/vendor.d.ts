@@ -11,6 +11,12 @@ declare module "ffjavascript" {
     terminate(): Promise<void>;
   }
   export function buildBn128(singleThread?: boolean): Promise<Bn128>;
+  /** The ChaCha20 stream RNG snarkjs seeds its beacon contributions with. */
+  export class ChaCha {
+    constructor(seed: number[]);
+    nextU32(): number;
+    nextU64(): bigint | number;
+  }
 }
 
 declare module "snarkjs" {

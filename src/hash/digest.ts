@@ -1,4 +1,5 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { ZkvmError } from "../errors.ts";
 
 /** A 32-byte digest (SHA-256 output, Poseidon2 digest bytes, ImageID). */
 export type Digest = Uint8Array;
@@ -9,7 +10,7 @@ export const DIGEST_BYTES = 32;
 export const ZERO_DIGEST: Digest = new Uint8Array(DIGEST_BYTES);
 
 /** Thrown when a value that should be a 32-byte digest is not one. */
-export class InvalidDigestError extends Error {
+export class InvalidDigestError extends ZkvmError {
   override name = "InvalidDigestError";
 }
 

@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 /**
  * Poseidon over the BN254 scalar field, identical to circomlib's `Poseidon(nInputs)` template and
  * circomlibjs's `poseidon` for t = 2..17 (t = number of inputs + 1): x⁵ S-box, 8 full rounds, circomlib's
@@ -25,7 +26,7 @@ export { BN254_R } from "./poseidon-bn254/field.ts";
 export const POSEIDON_BN254_MAX_INPUTS = MAX_WIDTH - 1;
 
 /** Thrown for inputs the hash does not accept: wrong count, not a bigint, or not in [0, r). */
-export class PoseidonBn254InputError extends Error {
+export class PoseidonBn254InputError extends ZkvmError {
   override name = "PoseidonBn254InputError";
 }
 

@@ -1,4 +1,5 @@
-import { P } from "../field/babybear.ts";
+import { ZkvmError } from "../errors.ts";
+import { mul, P } from "../field/babybear.ts";
 import { FULL_ROUND_CONSTANTS, INTERNAL_DIAGONAL, PARTIAL_ROUND_CONSTANTS } from "./poseidon2-constants.ts";
 import { loadPoseidon2Wasm, type Poseidon2Wasm } from "./poseidon2-wasm.ts";
 
@@ -24,16 +25,6 @@ const HALF_FULL_ROUNDS = 4;
 const PARTIAL_ROUNDS = 21;
 const work = new Float64Array(POSEIDON2_WIDTH);
 
-/**
- * a·b mod p for integers a, b < 2^32 (not only canonical ones): the quotient estimate stays within one
- * of ⌊ab/p⌋, so the remainder computed modulo 2^32 is exact after one correction.
- */
-function mulMod(a: number, b: number): number {
-  const q = Math.floor(a * b * INV_P);
-  const r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
-  return r < 0 ? r + P : r >= P ? r - P : r;
-}
-
 /** Reduces a non-negative integer below 2^53 held in a double. */
 function reduceWide(x: number): number {
   const r = x - Math.floor(x * INV_P) * P;
@@ -41,10 +32,10 @@ function reduceWide(x: number): number {
 }
 
 function sbox(x: number): number {
-  const x2 = mulMod(x, x);
-  const x3 = mulMod(x2, x);
-  const x6 = mulMod(x3, x3);
-  return mulMod(x6, x);
+  const x2 = mul(x, x);
+  const x3 = mul(x2, x);
+  const x6 = mul(x3, x3);
+  return mul(x6, x);
 }
 
 /** External linear layer: M4 on each block of four, then add the column sums across blocks. */
@@ -100,7 +91,7 @@ function internalLayer(s: Float64Array): void {
 function fullRound(s: Float64Array, round: number): void {
   const base = round * POSEIDON2_WIDTH;
   for (let i = 0; i < POSEIDON2_WIDTH; i++) {
-    // The sum is below 2^32, which the S-box accepts unreduced (see mulMod).
+    // The sum is below 2^32, which the S-box accepts unreduced (see field/babybear.ts mul).
     s[i] = sbox(s[i]! + FULL_ROUND_CONSTANTS[base + i]!);
   }
   externalLayer(s);
@@ -157,7 +148,7 @@ export function poseidon2Backend(): "wasm" | "js" {
 }
 
 /** Thrown when a hash input is not a canonical field element or a digest has the wrong size. */
-export class Poseidon2InputError extends Error {
+export class Poseidon2InputError extends ZkvmError {
   override name = "Poseidon2InputError";
 }
 

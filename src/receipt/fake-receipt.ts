@@ -1,4 +1,5 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { ZkvmError } from "../errors.ts";
 import { assertDigest, type Digest, digestsEqual } from "../hash/digest.ts";
 import { type ExitCode, journalDigest, okClaim, type ReceiptClaim, receiptClaimDigest } from "./claim.ts";
 
@@ -17,22 +18,22 @@ export interface FakeReceipt {
 export const DEV_MODE_ENV = "ZKVM_DEV_MODE";
 
 /** A fake receipt was presented while dev mode is off. */
-export class DevModeRequiredError extends Error {
+export class DevModeRequiredError extends ZkvmError {
   override name = "DevModeRequiredError";
 }
 
 /** The receipt does not support the expected statement (wrong ImageID, exit code, or journal). */
-export class ReceiptVerificationError extends Error {
+export class ReceiptVerificationError extends ZkvmError {
   override name = "ReceiptVerificationError";
 }
 
 /** Encoded receipt bytes that cannot be decoded. */
-export class ReceiptDecodeError extends Error {
+export class ReceiptDecodeError extends ZkvmError {
   override name = "ReceiptDecodeError";
 }
 
 /** An invalid ZKVM_DEV_MODE value (a typo must not silently turn dev mode off or on). */
-export class DevModeConfigError extends Error {
+export class DevModeConfigError extends ZkvmError {
   override name = "DevModeConfigError";
 }
 

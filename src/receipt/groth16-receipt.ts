@@ -1,5 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
+import { ZkvmError } from "../errors.ts";
 import { BN254_R, type G1Affine, type G2Affine, type VerifyingKey } from "../groth16/types.ts";
 import { verifyGroth16 } from "../groth16/verify.ts";
 import { assertDigest, type Digest } from "../hash/digest.ts";
@@ -33,7 +34,7 @@ export function risc0Groth16Parameters(
 }
 
 /** Thrown when a seal's selector names other verifier parameters than the ones given. */
-export class SelectorMismatchError extends Error {
+export class SelectorMismatchError extends ZkvmError {
   override name = "SelectorMismatchError";
 }
 

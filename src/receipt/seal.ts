@@ -1,4 +1,5 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
+import { ZkvmError } from "../errors.ts";
 import type { G1Affine, G2Affine, Groth16Proof } from "../groth16/types.ts";
 import { assertDigest, type Digest } from "../hash/digest.ts";
 
@@ -17,7 +18,7 @@ export const MOCK_SELECTOR: Uint8Array = Uint8Array.of(0xff, 0xff, 0xff, 0xff);
 export const MOCK_SEAL_BYTES = SELECTOR_BYTES + 32;
 
 /** Thrown for a seal that cannot be decoded (wrong length, non-canonical coordinates). */
-export class SealFormatError extends Error {
+export class SealFormatError extends ZkvmError {
   override name = "SealFormatError";
 }
 

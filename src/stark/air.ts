@@ -1,4 +1,4 @@
-import { isCanonical, P } from "../field/babybear.ts";
+import { add, isCanonical, mul, P, sub } from "../field/babybear.ts";
 import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT } from "./config.ts";
 import {
   AirDefinitionError,
@@ -9,6 +9,8 @@ import {
   type Node,
   nodeDegrees,
 } from "./expr.ts";
+
+export { AirDefinitionError } from "./expr.ts";
 
 /**
  * AIR description: tables with main columns, constraints as an expression DAG, and bus interactions.
@@ -24,16 +26,19 @@ export type InteractionKind = "send" | "receive";
  *   (m read as an integer in (−p/2, p/2)); the engine sums these bounds and refuses heights at which the sum
  *   could reach p;
  * - `"lookup"`: m is free (a lookup table's count column). Each row must then be a fact that holds whatever
- *   the count, because a free multiplicity can balance any tuple the row carries.
+ *   the count, because a free multiplicity can balance any tuple the row carries;
+ * - `{ fixedTotal }`: inferred, never declared: a multiplicity computed from preprocessed columns and
+ *   constants only is known in advance, and Σ_rows |m| is counted exactly.
  */
-export type MultiplicityBound = number | "lookup";
+export type MultiplicityBound = number | "lookup" | { readonly fixedTotal: number };
 
 export interface InteractionOptions {
   /**
-   * Required when the multiplicity is not a constant (a constant c has bound min(c, p − c)). The engine
-   * cannot check a declared bound: the AIR's constraints must enforce it.
+   * Required when the multiplicity is neither a constant (bound min(c, p − c)) nor computed from
+   * preprocessed columns (its total is then counted exactly). The engine cannot check a declared bound: the
+   * AIR's constraints must enforce it.
    */
-  readonly bound?: MultiplicityBound;
+  readonly bound?: number | "lookup";
 }
 
 export interface Interaction {
@@ -56,12 +61,14 @@ export interface Table {
   /** log2 of the preprocessed height, or null when the prover chooses the height. */
   readonly fixedLogHeight: number | null;
   readonly mainWidth: number;
-  /** Auxiliary (extension-field) columns: one per interaction plus the running sum, or none. */
+  /** Auxiliary (extension-field) columns: one per LogUp batch plus the running sum, or none. */
   readonly auxWidth: number;
   readonly nodes: readonly Node[];
   /** Node ids of the constraints, in the order their α powers are assigned. */
   readonly constraints: readonly number[];
   readonly interactions: readonly Interaction[];
+  /** Interaction indices summed in each LogUp aux column, in column order. */
+  readonly logupBatches: readonly (readonly number[])[];
   /** Maximum constraint degree (at least 2). */
   readonly degree: number;
   /** Quotient chunks: 2^⌈log2(degree − 1)⌉. */
@@ -223,8 +230,69 @@ export class TableBuilder {
       kind,
       fields: fields.map((f) => this.graph.lift(f).id),
       multiplicity: m.id,
-      bound: resolveBound(this.graph.nodes[m.id]!, options.bound, `table "${this.name}", bus ${bus}`),
+      bound: this.resolveBound(m.id, options.bound, `table "${this.name}", bus ${bus}`),
     });
+  }
+
+  private resolveBound(
+    node: number,
+    declared: number | "lookup" | undefined,
+    where: string,
+  ): MultiplicityBound {
+    const m = this.graph.nodes[node]!;
+    if (declared === "lookup") return declared;
+    if (declared !== undefined) {
+      if (!Number.isSafeInteger(declared) || declared < 0 || declared >= P)
+        throw new AirDefinitionError(
+          `${where}: a multiplicity bound is an integer in [0, p), got ${declared}`,
+        );
+      if (m.op === "const" && Math.min(m.value, P - m.value) > declared)
+        throw new AirDefinitionError(
+          `${where}: the constant multiplicity ${m.value} exceeds its bound ${declared}`,
+        );
+      return declared;
+    }
+    if (m.op === "const") return Math.min(m.value, P - m.value);
+    const fixed = this.fixedValues(node);
+    if (fixed) {
+      let total = 0;
+      for (const v of fixed) total += Math.min(v, P - v);
+      return { fixedTotal: total };
+    }
+    throw new AirDefinitionError(
+      `${where}: the multiplicity is not a constant; declare { bound: b } (the AIR keeps |m| ≤ b) or { bound: "lookup" } (a table of facts)`,
+    );
+  }
+
+  /** The node's value on every row, when it depends on preprocessed columns and constants only. */
+  private fixedValues(node: number): Uint32Array | null {
+    const pre = this.preprocessed;
+    if (pre.length === 0) return null;
+    const n = pre[0]!.length;
+    const memo = new Map<number, Uint32Array | null>();
+    const value = (id: number): Uint32Array | null => {
+      if (memo.has(id)) return memo.get(id)!;
+      const x = this.graph.nodes[id]!;
+      let v: Uint32Array | null = null;
+      if (x.op === "const") v = new Uint32Array(n).fill(x.value);
+      else if (x.op === "col" && x.kind === "pre") {
+        const c = pre[x.index]!;
+        v = x.next ? Uint32Array.from({ length: n }, (_, r) => c[(r + 1) % n]!) : c;
+      } else if (x.op === "add" || x.op === "sub" || x.op === "mul") {
+        const a = value(x.a);
+        const b = a && value(x.b);
+        if (a && b) {
+          const f = x.op === "add" ? add : x.op === "sub" ? sub : mul;
+          v = a.map((ai, r) => f(ai, b[r]!));
+        }
+      } else if (x.op === "neg") {
+        const a = value(x.a);
+        if (a) v = a.map((ai) => (ai === 0 ? 0 : P - ai));
+      }
+      memo.set(id, v);
+      return v;
+    };
+    return value(node);
   }
 
   private checkColumn(i: number): void {
@@ -233,7 +301,11 @@ export class TableBuilder {
   }
 }
 
-/** Interactions whose fields and multiplicities depend only on public values and constants. */
+/**
+ * Interactions whose fields and multiplicities depend only on public values and constants. A multiplicity
+ * that depends on public values needs `{ bound: b }` (b ≤ 64): the verifier requires |m| ≤ b (it checks
+ * Π_(j=−b..b) (m − j) = 0) and counts b towards LogUp's capacity.
+ */
 export class PublicInteractionBuilder {
   readonly graph = new ExprGraph();
   readonly interactions: Interaction[] = [];
@@ -242,13 +314,22 @@ export class PublicInteractionBuilder {
     return this.graph.node({ op: "public", index: i });
   }
 
-  /** Its multiplicity counts towards the LogUp capacity with its actual value (known to the verifier). */
-  send(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
-    this.interact(bus, "send", fields, multiplicity);
+  send(
+    bus: number,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number = 1,
+    options: { readonly bound?: number } = {},
+  ): void {
+    this.interact(bus, "send", fields, multiplicity, options.bound);
   }
 
-  receive(bus: number, fields: readonly (Expr | number)[], multiplicity: Expr | number = 1): void {
-    this.interact(bus, "receive", fields, multiplicity);
+  receive(
+    bus: number,
+    fields: readonly (Expr | number)[],
+    multiplicity: Expr | number = 1,
+    options: { readonly bound?: number } = {},
+  ): void {
+    this.interact(bus, "receive", fields, multiplicity, options.bound);
   }
 
   private interact(
@@ -256,35 +337,41 @@ export class PublicInteractionBuilder {
     kind: InteractionKind,
     fields: readonly (Expr | number)[],
     multiplicity: Expr | number,
+    declared: number | undefined,
   ): void {
     checkBus(bus);
     if (fields.length === 0) throw new AirDefinitionError("an interaction needs at least one field");
+    const m = this.graph.lift(multiplicity);
+    const node = this.graph.nodes[m.id]!;
+    const where = `public interaction on bus ${bus}`;
+    let bound: number;
+    if (node.op === "const") {
+      bound = Math.min(node.value, P - node.value);
+      if (declared !== undefined && bound > declared)
+        throw new AirDefinitionError(`${where}: the constant multiplicity exceeds its bound ${declared}`);
+    } else {
+      if (declared === undefined)
+        throw new AirDefinitionError(
+          `${where}: a multiplicity that depends on public values needs { bound: b }`,
+        );
+      if (!Number.isInteger(declared) || declared < 0 || declared > MAX_PUBLIC_BOUND)
+        throw new AirDefinitionError(
+          `${where}: a public multiplicity bound is an integer in [0, ${MAX_PUBLIC_BOUND}]`,
+        );
+      bound = declared;
+    }
     this.interactions.push({
       bus,
       kind,
       fields: fields.map((f) => this.graph.lift(f).id),
-      multiplicity: this.graph.lift(multiplicity).id,
-      bound: 0, // replaced by |m| of the public values at proving and verification time
+      multiplicity: m.id,
+      bound,
     });
   }
 }
 
-function resolveBound(m: Node, declared: MultiplicityBound | undefined, where: string): MultiplicityBound {
-  if (declared === "lookup") return declared;
-  if (declared !== undefined) {
-    if (!Number.isSafeInteger(declared) || declared < 0 || declared >= P)
-      throw new AirDefinitionError(`${where}: a multiplicity bound is an integer in [0, p), got ${declared}`);
-    if (m.op === "const" && Math.min(m.value, P - m.value) > declared)
-      throw new AirDefinitionError(
-        `${where}: the constant multiplicity ${m.value} exceeds its bound ${declared}`,
-      );
-    return declared;
-  }
-  if (m.op === "const") return Math.min(m.value, P - m.value);
-  throw new AirDefinitionError(
-    `${where}: the multiplicity is not a constant; declare { bound: b } (the AIR keeps |m| ≤ b) or { bound: "lookup" } (a table of facts)`,
-  );
-}
+/** Largest bound a public multiplicity may declare (the verifier's check costs 2b + 1 products). */
+export const MAX_PUBLIC_BOUND = 64;
 
 function checkBus(bus: number): void {
   if (!Number.isInteger(bus) || bus < 0 || bus >= MAX_BUS)
@@ -296,6 +383,12 @@ export interface AirSpec {
   publicCount: number;
   tables: readonly TableBuilder[];
   publicInteractions?: PublicInteractionBuilder;
+  /**
+   * Highest degree the LogUp constraints may reach when several interactions share an aux column (default
+   * 3, what blowup 2 admits; 5 suits blowup 4). A table whose own constraints are of higher degree batches
+   * up to its own degree.
+   */
+  maxLogupDegree?: number;
 }
 
 /** LogUp denominator β + bus + Σ_j α^j f_j as an expression in the table's graph. */
@@ -310,25 +403,67 @@ export function logupDenominator(graph: ExprGraph, bus: number, fields: readonly
   return d;
 }
 
-function compileTable(t: TableBuilder, publicCount: number): Table {
+/**
+ * Groups a table's interactions (in order) into LogUp batches: one aux column holds the sum of a batch's
+ * fractions, constrained by h·Π d_i = Σ_i ±m_i·Π_(j≠i) d_j, whose degree is the larger of
+ * 1 + Σ deg d_i and max_i (deg m_i + Σ_(j≠i) deg d_j). A batch grows while that stays ≤ maxDegree.
+ */
+function batchInteractions(
+  interactions: readonly Interaction[],
+  degreeOf: (node: number, alphaDegree: number) => number,
+  maxDegree: number,
+): number[][] {
+  const batches: number[][] = [];
+  const cost = (batch: readonly number[]) => {
+    const dens = batch.map((i) => Math.max(...interactions[i]!.fields.map((f) => degreeOf(f, 0))));
+    const sum = dens.reduce((a, b) => a + b, 0);
+    const lhs = 1 + sum;
+    const rhs = Math.max(...batch.map((i, k) => degreeOf(interactions[i]!.multiplicity, 0) + sum - dens[k]!));
+    return Math.max(lhs, rhs);
+  };
+  for (let i = 0; i < interactions.length; i++) {
+    const last = batches[batches.length - 1];
+    if (last && cost([...last, i]) <= maxDegree) last.push(i);
+    else batches.push([i]);
+  }
+  return batches;
+}
+
+function compileTable(t: TableBuilder, publicCount: number, maxDegree: number): Table {
   const g = t.graph;
   const constraints = [...t.constraints];
   const k = t.interactions.length;
-  const auxWidth = k === 0 ? 0 : k + 1;
+  let batches: number[][] = [];
   if (k > 0) {
+    const deg = nodeDegrees(g.nodes);
+    batches = batchInteractions(t.interactions, (n) => deg[n]!, maxDegree);
     const h = (i: number, next: boolean) => g.node({ op: "col", kind: "aux", index: i, next });
     let sumCur: Expr | undefined;
     let sumNext: Expr | undefined;
-    t.interactions.forEach((it, i) => {
-      const d = logupDenominator(g, it.bus, it.fields);
-      const m = g.ref(it.multiplicity);
-      // h·d = +m for a send, −m for a receive.
-      constraints.push(it.kind === "send" ? h(i, false).mul(d).sub(m).id : h(i, false).mul(d).add(m).id);
-      sumCur = sumCur ? sumCur.add(h(i, false)) : h(i, false);
-      sumNext = sumNext ? sumNext.add(h(i, true)) : h(i, true);
+    batches.forEach((batch, c) => {
+      const dens = batch.map((i) => logupDenominator(g, t.interactions[i]!.bus, t.interactions[i]!.fields));
+      const signed = batch.map((i) => {
+        const it = t.interactions[i]!;
+        const m = g.ref(it.multiplicity);
+        return it.kind === "send" ? m : m.neg();
+      });
+      // h·Π d_i − Σ_i (±m_i)·Π_(j≠i) d_j = 0: h is the batch's Σ ±m_i/d_i wherever no d_i vanishes.
+      let lhs = h(c, false);
+      for (const d of dens) lhs = lhs.mul(d);
+      let rhs: Expr | undefined;
+      signed.forEach((m, a) => {
+        let term = m;
+        dens.forEach((d, b) => {
+          if (b !== a) term = term.mul(d);
+        });
+        rhs = rhs ? rhs.add(term) : term;
+      });
+      constraints.push(lhs.sub(rhs!).id);
+      sumCur = sumCur ? sumCur.add(h(c, false)) : h(c, false);
+      sumNext = sumNext ? sumNext.add(h(c, true)) : h(c, true);
     });
-    const phi = h(k, false);
-    const phiNext = h(k, true);
+    const phi = h(batches.length, false);
+    const phiNext = h(batches.length, true);
     const first = g.node({ op: "first" });
     const last = g.node({ op: "last" });
     const transition = g.node({ op: "transition" });
@@ -336,6 +471,7 @@ function compileTable(t: TableBuilder, publicCount: number): Table {
     constraints.push(transition.mul(phiNext.sub(phi).sub(sumNext!)).id);
     constraints.push(last.mul(phi.sub(g.node({ op: "cumsum" }))).id);
   }
+  const auxWidth = k === 0 ? 0 : batches.length + 1;
   const nodes = [...g.nodes];
   for (const n of nodes) {
     if (n.op === "public" && (n.index < 0 || n.index >= publicCount))
@@ -354,9 +490,18 @@ function compileTable(t: TableBuilder, publicCount: number): Table {
     nodes,
     constraints,
     interactions: t.interactions.map((it) => ({ ...it, fields: [...it.fields] })),
+    logupBatches: batches,
     degree,
     quotientChunks,
   };
+}
+
+/** The LogUp degree budget of a table: the AIR's, or the table's own constraint degree if higher. */
+function logupDegree(t: TableBuilder, budget: number): number {
+  if (!Number.isInteger(budget) || budget < 2)
+    throw new AirDefinitionError(`maxLogupDegree must be an integer ≥ 2, got ${budget}`);
+  const deg = nodeDegrees(t.graph.nodes);
+  return Math.max(budget, ...t.constraints.map((c) => deg[c]!));
 }
 
 /** Compiles tables and public interactions into an immutable AIR. */
@@ -383,7 +528,9 @@ export function defineAir(spec: AirSpec): Air {
   return {
     name: spec.name,
     publicCount: spec.publicCount,
-    tables: spec.tables.map((t) => compileTable(t, spec.publicCount)),
+    tables: spec.tables.map((t) =>
+      compileTable(t, spec.publicCount, logupDegree(t, spec.maxLogupDegree ?? 3)),
+    ),
     publicNodes: [...pub.graph.nodes],
     publicInteractions: pub.interactions.map((it) => ({ ...it, fields: [...it.fields] })),
   };

@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 /**
  * Protocol parameters. The presets reach ≥ 100 conjectured bits (see security.ts and docs/security.md);
  * tests use smaller settings through the same code path.
@@ -14,7 +15,7 @@ export interface StarkConfig {
   readonly logFinalDegree: number;
 }
 
-export class StarkConfigError extends Error {
+export class StarkConfigError extends ZkvmError {
   override name = "StarkConfigError";
 }
 

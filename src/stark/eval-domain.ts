@@ -1,9 +1,6 @@
-import { P as FIELD_P } from "../field/babybear.ts";
+import { mul, P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 import { type Node, nodeIsExt } from "./expr.ts";
-
-/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
-const P = FIELD_P;
 
 /**
  * Evaluates a constraint DAG over many points at once (the prover's evaluator): rows are processed in
@@ -38,7 +35,6 @@ export interface DomainInputs {
 export type NodeValue = Uint32Array | Uint32Array[];
 
 const CHUNK = 1024;
-const INV_P = 1 / P;
 
 /** Marks the nodes that the given roots depend on. */
 export function dependencies(nodes: readonly Node[], roots: readonly number[]): boolean[] {
@@ -53,12 +49,6 @@ export function dependencies(nodes: readonly Node[], roots: readonly number[]): 
     } else if (n.op === "neg") need[n.a] = true;
   }
   return need;
-}
-
-function mulB(x: number, y: number): number {
-  const q = Math.floor(x * y * INV_P);
-  const r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
-  return r < 0 ? r + P : r >= P ? r - P : r;
 }
 
 export function evaluateOnDomain(
@@ -195,7 +185,7 @@ function mulValues(
     const x = a as Uint32Array;
     const y = b as Uint32Array;
     const o = out as Uint32Array;
-    for (let k = 0; k < len; k++) o[k] = mulB(x[k]!, y[k]!);
+    for (let k = 0; k < len; k++) o[k] = mul(x[k]!, y[k]!);
     return;
   }
   if (!aExt || !bExt) {
@@ -205,7 +195,7 @@ function mulValues(
     for (let l = 0; l < 4; l++) {
       const el = e[l]!;
       const ol = o[l]!;
-      for (let k = 0; k < len; k++) ol[k] = mulB(s[k]!, el[k]!);
+      for (let k = 0; k < len; k++) ol[k] = mul(s[k]!, el[k]!);
     }
     return;
   }
@@ -221,12 +211,12 @@ function mulValues(
     const y1 = b1![k]!;
     const y2 = b2![k]!;
     const y3 = b3![k]!;
-    const h0 = mulB(x1, y3) + mulB(x2, y2) + mulB(x3, y1);
-    const h1 = mulB(x2, y3) + mulB(x3, y2);
-    const h2 = mulB(x3, y3);
-    o0![k] = (mulB(x0, y0) + 11 * h0) % P;
-    o1![k] = (mulB(x0, y1) + mulB(x1, y0) + 11 * h1) % P;
-    o2![k] = (mulB(x0, y2) + mulB(x1, y1) + mulB(x2, y0) + 11 * h2) % P;
-    o3![k] = (mulB(x0, y3) + mulB(x1, y2) + mulB(x2, y1) + mulB(x3, y0)) % P;
+    const h0 = mul(x1, y3) + mul(x2, y2) + mul(x3, y1);
+    const h1 = mul(x2, y3) + mul(x3, y2);
+    const h2 = mul(x3, y3);
+    o0![k] = (mul(x0, y0) + 11 * h0) % P;
+    o1![k] = (mul(x0, y1) + mul(x1, y0) + 11 * h1) % P;
+    o2![k] = (mul(x0, y2) + mul(x1, y1) + mul(x2, y0) + 11 * h2) % P;
+    o3![k] = (mul(x0, y3) + mul(x1, y2) + mul(x2, y1) + mul(x3, y0)) % P;
   }
 }

@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import { isCanonical, P, reduce } from "../field/babybear.ts";
 
 /**
@@ -24,7 +25,7 @@ export const CHALLENGE_LOGUP_ALPHA = 0;
 export const CHALLENGE_LOGUP_BETA = 1;
 export const CHALLENGE_COUNT = 2;
 
-export class AirDefinitionError extends Error {
+export class AirDefinitionError extends ZkvmError {
   override name = "AirDefinitionError";
 }
 

@@ -1,3 +1,4 @@
+import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 
 /**
@@ -32,9 +33,6 @@ export interface Challenger {
   grindFast?(bits: number): number;
 }
 
-/** Largest multiple of 2^27 not above p − 1: elements below it have uniform low 27 bits. */
-const UNIFORM_BOUND = 15 * 2 ** 27;
-
 export function observeMany(ch: Challenger, xs: ArrayLike<number>): void {
   for (let i = 0; i < xs.length; i++) ch.observe(xs[i]!);
 }
@@ -50,12 +48,17 @@ export function sampleExt(ch: Challenger): Ext {
   return [ch.sample(), ch.sample(), ch.sample(), ch.sample()];
 }
 
-/** A uniform integer of `bits` bits (≤ 27), by rejection of the one non-uniform tail of the field. */
+/**
+ * The low `bits` bits (≤ 27) of one sampled element. No rejection step, so that a circuit or recursion
+ * program draws exactly as many samples as the native verifier: the low bits of a uniform element of
+ * [0, p), p = 15·2^27 + 1, are uniform up to one extra chance for the value 0 (statistical distance ≤ 1/p
+ * per sample; docs/security.md).
+ */
 export function sampleBits(ch: Challenger, bits: number): number {
-  for (;;) {
-    const e = ch.sample();
-    if (e < UNIFORM_BOUND) return bits === 0 ? 0 : e & ((1 << bits) - 1);
-  }
+  if (!(Number.isInteger(bits) && bits >= 0 && bits <= 27))
+    throw new RangeError(`cannot sample ${bits} bits`);
+  const e = ch.sample();
+  return bits === 0 ? 0 : e & ((1 << bits) - 1);
 }
 
 /** Absorbs a short ASCII string, one element per byte, preceded by its length. */
@@ -75,6 +78,6 @@ export function checkPow(ch: Challenger, nonce: number, bits: number): boolean {
 /** The smallest nonce that passes the proof-of-work check from this transcript state. */
 export function grind(ch: Challenger, bits: number): number {
   if (ch.grindFast) return ch.grindFast(bits);
-  for (let nonce = 0; nonce < UNIFORM_BOUND; nonce++) if (checkPow(ch, nonce, bits)) return nonce;
+  for (let nonce = 0; nonce < P; nonce++) if (checkPow(ch, nonce, bits)) return nonce;
   throw new RangeError("no proof-of-work nonce exists");
 }

@@ -1,4 +1,4 @@
-import { P as FIELD_P, mul, pow, rootOfUnity } from "../field/babybear.ts";
+import { mul, P, pow, rootOfUnity } from "../field/babybear.ts";
 import { extBatchInverse, extMulScalars, extScratch, newExtColumns } from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import type { StarkHash } from "./hash-config.ts";
@@ -81,6 +81,11 @@ export function kernelSize(k: Kernel): number {
   }
 }
 
+/** A worker thread's share of a kernel (the worker pool's task entry point). */
+export function runKernelShare(share: { kernel: Kernel; start: number; end: number }): void {
+  runKernel(share.kernel, share.start, share.end);
+}
+
 export function runKernel(k: Kernel, start: number, end: number, hashOverride?: StarkHash): void {
   switch (k.kind) {
     case "lde":
@@ -141,13 +146,6 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
   }
 }
 
-const P = FIELD_P;
-const INV_P = 1 / P;
-function mm(x: number, y: number): number {
-  const q = Math.floor(x * y * INV_P);
-  const r = (Math.imul(x, y) - Math.imul(q, P)) | 0;
-  return r < 0 ? r + P : r >= P ? r - P : r;
-}
 const subm = (a: number, b: number) => (a >= b ? a - b : a - b + P);
 
 function deepRange(k: Extract<Kernel, { kind: "deep" }>, start: number, end: number): void {
@@ -159,7 +157,7 @@ function deepRange(k: Extract<Kernel, { kind: "deep" }>, start: number, end: num
     for (let l = 0; l < 4; l++) {
       const g = gp[4 * j + l]!;
       const sl = s[l]!;
-      if (g !== 0) for (let r = 0; r < len; r++) sl[r] = sl[r]! + mm(g, c[start + r]!);
+      if (g !== 0) for (let r = 0; r < len; r++) sl[r] = sl[r]! + mul(g, c[start + r]!);
       if ((j & 1023) === 1023) for (let r = 0; r < len; r++) sl[r] = sl[r]! % P;
     }
   });
@@ -178,7 +176,7 @@ function deepRange(k: Extract<Kernel, { kind: "deep" }>, start: number, end: num
     dzn[1][r] = n1 === 0 ? 0 : P - n1;
     dzn[2][r] = n2 === 0 ? 0 : P - n2;
     dzn[3][r] = n3 === 0 ? 0 : P - n3;
-    x = mm(x, w);
+    x = mul(x, w);
   }
   const iz = extBatchInverse(dz);
   const izn = extBatchInverse(dzn);

@@ -1,12 +1,6 @@
-import { P as FIELD_P } from "../field/babybear.ts";
-import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute as permuteImported } from "../hash/poseidon2.ts";
+import { P } from "../field/babybear.ts";
+import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute } from "../hash/poseidon2.ts";
 import { type Challenger, checkPow, type StarkHash } from "./hash-config.ts";
-
-const UNIFORM_BOUND_LOCAL = 15 * 2 ** 27;
-
-/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
-const P = FIELD_P;
-const poseidon2Permute = permuteImported;
 
 /**
  * The Poseidon2-BabyBear configuration (RISC Zero's width-24 permutation). Rows are hashed in overwrite
@@ -93,9 +87,7 @@ export class Poseidon2Challenger implements Challenger {
       // Exactly one permutation follows: in observe() if the nonce fills the rate, else in sample().
       poseidon2Permute(s);
       const e = s[15]!;
-      if ((e < UNIFORM_BOUND_LOCAL && (e & mask) === 0) || e >= UNIFORM_BOUND_LOCAL) {
-        if (checkPow(this, nonce, bits)) return nonce;
-      }
+      if ((e & mask) === 0 && checkPow(this, nonce, bits)) return nonce;
     }
     throw new RangeError("no proof-of-work nonce exists");
   }

@@ -1,8 +1,10 @@
+import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { MAX_LOG_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
 import type { StarkHash } from "./hash-config.ts";
+import { proofLayout, ROUNDS, type Round } from "./layout.ts";
 import type {
   FriQueryStep,
   MerkleOpening,
@@ -11,7 +13,6 @@ import type {
   StarkProof,
   TableOpenings,
 } from "./proof.ts";
-import { friSchedule } from "./protocol.ts";
 
 /**
  * Binary proof format, version 1 (docs/proof-system.md §9). Deterministic: one encoding per proof. Every
@@ -27,7 +28,7 @@ import { friSchedule } from "./protocol.ts";
  */
 export const PROOF_VERSION = 1;
 
-export class ProofFormatError extends Error {
+export class ProofFormatError extends ZkvmError {
   override name = "ProofFormatError";
 }
 export class TruncatedProofError extends ProofFormatError {
@@ -44,34 +45,6 @@ export class ProofLengthError extends ProofFormatError {
 }
 export class TrailingBytesError extends ProofFormatError {
   override name = "TrailingBytesError";
-}
-
-interface Shape {
-  logHeights: number[];
-  auxTables: number[];
-  preTables: number[];
-  logMax: number;
-  logMaxAux: number;
-  logMaxPre: number;
-  layers: { logSize: number; logArity: number }[];
-  finalCoefficients: number;
-}
-
-function shapeOf(air: Air, config: StarkConfig, logHeights: number[]): Shape {
-  const lde = logHeights.map((h) => h + config.logBlowup);
-  const auxTables = air.tables.flatMap((t, i) => (t.auxWidth > 0 ? [i] : []));
-  const preTables = air.tables.flatMap((t, i) => (t.preprocessed.length > 0 ? [i] : []));
-  const s = friSchedule(config, lde);
-  return {
-    logHeights,
-    auxTables,
-    preTables,
-    logMax: Math.max(...lde),
-    logMaxPre: preTables.length ? Math.max(...preTables.map((i) => lde[i]!)) : 0,
-    logMaxAux: auxTables.length ? Math.max(...auxTables.map((i) => lde[i]!)) : 0,
-    layers: [...s.layers],
-    finalCoefficients: s.finalCoefficients,
-  };
 }
 
 class Writer {
@@ -171,64 +144,46 @@ class Reader {
   }
 }
 
-function tableWidths(air: Air) {
-  return air.tables.map((t) => ({
-    pre: t.preprocessed.length,
-    main: t.mainWidth,
-    aux: 4 * t.auxWidth,
-    quotient: 4 * t.quotientChunks,
-  }));
-}
-
 export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig): Uint8Array {
   const w = new Writer();
-  const shape = shapeOf(air, config, proof.logHeights);
-  const widths = tableWidths(air);
-  const fail = (what: string) => {
+  const fail = (what: string): never => {
     throw new ProofLengthError(`cannot encode: ${what} does not match the AIR and configuration`);
   };
-  w.u8(PROOF_VERSION);
   if (proof.logHeights.length !== air.tables.length) fail("table count");
+  const layout = proofLayout(air, config, proof.logHeights);
+  w.u8(PROOF_VERSION);
   for (const h of proof.logHeights) w.u8(h);
   w.elems(proof.mainRoot);
-  if (shape.auxTables.length > 0 !== (proof.auxRoot !== null)) fail("aux commitment");
+  if ((layout.commitments.aux !== null) !== (proof.auxRoot !== null)) fail("aux commitment");
   if (proof.auxRoot) w.elems(proof.auxRoot);
   w.elems(proof.quotientRoot);
-  if (proof.cumsums.length !== shape.auxTables.length) fail("cumulative sums");
+  if (proof.cumsums.length !== layout.cumsumTables.length) fail("cumulative sums");
   for (const c of proof.cumsums) w.ext(c);
   proof.openings.forEach((o, i) => {
-    const wd = widths[i]!;
-    for (const [r, n] of [
-      [o.pre, wd.pre],
-      [o.main, wd.main],
-      [o.aux, wd.aux],
-      [o.quotient, wd.quotient],
-    ] as const) {
-      if (r.zeta.length !== n || r.zetaNext.length !== n) fail("opened values");
-      for (const v of r.zeta) w.ext(v);
-      for (const v of r.zetaNext) w.ext(v);
+    for (const round of ROUNDS) {
+      const n = layout.tables[i]!.widths[round];
+      if (o[round].zeta.length !== n || o[round].zetaNext.length !== n) fail("opened values");
+      for (const v of o[round].zeta) w.ext(v);
+      for (const v of o[round].zetaNext) w.ext(v);
     }
   });
-  if (proof.friRoots.length !== shape.layers.length) fail("FRI layers");
+  if (proof.friRoots.length !== layout.fri.layers.length) fail("FRI layers");
   for (const r of proof.friRoots) w.elems(r);
-  if (proof.finalPoly.length !== shape.finalCoefficients) fail("final polynomial");
+  if (proof.finalPoly.length !== layout.fri.finalCoefficients) fail("final polynomial");
   for (const c of proof.finalPoly) w.ext(c);
   w.u32(proof.powNonce);
-  if (proof.queries.length !== config.numQueries) fail("query count");
-  const opening = (o: MerkleOpening) => {
-    for (const r of o.rows) w.elems(r);
-    for (const d of o.path) w.elems(d);
-  };
+  if (proof.queries.length !== layout.numQueries) fail("query count");
   for (const q of proof.queries) {
-    if (shape.preTables.length > 0 !== (q.pre !== null)) fail("preprocessed opening");
-    if (shape.auxTables.length > 0 !== (q.aux !== null)) fail("aux opening");
-    if (q.pre) opening(q.pre);
-    opening(q.main);
-    if (q.aux) opening(q.aux);
-    opening(q.quotient);
-    for (const s of q.fri) {
-      w.elems(s.row);
-      for (const d of s.path) w.elems(d);
+    for (const round of ROUNDS) {
+      const o = q[round];
+      if ((layout.commitments[round] !== null) !== (o !== null)) fail(`${round} opening`);
+      if (!o) continue;
+      for (const r of o.rows) w.elems(r);
+      for (const d of o.path) w.elems(d);
+    }
+    for (const step of q.fri) {
+      w.elems(step.row);
+      for (const d of step.path) w.elems(d);
     }
   }
   return w.bytes();
@@ -251,49 +206,41 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
       );
     logHeights.push(h);
   }
-  const shape = shapeOf(air, config, logHeights);
-  const widths = tableWidths(air);
+  const layout = proofLayout(air, config, logHeights);
   const mainRoot = r.digest("main root");
-  const auxRoot = shape.auxTables.length > 0 ? r.digest("aux root") : null;
+  const auxRoot = layout.commitments.aux ? r.digest("aux root") : null;
   const quotientRoot = r.digest("quotient root");
-  const cumsums = r.exts(shape.auxTables.length, "cumulative sum");
-  const openings: TableOpenings[] = widths.map((wd) => {
+  const cumsums = r.exts(layout.cumsumTables.length, "cumulative sum");
+  const openings: TableOpenings[] = layout.tables.map((t) => {
     const ov = (n: number): OpenedValues => ({
       zeta: r.exts(n, "opened value"),
       zetaNext: r.exts(n, "opened value"),
     });
-    return { pre: ov(wd.pre), main: ov(wd.main), aux: ov(wd.aux), quotient: ov(wd.quotient) };
+    return {
+      pre: ov(t.widths.pre),
+      main: ov(t.widths.main),
+      aux: ov(t.widths.aux),
+      quotient: ov(t.widths.quotient),
+    };
   });
-  const friRoots = r.digests(shape.layers.length, "FRI root");
-  const finalPoly = r.exts(shape.finalCoefficients, "final polynomial");
+  const friRoots = r.digests(layout.fri.layers.length, "FRI root");
+  const finalPoly = r.exts(layout.fri.finalCoefficients, "final polynomial");
   const powNonce = r.elem("PoW nonce");
+  const opening = (round: Round): MerkleOpening | null => {
+    const c = layout.commitments[round];
+    if (!c) return null;
+    return {
+      rows: c.matrices.map((m) => r.elems(m.width, `${round} row`)),
+      path: r.digests(c.logMaxHeight, `${round} Merkle path`),
+    };
+  };
   const queries: QueryProof[] = [];
-  const opening = (rowWidths: number[], pathLen: number): MerkleOpening => ({
-    rows: rowWidths.map((n) => r.elems(n, "opened row")),
-    path: r.digests(pathLen, "Merkle path"),
-  });
-  for (let q = 0; q < config.numQueries; q++) {
-    const pre = shape.preTables.length
-      ? opening(
-          shape.preTables.map((i) => widths[i]!.pre),
-          shape.logMaxPre,
-        )
-      : null;
-    const main = opening(
-      widths.map((w) => w.main),
-      shape.logMax,
-    );
-    const aux = shape.auxTables.length
-      ? opening(
-          shape.auxTables.map((i) => widths[i]!.aux),
-          shape.logMaxAux,
-        )
-      : null;
-    const quotient = opening(
-      widths.map((w) => w.quotient),
-      shape.logMax,
-    );
-    const fri: FriQueryStep[] = shape.layers.map((l) => ({
+  for (let q = 0; q < layout.numQueries; q++) {
+    const pre = opening("pre");
+    const main = opening("main")!;
+    const aux = opening("aux");
+    const quotient = opening("quotient")!;
+    const fri: FriQueryStep[] = layout.fri.layers.map((l) => ({
       row: r.elems(4 << l.logArity, "FRI row"),
       path: r.digests(l.logSize - l.logArity, "FRI path"),
     }));

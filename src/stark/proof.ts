@@ -56,4 +56,4 @@ export interface StarkProof {
 }
 
 /** Protocol tag absorbed first by the transcript; it changes with any incompatible protocol change. */
-export const PROTOCOL_TAG = "zkvm-kit/stark/v1";
+export const PROTOCOL_TAG = "zkvm-kit/stark/v2";

@@ -1,20 +1,20 @@
-import { P as FIELD_P, GENERATOR, inv, mul, pow, rootOfUnity } from "../field/babybear.ts";
-import { type Ext, extAdd, extInv, extMul, extMulBase, extPow, extSub } from "../field/extension.ts";
+import { GENERATOR, P } from "../field/babybear.ts";
 import type { Air } from "./air.ts";
-import { publicMultiplicityTotal } from "./bus.ts";
 import type { StarkConfig } from "./config.ts";
 import { serializeNodes } from "./expr.ts";
 import { type Challenger, observeMany, observeString, type StarkHash } from "./hash-config.ts";
 import { PROTOCOL_TAG } from "./proof.ts";
 
-/** Local copy: test runners rewrite imported bindings into property reads, which hot loops feel. */
-const P = FIELD_P;
-
 /**
- * Pieces of the protocol that prover and verifier share: the AIR digest, selectors at a point, the FRI
- * folding schedule and the fold itself, and recombination of extension columns from their coordinates.
+ * Pieces of the protocol that every prover and verifier shares: the AIR's identity, the start of the
+ * transcript, LogUp's capacity rule, the LDE coset and the leaf order of commitments.
  */
+
+/** The LDE coset's shift g: row i of an LDE of size N is the point g·ω_N^i. */
 export const COSET_SHIFT = GENERATOR;
+
+/** Elements of an AIR digest. */
+export const AIR_DIGEST_ELEMENTS = 8;
 
 /** Canonical element serialisation of an AIR and configuration (docs/proof-system.md §7). */
 export function serializeAir(air: Air, config: StarkConfig): number[] {
@@ -40,7 +40,12 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
     out.push(t.interactions.length);
     for (const it of t.interactions) {
       out.push(it.bus, it.kind === "send" ? 0 : 1, it.multiplicity, it.fields.length, ...it.fields);
-      out.push(it.bound === "lookup" ? 1 : 0, it.bound === "lookup" ? 0 : it.bound);
+      const b = it.bound;
+      if (b === "lookup") out.push(1, 0);
+      else if (typeof b === "number") out.push(0, b);
+      // A fixed total follows from the preprocessed data, which the AIR digest binds through its root; leaving
+      // it out keeps one structure digest for programs that differ only in their preprocessed data.
+      else out.push(2, 0);
     }
   }
   serializeNodes(air.publicNodes, out);
@@ -59,8 +64,31 @@ export function preprocessedTables(air: Air): number[] {
 }
 
 /**
- * The AIR's identity: 8 BabyBear elements squeezed from a fresh transcript that absorbed its serialisation
- * and, for an AIR with preprocessed columns, their commitment root (which binds the fixed data).
+ * The digest of an AIR's structure and configuration: 8 elements squeezed from a fresh transcript that
+ * absorbed their serialisation (docs/proof-system.md §7). A constant of (AIR, configuration, hash).
+ */
+export function airStructureDigest(air: Air, config: StarkConfig, hash: StarkHash): Uint32Array {
+  const key = `${hash.id}|${config.logBlowup},${config.numQueries},${config.powBits},${config.friLogArity},${config.logFinalDegree}`;
+  let m = digestCache.get(air);
+  if (!m) digestCache.set(air, (m = new Map()));
+  const hit = m.get(key);
+  if (hit) return hit;
+  const ch = hash.newChallenger();
+  observeString(ch, "zkvm-kit/air-digest");
+  const words = serializeAir(air, config);
+  ch.observe(words.length % P);
+  observeMany(ch, words);
+  const d = new Uint32Array(AIR_DIGEST_ELEMENTS);
+  for (let i = 0; i < AIR_DIGEST_ELEMENTS; i++) d[i] = ch.sample();
+  m.set(key, d);
+  return d;
+}
+
+/**
+ * The AIR's identity, which the transcript starts from: the structure digest, or for an AIR with
+ * preprocessed columns 8 elements squeezed from a transcript that absorbed the structure digest and then the
+ * preprocessed root (which binds the fixed data). Two levels, so that a verifier of programs that share one
+ * structure computes a program's identity from its root with one permutation.
  */
 export function airDigest(
   air: Air,
@@ -74,20 +102,13 @@ export function airDigest(
         ? `AIR "${air.name}" has preprocessed columns: pass their commitment root (preprocessedRoot())`
         : `AIR "${air.name}" has no preprocessed columns, but a preprocessed root was given`,
     );
-  const key = `${hash.id}|${config.logBlowup},${config.numQueries},${config.powBits},${config.friLogArity},${config.logFinalDegree}|${preprocessedRoot ? Array.from(preprocessedRoot).join(",") : ""}`;
-  let m = digestCache.get(air);
-  if (!m) digestCache.set(air, (m = new Map()));
-  const hit = m.get(key);
-  if (hit) return hit;
+  const structure = airStructureDigest(air, config, hash);
+  if (preprocessedRoot === null) return structure;
   const ch = hash.newChallenger();
-  observeString(ch, "zkvm-kit/air-digest");
-  const words = serializeAir(air, config);
-  ch.observe(words.length % P);
-  observeMany(ch, words);
-  if (preprocessedRoot) ch.observeDigest(preprocessedRoot);
-  const d = new Uint32Array(8);
-  for (let i = 0; i < 8; i++) d[i] = ch.sample();
-  m.set(key, d);
+  observeMany(ch, structure);
+  ch.observeDigest(preprocessedRoot);
+  const d = new Uint32Array(AIR_DIGEST_ELEMENTS);
+  for (let i = 0; i < AIR_DIGEST_ELEMENTS; i++) d[i] = ch.sample();
   return d;
 }
 
@@ -106,126 +127,20 @@ export function startTranscript(
   return ch;
 }
 
-export interface PointSelectors {
-  readonly zh: Ext;
-  readonly first: Ext;
-  readonly last: Ext;
-  readonly transition: Ext;
-}
-
-/** Z_H and the row selectors at an extension point outside H (throws a RangeError inside H). */
-export function selectorsAt(z: Readonly<Ext>, logN: number): PointSelectors {
-  const n = 1 << logN;
-  const omegaInv = inv(rootOfUnity(logN));
-  const zh = extSub(extPow(z, n), [1, 0, 0, 0]);
-  if (zh[0] === 0 && zh[1] === 0 && zh[2] === 0 && zh[3] === 0)
-    throw new RangeError("point lies in the trace domain");
-  const first = extMul(zh, extInv(extSub(z, [1, 0, 0, 0])));
-  const last = extMul(zh, extInv(extSub(z, [omegaInv, 0, 0, 0])));
-  const transition = extSub(z, [omegaInv, 0, 0, 0]);
-  return { zh, first, last, transition };
-}
-
-/** Σ_l X^l · c_l for coordinates c_0..c_3 given as extension values (X the extension generator). */
-export function recombineExt(c0: Ext, c1: Ext, c2: Ext, c3: Ext): Ext {
-  const shiftX = (a: Ext, k: number): Ext => {
-    let r = a;
-    for (let i = 0; i < k; i++) r = [mul(11, r[3]), r[0], r[1], r[2]];
-    return r;
-  };
-  return extAdd(extAdd(c0, shiftX(c1, 1)), extAdd(shiftX(c2, 2), shiftX(c3, 3)));
-}
-
-export interface FriLayerShape {
-  /** log2 of the layer's evaluation count before folding. */
-  readonly logSize: number;
-  readonly logArity: number;
-}
-
-export interface FriSchedule {
-  readonly layers: readonly FriLayerShape[];
-  readonly logFinalSize: number;
-  /** Coefficients of the final polynomial. */
-  readonly finalCoefficients: number;
-}
-
-/**
- * Folding steps from the tallest LDE height down to the final size, never skipping a height where a
- * shorter table's DEEP polynomial is rolled in.
- */
-export function friSchedule(config: StarkConfig, ldeLogHeights: readonly number[]): FriSchedule {
-  const distinct = [...new Set(ldeLogHeights)].sort((a, b) => b - a);
-  const logMin = distinct[distinct.length - 1]!;
-  const logFinalSize = Math.min(config.logFinalDegree + config.logBlowup, logMin);
-  const layers: FriLayerShape[] = [];
-  let l = distinct[0]!;
-  while (l > logFinalSize) {
-    const below = distinct.filter((h) => h < l);
-    const target = below.length > 0 ? Math.max(below[0]!, logFinalSize) : logFinalSize;
-    const a = Math.min(config.friLogArity, l - target);
-    layers.push({ logSize: l, logArity: a });
-    l -= a;
-  }
-  return { layers, logFinalSize, finalCoefficients: 1 << (logFinalSize - config.logBlowup) };
-}
-
-const foldTables = new Map<number, { w: number[][]; invA: number }>();
-
-function foldTable(logArity: number) {
-  let t = foldTables.get(logArity);
-  if (!t) {
-    const a = 1 << logArity;
-    const wInv = inv(rootOfUnity(logArity));
-    const w: number[][] = [];
-    for (let j = 0; j < a; j++) {
-      w.push([]);
-      for (let r = 0; r < a; r++) w[j]!.push(pow(wInv, (j * r) % a));
-    }
-    t = { w, invA: inv(a) };
-    foldTables.set(logArity, t);
-  }
-  return t;
-}
-
-/**
- * One FRI fold: from f at the points y·ω_a^j (j < a), the value at y^a of Σ_r β^r f_r, where
- * f(Y) = Σ_r Y^r f_r(Y^a). `yInv` is y⁻¹ in the base field.
- */
-export function foldValues(values: readonly Ext[], beta: Readonly<Ext>, yInv: number, logArity: number): Ext {
-  const { w, invA } = foldTable(logArity);
-  const a = 1 << logArity;
-  const t = extMulBase(beta, yInv);
-  let tp: Ext = [invA, 0, 0, 0];
-  let acc: Ext = [0, 0, 0, 0];
-  for (let r = 0; r < a; r++) {
-    let c: Ext = [0, 0, 0, 0];
-    for (let j = 0; j < a; j++) c = extAdd(c, extMulBase(values[j]!, w[j]![r]!));
-    acc = extAdd(acc, extMul(c, tp));
-    tp = extMul(tp, t);
-  }
-  return acc;
-}
-
-/** Horner evaluation of an extension-coefficient polynomial at a base point. */
-export function evaluateExtPolyAtBase(coeffs: readonly Ext[], x: number): Ext {
-  let acc: Ext = [0, 0, 0, 0];
-  for (let i = coeffs.length - 1; i >= 0; i--) acc = extAdd(extMulBase(acc, x), coeffs[i]!);
-  return acc;
-}
-
 /**
  * LogUp soundness (docs/proof-system.md §2) needs the integer sum of every bounded multiplicity to stay
- * below p: Σ_t n_t · Σ_i b_{t,i} over the tables' bounded interactions, plus |m| of each public interaction
- * at these public values. Lookup interactions (free multiplicities) do not count.
+ * below p: Σ_t n_t · Σ_i b_{t,i} over the tables' bounded interactions, the exact totals of multiplicities
+ * computed from preprocessed columns, and the public interactions' bounds (the verifier enforces those).
+ * Lookup interactions (free multiplicities) do not count.
  */
-export function logupCapacityOk(
-  air: Air,
-  logHeights: readonly number[],
-  publics: readonly number[],
-): boolean {
-  let total = publicMultiplicityTotal(air, publics);
+export function logupCapacityOk(air: Air, logHeights: readonly number[]): boolean {
+  let total = 0;
+  for (const it of air.publicInteractions) total += it.bound as number;
   air.tables.forEach((t, i) => {
-    for (const it of t.interactions) if (it.bound !== "lookup") total += it.bound * 2 ** logHeights[i]!;
+    for (const it of t.interactions) {
+      if (typeof it.bound === "number") total += it.bound * 2 ** logHeights[i]!;
+      else if (it.bound !== "lookup") total += it.bound.fixedTotal;
+    }
   });
   return total < P;
 }

@@ -1,7 +1,7 @@
 import { P } from "../field/babybear.ts";
 import type { Air } from "./air.ts";
 import { checkConfig, MAX_LOG_HEIGHT, type StarkConfig } from "./config.ts";
-import { friSchedule } from "./protocol.ts";
+import { friLayout } from "./layout.ts";
 
 /**
  * Conjectured security of a configuration for an AIR shape (docs/security.md). Each term is a number of
@@ -72,7 +72,7 @@ export function securityReport(config: StarkConfig, shape: SecurityShape = REFER
   checkConfig(config);
   const F = EXTENSION_FIELD_BITS;
   const logN = shape.logMaxHeight + config.logBlowup;
-  const foldedPoints = friSchedule(config, [logN]).layers.reduce((s, l) => s + 2 ** l.logSize, 0);
+  const foldedPoints = friLayout(config, [logN]).layers.reduce((s, l) => s + 2 ** l.logSize, 0);
   const terms = {
     fri: config.numQueries * config.logBlowup + config.powBits,
     ali: F - Math.log2(Math.max(1, shape.constraints)),

@@ -1,7 +1,8 @@
+import { ZkvmError } from "../errors.ts";
 import { hex32 } from "./memory-map.ts";
 
 /** A malformed or unsupported ELF file. `reason` is a stable machine-readable code. */
-export class ElfError extends Error {
+export class ElfError extends ZkvmError {
   override name = "ElfError";
   readonly reason: ElfErrorReason;
   constructor(reason: ElfErrorReason, message: string) {
@@ -50,7 +51,7 @@ export type GuestFaultKind =
  * The guest did something the machine does not allow. Carries the pc of the faulting instruction and,
  * for memory and jump faults, the offending address.
  */
-export class GuestFault extends Error {
+export class GuestFault extends ZkvmError {
   override name = "GuestFault";
   readonly kind: GuestFaultKind;
   readonly pc: number;
@@ -70,7 +71,7 @@ export class GuestFault extends Error {
 }
 
 /** The guest ran for more cycles than the limit allowed. */
-export class CycleLimitExceededError extends Error {
+export class CycleLimitExceededError extends ZkvmError {
   override name = "CycleLimitExceededError";
   readonly limit: number;
   readonly pc: number;

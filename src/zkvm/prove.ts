@@ -1,10 +1,11 @@
+import { ZkvmError } from "../errors.ts";
 import { devModeEnabled, type FakeReceipt, fakeReceipt, type Warn } from "../receipt/fake-receipt.ts";
 import type { ExecuteOptions } from "./executor.ts";
 import type { Program } from "./program.ts";
 import { executeSession, type Session } from "./session.ts";
 
 /** Proving without dev mode needs the STARK prover, which is not available in this build yet. */
-export class ProverUnavailableError extends Error {
+export class ProverUnavailableError extends ZkvmError {
   override name = "ProverUnavailableError";
 }
 

@@ -148,3 +148,31 @@ export function cubicWitness(width: number, logN: number, seed = 1): Witness {
   }
   return { tables: [cols], publics: [cols[0]![0]!] };
 }
+
+/**
+ * Four byte-range lookups per row into a preprocessed 2^8-row table: LogUp batches several interactions per
+ * aux column (two at the default degree 3, all four at degree 5).
+ */
+export function byteLookupsAir(maxLogupDegree?: number): Air {
+  const v = new TableBuilder("bytes", 4);
+  for (let c = 0; c < 4; c++) v.send(RANGE_BUS, [v.main(c)]);
+  v.assertZeroFirstRow(v.main(0).sub(v.public(0)));
+  const bytes = Uint32Array.from({ length: 256 }, (_, i) => i);
+  const r = new TableBuilder("byte-table", 1, { preprocessed: [bytes] });
+  r.receive(RANGE_BUS, [r.fixed(0)], r.main(0), { bound: "lookup" });
+  return defineAir({ name: "byte-lookups", publicCount: 1, tables: [v, r], maxLogupDegree });
+}
+
+export function byteLookupsWitness(logN: number, seed = 1): Witness {
+  const n = 1 << logN;
+  const cols = Array.from({ length: 4 }, () => new Uint32Array(n));
+  const counts = new Uint32Array(256);
+  let s = seed;
+  for (let i = 0; i < n; i++)
+    for (const c of cols) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      c[i] = s >>> 24;
+      counts[c[i]!]!++;
+    }
+  return { tables: [cols, [counts]], publics: [cols[0]![0]!] };
+}

@@ -7,7 +7,7 @@ import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { decodeProof, encodeProof } from "../../src/stark/proof-codec.ts";
 import { proveStark } from "../../src/stark/prover.ts";
 import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
-import { InvalidProofError, verifyStark, verifyStarkBytes } from "../../src/stark/verifier.ts";
+import { VerificationError, verifyStark, verifyStarkBytes } from "../../src/stark/verifier.ts";
 import {
   cubicAir,
   cubicWitness,
@@ -61,7 +61,7 @@ describe("Poseidon-BN254 configuration", () => {
       expect(encodeProof(decodeProof(bytes, air, DEFAULT_CONFIG, hash), air, DEFAULT_CONFIG)).toEqual(bytes);
       // The hash configuration is part of the statement.
       expect(() => verifyStark(air, DEFAULT_CONFIG, poseidon2Hash, witness.publics, proof)).toThrow(
-        InvalidProofError,
+        VerificationError,
       );
     });
   }

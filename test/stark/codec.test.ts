@@ -12,7 +12,7 @@ import {
   TruncatedProofError,
 } from "../../src/stark/proof-codec.ts";
 import { proveStark } from "../../src/stark/prover.ts";
-import { InvalidProofError, verifyStarkBytes } from "../../src/stark/verifier.ts";
+import { VerificationError, verifyStarkBytes } from "../../src/stark/verifier.ts";
 import { rangeCheckAir, rangeCheckWitness, TEST_CONFIG } from "./airs.ts";
 
 const air = rangeCheckAir(4);
@@ -53,7 +53,7 @@ describe("proof encoding", () => {
         verifyStarkBytes(air, TEST_CONFIG, poseidon2Hash, w.publics, b);
         return false;
       } catch (e) {
-        return e instanceof ProofFormatError || e instanceof InvalidProofError;
+        return e instanceof ProofFormatError || e instanceof VerificationError;
       }
     };
     fc.assert(

@@ -5,7 +5,7 @@ import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { encodeProof } from "../../src/stark/proof-codec.ts";
 import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
 import { securityReport, securityShape } from "../../src/stark/security.ts";
-import { InvalidProofError, verifyStark, verifyStarkBytes } from "../../src/stark/verifier.ts";
+import { VerificationError, verifyStark, verifyStarkBytes } from "../../src/stark/verifier.ts";
 import {
   cubicAir,
   cubicWitness,
@@ -43,7 +43,7 @@ describe("example AIRs at default security (Poseidon2-BabyBear)", () => {
     const bytes = encodeProof(proof, air, DEFAULT_CONFIG);
     verifyStarkBytes(air, DEFAULT_CONFIG, hash, w.publics, bytes);
     const wrong = [w.publics[0]!, w.publics[1]!, fibonacciReference(10, 1n, 2n)];
-    expect(() => verifyStarkBytes(air, DEFAULT_CONFIG, hash, wrong, bytes)).toThrow(InvalidProofError);
+    expect(() => verifyStarkBytes(air, DEFAULT_CONFIG, hash, wrong, bytes)).toThrow(VerificationError);
   });
 
   it("range check: a 2^8-row chip sends values into a 2^16-row table over a LogUp bus", () => {
@@ -55,7 +55,7 @@ describe("example AIRs at default security (Poseidon2-BabyBear)", () => {
     verifyStark(air, DEFAULT_CONFIG, hash, w.publics, proof);
     // The public side of the bus is part of the statement: another public value does not balance.
     expect(() => verifyStark(air, DEFAULT_CONFIG, hash, [w.publics[0]!, 65_534], proof)).toThrow(
-      InvalidProofError,
+      VerificationError,
     );
   });
 
@@ -71,7 +71,7 @@ describe("example AIRs at default security (Poseidon2-BabyBear)", () => {
     wrong[7] = (wrong[7]! + 1) % 2013265921;
     expect(() =>
       verifyStark(air, DEFAULT_CONFIG, hash, w.publics, proof, { preprocessedRoot: wrong }),
-    ).toThrow(InvalidProofError);
+    ).toThrow(VerificationError);
     // A table of different fixed data has a different root: values up to 4095 do not all lie in 0..2047.
     expect(preprocessedRoot(rangeCheckFixedAir(11), DEFAULT_CONFIG, hash)).not.toEqual(root);
     expect(() => verifyStark(air, DEFAULT_CONFIG, hash, w.publics, proof)).toThrow(/preprocessed/);

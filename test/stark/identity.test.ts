@@ -3,7 +3,7 @@ import { defineAir, TableBuilder } from "../../src/stark/air.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { airDigest } from "../../src/stark/protocol.ts";
 import { proveStark } from "../../src/stark/prover.ts";
-import { InvalidProofError, verifyStark } from "../../src/stark/verifier.ts";
+import { VerificationError, verifyStark } from "../../src/stark/verifier.ts";
 import { fibonacciAir, fibonacciWitness, TEST_CONFIG } from "./airs.ts";
 
 /** Fibonacci with the first-row public value constraint on column b dropped: a weaker AIR of the same shape. */
@@ -27,9 +27,9 @@ describe("AIR identity", () => {
     const w = fibonacciWitness(4);
     const proof = proveStark(weak, TEST_CONFIG, poseidon2Hash, w);
     verifyStark(weak, TEST_CONFIG, poseidon2Hash, w.publics, proof);
-    expect(() => verifyStark(air, TEST_CONFIG, poseidon2Hash, w.publics, proof)).toThrow(InvalidProofError);
+    expect(() => verifyStark(air, TEST_CONFIG, poseidon2Hash, w.publics, proof)).toThrow(VerificationError);
     const other = { ...TEST_CONFIG, powBits: TEST_CONFIG.powBits + 1 };
-    expect(() => verifyStark(weak, other, poseidon2Hash, w.publics, proof)).toThrow(InvalidProofError);
+    expect(() => verifyStark(weak, other, poseidon2Hash, w.publics, proof)).toThrow(VerificationError);
   });
 
   it("the digest is a function of the constraint data, not of object identity", () => {

@@ -8,7 +8,8 @@ import {
 } from "../../src/stark/air.ts";
 import { ProverInputError } from "../../src/stark/errors.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
-import { proveStark } from "../../src/stark/prover.ts";
+import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
+import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
 import { verifyStark } from "../../src/stark/verifier.ts";
 import { TEST_CONFIG } from "./airs.ts";
 
@@ -30,8 +31,8 @@ function splitCountAir() {
   t.assertZeroTransition(t.next(0).sub(t.main(0)));
   t.receive(BUS, [t.main(0)]);
   const pub = new PublicInteractionBuilder();
-  pub.send(BUS, [pub.public(0)], pub.public(1));
-  pub.send(BUS, [pub.public(0)], pub.public(2));
+  pub.send(BUS, [pub.public(0)], pub.public(1), { bound: N });
+  pub.send(BUS, [pub.public(0)], pub.public(2), { bound: N });
   return defineAir({ name: "split-count", publicCount: 3, tables: [t], publicInteractions: pub });
 }
 
@@ -52,14 +53,17 @@ describe("LogUp capacity", () => {
     expect(() => proveStark(air, TEST_CONFIG, hash, { tables: column(9), publics })).toThrow(
       ProverInputError,
     );
-    const forged = proveStark(
-      air,
-      TEST_CONFIG,
-      hash,
-      { tables: column(9), publics },
-      { checkConstraints: false, skipCapacityCheck: true },
+    const forged = proveDishonestly(air, TEST_CONFIG, hash, { tables: column(9), publics });
+    expect(() => verifyStark(air, TEST_CONFIG, hash, publics, forged)).toThrow(
+      expect.objectContaining({ reason: "logup-capacity" }),
     );
-    expect(() => verifyStark(air, TEST_CONFIG, hash, publics, forged)).toThrow(/LogUp/);
+  });
+
+  it("requires a bound for a public multiplicity that depends on public values", () => {
+    const pub = new PublicInteractionBuilder();
+    expect(() => pub.send(BUS, [pub.public(0)], pub.public(1))).toThrow(AirDefinitionError);
+    expect(() => pub.send(BUS, [pub.public(0)], pub.public(1), { bound: 65 })).toThrow(AirDefinitionError);
+    expect(() => pub.send(BUS, [pub.public(0)], 3, { bound: 2 })).toThrow(AirDefinitionError);
   });
 
   it("counts declared bounds of table multiplicities", () => {
@@ -78,6 +82,29 @@ describe("LogUp capacity", () => {
     expect(() => proveStark(air, TEST_CONFIG, hash, { tables: [cols], publics: [] })).toThrow(
       /too tall for sound LogUp/,
     );
+  });
+
+  it("counts a multiplicity computed from preprocessed columns exactly, without a declaration", () => {
+    const make = (mults: number[]) => {
+      const t = new TableBuilder("writes", 1, { preprocessed: [Uint32Array.from(mults)] });
+      t.assertZero(t.main(0).sub(t.main(0)));
+      t.send(BUS, [t.main(0)], t.fixed(0));
+      t.receive(BUS, [t.main(0)], t.fixed(0).mul(1));
+      return defineAir({ name: "fixed-mults", publicCount: 0, tables: [t] });
+    };
+    const small = make([1, 2, 3, P - 4]);
+    expect(small.tables[0]!.interactions.map((it) => it.bound)).toEqual([
+      { fixedTotal: 10 },
+      { fixedTotal: 10 },
+    ]);
+    const w = { tables: [[new Uint32Array(4).fill(7)]], publics: [] };
+    expect(() =>
+      verifyStark(small, TEST_CONFIG, hash, [], proveStark(small, TEST_CONFIG, hash, w), {
+        preprocessedRoot: preprocessedRoot(small, TEST_CONFIG, hash),
+      }),
+    ).not.toThrow();
+    const big = make([2 ** 29, 2 ** 29, 2 ** 29, 2 ** 29]);
+    expect(() => proveStark(big, TEST_CONFIG, hash, w)).toThrow(/too tall for sound LogUp/);
   });
 
   it("requires a bound for a multiplicity that is not a constant", () => {

@@ -52,14 +52,22 @@ export function register(program: Command): void {
   g.command("setup")
     .description(
       "make a proving key: --dev (single-party, for development: whoever runs it can forge proofs) " +
-        "or --ptau <ceremony.ptau> (snarkjs phase 2 with contributions and a beacon)",
+        "or --ptau <ceremony.ptau> --contribute <name> (snarkjs phase 2: secret contributions, then an optional beacon)",
     )
     .argument("<circuit.r1cs>")
     .requiredOption("-o, --output <file.zkey>", "where to write the proving key")
     .option("--dev", "development setup: toxic waste drawn in memory and discarded; single-party trust")
     .option("--ptau <file>", "production setup from a phase-2-prepared powers-of-tau ceremony file")
-    .option("--contribute <name>", "phase-2 contribution with CSPRNG entropy (repeatable)", collect, [])
-    .option("--beacon <hex>", "final beacon hash (e.g. a pre-announced future block hash)")
+    .option(
+      "--contribute <name>",
+      "phase-2 contribution with CSPRNG entropy (repeatable; at least one)",
+      collect,
+      [],
+    )
+    .option(
+      "--beacon <hex>",
+      "final beacon hash after the contributions (e.g. a pre-announced future block hash)",
+    )
     .option("--beacon-iterations <exp>", "beacon hash iterations, as a power of two", "10")
     .option("--threads <n>", "worker threads for --dev (default: CPUs)")
     .action(
@@ -85,12 +93,22 @@ export function register(program: Command): void {
           console.log(JSON.stringify({ zkey: o.output, ...r }, null, 2));
           return;
         }
-        await ptauSetup(r1cs, o.ptau!, o.output, {
-          contributions: o.contribute.map((name) => ({ name, entropy: randomBytes(32).toString("hex") })),
-          beacon: o.beacon
-            ? { name: "beacon", hashHex: o.beacon, iterationsExp: Number(o.beaconIterations) }
-            : undefined,
-        });
+        if (o.contribute.length === 0)
+          throw new CliError(
+            "--ptau needs at least one --contribute <name>: a key without a secret contribution can be forged",
+            2,
+          );
+        try {
+          await ptauSetup(r1cs, o.ptau!, o.output, {
+            contributions: o.contribute.map((name) => ({ name, entropy: randomBytes(32).toString("hex") })),
+            beacon: o.beacon
+              ? { name: "beacon", hashHex: o.beacon, iterationsExp: Number(o.beaconIterations) }
+              : undefined,
+          });
+        } finally {
+          // snarkjs's BN254 worker threads would keep the process alive.
+          await releaseProverThreads();
+        }
         console.log(JSON.stringify({ zkey: o.output }, null, 2));
       },
     );

@@ -2,9 +2,10 @@ import { P } from "../../field/babybear.ts";
 import type { Air } from "../air.ts";
 import type { StarkConfig } from "../config.ts";
 import type { StarkHash } from "../hash-config.ts";
-import { encodeProof } from "../proof-codec.ts";
-import { preprocessedRoot, proveStark, type Witness } from "../prover.ts";
-import { verifyStarkBytes } from "../verifier.ts";
+import { encodeProof, ProofFormatError } from "../proof-codec.ts";
+import { type DishonestProverHooks, preprocessedRoot, proveStark, type Witness } from "../prover.ts";
+import { VerificationError, verifyStarkBytes } from "../verifier.ts";
+import { proveDishonestly } from "./dishonest.ts";
 
 /**
  * Soundness harness, reusable for every AIR: from a valid witness it derives perturbed statements and
@@ -14,7 +15,7 @@ import { verifyStarkBytes } from "../verifier.ts";
  *   proven by a dishonest prover (the prover with its constraint check off);
  * - public: each public value changed, both proven dishonestly and presented with the honest proof;
  * - multiplicity: each bus interaction's multiplicity changed at a random row while building the LogUp
- *   trace (the dishonest prover's hook `tamperMultiplicity`);
+ *   trace (the dishonest prover's `tamperMultiplicity`);
  * - bytes: the honest proof's encoding with one byte changed at a random position, or truncated, or
  *   extended — rejected as malformed or invalid.
  *
@@ -32,11 +33,18 @@ export interface SoundnessOptions {
   /** Proof-byte mutations (default 1000). */
   readonly byteMutations?: number;
   readonly seed?: number;
+  /**
+   * A second verifier (a recursion program, a circuit) run on every statement the harness presents; the
+   * report lists each statement where its verdict differs from the native verifier's.
+   */
+  readonly differential?: (publics: readonly number[], proof: Uint8Array) => boolean;
 }
 
 export interface SoundnessReport {
   readonly tried: { cell: number; public: number; multiplicity: number; bytes: number; total: number };
   readonly accepted: string[];
+  /** Statements where the differential verifier disagreed with the native one. */
+  readonly disagreements: string[];
 }
 
 /** xorshift32: deterministic so that a failure can be reproduced from its seed. */
@@ -52,29 +60,21 @@ export function prng(seed: number): () => number {
   };
 }
 
-function verifies(o: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean {
+function nativeVerdict(o: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean {
   try {
     verifyStarkBytes(o.air, o.config, o.hash, publics, bytes, {
       preprocessedRoot: preprocessedRoot(o.air, o.config, o.hash),
     });
     return true;
   } catch (e) {
-    if (e instanceof RangeError || e instanceof TypeError) throw e; // a crash, not a rejection
-    return false;
+    if (e instanceof VerificationError || e instanceof ProofFormatError) return false;
+    throw e; // a crash, not a rejection
   }
 }
 
-function dishonest(
-  o: SoundnessOptions,
-  w: Witness,
-  tamper?: Parameters<typeof proveStark>[4],
-): Uint8Array | null {
+function dishonest(o: SoundnessOptions, w: Witness, hooks: DishonestProverHooks = {}): Uint8Array | null {
   try {
-    return encodeProof(
-      proveStark(o.air, o.config, o.hash, w, { checkConstraints: false, ...tamper }),
-      o.air,
-      o.config,
-    );
+    return encodeProof(proveDishonestly(o.air, o.config, o.hash, w, hooks), o.air, o.config);
   } catch {
     return null; // the dishonest prover could not even produce a proof (e.g. a vanishing denominator)
   }
@@ -84,6 +84,14 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
   const rand = prng(o.seed ?? 1);
   const delta = () => 1 + (rand() % (P - 1));
   const accepted: string[] = [];
+  const disagreements: string[] = [];
+  let label = "honest proof";
+  const verifies = (_: SoundnessOptions, publics: readonly number[], bytes: Uint8Array): boolean => {
+    const native = nativeVerdict(o, publics, bytes);
+    if (o.differential && o.differential(publics, bytes) !== native)
+      disagreements.push(`${label}: native ${native ? "accepts" : "rejects"}, the other does not`);
+    return native;
+  };
   const tried = { cell: 0, public: 0, multiplicity: 0, bytes: 0, total: 0 };
   const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config);
   if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
@@ -99,6 +107,7 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
         tables[t]![c] = copy;
         const bytes = dishonest(o, { tables, publics: o.witness.publics });
         tried.cell++;
+        label = `cell table ${t} column ${c} row ${row}`;
         if (bytes && verifies(o, o.witness.publics, bytes))
           accepted.push(`cell table ${t} column ${c} row ${row}`);
       }
@@ -110,9 +119,11 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
     publics[i] = (v + delta()) % P;
     const bytes = dishonest(o, { tables: o.witness.tables, publics });
     tried.public++;
-    if (bytes && verifies(o, publics, bytes)) accepted.push(`public ${i} (dishonest proof)`);
+    label = `public ${i} (dishonest proof)`;
+    if (bytes && verifies(o, publics, bytes)) accepted.push(label);
     tried.public++;
-    if (verifies(o, publics, honest)) accepted.push(`public ${i} (honest proof)`);
+    label = `public ${i} (honest proof)`;
+    if (verifies(o, publics, honest)) accepted.push(label);
   });
 
   const mults = o.multiplicitiesPerInteraction ?? 2;
@@ -125,6 +136,7 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
           tamperMultiplicity: { table: ti, interaction: ii, row, delta: delta() },
         });
         tried.multiplicity++;
+        label = `multiplicity table ${ti} interaction ${ii} row ${row}`;
         if (bytes && verifies(o, o.witness.publics, bytes))
           accepted.push(`multiplicity table ${ti} interaction ${ii} row ${row}`);
       }
@@ -146,8 +158,9 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
       bytes[pos] = bytes[pos]! ^ (1 + (rand() % 255));
     }
     tried.bytes++;
+    label = `byte mutation ${k} (kind ${kind})`;
     if (verifies(o, o.witness.publics, bytes)) accepted.push(`byte mutation ${k} (kind ${kind})`);
   }
   tried.total = tried.cell + tried.public + tried.multiplicity + tried.bytes;
-  return { tried, accepted };
+  return { tried, accepted, disagreements };
 }

@@ -1,5 +1,5 @@
 /**
- * Worker thread for bulk fixed-base scalar multiplication on BN254 (see fixed-base.ts).
+ * Worker-pool task for bulk fixed-base scalar multiplication on BN254 (see fixed-base.ts).
  *
  * It drives the WebAssembly curve arithmetic of ffjavascript (the engine snarkjs proves with) directly, one
  * exported function call per point addition, instead of through ffjavascript's task queue. For the
@@ -7,21 +7,18 @@
  * affine Montgomery form; then s·G = Σ_j T[j][digit_j(s)] costs ⌈256/w⌉ mixed additions and no doublings,
  * against ~256 doublings + ~128 additions for a variable-base multiplication.
  *
- * Protocol: receives { id, group: 1 | 2, window: 8 | 16, scalars: Uint8Array (32-byte little-endian,
- * canonical) } and answers { id, points: Uint8Array } with the affine points in the little-endian
- * Montgomery layout that snarkjs's .zkey sections use (all-zero bytes for the point at infinity).
+ * Task: `multiply({ curve, group: 1 | 2, window: 8 | 16, scalars })` with scalars as 32-byte little-endian
+ * canonical values returns the affine points in the little-endian Montgomery layout that snarkjs's .zkey
+ * sections use (all-zero bytes for the point at infinity). The thread keeps its curve instance and window
+ * tables across calls until `release()`.
  */
-import { parentPort, workerData } from "node:worker_threads";
-
-interface Job {
-  id: number;
-  group: 1 | 2;
-  window: 8 | 16;
-  scalars: Uint8Array;
+export interface FixedBaseJob {
+  /** The compiled curve module and the addresses of its generators, from ffjavascript (see fixed-base.ts). */
+  readonly curve: { readonly code: Uint8Array; readonly pG1gen: number; readonly pG2gen: number };
+  readonly group: 1 | 2;
+  readonly window: 8 | 16;
+  readonly scalars: Uint8Array;
 }
-
-/** The compiled curve module and the addresses of its generators, from ffjavascript (see fixed-base.ts). */
-const { code, pG1gen, pG2gen } = workerData as { code: Uint8Array; pG1gen: number; pG2gen: number };
 // The project compiles without the DOM lib, so describe the little of the WebAssembly API used here.
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -38,8 +35,30 @@ const WA = (
     };
   }
 ).WebAssembly;
-const memory = new WA.Memory({ initial: 25 });
-const wasm = (await WA.instantiate(code, { env: { memory } })).instance.exports;
+let memory: WasmMemory;
+let wasm: Record<string, (...args: number[]) => number>;
+let pG1gen = 0;
+let pG2gen = 0;
+let loaded: Promise<void> | undefined;
+
+function load(curve: FixedBaseJob["curve"]): Promise<void> {
+  loaded ??= (async () => {
+    memory = new WA.Memory({ initial: 25 });
+    wasm = (await WA.instantiate(curve.code, { env: { memory } })).instance.exports;
+    pG1gen = curve.pG1gen;
+    pG2gen = curve.pG2gen;
+    tables.clear();
+    buffers.clear();
+  })();
+  return loaded;
+}
+
+/** Drops the curve instance and its tables (hundreds of MB with 16-bit windows). */
+export function release(): void {
+  loaded = undefined;
+  tables.clear();
+  buffers.clear();
+}
 
 /**
  * A bump allocator over the WebAssembly memory, starting at the module's own free pointer. The module's
@@ -115,7 +134,15 @@ function table(group: 1 | 2, window: 8 | 16): Table {
 const CHUNK = 1 << 12;
 const buffers = new Map<number, { scalars: number; jac: number; aff: number }>();
 
-function multiply(job: Job): Uint8Array {
+/** s_i·G for every scalar of the job (the pool's task entry point). */
+export async function multiply(job: FixedBaseJob): Promise<Uint8Array> {
+  await load(job.curve);
+  const points = multiplyLoaded(job);
+  job.scalars.fill(0);
+  return points;
+}
+
+function multiplyLoaded(job: FixedBaseJob): Uint8Array {
   const g = ops(job.group);
   const t = table(job.group, job.window);
   let buf = buffers.get(job.group);
@@ -157,14 +184,3 @@ function multiply(job: Job): Uint8Array {
   }
   return out;
 }
-
-parentPort!.on("message", (job: Job) => {
-  try {
-    const points = multiply(job);
-    job.scalars.fill(0);
-    parentPort!.postMessage({ id: job.id, points }, [points.buffer as ArrayBuffer]);
-  } catch (err) {
-    parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
-  }
-});
-parentPort!.postMessage({ ready: true });

@@ -1,7 +1,7 @@
-import type { StarkHash } from "./hash-config.ts";
-import { type Executor, serialExecutor, shared } from "./parallel.ts";
-import type { MerkleOpening } from "./proof.ts";
-import { reverseBits } from "./protocol.ts";
+import type { StarkHash } from "../hash-config.ts";
+import { type Executor, serialExecutor, shared } from "../parallel.ts";
+import type { MerkleOpening } from "../proof.ts";
+import { reverseBits } from "../protocol.ts";
 
 /**
  * Prover side of the mixed-height Merkle commitment (docs/proof-system.md §3). A matrix is a list of

@@ -1,0 +1,161 @@
+import { inv, mul, pow, rootOfUnity } from "../../field/babybear.ts";
+import type { FriLayout } from "../layout.ts";
+import { COSET_SHIFT } from "../protocol.ts";
+import type { VerifierBackend } from "../verifier/backend.ts";
+import { extPowConst, extSelectByBits, powBits } from "../verifier/ops.ts";
+import type { FriStepVars } from "../verifier/proof-vars.ts";
+import { verifyMmcsOpening } from "./mmcs-verify.ts";
+
+/**
+ * Verifier side of DEEP and FRI (docs/proof-system.md §6), over any backend. Query indices are bit lists,
+ * least significant first; every position a value selects is a select on those bits.
+ */
+
+/** Per-group constants of the DEEP combination, fixed once ζ, γ and the openings are known. */
+export interface DeepGroup<E> {
+  readonly ldeLogHeight: number;
+  /** γ^(o+i) for each of the group's columns, in opening order. */
+  readonly gammaPowers: readonly E[];
+  /** Σ_i γ^(o+i)·c_i(ζ) and Σ_i γ^(o+i)·c_i(ζω). */
+  readonly vz: E;
+  readonly vzn: E;
+  /** γ^width: the weight of the ζω half. */
+  readonly gammaM: E;
+  readonly zeta: E;
+  readonly zetaNext: E;
+}
+
+/**
+ * F_N(x) = (S − vz)/(x − ζ) + γ^M·(S − vzn)/(x − ζω) with S = Σ_i γ^(o+i)·c_i(x), at x = g·ω_N^index for
+ * the group's opened row (its columns in opening order).
+ */
+export function deepValue<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  g: DeepGroup<E>,
+  row: readonly F[],
+  indexBits: readonly F[],
+): E {
+  let s = b.extConstant([0, 0, 0, 0]);
+  for (let i = 0; i < row.length; i++) s = b.extAdd(s, b.extMulBase(g.gammaPowers[i]!, row[i]!));
+  const x = b.extFromBase(
+    b.mul(
+      b.constant(COSET_SHIFT),
+      powBits(b, rootOfUnity(g.ldeLogHeight), indexBits.slice(0, g.ldeLogHeight)),
+    ),
+  );
+  const t1 = b.extMul(
+    b.extSub(s, g.vz),
+    b.extInverse(b.extSub(x, g.zeta), "degenerate-point", "a query point equals ζ"),
+  );
+  const t2 = b.extMul(
+    b.extSub(s, g.vzn),
+    b.extInverse(b.extSub(x, g.zetaNext), "degenerate-point", "a query point equals ζω"),
+  );
+  return b.extAdd(t1, b.extMul(g.gammaM, t2));
+}
+
+/**
+ * One FRI fold: from the a values f(y·ω_a^j), the value at y^a of Σ_r β^r f_r where f(Y) = Σ_r Y^r f_r(Y^a),
+ * i.e. Σ_r (β/y)^r · (1/a)·Σ_j ω_a^(−jr) v_j. `yInv` is y⁻¹.
+ */
+export function foldValues<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  values: readonly E[],
+  beta: E,
+  yInv: F,
+  logArity: number,
+): E {
+  const a = 1 << logArity;
+  const wInv = inv(rootOfUnity(logArity));
+  const invA = inv(a);
+  const coefficient = (r: number): E => {
+    let c = b.extConstant([0, 0, 0, 0]);
+    for (let j = 0; j < a; j++)
+      c = b.extAdd(c, b.extMulBase(values[j]!, b.constant(mul(invA, pow(wInv, (j * r) % a)))));
+    return c;
+  };
+  const t = b.extMulBase(beta, yInv);
+  let acc = coefficient(a - 1);
+  for (let r = a - 2; r >= 0; r--) acc = b.extAdd(b.extMul(acc, t), coefficient(r));
+  return acc;
+}
+
+/** Σ_i c_i·y^i for extension coefficients at a base point (Horner). */
+export function evaluatePolynomial<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  coefficients: readonly E[],
+  y: F,
+): E {
+  let acc = b.extConstant([0, 0, 0, 0]);
+  for (let i = coefficients.length - 1; i >= 0; i--) acc = b.extAdd(b.extMulBase(acc, y), coefficients[i]!);
+  return acc;
+}
+
+/**
+ * Checks one query's path through the FRI layers: each opened row must contain the value carried from the
+ * layer above at the position the index selects, hash to the layer's root, and fold (plus any roll-in) into
+ * the next value; the last value must equal the final polynomial at the remaining index.
+ *
+ * @param first the first layer's value at the index (the tallest group's DEEP value)
+ * @param rollIn the DEEP value of opening group g at this query (called for the groups the layout rolls in)
+ */
+export function verifyFriQuery<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  fri: FriLayout,
+  indexBits: readonly F[],
+  first: E,
+  rollIn: (group: number) => E,
+  betas: readonly E[],
+  roots: readonly D[],
+  steps: readonly FriStepVars<F, D>[],
+  finalPoly: readonly E[],
+  what: string,
+): void {
+  let expected = first;
+  let bits = indexBits;
+  fri.layers.forEach((layer, li) => {
+    const step = steps[li]!;
+    const a = 1 << layer.logArity;
+    const rowBits = layer.logSize - layer.logArity;
+    const k = bits.slice(0, rowBits);
+    const j = bits.slice(rowBits, layer.logSize);
+    const values: E[] = [];
+    for (let v = 0; v < a; v++)
+      values.push(
+        b.extFromCoordinates(
+          step.row[4 * v]!,
+          step.row[4 * v + 1]!,
+          step.row[4 * v + 2]!,
+          step.row[4 * v + 3]!,
+        ),
+      );
+    b.assertExtEqual(
+      extSelectByBits(b, values, j),
+      expected,
+      "fri-consistency",
+      `${what}: FRI layer ${li} does not contain the folded value`,
+    );
+    verifyMmcsOpening(
+      b,
+      roots[li]!,
+      [rowBits],
+      [...k].reverse(),
+      [step.row],
+      step.path,
+      `${what}, FRI layer ${li}`,
+    );
+    const yInv = powBits(b, inv(rootOfUnity(layer.logSize)), k);
+    const beta = betas[li]!;
+    expected = foldValues(b, values, beta, yInv, layer.logArity);
+    if (layer.rollIn !== null)
+      expected = b.extAdd(expected, b.extMul(extPowConst(b, beta, a), rollIn(layer.rollIn)));
+    bits = k;
+  });
+  const y = powBits(b, rootOfUnity(fri.logFinalSize), bits.slice(0, fri.logFinalSize));
+  b.assertExtEqual(
+    evaluatePolynomial(b, finalPoly, y),
+    expected,
+    "fri-final-polynomial",
+    `${what}: the final FRI polynomial does not match`,
+  );
+}

@@ -1,0 +1,266 @@
+import { P, rootOfUnity } from "../../field/babybear.ts";
+import { type ExtColumns, extMulScalars, extScratch, newExtColumns } from "../../field/ext-columns.ts";
+import { type Ext, extAdd, extMul, extMulBase, extPow } from "../../field/extension.ts";
+import { intt } from "../../field/ntt.ts";
+import type { StarkConfig } from "../config.ts";
+import { type Challenger, grind, observeExt, type StarkHash, sampleBits, sampleExt } from "../hash-config.ts";
+import { type ProofLayout, ROUNDS, type Round } from "../layout.ts";
+import { type Executor, shared, toShared } from "../parallel.ts";
+import type { FriQueryStep, QueryProof, TableOpenings } from "../proof.ts";
+import { COSET_SHIFT, reverseBits } from "../protocol.ts";
+import type { PhaseTimer } from "../timer.ts";
+import { foldLayer } from "./fri-fold.ts";
+import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
+import { PointOpener } from "./open.ts";
+
+/**
+ * The prover's side of the polynomial commitment scheme (docs/proof-system.md §3, §6): commit columns
+ * (their coset LDE in a mixed-height Merkle tree), open them at ζ and ζω, and prove those openings with the
+ * DEEP combination, FRI, proof of work and the query answers. The verifier's side is pcs/mmcs-verify.ts
+ * and pcs/fri-verify.ts.
+ */
+
+/** One committed round. */
+export interface RoundData {
+  readonly round: Round;
+  readonly commitment: MmcsData;
+  /** Per table, its columns on the trace domain in natural order (empty for tables outside the round). */
+  readonly trace: readonly (readonly Uint32Array[])[];
+  /** Per table, the same columns on the LDE coset. */
+  readonly lde: readonly (readonly Uint32Array[])[];
+}
+
+export type Rounds = Readonly<Record<Round, RoundData | null>>;
+
+export interface OpeningProof {
+  readonly friRoots: Uint32Array[];
+  readonly finalPoly: Ext[];
+  readonly powNonce: number;
+  readonly queries: QueryProof[];
+}
+
+export class PcsProver {
+  private readonly hash: StarkHash;
+  private readonly config: StarkConfig;
+  private readonly layout: ProofLayout;
+  private readonly exec: Executor;
+  /** Whether arrays handed to the executor must be SharedArrayBuffer-backed (worker threads). */
+  private readonly threaded: boolean;
+  private readonly timer: PhaseTimer | undefined;
+
+  constructor(
+    hash: StarkHash,
+    config: StarkConfig,
+    layout: ProofLayout,
+    exec: Executor,
+    threaded: boolean,
+    timer?: PhaseTimer,
+  ) {
+    this.hash = hash;
+    this.config = config;
+    this.layout = layout;
+    this.exec = exec;
+    this.threaded = threaded;
+    this.timer = timer;
+  }
+
+  private share(a: Uint32Array): Uint32Array {
+    return this.threaded ? toShared(a) : a;
+  }
+
+  private ldeOf(columns: readonly Uint32Array[], coefficients: boolean): Uint32Array[] {
+    const logB = this.config.logBlowup;
+    const outputs = columns.map((c) => shared(c.length << logB));
+    this.exec.run({
+      kind: "lde",
+      inputs: columns.map((c) => this.share(c)),
+      outputs,
+      logBlowup: logB,
+      shift: COSET_SHIFT,
+      coefficients,
+    });
+    return outputs;
+  }
+
+  /**
+   * Commits a round: each table's columns (of its trace height; evaluations on the trace domain, or the
+   * coefficients of polynomials of degree below it) extended to the LDE coset and hashed into one tree.
+   * Returns null for a round with no columns in this layout.
+   */
+  commit(
+    round: Round,
+    columns: readonly (readonly Uint32Array[])[],
+    from: "evaluations" | "coefficients" = "evaluations",
+  ): RoundData | null {
+    const c = this.layout.commitments[round];
+    if (!c) return null;
+    const inRound = new Set(c.matrices.map((m) => m.table));
+    const lde = columns.map((cols, i) => (inRound.has(i) ? this.ldeOf(cols, from === "coefficients") : []));
+    let trace = columns;
+    if (from === "coefficients") {
+      trace = columns.map((cols, i) => {
+        if (!inRound.has(i)) return [];
+        const evals = cols.map((col) => (this.threaded ? toShared(col) : Uint32Array.from(col)));
+        this.exec.run({ kind: "transform", op: "ntt", arrays: evals, shift: 1 });
+        return evals;
+      });
+    }
+    this.timer?.lap("lde");
+    const matrices: Matrix[] = c.matrices.map((m) => ({ height: 1 << m.logHeight, columns: lde[m.table]! }));
+    const commitment = mmcsCommit(this.hash, matrices, this.exec);
+    this.timer?.lap("hash");
+    return { round, commitment, trace, lde };
+  }
+
+  /** Every committed column's values at ζ and at ζ·ω_t, per table and round (docs/proof-system.md §6). */
+  open(zeta: Ext, rounds: Rounds): TableOpenings[] {
+    const opener = new PointOpener(zeta);
+    const openings = this.layout.tables.map((t, i) => {
+      const open = (round: Round) => {
+        const r = rounds[round];
+        const cols = r ? r.trace[i]! : [];
+        return cols.length > 0 ? opener.open(cols, t.logHeight) : { zeta: [], zetaNext: [] };
+      };
+      return { pre: open("pre"), main: open("main"), aux: open("aux"), quotient: open("quotient") };
+    });
+    this.timer?.lap("open");
+    return openings;
+  }
+
+  /**
+   * Proves the openings at ζ: samples γ, builds one DEEP polynomial per LDE height, runs FRI's commit phase
+   * with roll-ins, sends the final polynomial, grinds the proof of work and answers the queries.
+   */
+  prove(ch: Challenger, zeta: Ext, rounds: Rounds, openings: readonly TableOpenings[]): OpeningProof {
+    const { layout, config } = this;
+    const gamma = sampleExt(ch);
+    const deep = layout.groups.map((g) =>
+      this.deepPolynomial(g.tables, g.ldeLogHeight, g.gammaOffset, g.width, zeta, gamma, rounds, openings),
+    );
+    this.timer?.lap("deep");
+
+    // FRI commit phase.
+    let cur = deep[0]!;
+    const layers: MmcsData[] = [];
+    const friRoots: Uint32Array[] = [];
+    for (const layer of layout.fri.layers) {
+      const a = 1 << layer.logArity;
+      const rows = 1 << (layer.logSize - layer.logArity);
+      const columns: Uint32Array[] = [];
+      for (let v = 0; v < a; v++)
+        for (let l = 0; l < 4; l++) columns.push(this.share(cur[l].subarray(v * rows, (v + 1) * rows)));
+      const commit = mmcsCommit(this.hash, [{ height: rows, columns }], this.exec);
+      layers.push(commit);
+      friRoots.push(commit.root);
+      ch.observeDigest(commit.root);
+      const beta = sampleExt(ch);
+      const next = foldLayer(cur, layer.logSize, layer.logArity, beta);
+      if (layer.rollIn !== null) {
+        const roll = deep[layer.rollIn]!;
+        const ba = extPow(beta, a);
+        for (let k = 0; k < rows; k++) {
+          extMulScalars(ba[0], ba[1], ba[2], ba[3], roll[0][k]!, roll[1][k]!, roll[2][k]!, roll[3][k]!);
+          for (let l = 0; l < 4; l++) next[l][k] = (next[l][k]! + extScratch[l]!) % P;
+        }
+      }
+      cur = next;
+    }
+    const coefficients = cur.map((c) => intt(Uint32Array.from(c)));
+    const finalPoly: Ext[] = [];
+    for (let i = 0; i < layout.fri.finalCoefficients; i++)
+      finalPoly.push([
+        coefficients[0]![i]!,
+        coefficients[1]![i]!,
+        coefficients[2]![i]!,
+        coefficients[3]![i]!,
+      ]);
+    for (const c of finalPoly) observeExt(ch, c);
+    this.timer?.lap("fri");
+
+    const powNonce = grind(ch, config.powBits);
+    ch.observe(powNonce);
+    sampleBits(ch, config.powBits);
+    this.timer?.lap("pow");
+
+    const logMax = layout.logMaxLdeHeight;
+    const queries: QueryProof[] = [];
+    for (let q = 0; q < layout.numQueries; q++) {
+      const index = sampleBits(ch, logMax);
+      const leaf = reverseBits(index, logMax);
+      const open = (round: Round) => {
+        const r = rounds[round];
+        const c = layout.commitments[round];
+        return r && c ? mmcsOpen(r.commitment, leaf >>> (logMax - c.logMaxHeight)) : null;
+      };
+      const fri: FriQueryStep[] = [];
+      let idx = index;
+      layout.fri.layers.forEach((layer, li) => {
+        const rowBits = layer.logSize - layer.logArity;
+        const k = idx & ((1 << rowBits) - 1);
+        const o = mmcsOpen(layers[li]!, reverseBits(k, rowBits));
+        fri.push({ row: o.rows[0]!, path: o.path });
+        idx = k;
+      });
+      queries.push({
+        pre: open("pre"),
+        main: open("main")!,
+        aux: open("aux"),
+        quotient: open("quotient")!,
+        fri,
+      });
+    }
+    this.timer?.lap("queries");
+    return { friRoots, finalPoly, powNonce, queries };
+  }
+
+  /** F_N on the LDE coset of one height: Σ_i γ^(o+i)·[(c_i − c_i(ζ))/(x − ζ) + γ^M·(c_i − c_i(ζω))/(x − ζω)]. */
+  private deepPolynomial(
+    tables: readonly number[],
+    ldeLogHeight: number,
+    gammaOffset: number,
+    width: number,
+    zeta: Ext,
+    gamma: Ext,
+    rounds: Rounds,
+    openings: readonly TableOpenings[],
+  ): ExtColumns {
+    const cols: Uint32Array[] = [];
+    const opened: { z: Ext; zn: Ext }[] = [];
+    for (const ti of tables) {
+      for (const round of ROUNDS) {
+        const r = rounds[round];
+        if (!r) continue;
+        const o = openings[ti]![round];
+        r.lde[ti]!.forEach((c, j) => {
+          cols.push(c);
+          opened.push({ z: o.zeta[j]!, zn: o.zetaNext[j]! });
+        });
+      }
+    }
+    let gp = extPow(gamma, gammaOffset);
+    let vz: Ext = [0, 0, 0, 0];
+    let vzn: Ext = [0, 0, 0, 0];
+    const gammaPowers = new Uint32Array(4 * cols.length);
+    opened.forEach((o, j) => {
+      gammaPowers.set(gp, 4 * j);
+      vz = extAdd(vz, extMul(gp, o.z));
+      vzn = extAdd(vzn, extMul(gp, o.zn));
+      gp = extMul(gp, gamma);
+    });
+    const out = newExtColumns(1 << ldeLogHeight).map((c) => this.share(c)) as ExtColumns;
+    this.exec.run({
+      kind: "deep",
+      columns: cols,
+      gammaPowers,
+      vz,
+      vzn,
+      gammaM: extPow(gamma, width),
+      zeta,
+      zetaNext: extMulBase(zeta, rootOfUnity(ldeLogHeight - this.config.logBlowup)),
+      logN: ldeLogHeight,
+      shift: COSET_SHIFT,
+      out,
+    });
+    return out;
+  }
+}

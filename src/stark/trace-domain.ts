@@ -1,0 +1,81 @@
+import { inv, mul, rootOfUnity, sub } from "../field/babybear.ts";
+import type { Ext } from "../field/extension.ts";
+import type { Table } from "./air.ts";
+import { ProverInputError } from "./errors.ts";
+import { type DomainInputs, dependencies, evaluateOnDomain } from "./eval-domain.ts";
+
+/**
+ * Evaluation of a table's DAG on its own trace domain, row by row: the input of LogUp's aux trace and of
+ * the honest prover's constraint check.
+ */
+
+/** Selectors on the trace domain: only their zero pattern matters there. */
+function traceSelectors(logN: number) {
+  const n = 1 << logN;
+  const w = rootOfUnity(logN);
+  const wInv = inv(w);
+  const first = new Uint32Array(n);
+  const last = new Uint32Array(n);
+  const transition = new Uint32Array(n);
+  first[0] = 1;
+  last[n - 1] = 1;
+  let x = 1;
+  for (let i = 0; i < n; i++) {
+    transition[i] = sub(x, wInv);
+    x = mul(x, w);
+  }
+  return { first, last, transition };
+}
+
+export function traceDomainInputs(
+  table: Table,
+  logN: number,
+  main: readonly Uint32Array[],
+  aux: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: readonly Ext[],
+  cumsum: Ext,
+): DomainInputs {
+  const n = 1 << logN;
+  return {
+    length: n,
+    pre: table.preprocessed,
+    main,
+    aux,
+    stride: 1,
+    nextOffset: 1,
+    sourceLength: n,
+    publics,
+    challenges,
+    cumsum,
+    selectors: traceSelectors(logN),
+  };
+}
+
+/** Throws ProverInputError naming the first constraint and row the witness violates. */
+export function checkTraceConstraints(
+  table: Table,
+  logN: number,
+  main: readonly Uint32Array[],
+  aux: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: readonly Ext[],
+  cumsum: Ext,
+): void {
+  const inp = traceDomainInputs(table, logN, main, aux, publics, challenges, cumsum);
+  const needed = dependencies(table.nodes, table.constraints);
+  evaluateOnDomain(table.nodes, { ...inp, needed }, (start, len, values) => {
+    table.constraints.forEach((c, ci) => {
+      const v = values[c]!;
+      const cols = v instanceof Uint32Array ? [v] : v;
+      for (const col of cols) {
+        for (let r = 0; r < len; r++) {
+          if (col[r] !== 0)
+            throw new ProverInputError(
+              `table "${table.name}": constraint ${ci} does not hold at row ${start + r}; fix the witness`,
+            );
+        }
+      }
+    });
+  });
+}

@@ -1,0 +1,92 @@
+import type { Ext } from "../../field/extension.ts";
+
+/**
+ * What the STARK verifier needs from the machinery it runs on. The verification algorithm
+ * (verifier/algorithm.ts) is written once against this interface; its instances are the native verifier
+ * (numbers, verifier/native.ts), the operation counter (verifier/counting.ts: the cost model), and the
+ * builders that turn the same algorithm into a recursion program or an R1CS circuit.
+ *
+ * F is a base-field value, E an extension value (F₄ = F[X]/(X⁴ − 11)), D a commitment digest. The algorithm
+ * never branches on a value: control flow depends only on the proof layout, so a builder can record it once.
+ * Where a value must choose something (a Merkle path direction, a FRI coset entry) the algorithm uses
+ * `select` on bits from `bits`.
+ */
+export interface VerifierBackend<F, E, D> {
+  /** The hash configuration these digests and this transcript belong to. */
+  readonly hashId: string;
+
+  constant(x: number): F;
+  extConstant(x: Readonly<Ext>): E;
+  /** The value of x if it is fixed while the verifier is built (always, for the native instance). */
+  known(x: F): number | undefined;
+
+  add(a: F, b: F): F;
+  sub(a: F, b: F): F;
+  mul(a: F, b: F): F;
+
+  extFromBase(a: F): E;
+  /** Σ_l c_l·X^l. */
+  extFromCoordinates(c0: F, c1: F, c2: F, c3: F): E;
+  /** The coordinates c_0..c_3 of Σ_l c_l·X^l. */
+  extCoordinates(a: E): readonly [F, F, F, F];
+  extAdd(a: E, b: E): E;
+  extSub(a: E, b: E): E;
+  extMul(a: E, b: E): E;
+  extMulBase(a: E, b: F): E;
+  /** a⁻¹; a zero `a` rejects the proof with `reason`. */
+  extInverse(a: E, reason: VerificationReason, what: string): E;
+
+  /** The low `count` bits of x's canonical value, least significant first; each is 0 or 1. */
+  bits(x: F, count: number): F[];
+  /** bit ? ifOne : ifZero, for a bit from `bits`. */
+  select(bit: F, ifOne: F, ifZero: F): F;
+  extSelect(bit: F, ifOne: E, ifZero: E): E;
+  digestSelect(bit: F, ifOne: D, ifZero: D): D;
+
+  /** Leaf hash of a row of base elements (the configuration's `hashRow`). */
+  hashRow(row: readonly F[]): D;
+  /** Merkle node hash (the configuration's `compress`). */
+  compress(left: D, right: D): D;
+  /**
+   * One Merkle path step: compress(bit ? (sibling, node) : (node, sibling)), where bit says that `node` is
+   * a right child. A primitive of its own so that a builder can fuse the swap into the hash.
+   */
+  merkleStep(bit: F, node: D, sibling: D): D;
+  newChallenger(): BackendChallenger<F, D>;
+
+  assertEqual(a: F, b: F, reason: VerificationReason, what: string): void;
+  assertExtEqual(a: E, b: E, reason: VerificationReason, what: string): void;
+  assertDigestEqual(a: D, b: D, reason: VerificationReason, what: string): void;
+}
+
+/** The Fiat–Shamir transcript over backend values (docs/proof-system.md §4). */
+export interface BackendChallenger<F, D> {
+  observe(x: F): void;
+  observeDigest(d: D): void;
+  sample(): F;
+}
+
+/** Which check of the verifier rejected a proof. */
+export type VerificationReason =
+  /** The proof's structure does not match the AIR, configuration or verifying key. */
+  | "shape"
+  /** A table height differs from the one the caller pinned. */
+  | "heights"
+  /** A public value is not a canonical field element or their count is wrong. */
+  | "public-values"
+  /** The tables are too tall for LogUp's multiplicity sums to stay below p. */
+  | "logup-capacity"
+  /** The bus contributions of the tables and the public interactions do not sum to zero. */
+  | "logup-balance"
+  /** The constraints evaluated at ζ do not match the quotient. */
+  | "constraints"
+  /** A division by zero in the verifier's arithmetic: ζ (or a LogUp denominator) hit an excluded point. */
+  | "degenerate-point"
+  /** The proof-of-work nonce does not give the required zero bits. */
+  | "proof-of-work"
+  /** An opened row or FRI row does not hash to its commitment. */
+  | "merkle-path"
+  /** A FRI layer's opened value differs from the value folded from the layer above. */
+  | "fri-consistency"
+  /** The last folded value differs from the final polynomial. */
+  | "fri-final-polynomial";
