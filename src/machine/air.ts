@@ -62,8 +62,10 @@ export function machine(): Machine {
   pub.receive(Bus.MERKLE, [0, MERKLE_DEPTH, 0, ...digest(Pub.PRE_ROOT)]);
   pub.receive(Bus.MERKLE, [1, MERKLE_DEPTH, 0, ...digest(Pub.POST_ROOT)]);
   for (let k = 0; k < 8; k++)
-    pub.receive(Bus.OUTPUT, [k, p(Pub.OUTPUT + 2 * k), p(Pub.OUTPUT + 2 * k + 1)], p(Pub.HALTED));
-  pub.receive(Bus.OUTPUT, [8, p(Pub.EXIT_LO), p(Pub.EXIT_HI)], p(Pub.HALTED));
+    pub.receive(Bus.OUTPUT, [k, p(Pub.OUTPUT + 2 * k), p(Pub.OUTPUT + 2 * k + 1)], p(Pub.HALTED), {
+      bound: 1,
+    });
+  pub.receive(Bus.OUTPUT, [8, p(Pub.EXIT_LO), p(Pub.EXIT_HI)], p(Pub.HALTED), { bound: 1 });
   const air = defineAir({
     name: "zkvm-kit/rv32im/v1",
     publicCount: PUBLIC_COUNT,

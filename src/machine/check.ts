@@ -1,6 +1,5 @@
 import { P } from "../field/babybear.ts";
 import type { Air } from "../stark/air.ts";
-import { evaluateAtPoint } from "../stark/eval-point.ts";
 import type { Witness } from "../stark/prover.ts";
 import { constraintViolations, evaluateChunk, forEachTuple, neededNodes } from "./tally.ts";
 
@@ -36,13 +35,14 @@ export function checkWitness(air: Air, w: Witness, limit = 10): WitnessProblem[]
         add(it.bus, tuple, it.kind === "send" ? m : P - m),
       );
   });
-  const pv = evaluateAtPoint(air.publicNodes, { publics: w.publics });
+  const roots = air.publicInteractions.flatMap((it) => [...it.fields, it.multiplicity]);
+  const pv = evaluateChunk(air.publicNodes, neededNodes(air.publicNodes, roots), [], [], w.publics, 0, 1);
   for (const it of air.publicInteractions) {
-    const m = pv[it.multiplicity]![0];
+    const m = pv[it.multiplicity]![0]!;
     if (m === 0) continue;
     add(
       it.bus,
-      it.fields.map((f) => pv[f]![0]),
+      it.fields.map((f) => pv[f]![0]!),
       it.kind === "send" ? m : P - m,
     );
   }

@@ -20,7 +20,7 @@ export function evaluateChunk(
   start: number,
   len: number,
 ): (Uint32Array | undefined)[] {
-  const n = main[0]?.length ?? pre[0]!.length;
+  const n = main[0]?.length ?? pre[0]?.length ?? 1;
   const out: (Uint32Array | undefined)[] = new Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
     if (!needed[i]) continue;

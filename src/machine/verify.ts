@@ -29,7 +29,7 @@ export function machinePreprocessedRoot(config: StarkConfig): Uint32Array {
 
 /**
  * Verifies a segment's seal (an encoded STARK proof) for its statement. Throws StatementError for a
- * statement the proof cannot express, ProofFormatError for malformed bytes, InvalidProofError otherwise.
+ * statement the proof cannot express, ProofFormatError for malformed bytes, VerificationError otherwise.
  */
 export function verifySegmentSeal(
   statement: SegmentStatement,

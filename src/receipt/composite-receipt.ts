@@ -3,7 +3,7 @@ import { assertDigest, type Digest, digestsEqual, ZERO_DIGEST } from "../hash/di
 import { type SegmentStatement, StatementError, stateDigest } from "../machine/statement.ts";
 import { MACHINE_CONFIG, verifySegmentSeal } from "../machine/verify.ts";
 import type { StarkConfig } from "../stark/config.ts";
-import { InvalidProofError } from "../stark/errors.ts";
+import { VerificationError } from "../stark/errors.ts";
 import { ProofFormatError } from "../stark/proof-codec.ts";
 import {
   type ExitCode,
@@ -73,7 +73,7 @@ export function verifySegmentReceipt(r: SegmentReceipt, options: VerifyOptions =
   try {
     verifySegmentSeal(r.statement, r.seal, options.config ?? MACHINE_CONFIG);
   } catch (e) {
-    if (e instanceof InvalidProofError || e instanceof ProofFormatError || e instanceof StatementError)
+    if (e instanceof VerificationError || e instanceof ProofFormatError || e instanceof StatementError)
       throw new InvalidSegmentProofError(r.index, e);
     throw e;
   }

@@ -7,7 +7,7 @@ import { verifySegmentSeal } from "../../src/machine/verify.ts";
 import { type SegmentWitness, segmentWitness, type WitnessLies } from "../../src/machine/witness.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { encodeProof } from "../../src/stark/proof-codec.ts";
-import { proveStark } from "../../src/stark/prover.ts";
+import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
 import type { ExecuteOptions } from "../../src/zkvm/executor.ts";
 import { imagePages } from "../../src/zkvm/image-id.ts";
 import { loadProgram } from "../../src/zkvm/program.ts";
@@ -44,11 +44,7 @@ export function expectValidWitness(w: SegmentWitness): void {
 export function dishonestProof(w: SegmentWitness): Uint8Array | null {
   const m = machine();
   try {
-    return encodeProof(
-      proveStark(m.air, CONFIG, poseidon2Hash, w.witness, { checkConstraints: false }),
-      m.air,
-      CONFIG,
-    );
+    return encodeProof(proveDishonestly(m.air, CONFIG, poseidon2Hash, w.witness), m.air, CONFIG);
   } catch {
     return null;
   }
