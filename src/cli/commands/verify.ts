@@ -18,6 +18,7 @@ import {
 } from "../../receipt/risc0.ts";
 import { MOCK_SELECTOR, SealFormatError, sealSelector, selectorToHex } from "../../receipt/seal.ts";
 import { CliError } from "../errors.ts";
+import { verifyReceiptFile } from "./verify-receipt.ts";
 
 /** Exit codes: 0 valid receipt, 1 invalid receipt, 2 bad input or unreachable chain. */
 const INVALID = 1;
@@ -53,9 +54,10 @@ function readJournal(value: string): Uint8Array {
 }
 
 interface VerifyOptions {
-  seal: string;
+  seal?: string;
+  receipt?: string;
   imageId: string;
-  journal: string;
+  journal?: string;
   controlRoot?: string;
   bn254ControlId?: string;
   rpc?: string;
@@ -66,11 +68,15 @@ export function register(program: Command): void {
   program
     .command("verify")
     .description(
-      "verify a Groth16 receipt for (image id, journal): off chain with @noble/curves, or through a deployed router",
+      "verify a receipt file (--receipt) or a Groth16 seal (--seal with --journal) for an image id: off chain, or a seal through a deployed router",
     )
-    .requiredOption("--seal <hex>", "the seal: 4-byte selector followed by the proof")
+    .option("--receipt <file>", "a receipt written by `zkvm prove` (binary or JSON; real, or dev-mode fake)")
+    .option("--seal <hex>", "the seal: 4-byte selector followed by the proof")
     .requiredOption("--image-id <hex>", "ImageID of the guest program (32 bytes)")
-    .requiredOption("--journal <hex|file>", "the journal: 0x-prefixed hex, or a file holding its bytes")
+    .option(
+      "--journal <hex|file>",
+      "the journal: 0x-prefixed hex, or a file holding its bytes (default for --receipt: the receipt's own)",
+    )
     .option(
       "--control-root <hex>",
       `control root the receipt was made under (default: RISC Zero ${RISC0_CONTROL_ROOTS.at(-1)!.release}, 0x${digestToHex(RISC0_DEFAULT_CONTROL_ROOT)})`,
@@ -83,8 +89,23 @@ export function register(program: Command): void {
       "\nExit code: 0 for a valid receipt, 1 for an invalid one, 2 for bad input or an unreachable chain.",
     )
     .action(async (opts: VerifyOptions) => {
-      const seal = hexBytes(opts.seal, "--seal");
       const imageId = digestOption(opts.imageId, "--image-id");
+      if (opts.receipt !== undefined) {
+        if (opts.seal !== undefined || opts.rpc || opts.router)
+          throw new CliError(
+            "--receipt is verified off chain on its own; drop --seal/--rpc/--router",
+            BAD_INPUT,
+          );
+        verifyReceiptFile(
+          opts.receipt,
+          imageId,
+          opts.journal === undefined ? undefined : readJournal(opts.journal),
+        );
+        return;
+      }
+      if (opts.seal === undefined || opts.journal === undefined)
+        throw new CliError("pass --receipt <file>, or --seal <hex> with --journal <hex|file>", BAD_INPUT);
+      const seal = hexBytes(opts.seal, "--seal");
       const journal = readJournal(opts.journal);
       const jd = journalDigest(journal);
 
