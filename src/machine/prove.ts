@@ -40,7 +40,7 @@ export interface ProveSessionOptions extends ExecuteOptions {
   /** Prover worker threads (default: the engine's choice). */
   readonly workers?: number;
   readonly onProgress?: (p: ProveProgress) => void;
-  /** Receives the engine's phase timings per segment. */
+  /** Accumulates milliseconds per phase over the segments: trace generation ("witness") and the engine's. */
   readonly timings?: Record<string, number>;
 }
 
@@ -81,6 +81,7 @@ export function proveSession(elf: Uint8Array | Program, options: ProveSessionOpt
     progress("witness");
     const start = index * limit;
     const sw = segmentWitness(run.trace, start, Math.min(start + limit, run.cycles), image, m);
+    if (options.timings) options.timings.witness = (options.timings.witness ?? 0) + (performance.now() - t0);
     progress("prove");
     const proof = proveStark(m.air, config, poseidon2Hash, sw.witness, {
       workers: options.workers,
