@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { proveReceipt } from "../../src/receipt/prove.ts";
 import { GuestFault } from "../../src/zkvm/errors.ts";
-import { asm, CODE_BASE, DATA_BASE, EMPTY_OUTPUT_DIGEST, program, wordsToBytes, writeElf } from "../zkvm/asm.ts";
+import {
+  asm,
+  CODE_BASE,
+  DATA_BASE,
+  EMPTY_OUTPUT_DIGEST,
+  program,
+  wordsToBytes,
+  writeElf,
+} from "../zkvm/asm.ts";
 import { CONFIG } from "./helpers.ts";
 
 /** A faulting execution gets no receipt: proving stops with the executor's GuestFault. */
