@@ -85,6 +85,8 @@ export interface WitnessLies {
   readonly skip?: ReadonlySet<number>;
   /** Cycles executed twice (same clk). */
   readonly repeat?: ReadonlySet<number>;
+  /** READ cycle → the halves written to a0 as field elements (e.g. not 16-bit values). */
+  readonly readCountHalves?: ReadonlyMap<number, readonly [number, number]>;
   /** Ecall cycle → host writes replacing the recorded ones to the same words, or added. */
   readonly hostWrites?: ReadonlyMap<number, readonly { address: number; after: number }[]>;
 }
@@ -185,7 +187,16 @@ export function segmentWitness(
         break;
       }
       case "system": {
-        const e = systemRow(chips.system, tr("system"), next("system"), cy, d, k, trace.rdValue[k]!);
+        const e = systemRow(
+          chips.system,
+          tr("system"),
+          next("system"),
+          cy,
+          d,
+          k,
+          trace.rdValue[k]!,
+          lies?.readCountHalves?.get(k),
+        );
         if (!e) break;
         if (e.syscall === Syscall.HALT) {
           halted = true;
