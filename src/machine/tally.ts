@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import { add, mul, P, sub } from "../field/babybear.ts";
 import type { Air, Interaction } from "../stark/air.ts";
 import type { Node } from "../stark/expr.ts";
@@ -125,7 +126,7 @@ export function forEachTuple(
   }
 }
 
-export class MissingFactError extends Error {
+export class MissingFactError extends ZkvmError {
   override name = "MissingFactError";
 }
 

@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import type { Witness } from "../stark/prover.ts";
 import { Syscall } from "../zkvm/ecall.ts";
 import type { ExecutionTrace } from "../zkvm/recorder.ts";
@@ -35,7 +36,7 @@ export interface SegmentWitness {
   readonly rows: Record<string, number>;
 }
 
-export class WitnessError extends Error {
+export class WitnessError extends ZkvmError {
   override name = "WitnessError";
 }
 
