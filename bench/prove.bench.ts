@@ -5,14 +5,17 @@
  * throughput (cycles/s, wall), peak memory per cycle, receipt bytes per segment, verification time per
  * segment, and the split (trace generation, LDE, hashing, quotient, FRI…). Last line: JSON.
  *
- * Do not run the long sizes while other work shares the machine; `npm run bench -- prove 12` checks it runs.
+ * `--blowup4` proves with CONFIG_BLOWUP_4 instead (42 queries, LogUp batches of four): smaller receipts for
+ * larger LDEs. Do not run the long sizes while other work shares the machine; `npm run bench -- prove 12`
+ * checks it runs.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine as machineAir } from "../src/machine/air.ts";
+import { machineFor } from "../src/machine/air.ts";
 import { proveSession } from "../src/machine/prove.ts";
 import { MACHINE_CONFIG, verifySegmentSeal } from "../src/machine/verify.ts";
+import { CONFIG_BLOWUP_4 } from "../src/stark/config.ts";
 import { execute } from "../src/zkvm/executor.ts";
 import { loadProgram } from "../src/zkvm/program.ts";
 import { report } from "./util.ts";
@@ -21,6 +24,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const po2Flag = args.indexOf("--segment-po2");
 const segmentPo2 = po2Flag >= 0 ? Number(args.splice(po2Flag, 2)[1]) : 19;
+const blowupFlag = args.indexOf("--blowup4");
+if (blowupFlag >= 0) args.splice(blowupFlag, 1);
+// --blowup4: CONFIG_BLOWUP_4 (42 queries, LogUp batches of four): smaller receipts, larger LDEs.
+const config = blowupFlag >= 0 ? CONFIG_BLOWUP_4 : MACHINE_CONFIG;
 const sizes = args.length > 0 ? args.map(Number) : [16, 18, 20];
 const program = loadProgram(readFileSync(join(root, "guests/bench/loop.elf")));
 const inputFor = (n: number) => {
@@ -33,20 +40,25 @@ const c1 = execute(program, { input: inputFor(1000) }).cycles;
 const c2 = execute(program, { input: inputFor(2000) }).cycles;
 const perIteration = (c2 - c1) / 1000;
 const fixed = c1 - 1000 * perIteration;
-machineAir(); // build the AIR outside the timings
+machineFor(config); // build the AIR outside the timings
 
 const results: Record<string, unknown>[] = [];
 for (const logCycles of sizes) {
   const iterations = Math.max(1, Math.floor((2 ** logCycles - fixed) / perIteration));
   const timings: Record<string, number> = {};
   const t = performance.now();
-  const s = proveSession(program, { input: inputFor(iterations), segmentCycles: 2 ** segmentPo2, timings });
+  const s = proveSession(program, {
+    input: inputFor(iterations),
+    segmentCycles: 2 ** segmentPo2,
+    timings,
+    config,
+  });
   const proveMs = performance.now() - t;
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   let verifyMs = 0;
   for (const seg of s.segments) {
     const v = performance.now();
-    verifySegmentSeal(seg.statement, seg.seal, MACHINE_CONFIG);
+    verifySegmentSeal(seg.statement, seg.seal, config);
     verifyMs += performance.now() - v;
   }
   const cycles = s.result.cycles;
@@ -71,4 +83,4 @@ for (const logCycles of sizes) {
   );
   results.push(figures);
 }
-report("prove", { config: MACHINE_CONFIG, segmentPo2, results });
+report("prove", { config, segmentPo2, results });

@@ -7,7 +7,7 @@ import type { ExecuteOptions, ExecutionResult } from "../zkvm/executor.ts";
 import { computeImageId, imagePages } from "../zkvm/image-id.ts";
 import { loadProgram, type Program } from "../zkvm/program.ts";
 import { executeRecording } from "../zkvm/recorder.ts";
-import { machine } from "./air.ts";
+import { machineFor } from "./air.ts";
 import { MemoryImage } from "./memory.ts";
 import { MAX_SEGMENT_CYCLES, type SegmentStatement } from "./statement.ts";
 import { MACHINE_CONFIG } from "./verify.ts";
@@ -65,7 +65,7 @@ export function proveSession(elf: Uint8Array | Program, options: ProveSessionOpt
   const run = executeRecording(program, options);
   const total = Math.ceil(run.cycles / limit);
   options.onProgress?.({ stage: "executed", cycles: run.cycles, segments: total });
-  const m = machine();
+  const m = machineFor(config);
   const image = new MemoryImage(imagePages(program));
   const segments: ProvenSegment[] = [];
   for (let index = 0; index < total; index++) {

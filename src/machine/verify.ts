@@ -1,7 +1,7 @@
 import { CONFIG_BLOWUP_2, type StarkConfig } from "../stark/config.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
 import { verifyStarkBytes } from "../stark/verifier.ts";
-import { machine } from "./air.ts";
+import { machineFor } from "./air.ts";
 import { type SegmentStatement, statementPublics } from "./statement.ts";
 
 /**
@@ -37,7 +37,7 @@ export function verifySegmentSeal(
   config: StarkConfig = MACHINE_CONFIG,
 ): void {
   const publics = statementPublics(statement);
-  verifyStarkBytes(machine().air, config, poseidon2Hash, publics, seal, {
+  verifyStarkBytes(machineFor(config).air, config, poseidon2Hash, publics, seal, {
     preprocessedRoot: machinePreprocessedRoot(config),
   });
 }
