@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../build/output.ts";
 import { ReceiptDecodeError } from "../receipt/errors.ts";
-import { decodeReceipt, type Receipt } from "../receipt/receipt.ts";
+import type { Receipt } from "../receipt/receipt.ts";
+import { readReceipt } from "../receipt/verify.ts";
 import { FileInput, InputFileError } from "../zkvm/file-input.ts";
 import type { InputSource } from "../zkvm/input.ts";
 import { CliError, usageError } from "./errors.ts";
@@ -69,11 +70,11 @@ export function writeOutputFile(path: string, data: string | Uint8Array, what: s
   }
 }
 
-/** `--receipt <file>`: a receipt file of any kind (docs/receipts.md). */
+/** `--receipt <file>`: a receipt file of any kind and encoding (docs/receipts.md). */
 export function readReceiptArg(path: string): Receipt {
   if (!existsSync(path) || statSync(path).isDirectory()) throw usageError(`--receipt ${path}: no such file`);
   try {
-    return decodeReceipt(readFileSync(path, "utf8"));
+    return readReceipt(new Uint8Array(readFileSync(path)));
   } catch (err) {
     if (err instanceof ReceiptDecodeError) throw usageError(`--receipt ${path}: ${err.shortMessage}`);
     throw err;

@@ -55,6 +55,8 @@ export function defineAdapter(c: ChipContext, ops: readonly OpSpec[]): Adapter {
     ts: c.ts(clk.e, Slot.FETCH),
     mult: real,
   });
+  c.pin([pc, clk, wlo, whi], real);
+  c.pinAccess(fetch, real);
   const index = new Map(ops.map((s, k) => [s.name, k]));
   return {
     flags,
@@ -85,8 +87,18 @@ export function defineAdapter(c: ChipContext, ops: readonly OpSpec[]): Adapter {
     next: (npc, halted = 0) => {
       c.t.send(Bus.EXEC, [npc, clk.e.add(1), halted], real, { bound: 1 });
     },
-    reg: (name, slot, idx, prev, next, mult) =>
-      c.access(name, { space: Space.REGISTER, index: idx, prev, next, ts: c.ts(clk.e, slot), mult }),
+    reg: (name, slot, idx, prev, next, mult) => {
+      const acc = c.access(name, {
+        space: Space.REGISTER,
+        index: idx,
+        prev,
+        next,
+        ts: c.ts(clk.e, slot),
+        mult,
+      });
+      c.pinAccess(acc, mult);
+      return acc;
+    },
   };
 }
 
@@ -139,4 +151,95 @@ export function fillReg(
 export function setHalves(tr: Trace, row: number, lo: Col, hi: Col, v: number): void {
   tr.set(lo, row, v & 0xffff);
   tr.set(hi, row, (v >>> 16) & 0xffff);
+}
+
+/** Register operands of an execution chip: the indices, rs1's and rs2's values, rd's previous value. */
+export interface Operands {
+  readonly rd: Col;
+  readonly rs1: Col;
+  readonly rs2: Col;
+  readonly aLo: Col;
+  readonly aHi: Col;
+  /** rs2's value (a chip may put its immediate here when it does not read rs2). */
+  readonly bLo: Col;
+  readonly bHi: Col;
+  readonly pLo: Col;
+  readonly pHi: Col;
+}
+
+export function operandColumns(c: ChipContext): Operands {
+  return {
+    rd: c.col("rd"),
+    rs1: c.col("rs1"),
+    rs2: c.col("rs2"),
+    aLo: c.col("a_lo"),
+    aHi: c.col("a_hi"),
+    bLo: c.col("b_lo"),
+    bHi: c.col("b_hi"),
+    pLo: c.col("rd_prev_lo"),
+    pHi: c.col("rd_prev_hi"),
+  };
+}
+
+export interface OperandAccesses {
+  readonly rs1: AccessCols;
+  readonly rs2: AccessCols;
+  readonly rd: AccessCols;
+}
+
+/** The reads of rs1 and rs2 and the write of `result` to rd, each active where its multiplicity says. */
+export function operandAccesses(
+  A: Adapter,
+  o: Operands,
+  mult: { readonly rs1: Expr; readonly rs2: Expr; readonly rd: Expr },
+  result: readonly [Expr, Expr],
+): OperandAccesses {
+  const a = [o.aLo.e, o.aHi.e] as const;
+  const b = [o.bLo.e, o.bHi.e] as const;
+  return {
+    rs1: A.reg("rs1", Slot.RS1, o.rs1.e, a, a, mult.rs1),
+    rs2: A.reg("rs2", Slot.RS2, o.rs2.e, b, b, mult.rs2),
+    rd: A.reg("rd", Slot.RD, o.rd.e, [o.pLo.e, o.pHi.e], result, mult.rd),
+  };
+}
+
+/**
+ * Witness: fills the adapter and the operand indices, reads rs1 (when `read.rs1`) and rs2 (when `read.rs2`;
+ * otherwise b is `imm`), and returns the two values.
+ */
+export function fillOperands(
+  tr: Trace,
+  row: number,
+  A: Adapter,
+  o: Operands,
+  acc: OperandAccesses,
+  opIndex: number,
+  cy: CycleWitness,
+  d: { readonly rd: number; readonly rs1: number; readonly rs2: number },
+  read: { readonly rs1: boolean; readonly rs2: boolean },
+  imm = 0,
+): { a: number; b: number } {
+  fillAdapter(tr, row, A, opIndex, cy);
+  tr.set(o.rd, row, d.rd);
+  tr.set(o.rs1, row, d.rs1);
+  tr.set(o.rs2, row, d.rs2);
+  const a = read.rs1 ? fillReg(tr, row, acc.rs1, cy, Slot.RS1, d.rs1) : 0;
+  const b = read.rs2 ? fillReg(tr, row, acc.rs2, cy, Slot.RS2, d.rs2) : imm >>> 0;
+  setHalves(tr, row, o.aLo, o.aHi, a);
+  setHalves(tr, row, o.bLo, o.bHi, b);
+  return { a, b };
+}
+
+/** Witness: writes `value` to rd and fills rd's previous value. */
+export function fillResult(
+  tr: Trace,
+  row: number,
+  o: Operands,
+  acc: OperandAccesses,
+  cy: CycleWitness,
+  rd: number,
+  value: number,
+): void {
+  const prev = fillReg(tr, row, acc.rd, cy, Slot.RD, rd, value);
+  setHalves(tr, row, o.pLo, o.pHi, prev);
 }

@@ -1,4 +1,5 @@
 import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
+import type { StarkConfig } from "../stark/config.ts";
 import { MERKLE_DEPTH } from "../zkvm/memory-map.ts";
 import { Bus } from "./buses.ts";
 import { aluChip } from "./chips/alu.ts";
@@ -47,11 +48,16 @@ export interface Machine {
   readonly order: readonly ChipKey[];
 }
 
-let cached: Machine | undefined;
+const cached = new Map<number, Machine>();
 
-/** The machine (built once per process: defining the AIR takes a moment). */
-export function machine(): Machine {
-  if (cached) return cached;
+/**
+ * The machine for a LogUp degree budget (built once per process and budget: defining the AIR takes a
+ * moment). Budget 3 (the default) suits blowup 2; 5 suits blowup 4, where four interactions share an aux
+ * column instead of two.
+ */
+export function machine(maxLogupDegree = 3): Machine {
+  const hit = cached.get(maxLogupDegree);
+  if (hit) return hit;
   const chips = buildChips();
   const order = Object.keys(chips) as ChipKey[];
   const pub = new PublicInteractionBuilder();
@@ -71,7 +77,14 @@ export function machine(): Machine {
     publicCount: PUBLIC_COUNT,
     tables: order.map((k) => chips[k].table),
     publicInteractions: pub,
+    maxLogupDegree,
   });
-  cached = { air, chips, order };
-  return cached;
+  const m = { air, chips, order };
+  cached.set(maxLogupDegree, m);
+  return m;
+}
+
+/** The machine a configuration proves with: the widest LogUp batches its blowup admits. */
+export function machineFor(config: StarkConfig): Machine {
+  return machine(config.logBlowup >= 2 ? 5 : 3);
 }

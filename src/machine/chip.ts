@@ -95,6 +95,20 @@ export class ChipContext {
     this.t.assertZero(e.mul(e.sub(1)));
   }
 
+  /**
+   * The columns are 0 wherever `active` (a 0/1 expression) is 0: every cell of a witness is then fixed by
+   * the statement (no free cells), so any single-cell change is caught.
+   */
+  pin(cols: Col | readonly Col[], active: Expr): void {
+    const inactive = this.k(1).sub(active);
+    for (const c of Array.isArray(cols) ? cols : [cols as Col]) this.t.assertZero(inactive.mul(c.e));
+  }
+
+  /** Pins the columns of an access to its multiplicity. */
+  pinAccess(a: AccessCols, mult: Expr): void {
+    this.pin([a.prevTs, a.dlo], mult);
+  }
+
   range16(v: Expr | number, mult: Expr | number): void {
     this.t.send(Bus.RANGE16, [v], mult, { bound: 1 });
   }

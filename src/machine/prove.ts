@@ -7,7 +7,7 @@ import type { ExecuteOptions, ExecutionResult } from "../zkvm/executor.ts";
 import { computeImageId, imagePages } from "../zkvm/image-id.ts";
 import { loadProgram, type Program } from "../zkvm/program.ts";
 import { executeRecording } from "../zkvm/recorder.ts";
-import { machine } from "./air.ts";
+import { machineFor } from "./air.ts";
 import { MemoryImage } from "./memory.ts";
 import { MAX_SEGMENT_CYCLES, type SegmentStatement } from "./statement.ts";
 import { MACHINE_CONFIG } from "./verify.ts";
@@ -40,7 +40,7 @@ export interface ProveSessionOptions extends ExecuteOptions {
   /** Prover worker threads (default: the engine's choice). */
   readonly workers?: number;
   readonly onProgress?: (p: ProveProgress) => void;
-  /** Receives the engine's phase timings per segment. */
+  /** Accumulates milliseconds per phase over the segments: trace generation ("witness") and the engine's. */
   readonly timings?: Record<string, number>;
 }
 
@@ -65,7 +65,7 @@ export function proveSession(elf: Uint8Array | Program, options: ProveSessionOpt
   const run = executeRecording(program, options);
   const total = Math.ceil(run.cycles / limit);
   options.onProgress?.({ stage: "executed", cycles: run.cycles, segments: total });
-  const m = machine();
+  const m = machineFor(config);
   const image = new MemoryImage(imagePages(program));
   const segments: ProvenSegment[] = [];
   for (let index = 0; index < total; index++) {
@@ -81,6 +81,7 @@ export function proveSession(elf: Uint8Array | Program, options: ProveSessionOpt
     progress("witness");
     const start = index * limit;
     const sw = segmentWitness(run.trace, start, Math.min(start + limit, run.cycles), image, m);
+    if (options.timings) options.timings.witness = (options.timings.witness ?? 0) + (performance.now() - t0);
     progress("prove");
     const proof = proveStark(m.air, config, poseidon2Hash, sw.witness, {
       workers: options.workers,

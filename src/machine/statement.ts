@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import type { Digest } from "../hash/digest.ts";
 import { digestToBytes, poseidon2Compress } from "../hash/poseidon2.ts";
@@ -30,7 +31,7 @@ export interface SegmentStatement {
 /** Cycles a segment may span: timestamps 8·clk + slot must stay below 2^24. */
 export const MAX_SEGMENT_CYCLES = 2 ** 21 - 2;
 
-export class StatementError extends Error {
+export class StatementError extends ZkvmError {
   override name = "StatementError";
 }
 

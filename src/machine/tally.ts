@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import { add, mul, P, sub } from "../field/babybear.ts";
 import type { Air, Interaction } from "../stark/air.ts";
 import type { Node } from "../stark/expr.ts";
@@ -11,7 +12,7 @@ import type { Node } from "../stark/expr.ts";
 const CHUNK = 1 << 12;
 
 /** Values of the needed nodes on rows [start, start + len) of a table (main and preprocessed columns). */
-function evaluateChunk(
+export function evaluateChunk(
   nodes: readonly Node[],
   needed: readonly boolean[],
   main: readonly Uint32Array[],
@@ -20,7 +21,7 @@ function evaluateChunk(
   start: number,
   len: number,
 ): (Uint32Array | undefined)[] {
-  const n = main[0]?.length ?? pre[0]!.length;
+  const n = main[0]?.length ?? pre[0]?.length ?? 1;
   const out: (Uint32Array | undefined)[] = new Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
     if (!needed[i]) continue;
@@ -64,13 +65,13 @@ function evaluateChunk(
         break;
       }
       case "first":
-        for (let r = 0; r < len; r++) v[r] = start + r === 0 ? 1 : 0;
+        for (let r = 0; r < len; r++) v[r] = (start + r) % n === 0 ? 1 : 0;
         break;
       case "last":
-        for (let r = 0; r < len; r++) v[r] = start + r === n - 1 ? 1 : 0;
+        for (let r = 0; r < len; r++) v[r] = (start + r) % n === n - 1 ? 1 : 0;
         break;
       case "transition":
-        for (let r = 0; r < len; r++) v[r] = start + r === n - 1 ? 0 : 1;
+        for (let r = 0; r < len; r++) v[r] = (start + r) % n === n - 1 ? 0 : 1;
         break;
       default:
         throw new Error(`tally: interaction uses a ${node.op} node`);
@@ -80,7 +81,7 @@ function evaluateChunk(
   return out;
 }
 
-function neededNodes(nodes: readonly Node[], roots: readonly number[]): boolean[] {
+export function neededNodes(nodes: readonly Node[], roots: readonly number[]): boolean[] {
   const need = new Array<boolean>(nodes.length).fill(false);
   for (const r of roots) need[r] = true;
   for (let i = nodes.length - 1; i >= 0; i--) {
@@ -125,7 +126,7 @@ export function forEachTuple(
   }
 }
 
-export class MissingFactError extends Error {
+export class MissingFactError extends ZkvmError {
   override name = "MissingFactError";
 }
 
@@ -195,6 +196,7 @@ export function constraintViolations(
   main: readonly Uint32Array[],
   publics: readonly number[],
   limit = 10,
+  rows?: { start: number; len: number },
 ): { constraint: number; row: number }[] {
   const t = air.tables[table]!;
   const roots = t.constraints.filter((c) => {
@@ -206,13 +208,15 @@ export function constraintViolations(
   const need = neededNodes(t.nodes, roots);
   const n = main[0]!.length;
   const out: { constraint: number; row: number }[] = [];
-  for (let start = 0; start < n && out.length < limit; start += CHUNK) {
-    const len = Math.min(CHUNK, n - start);
+  const from = rows?.start ?? 0;
+  const to = rows ? rows.start + rows.len : n;
+  for (let start = from; start < to && out.length < limit; start += CHUNK) {
+    const len = Math.min(CHUNK, to - start);
     const vals = evaluateChunk(t.nodes, need, main, t.preprocessed, publics, start, len);
     for (const c of roots) {
       const v = vals[c]!;
       for (let r = 0; r < len && out.length < limit; r++)
-        if (v[r] !== 0) out.push({ constraint: t.constraints.indexOf(c), row: start + r });
+        if (v[r] !== 0) out.push({ constraint: t.constraints.indexOf(c), row: (start + r) % n });
     }
   }
   return out;

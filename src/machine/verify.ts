@@ -1,7 +1,7 @@
 import { CONFIG_BLOWUP_2, type StarkConfig } from "../stark/config.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
 import { verifyStarkBytes } from "../stark/verifier.ts";
-import { machine } from "./air.ts";
+import { machineFor } from "./air.ts";
 import { type SegmentStatement, statementPublics } from "./statement.ts";
 
 /**
@@ -17,8 +17,8 @@ export const MACHINE_CONFIG: StarkConfig = CONFIG_BLOWUP_2;
  * the verifying key. test/machine/verifying-key.test.ts recomputes them with the prover.
  */
 const PREPROCESSED_ROOTS: Record<number, readonly number[]> = {
-  1: [1732369864, 750074253, 685434560, 1089509440, 1326287560, 263791302, 1955635932, 766507827],
-  2: [1663450433, 1745140307, 44567872, 1147103921, 209927756, 1514394268, 472178954, 574057070],
+  1: [352344350, 1361435515, 1163538853, 773136523, 724576144, 379100749, 1467166104, 1067138084],
+  2: [1306584079, 1948613945, 1761263489, 1825672664, 764320887, 710029007, 1801604116, 1525188451],
 };
 
 export function machinePreprocessedRoot(config: StarkConfig): Uint32Array {
@@ -29,7 +29,7 @@ export function machinePreprocessedRoot(config: StarkConfig): Uint32Array {
 
 /**
  * Verifies a segment's seal (an encoded STARK proof) for its statement. Throws StatementError for a
- * statement the proof cannot express, ProofFormatError for malformed bytes, InvalidProofError otherwise.
+ * statement the proof cannot express, ProofFormatError for malformed bytes, VerificationError otherwise.
  */
 export function verifySegmentSeal(
   statement: SegmentStatement,
@@ -37,7 +37,7 @@ export function verifySegmentSeal(
   config: StarkConfig = MACHINE_CONFIG,
 ): void {
   const publics = statementPublics(statement);
-  verifyStarkBytes(machine().air, config, poseidon2Hash, publics, seal, {
+  verifyStarkBytes(machineFor(config).air, config, poseidon2Hash, publics, seal, {
     preprocessedRoot: machinePreprocessedRoot(config),
   });
 }

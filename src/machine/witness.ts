@@ -1,3 +1,4 @@
+import { ZkvmError } from "../errors.ts";
 import type { Witness } from "../stark/prover.ts";
 import { Syscall } from "../zkvm/ecall.ts";
 import type { ExecutionTrace } from "../zkvm/recorder.ts";
@@ -35,7 +36,7 @@ export interface SegmentWitness {
   readonly rows: Record<string, number>;
 }
 
-export class WitnessError extends Error {
+export class WitnessError extends ZkvmError {
   override name = "WitnessError";
 }
 
@@ -85,6 +86,8 @@ export interface WitnessLies {
   readonly skip?: ReadonlySet<number>;
   /** Cycles executed twice (same clk). */
   readonly repeat?: ReadonlySet<number>;
+  /** READ cycle → the halves written to a0 as field elements (e.g. not 16-bit values). */
+  readonly readCountHalves?: ReadonlyMap<number, readonly [number, number]>;
   /** Ecall cycle → host writes replacing the recorded ones to the same words, or added. */
   readonly hostWrites?: ReadonlyMap<number, readonly { address: number; after: number }[]>;
 }
@@ -185,7 +188,16 @@ export function segmentWitness(
         break;
       }
       case "system": {
-        const e = systemRow(chips.system, tr("system"), next("system"), cy, d, k, trace.rdValue[k]!);
+        const e = systemRow(
+          chips.system,
+          tr("system"),
+          next("system"),
+          cy,
+          d,
+          k,
+          trace.rdValue[k]!,
+          lies?.readCountHalves?.get(k),
+        );
         if (!e) break;
         if (e.syscall === Syscall.HALT) {
           halted = true;

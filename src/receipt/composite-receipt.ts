@@ -41,7 +41,7 @@ export class InvalidSegmentProofError extends ReceiptVerificationError {
   override name = "InvalidSegmentProofError";
   readonly segment: number;
   constructor(segment: number, cause: Error) {
-    super(`segment ${segment}: the proof does not verify (${cause.message})`, { cause });
+    super(`segment ${segment}: the proof does not verify`, { cause });
     this.segment = segment;
   }
 }

@@ -88,6 +88,8 @@ export class Host {
         const code = regs[A0]! >>> 0;
         const ptr = regs[A1]! >>> 0;
         checkRange(ptr, 32, "output digest");
+        // The RV32IM AIR reads the digest as 8 words (as RISC Zero's sys_halt takes a *const [u32; 8]).
+        if (ptr & 3) throw fault("the Output digest pointer in a1 must be 4-byte aligned", ptr);
         const given = readGuest(ptr, 32);
         const journal = this.journal.bytes();
         const expected = outputDigest({

@@ -5,7 +5,10 @@ import type { ExecuteOptions } from "./executor.ts";
 import type { Program } from "./program.ts";
 import { executeSession, type Session } from "./session.ts";
 
-/** Proving without dev mode needs the STARK prover, which is not available in this build yet. */
+/**
+ * This module's `prove` only makes dev-mode receipts (src/zkvm cannot depend on the machine's prover):
+ * real receipts come from `proveReceipt` (src/receipt/prove.ts) or `zkvm prove` without --dev.
+ */
 export class ProverUnavailableError extends ZkvmError {
   override name = "ProverUnavailableError";
 }
@@ -28,8 +31,9 @@ export function prove(
   const dev = options.dev ?? devModeEnabled();
   if (!dev) {
     throw new ProverUnavailableError(
-      "the STARK prover is not available in this build yet; set ZKVM_DEV_MODE=1 (or pass --dev) " +
-        "to execute and get a fake dev-mode receipt instead",
+      "zkvm/prove's prove() makes dev-mode receipts only; for a real receipt call proveReceipt() " +
+        "(src/receipt/prove.ts) or run `zkvm prove` without --dev; set ZKVM_DEV_MODE=1 (or pass dev: true) " +
+        "to execute and get a fake dev-mode receipt",
     );
   }
   const session = executeSession(elf, options);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { machine } from "../../src/machine/air.ts";
+import { Bus } from "../../src/machine/buses.ts";
 import { checkWitness } from "../../src/machine/check.ts";
 import { MemoryImage } from "../../src/machine/memory.ts";
 import { Pub } from "../../src/machine/publics.ts";
@@ -101,6 +102,24 @@ describe("machine: dishonest traces are rejected", () => {
   it("a READ that changes a byte before its buffer in a partially written word", () => {
     // Honestly the word at 512 becomes 0x07080900 (bytes 513..515 = 9, 8, 7); the lie also sets byte 512.
     rejectLie({ hostWrites: new Map([[ECALL_READ, [{ address: DATA_BASE + 512, after: 0x070809ff }]]]) });
+  });
+
+  it("a READ count written to a0 as halves that are not 16-bit values", () =>
+    rejectLie({ readCountHalves: new Map([[ECALL_READ, [1, 2013265920]]]) }));
+
+  it("READ's count halves are range-checked (a0 must hold a valid word whatever the host says)", () => {
+    // White-box: a lie that kept the count's field value and every bus balanced would need non-canonical
+    // halves everywhere a0 is used next; the defence is that the system table checks both halves itself.
+    const m = machine();
+    const table = m.air.tables[m.order.indexOf("system")]!;
+    const L = m.chips.system.cols;
+    const checksColumn = (col: number) =>
+      table.interactions.some((it) => {
+        const f = table.nodes[it.fields[0]!]!;
+        return it.bus === Bus.RANGE16 && f.op === "col" && f.kind === "main" && f.index === col && !f.next;
+      });
+    expect(checksColumn(L.n0Lo.i)).toBe(true);
+    expect(checksColumn(L.n0Hi.i)).toBe(true);
   });
 
   it("a page whose content differs from the ImageID", () => {

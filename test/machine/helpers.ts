@@ -24,7 +24,7 @@ export function proveElf(elf: Uint8Array, options: ProveSessionOptions = {}): Pr
 /** Proves a program and verifies every segment seal; returns the session. */
 export function proveAndVerify(elf: Uint8Array, options: ProveSessionOptions = {}): ProvenSession {
   const s = proveElf(elf, options);
-  for (const seg of s.segments) verifySegmentSeal(seg.statement, seg.seal, CONFIG);
+  for (const seg of s.segments) verifySegmentSeal(seg.statement, seg.seal, options.config ?? CONFIG);
   return s;
 }
 

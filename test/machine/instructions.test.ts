@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { verifySegmentSeal } from "../../src/machine/verify.ts";
 import { execute } from "../../src/zkvm/executor.ts";
 import { loadProgram } from "../../src/zkvm/program.ts";
 import { program } from "../zkvm/asm.ts";
-import { expectValidWitness, proveAndVerify, witnessOf } from "./helpers.ts";
+import { CONFIG, expectValidWitness, proveAndVerify, witnessOf } from "./helpers.ts";
 import {
   ALU_CHECKS,
   CONTROL_CHECKS,
@@ -37,6 +38,13 @@ describe("machine: instruction edge cases", () => {
       expectValidWitness(witnessOf(elf, { input }));
     });
   }
+
+  it("the blowup-4 variant (LogUp batches of four, degree 5) proves and verifies", () => {
+    const config = { logBlowup: 2, numQueries: 12, powBits: 4, friLogArity: 2, logFinalDegree: 1 };
+    const s = proveAndVerify(program([...ALU_CHECKS.flat(), ...MUL_CHECKS.slice(0, 4).flat()]), { config });
+    expect(s.result.exitCode).toBe(0);
+    expect(() => verifySegmentSeal(s.segments[0]!.statement, s.segments[0]!.seal, CONFIG)).toThrow();
+  });
 
   it("all groups in one program prove and verify", () => {
     const body = groups.flatMap(([, checks]) => checks.flat());

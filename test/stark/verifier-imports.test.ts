@@ -1,24 +1,7 @@
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { importGraph, ROOT as root } from "../import-graph.ts";
 
 /** The verifier must run in a browser: no Node built-ins and no prover code in its import graph. */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-function importGraph(entry: string): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  const visit = (file: string) => {
-    if (graph.has(file)) return;
-    const src = readFileSync(file, "utf8");
-    const specs = [...src.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"/g)].map((m) => m[1]!);
-    graph.set(file, specs);
-    for (const s of specs) if (s.startsWith(".")) visit(resolve(dirname(file), s));
-  };
-  visit(resolve(root, entry));
-  return graph;
-}
-
 describe("verifier entry point", () => {
   it("imports no Node built-in and no prover module", () => {
     const graph = importGraph("src/stark/verifier.ts");

@@ -1,25 +1,38 @@
-/** `zkvm prove`: dev-mode receipts only, loudly; without dev mode it refuses and says how to get one. */
-import { readFileSync } from "node:fs";
+/** `zkvm prove`: real receipts (checked by `zkvm verify --receipt`), or dev-mode fake ones, loudly. */
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { decodeFakeReceipt, verifyFakeReceipt } from "../../src/receipt/fake-receipt.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
 import { loadProgram } from "../../src/zkvm/program.ts";
 import { zkvmSync as zkvm } from "../cli/run-zkvm.ts";
+import { asm, program } from "./asm.ts";
 import { tmp } from "./toolchain.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const hello = join(ROOT, "guests/examples/hello.elf");
 
 describe("zkvm prove", () => {
-  it("refuses without dev mode, naming ZKVM_DEV_MODE and --dev", () => {
-    const r = zkvm(["prove", hello, "--input", "0x0700000006000000"]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/ProverUnavailableError/);
-    expect(r.stderr).toMatch(/ZKVM_DEV_MODE=1/);
-    expect(r.stderr).toMatch(/--dev/);
+  it("proves for real without dev mode, and `zkvm verify --receipt` checks the receipt", () => {
+    // A few-cycle guest keeps the proof (at the production configuration) quick.
+    const elf = tmp("tiny.elf");
+    writeFileSync(elf, program([asm.i("addi", 6, 0, 1)]));
+    const out = tmp("receipt.bin");
+    const r = zkvm(["prove", elf, "-o", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/segment 1\/1: proven/);
+    const imageId = `0x${bytesToHex(computeImageId(loadProgram(readFileSync(elf))))}`;
+    const ok = zkvm(["verify", "--receipt", out, "--image-id", imageId]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^valid: receipt/);
+    const other = `0x${"11".repeat(32)}`;
+    expect(zkvm(["verify", "--receipt", out, "--image-id", other]).status).toBe(1);
+    expect(zkvm(["verify", "--receipt", out, "--image-id", imageId, "--journal", "0x01"]).status).toBe(1);
+    writeFileSync(out, "not a receipt");
+    expect(zkvm(["verify", "--receipt", out, "--image-id", imageId]).status).toBe(2);
   });
 
   it("--dev writes a fake receipt whose claim is ok(imageId, sha256(journal)), with a warning", () => {

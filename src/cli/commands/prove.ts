@@ -1,66 +1,113 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Command } from "commander";
-import { encodeReceipt, receiptSeal } from "../../receipt/receipt.ts";
-import { prove } from "../../zkvm/prove.ts";
-import { CliError } from "../errors.ts";
+import { DEFAULT_SEGMENT_CYCLES, type ProveProgress } from "../../machine/prove.ts";
+import { MAX_SEGMENT_CYCLES } from "../../machine/statement.ts";
+import { receiptClaimDigest } from "../../receipt/claim.ts";
+import { devModeEnabled } from "../../receipt/fake-receipt.ts";
+import { proveReceipt } from "../../receipt/prove.ts";
+import { encodeReceipt, receiptClaim } from "../../receipt/receipt.ts";
+import { encodeReceipt as encodeBinaryReceipt } from "../../receipt/receipt-codec.ts";
+import { CliError, usageError } from "../errors.ts";
 import { EXIT } from "../exit-codes.ts";
 import { openInputArg, readElfArg, writeOutputFile } from "../io.ts";
 import { positiveInt } from "../options.ts";
 
 /**
- * `zkvm prove <elf>`: proves an execution and writes the receipt (JSON, docs/receipts.md). Until the RV32IM
- * prover lands only dev mode answers: a fake receipt whose seal is the mock seal, announced on stderr.
+ * `zkvm prove <elf>`: proves an execution with the STARK prover and writes a real (composite) receipt,
+ * reporting progress on stderr. `--dev` (or ZKVM_DEV_MODE=1) only executes and writes a fake receipt.
  * Exits with code 3 (after writing the receipt, whose claim records the exit code) when the guest exits
  * with a non-zero code.
  */
+interface ProveCliOptions {
+  input?: string;
+  dev?: boolean;
+  out?: string;
+  cycleLimit?: number;
+  segmentCycles?: number;
+  json?: boolean;
+}
+
+function progressReporter(): (p: ProveProgress) => void {
+  const start = performance.now();
+  let done = 0;
+  let total = 0;
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return (p) => {
+    if (p.stage === "executed") {
+      total = p.segments;
+      console.error(`executed ${p.cycles} cycles: ${p.segments} segment${p.segments === 1 ? "" : "s"} to prove`);
+      return;
+    }
+    if (p.phase === "done") {
+      done++;
+      const elapsed = performance.now() - start;
+      const eta = done < total ? `, about ${secs((elapsed / done) * (total - done))} left` : "";
+      console.error(`segment ${p.index + 1}/${p.segments}: proven in ${secs(p.elapsedMs)}${eta}`);
+    } else
+      console.error(
+        `segment ${p.index + 1}/${p.segments}: ${p.phase === "witness" ? "building the trace" : "proving"}…`,
+      );
+  };
+}
+
 export function register(program: Command): void {
   program
     .command("prove")
-    .description(
-      "prove a guest execution and write its receipt (today dev mode only: a FAKE receipt with a mock seal, which proves nothing)",
-    )
+    .description("prove a guest execution and write its receipt (--dev: execute only, FAKE receipt)")
     .argument("<elf>", "guest ELF (RV32IM)")
     .option(
       "--input <file|0xhex>",
       "the guest's input: a file (read as the guest consumes it) or 0x-prefixed hex",
     )
     .option("--dev", "dev mode: execute only and write a fake receipt (same as ZKVM_DEV_MODE=1)")
-    .option("-o, --out <file>", "write the receipt (JSON) to this file instead of stdout")
+    .option(
+      "-o, --out <file>",
+      "write the receipt to this file (binary for a real receipt; JSON with --json) instead of stdout (JSON)",
+    )
+    .option("--json", "write the receipt as JSON")
     .option("--cycle-limit <n>", "stop after this many cycles", positiveInt("--cycle-limit"))
-    .action((elfPath: string, opts: { input?: string; dev?: boolean; out?: string; cycleLimit?: number }) => {
+    .option(
+      "--segment-cycles <n>",
+      `cycles per segment proof (default ${DEFAULT_SEGMENT_CYCLES}, at most ${MAX_SEGMENT_CYCLES})`,
+      positiveInt("--segment-cycles"),
+    )
+    .action((elfPath: string, opts: ProveCliOptions) => {
       const elf = readElfArg(elfPath);
+      if (opts.segmentCycles !== undefined && opts.segmentCycles > MAX_SEGMENT_CYCLES)
+        throw usageError(`--segment-cycles must be at most ${MAX_SEGMENT_CYCLES}`);
+      const dev = opts.dev ? true : undefined;
+      if (!(dev ?? devModeEnabled())) console.error("executing…");
       const input = openInputArg(opts.input);
-      let result: ReturnType<typeof prove>;
+      let result: ReturnType<typeof proveReceipt>;
       try {
-        result = prove(elf, {
-          dev: opts.dev ? true : undefined,
+        result = proveReceipt(elf, {
+          dev,
           input: input.input,
           cycleLimit: opts.cycleLimit,
+          segmentCycles: opts.segmentCycles,
           onStdout: (b) => process.stderr.write(b),
           onStderr: (b) => process.stderr.write(b),
           warn: (m) => console.error(m),
+          onProgress: progressReporter(),
         });
       } finally {
         input.close();
       }
       const { receipt, session } = result;
-      const json = encodeReceipt(receipt);
+      const binary = receipt.kind === "composite" && opts.out !== undefined && !opts.json;
+      const summary = [
+        `receipt (${receipt.kind}${receipt.kind === "fake" ? ": proves nothing, accepted only in dev mode" : ""})`,
+        `  exit code     ${session.exitCode}, ${session.cycles} cycles`,
+        `  image id      0x${bytesToHex(session.imageId)}`,
+        `  journal       0x${bytesToHex(session.journal)}`,
+        `  claim digest  0x${bytesToHex(receiptClaimDigest(receiptClaim(receipt)))}`,
+      ];
       if (opts.out) {
-        writeOutputFile(opts.out, `${json}\n`, "the receipt");
-        const seal = `0x${bytesToHex(receiptSeal(receipt))}`;
-        console.error(
-          [
-            `receipt (${receipt.kind}) written to ${opts.out}`,
-            `  exit code     ${session.exitCode}, ${session.cycles} cycles`,
-            `  image id      0x${bytesToHex(session.imageId)}`,
-            `  journal       0x${bytesToHex(session.journal)}`,
-            `  claim digest  0x${bytesToHex(session.claimDigest)}`,
-            `  seal          ${seal}${receipt.kind === "fake" ? " (mock: only MockReceiptVerifier accepts it)" : ""}`,
-          ].join("\n"),
-        );
-      } else {
-        console.log(json);
-      }
+        if (binary) writeOutputFile(opts.out, encodeBinaryReceipt(receipt), "the receipt");
+        else writeOutputFile(opts.out, `${encodeReceipt(receipt)}\n`, "the receipt");
+        summary[0] += ` written to ${opts.out}`;
+      } else console.log(encodeReceipt(receipt));
+      console.error(summary.join("\n"));
       if (session.exitCode !== 0) {
         throw new CliError(
           `the guest exited with code ${session.exitCode}: the receipt's claim records it, and verifiers accept only exit code 0`,

@@ -67,7 +67,7 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
     if (!isAddress(opts.router)) throw usageError(`--router ${opts.router} is not an address`);
   }
   const imageId = expectedImageId(opts);
-  let seal: Uint8Array;
+  let seal: Uint8Array | undefined;
   let journal: Uint8Array;
   let receipt: Receipt | undefined;
   if (opts.receipt) {
@@ -81,7 +81,15 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
         );
       }
     }
-    seal = receiptSeal(receipt);
+    // Only a contract needs the seal (and a composite receipt has none a contract could check).
+    if (opts.rpc) {
+      try {
+        seal = receiptSeal(receipt);
+      } catch (err) {
+        if (err instanceof ReceiptVerificationError) throw usageError(err.shortMessage);
+        throw err;
+      }
+    }
   } else {
     if (!opts.journal) throw usageError("--seal needs --journal (and --image-id)");
     seal = hexBytes(opts.seal!, "--seal");
@@ -100,11 +108,11 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
     );
   }
   if (opts.rpc) {
-    await verifyThroughRouter(opts.rpc, getAddress(opts.router!), seal, imageId, journal, opts.timeout);
+    await verifyThroughRouter(opts.rpc, getAddress(opts.router!), seal!, imageId, journal, opts.timeout);
     return;
   }
   if (receipt) verifyReceiptOffChain(receipt, imageId, dev);
-  else verifySealOffChain(seal, imageId, journal, opts);
+  else verifySealOffChain(seal!, imageId, journal, opts);
   console.log(
     `valid: receipt for image 0x${digestToHex(imageId)}, journal digest 0x${digestToHex(journalDigest(journal))}`,
   );

@@ -1,5 +1,11 @@
-import { type CycleWitness, defineAdapter, fillAdapter, fillReg, setHalves } from "../adapter.ts";
-import { Slot } from "../buses.ts";
+import {
+  type CycleWitness,
+  defineAdapter,
+  fillOperands,
+  fillResult,
+  operandAccesses,
+  operandColumns,
+} from "../adapter.ts";
 import { type ChipContext, defineChip, type Trace } from "../chip.ts";
 import { type Decoded, opsOf } from "../ops.ts";
 
@@ -13,11 +19,8 @@ const OPS = opsOf("alu");
 export function aluChip() {
   return defineChip("alu", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const rd = c.col("rd");
-    const rs1 = c.col("rs1");
-    const rs2 = c.col("rs2");
-    const [aLo, aHi, bLo, bHi] = [c.col("a_lo"), c.col("a_hi"), c.col("b_lo"), c.col("b_hi")];
-    const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
+    const o = operandColumns(c);
+    const { rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi } = o;
     const [rLo, rHi, k1, k2] = [c.col("r_lo"), c.col("r_hi"), c.col("k1"), c.col("k2")];
     const [sa, sb] = [c.col("sign_a"), c.col("sign_b")];
     const ab = c.cols("a_byte", 4);
@@ -64,11 +67,13 @@ export function aluChip() {
     const cLo = arith.mul(rLo.e).add(cmp.mul(k2.e)).add(byteOut(0)).add(byteOut(1).mul(256));
     const cHi = arith.mul(rHi.e).add(byteOut(2)).add(byteOut(3).mul(256));
 
-    const rs1Acc = A.reg("rs1", Slot.RS1, rs1.e, [aLo.e, aHi.e], [aLo.e, aHi.e], A.real);
-    const rs2Acc = A.reg("rs2", Slot.RS2, rs2.e, [bLo.e, bHi.e], [bLo.e, bHi.e], A.real.sub(isImm));
-    const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [cLo, cHi], A.real);
+    const acc = operandAccesses(A, o, { rs1: A.real, rs2: A.real.sub(isImm), rd: A.real }, [cLo, cHi]);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: isImm.mul(bLo.e), immB: isImm.mul(bHi.e) });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi], A.real);
+    c.pin([rLo, rHi, k1, k2], isAdd.add(subLike));
+    c.pin([sa, sb], isLt);
+    c.pin([...ab, ...bb, ...tb], bw);
     return {
       A,
       rd,
@@ -89,9 +94,8 @@ export function aluChip() {
       ab,
       bb,
       tb,
-      rs1Acc,
-      rs2Acc,
-      rdAcc,
+      o,
+      acc,
     };
   });
 }
@@ -138,16 +142,18 @@ export function aluRow(
 ): number {
   const L = chip.cols;
   const name = d.spec.name;
-  fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
-  tr.set(L.rd, row, d.rd);
-  tr.set(L.rs1, row, d.rs1);
-  tr.set(L.rs2, row, d.rs2);
-  const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);
-  let b: number;
-  if (d.spec.rs2) b = fillReg(tr, row, L.rs2Acc, cy, Slot.RS2, d.rs2);
-  else b = ((d.immB << 16) | d.immA) >>> 0;
-  setHalves(tr, row, L.aLo, L.aHi, a);
-  setHalves(tr, row, L.bLo, L.bHi, b);
+  const { a, b } = fillOperands(
+    tr,
+    row,
+    L.A,
+    L.o,
+    L.acc,
+    OPS.indexOf(d.spec),
+    cy,
+    d,
+    { rs1: true, rs2: d.spec.rs2 },
+    (d.immB << 16) | d.immA,
+  );
   const c = result ?? aluResult(name, a, b);
   const signed = name === "slt" || name === "slti";
   const sa = signed ? a >>> 31 : 0;
@@ -181,7 +187,6 @@ export function aluRow(
       tr.set(L.tb[k]!, row, x & y);
     }
   }
-  const prev = fillReg(tr, row, L.rdAcc, cy, Slot.RD, d.rd, c);
-  setHalves(tr, row, L.pLo, L.pHi, prev);
+  fillResult(tr, row, L.o, L.acc, cy, d.rd, c);
   return c;
 }

@@ -1,6 +1,13 @@
 import { inv } from "../../field/babybear.ts";
-import { type CycleWitness, defineAdapter, fillAdapter, fillReg, setHalves } from "../adapter.ts";
-import { Slot } from "../buses.ts";
+import {
+  type CycleWitness,
+  defineAdapter,
+  fillOperands,
+  fillResult,
+  operandAccesses,
+  operandColumns,
+  setHalves,
+} from "../adapter.ts";
 import { type ChipContext, defineChip, type Trace } from "../chip.ts";
 import { type Decoded, opsOf } from "../ops.ts";
 
@@ -17,15 +24,9 @@ const OPS = opsOf("control");
 export function controlChip() {
   return defineChip("control", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const [rd, rs1, rs2, immA, immB] = [
-      c.col("rd"),
-      c.col("rs1"),
-      c.col("rs2"),
-      c.col("imm_a"),
-      c.col("imm_b"),
-    ];
-    const [aLo, aHi, bLo, bHi] = [c.col("a_lo"), c.col("a_hi"), c.col("b_lo"), c.col("b_hi")];
-    const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
+    const o = operandColumns(c);
+    const { rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi } = o;
+    const [immA, immB] = [c.col("imm_a"), c.col("imm_b")];
     const npc = c.col("next_pc");
     const [rLo, rHi, k1, k2] = [c.col("r_lo"), c.col("r_hi"), c.col("k1"), c.col("k2")];
     const [sa, sb, eq, eqInv, bit0] = [
@@ -68,6 +69,7 @@ export function controlChip() {
     const rSum = rLo.e.add(rHi.e);
     c.zero(eq.e.mul(rSum));
     c.zero(rSum.mul(eqInv.e).sub(A.real.sub(eq.e)));
+    c.zero(eq.e.mul(eqInv.e));
     const taken = A.is("beq")
       .mul(eq.e)
       .add(A.is("bne").mul(one.sub(eq.e)))
@@ -82,7 +84,7 @@ export function controlChip() {
         .sub(isJalr.mul(rLo.e.sub(bit0.e).add(rHi.e.mul(65536)))),
     );
     // Link value / AUIPC: d = pc + (4 or imm) as halves.
-    c.zero(pc.sub(pcl.e).sub(pch.e.mul(65536)));
+    c.zero(isLink.mul(pc.sub(pcl.e).sub(pch.e.mul(65536))));
     c.range16(pcl.e, isLink);
     c.u12(pch.e, isLink);
     const addLo = isJal.add(isJalr).mul(4).add(isAuipc.mul(immA.e));
@@ -91,11 +93,16 @@ export function controlChip() {
     c.zero(isLink.mul(dHi.e.sub(pch.e).sub(addHi).sub(kd1.e).add(kd2.e.mul(65536))));
     c.range16(dLo.e, isLink);
     c.range16(dHi.e, isLink);
-    const rs1Acc = A.reg("rs1", Slot.RS1, rs1.e, [aLo.e, aHi.e], [aLo.e, aHi.e], isBranch.add(isJalr));
-    const rs2Acc = A.reg("rs2", Slot.RS2, rs2.e, [bLo.e, bHi.e], [bLo.e, bHi.e], isBranch);
-    const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [dLo.e, dHi.e], isLink);
+    const mult = { rs1: isBranch.add(isJalr), rs2: isBranch, rd: isLink };
+    const acc = operandAccesses(A, o, mult, [dLo.e, dHi.e]);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: immA.e, immB: immB.e });
     A.next(npc.e);
+    c.pin([rd, rs1, rs2, immA, immB, npc, eq, eqInv], A.real);
+    c.pin([aLo, aHi, rLo, rHi, k1, k2], isBranch.add(isJalr));
+    c.pin([bLo, bHi], isBranch);
+    c.pin([sa, sb], isSigned);
+    c.pin(bit0, isJalr);
+    c.pin([pLo, pHi, pcl, pch, dLo, dHi, kd1, kd2], isLink);
     return {
       A,
       rd,
@@ -125,9 +132,8 @@ export function controlChip() {
       dHi,
       kd1,
       kd2,
-      rs1Acc,
-      rs2Acc,
-      rdAcc,
+      o,
+      acc,
     };
   });
 }
@@ -145,10 +151,8 @@ export function controlRow(
 ): { npc: number; rd?: number } {
   const L = chip.cols;
   const name = d.spec.name;
-  fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
-  tr.set(L.rd, row, d.rd);
-  tr.set(L.rs1, row, d.rs1);
-  tr.set(L.rs2, row, d.rs2);
+  const read = { rs1: d.spec.rs1, rs2: d.spec.rs2 };
+  const { a, b } = fillOperands(tr, row, L.A, L.o, L.acc, OPS.indexOf(d.spec), cy, d, read);
   tr.set(L.immA, row, d.immA);
   tr.set(L.immB, row, d.immB);
   const pc = cy.pc;
@@ -157,10 +161,6 @@ export function controlRow(
   let rHi = 0;
   let link: number | undefined;
   if (d.spec.rs1 && d.spec.rs2) {
-    const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);
-    const b = fillReg(tr, row, L.rs2Acc, cy, Slot.RS2, d.rs2);
-    setHalves(tr, row, L.aLo, L.aHi, a);
-    setHalves(tr, row, L.bLo, L.bHi, b);
     const signed = name === "blt" || name === "bge";
     tr.set(L.sa, row, signed ? a >>> 31 : 0);
     tr.set(L.sb, row, signed ? b >>> 31 : 0);
@@ -178,8 +178,6 @@ export function controlRow(
     const taken = name === "beq" ? eq : name === "bne" ? !eq : name === "blt" || name === "bltu" ? lt : !lt;
     if (taken) npc = (pc + d.immA) >>> 0;
   } else if (name === "jalr") {
-    const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);
-    setHalves(tr, row, L.aLo, L.aHi, a);
     const lo = (a & 0xffff) + d.immA;
     const k1 = lo >>> 16;
     const hi = (a >>> 16) + d.immB + k1;
@@ -197,8 +195,8 @@ export function controlRow(
   const sum = rLo + rHi;
   tr.set(L.eq, row, sum === 0 ? 1 : 0);
   tr.set(L.eqInv, row, sum === 0 ? 0 : inv(sum));
-  setHalves(tr, row, L.pcl, L.pch, pc);
   if (name === "jal" || name === "jalr" || name === "auipc") {
+    setHalves(tr, row, L.pcl, L.pch, pc);
     const addLo = name === "auipc" ? d.immA : 4;
     const addHi = name === "auipc" ? d.immB : 0;
     const lo = (pc & 0xffff) + addLo;
@@ -208,8 +206,7 @@ export function controlRow(
     tr.set(L.kd2, row, hi >>> 16);
     link = (((hi & 0xffff) << 16) | (lo & 0xffff)) >>> 0;
     setHalves(tr, row, L.dLo, L.dHi, link);
-    const prev = fillReg(tr, row, L.rdAcc, cy, Slot.RD, d.rd, link);
-    setHalves(tr, row, L.pLo, L.pHi, prev);
+    fillResult(tr, row, L.o, L.acc, cy, d.rd, link);
   }
   npc = override?.npc ?? npc;
   tr.set(L.npc, row, npc);

@@ -49,6 +49,8 @@ export function decodeChip() {
     c.bool(rdz.e);
     c.zero(rdz.e.mul(rd5));
     c.zero(c.k(1).sub(rdz.e).mul(rd5.mul(rdInv.e).sub(1)));
+    c.zero(rdz.e.mul(rdInv.e));
+    c.pin(bits, real);
     const rdEff = rd5.add(rdz.e.mul(32));
     const sign = b[31]!;
     const imm: Record<ImmFormat, [Expr, Expr]> = {

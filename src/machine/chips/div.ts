@@ -1,7 +1,14 @@
 import { inv } from "../../field/babybear.ts";
 import { div, divu, rem, remu } from "../../zkvm/decode.ts";
-import { type CycleWitness, defineAdapter, fillAdapter, fillReg, setHalves } from "../adapter.ts";
-import { Slot } from "../buses.ts";
+import {
+  type CycleWitness,
+  defineAdapter,
+  fillOperands,
+  fillResult,
+  operandAccesses,
+  operandColumns,
+  setHalves,
+} from "../adapter.ts";
 import { type ChipContext, defineChip, type Trace } from "../chip.ts";
 import { type Decoded, opsOf } from "../ops.ts";
 import { bytesOf, multiplyAdd, multiplyAddWitness } from "./multiplier.ts";
@@ -18,9 +25,8 @@ const OPS = opsOf("div");
 export function divChip() {
   return defineChip("div", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const [rd, rs1, rs2] = [c.col("rd"), c.col("rs1"), c.col("rs2")];
-    const [aLo, aHi, bLo, bHi] = [c.col("a_lo"), c.col("a_hi"), c.col("b_lo"), c.col("b_hi")];
-    const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
+    const o = operandColumns(c);
+    const { rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi } = o;
     const qb = c.cols("q", 4);
     const yb = c.cols("b_byte", 4);
     const [rLo, rHi] = [c.col("r_lo"), c.col("r_hi")];
@@ -52,11 +58,12 @@ export function divChip() {
     c.range16(aHi.e.sub(sa.e.mul(32768)).mul(2), isSigned);
     c.range16(bHi.e.sub(sb.e.mul(32768)).mul(2), isSigned);
     c.range16(rHi.e.sub(sr.e.mul(32768)).mul(2), isSigned);
-    for (const s of [sa, sb, sr]) c.zero(s.e.mul(A.real.sub(isSigned)));
+    c.pin([sa, sb, sr], isSigned);
     // Non-zero flags of q, b, r (their halves are non-negative, so a zero sum means zero).
     const nonzero = (v: ReturnType<typeof c.k>, flag: typeof nzq, inverse: typeof nzq) => {
       c.zero(v.mul(inverse.e).sub(flag.e));
       c.zero(one.sub(flag.e).mul(v));
+      c.zero(one.sub(flag.e).mul(inverse.e));
     };
     nonzero(qLo.add(qHi), nzq, nzqInv);
     nonzero(bLo.e.add(bHi.e), nzb, nzbInv);
@@ -87,18 +94,20 @@ export function divChip() {
     ];
     const [bbLo, bbHi] = abs(bLo, bHi, sb);
     const [rrLo, rrHi] = abs(rLo, rHi, sr);
-    const k1 = k1a.e.add(k1b.e);
+    // The borrow k1 ∈ {0, 1, 2} has one encoding: k1a + 2·k1b with not both set.
+    c.zero(k1a.e.mul(k1b.e));
+    const k1 = k1a.e.add(k1b.e.mul(2));
     c.zero(nzb.e.mul(dLo.e.sub(bbLo!.add(sb.e).sub(rrLo!).sub(sr.e).sub(1)).sub(k1.mul(65536))));
     c.zero(nzb.e.mul(dHi.e.sub(bbHi!).add(rrHi!).add(k1)));
     c.range16(dLo.e, nzb.e);
     c.range16(dHi.e, nzb.e);
     const outLo = isQuot.mul(qLo).add(isRem.mul(rLo.e));
     const outHi = isQuot.mul(qHi).add(isRem.mul(rHi.e));
-    const rs1Acc = A.reg("rs1", Slot.RS1, rs1.e, [aLo.e, aHi.e], [aLo.e, aHi.e], A.real);
-    const rs2Acc = A.reg("rs2", Slot.RS2, rs2.e, [bLo.e, bHi.e], [bLo.e, bHi.e], A.real);
-    const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [outLo, outHi], A.real);
+    const acc = operandAccesses(A, o, { rs1: A.real, rs2: A.real, rd: A.real }, [outLo, outHi]);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi, ...qb, ...yb, rLo, rHi, ...kc, sq], A.real);
+    c.pin([dLo, dHi, k1a, k1b], nzb.e);
     return {
       A,
       rd,
@@ -129,9 +138,8 @@ export function divChip() {
       dHi,
       k1a,
       k1b,
-      rs1Acc,
-      rs2Acc,
-      rdAcc,
+      o,
+      acc,
     };
   });
 }
@@ -151,14 +159,8 @@ export function divRow(
 ): number {
   const L = chip.cols;
   const name = d.spec.name;
-  fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
-  tr.set(L.rd, row, d.rd);
-  tr.set(L.rs1, row, d.rs1);
-  tr.set(L.rs2, row, d.rs2);
-  const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);
-  const b = fillReg(tr, row, L.rs2Acc, cy, Slot.RS2, d.rs2);
-  setHalves(tr, row, L.aLo, L.aHi, a);
-  setHalves(tr, row, L.bLo, L.bHi, b);
+  const read = { rs1: true, rs2: true };
+  const { a, b } = fillOperands(tr, row, L.A, L.o, L.acc, OPS.indexOf(d.spec), cy, d, read);
   const signed = name === "div" || name === "rem";
   const q = (qr?.q ?? (signed ? div(a | 0, b | 0) : divu(a | 0, b | 0))) >>> 0;
   const r = (qr?.r ?? (signed ? rem(a | 0, b | 0) : remu(a | 0, b | 0))) >>> 0;
@@ -196,12 +198,11 @@ export function divRow(
     const rrLo = sr ? 65535 - (r & 0xffff) : r & 0xffff;
     const low = bbLo + sb - rrLo - sr - 1;
     const k1 = low < 0 ? Math.ceil(-low / 65536) : 0;
-    tr.set(L.k1a, row, k1 >= 1 ? 1 : 0);
-    tr.set(L.k1b, row, k1 >= 2 ? 1 : 0);
+    tr.set(L.k1a, row, k1 === 1 ? 1 : 0);
+    tr.set(L.k1b, row, k1 === 2 ? 1 : 0);
     if (slack >= 0) setHalves(tr, row, L.dLo, L.dHi, slack);
   }
   const out = name === "div" || name === "divu" ? q : r;
-  const prev = fillReg(tr, row, L.rdAcc, cy, Slot.RD, d.rd, out);
-  setHalves(tr, row, L.pLo, L.pHi, prev);
+  fillResult(tr, row, L.o, L.acc, cy, d.rd, out);
   return out;
 }

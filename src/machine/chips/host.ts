@@ -57,8 +57,16 @@ export function hostChip() {
     }
     const first = c.sum(lo.map((x, j) => x.e.mul(j)));
     const last = c.sum(hi.map((x, j) => x.e.mul(j)));
+    // Canonical bounds: the first writable byte is 0 unless the buffer starts inside this word, the last
+    // is 3 unless it ends inside it.
+    c.zero(c.sum(lo.slice(1).map((x) => x.e)).mul(word.e.mul(4).add(first).sub(ptr.e)));
+    c.zero(c.sum(hi.slice(0, 3).map((x) => x.e)).mul(ptr.e.add(count.e).sub(word.e.mul(4)).sub(last).sub(1)));
     c.range28(word.e.mul(4).add(first).sub(ptr.e), g1Lo, isRead.e);
     c.range28(ptr.e.add(count.e).sub(word.e.mul(4)).sub(last).sub(1), g2Lo, isRead.e);
+    c.pin([clk, ptr, count, word, ...bb, ...ab], real);
+    c.pinAccess(access, real);
+    c.pin(k, isHalt.e);
+    c.pin([...lo, ...hi, g1Lo, g2Lo], isRead.e);
     return { isHalt, isRead, clk, ptr, count, word, k, bb, ab, lo, hi, g1Lo, g2Lo, access };
   });
 }

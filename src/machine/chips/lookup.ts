@@ -52,7 +52,7 @@ export function bytesChip() {
 }
 
 export function smallChip() {
-  const pre = columns(SMALL_ROWS, 8, (i, o) => {
+  const pre = columns(SMALL_ROWS, 10, (i, o) => {
     o[0] = i;
     o[1] = i < GUEST_HI_LIMIT ? i : 0;
     const k = i < 64 ? i : 0;
@@ -63,16 +63,21 @@ export function smallChip() {
     o[5] = (e.y >>> 16) & 255;
     o[6] = (e.y >>> 24) & 255;
     o[7] = e.z;
+    // Rows that repeat an earlier fact may not be counted (each fact has one multiplicity cell).
+    o[8] = i < GUEST_HI_LIMIT ? 1 : 0;
+    o[9] = i < 64 ? 1 : 0;
   });
   return defineChip(
     "small",
     (c: ChipContext) => {
-      const f = Array.from({ length: 8 }, (_, i) => c.t.fixed(i));
+      const f = Array.from({ length: 10 }, (_, i) => c.t.fixed(i));
       const m = { u12: c.col("m_u12"), guestHi: c.col("m_guest_hi"), pow2: c.col("m_pow2") };
+      c.zero(m.guestHi.e.mul(c.k(1).sub(f[8]!)));
+      c.zero(m.pow2.e.mul(c.k(1).sub(f[9]!)));
       const lookup = { bound: "lookup" } as const;
       c.t.receive(Bus.U12, [f[0]!], m.u12.e, lookup);
       c.t.receive(Bus.GUEST_HI, [f[1]!], m.guestHi.e, lookup);
-      c.t.receive(Bus.POW2, f.slice(2), m.pow2.e, lookup);
+      c.t.receive(Bus.POW2, f.slice(2, 8), m.pow2.e, lookup);
       return m;
     },
     { preprocessed: pre },

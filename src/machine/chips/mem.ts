@@ -1,4 +1,12 @@
-import { type CycleWitness, defineAdapter, fillAdapter, fillReg, setHalves } from "../adapter.ts";
+import {
+  type CycleWitness,
+  defineAdapter,
+  fillOperands,
+  fillResult,
+  operandAccesses,
+  operandColumns,
+  setHalves,
+} from "../adapter.ts";
 import { Slot, Space, TS_PER_CYCLE } from "../buses.ts";
 import { type ChipContext, defineChip, fillAccess, INV_4, type Trace } from "../chip.ts";
 import { type Decoded, opsOf } from "../ops.ts";
@@ -16,15 +24,10 @@ const OPS = opsOf("mem");
 export function memChip() {
   return defineChip("mem", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const [rd, rs1, rs2, immA, immB] = [
-      c.col("rd"),
-      c.col("rs1"),
-      c.col("rs2"),
-      c.col("imm_a"),
-      c.col("imm_b"),
-    ];
-    const [aLo, aHi, sLo, sHi] = [c.col("a_lo"), c.col("a_hi"), c.col("s_lo"), c.col("s_hi")];
-    const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
+    const o = operandColumns(c);
+    // b is the value a store writes (rs2).
+    const { rd, rs1, rs2, aLo, aHi, bLo: sLo, bHi: sHi, pLo, pHi } = o;
+    const [immA, immB] = [c.col("imm_a"), c.col("imm_b")];
     const [mLo, mHi, k1, k2] = [c.col("addr_lo"), c.col("addr_hi"), c.col("k1"), c.col("k2")];
     const sel = c.cols("offset", 4);
     const [vLo, vHi, nLo, nHi] = [c.col("word_lo"), c.col("word_hi"), c.col("new_lo"), c.col("new_hi")];
@@ -93,11 +96,16 @@ export function memChip() {
     const nb = vb.map((v, k) => v.e.add(sel[k]!.e.mul(sb0.e.sub(v.e))));
     c.zero(isSb.mul(nLo.e.sub(nb[0]!).sub(nb[1]!.mul(256))));
     c.zero(isSb.mul(nHi.e.sub(nb[2]!).sub(nb[3]!.mul(256))));
-    const rs1Acc = A.reg("rs1", Slot.RS1, rs1.e, [aLo.e, aHi.e], [aLo.e, aHi.e], A.real);
-    const rs2Acc = A.reg("rs2", Slot.RS2, rs2.e, [sLo.e, sHi.e], [sLo.e, sHi.e], isStore);
-    const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [outLo, outHi], isLoad);
+    const acc = operandAccesses(A, o, { rs1: A.real, rs2: isStore, rd: isLoad }, [outLo, outHi]);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: immA.e, immB: immB.e });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, immA, immB, aLo, aHi, mLo, mHi, k1, k2, vLo, vHi, nLo, nHi], A.real);
+    c.pinAccess(access, A.real);
+    c.pin([sLo, sHi], isStore);
+    c.pin([pLo, pHi], isLoad);
+    c.pin(vb, isByteOp);
+    c.pin([sb0, sb1], isSb);
+    c.pin(sign, isLb.add(isLh));
     return {
       A,
       rd,
@@ -127,9 +135,8 @@ export function memChip() {
       half,
       sign,
       access,
-      rs1Acc,
-      rs2Acc,
-      rdAcc,
+      o,
+      acc,
     };
   });
 }
@@ -147,14 +154,11 @@ export function memRow(
 ): number | undefined {
   const L = chip.cols;
   const name = d.spec.name;
-  fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
-  tr.set(L.rd, row, d.rd);
-  tr.set(L.rs1, row, d.rs1);
-  tr.set(L.rs2, row, d.rs2);
+  const isStore = !d.spec.rd;
+  const read = { rs1: true, rs2: isStore };
+  const { a, b: s } = fillOperands(tr, row, L.A, L.o, L.acc, OPS.indexOf(d.spec), cy, d, read);
   tr.set(L.immA, row, d.immA);
   tr.set(L.immB, row, d.immB);
-  const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);
-  setHalves(tr, row, L.aLo, L.aHi, a);
   const lo = (a & 0xffff) + d.immA;
   const k1 = lo >>> 16;
   const hi = (a >>> 16) + d.immB + k1;
@@ -165,11 +169,7 @@ export function memRow(
   const addr = (((hi & 0xffff) << 16) | (lo & 0xffff)) >>> 0;
   const off = addr & 3;
   tr.set(L.sel[off]!, row, 1);
-  const isStore = !d.spec.rd;
-  let s = 0;
-  if (isStore) {
-    s = fillReg(tr, row, L.rs2Acc, cy, Slot.RS2, d.rs2);
-    setHalves(tr, row, L.sLo, L.sHi, s);
+  if (name === "sb") {
     tr.set(L.sb0, row, s & 255);
     tr.set(L.sb1, row, (s >>> 8) & 255);
   }
@@ -185,8 +185,9 @@ export function memRow(
   fillAccess(tr, row, L.access, prevTs, ts);
   setHalves(tr, row, L.vLo, L.vHi, w);
   setHalves(tr, row, L.nLo, L.nHi, nw);
-  for (let k = 0; k < 4; k++) tr.set(L.vb[k]!, row, (w >>> (8 * k)) & 255);
-  const byte = (w >>> (8 * off)) & 255;
+  const byteOp = name === "lb" || name === "lbu" || name === "sb";
+  if (byteOp) for (let k = 0; k < 4; k++) tr.set(L.vb[k]!, row, (w >>> (8 * k)) & 255);
+  const byte = byteOp ? (w >>> (8 * off)) & 255 : 0;
   const half = off === 0 ? w & 0xffff : off === 2 ? w >>> 16 : 0;
   tr.set(L.byte, row, byte);
   tr.set(L.half, row, half);
@@ -211,7 +212,6 @@ export function memRow(
       v = byte;
   }
   v = override?.loaded ?? v >>> 0;
-  const prev = fillReg(tr, row, L.rdAcc, cy, Slot.RD, d.rd, v);
-  setHalves(tr, row, L.pLo, L.pHi, prev);
+  fillResult(tr, row, L.o, L.acc, cy, d.rd, v);
   return v;
 }

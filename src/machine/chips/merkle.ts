@@ -35,6 +35,9 @@ export function merkleChip() {
     t.send(Bus.P2_COMPRESS, [...ex(left), ...ex(right), ...ex(node)], isCompute.e, b);
     t.send(Bus.MERKLE, [0, level.e, index.e, ...ex(node)], isSibling.e, b);
     t.send(Bus.MERKLE, [1, level.e, index.e, ...ex(node)], isSibling.e, b);
+    c.pin(tree, isCompute.e);
+    c.pin([...left, ...right], isCompute.e);
+    c.pin([level, index, ...node], isCompute.e.add(isSibling.e));
     return { isCompute, isSibling, tree, level, index, left, right, node };
   });
 }

@@ -1,5 +1,13 @@
-import { type CycleWitness, defineAdapter, fillAdapter, fillReg, setHalves } from "../adapter.ts";
-import { Bus, Slot } from "../buses.ts";
+import {
+  type CycleWitness,
+  defineAdapter,
+  fillOperands,
+  fillResult,
+  operandAccesses,
+  operandColumns,
+  setHalves,
+} from "../adapter.ts";
+import { Bus } from "../buses.ts";
 import { type ChipContext, defineChip, type Trace } from "../chip.ts";
 import { type Decoded, opsOf } from "../ops.ts";
 import { pow2Entry } from "./lookup.ts";
@@ -16,9 +24,8 @@ const OPS = opsOf("mul");
 export function mulChip() {
   return defineChip("mul", (c: ChipContext) => {
     const A = defineAdapter(c, OPS);
-    const [rd, rs1, rs2] = [c.col("rd"), c.col("rs1"), c.col("rs2")];
-    const [aLo, aHi, bLo, bHi] = [c.col("a_lo"), c.col("a_hi"), c.col("b_lo"), c.col("b_hi")];
-    const [pLo, pHi] = [c.col("rd_prev_lo"), c.col("rd_prev_hi")];
+    const o = operandColumns(c);
+    const { rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi } = o;
     const x = c.cols("x", 4);
     const y = c.cols("y", 4);
     const [sx, sy] = [c.col("sign_x"), c.col("sign_y")];
@@ -50,9 +57,9 @@ export function mulChip() {
     });
     // Signs of the extended operands.
     c.range16(aHi.e.sub(sx.e.mul(32768)).mul(2), signedX);
-    c.zero(sx.e.mul(A.real.sub(signedX)));
+    c.pin(sx, signedX);
     c.range16(bHi.e.sub(sy.e.mul(32768)).mul(2), signedY);
-    c.zero(sy.e.mul(A.real.sub(signedY)));
+    c.pin(sy, signedY);
     const zero = c.k(0);
     multiplyAdd(
       c,
@@ -78,11 +85,14 @@ export function mulChip() {
         .sub(isHigh.mul(h[3]!.e))
         .sub(isRight.mul(h[3]!.e.add(z.e.mul(aHi.e.sub(h[3]!.e))))),
     );
-    const rs1Acc = A.reg("rs1", Slot.RS1, rs1.e, [aLo.e, aHi.e], [aLo.e, aHi.e], A.real);
-    const rs2Acc = A.reg("rs2", Slot.RS2, rs2.e, [bLo.e, bHi.e], [bLo.e, bHi.e], A.real.sub(isImmShift));
-    const rdAcc = A.reg("rd", Slot.RD, rd.e, [pLo.e, pHi.e], [cLo.e, cHi.e], A.real);
+    const acc = operandAccesses(A, o, { rs1: A.real, rs2: A.real.sub(isImmShift), rd: A.real }, [
+      cLo.e,
+      cHi.e,
+    ]);
     A.decode({ rd: rd.e, rs1: rs1.e, rs2: rs2.e, immA: isImmShift.mul(bLo.e) });
     A.next(A.pc.e.add(4));
+    c.pin([rd, rs1, rs2, aLo, aHi, bLo, bHi, pLo, pHi, ...x, ...y, ...h, ...kc, cLo, cHi], A.real);
+    c.pin([sh, q, z], isShift);
     return {
       A,
       rd,
@@ -105,9 +115,8 @@ export function mulChip() {
       z,
       cLo,
       cHi,
-      rs1Acc,
-      rs2Acc,
-      rdAcc,
+      o,
+      acc,
     };
   });
 }
@@ -125,14 +134,8 @@ export function mulRow(
 ): number {
   const L = chip.cols;
   const name = d.spec.name;
-  fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
-  tr.set(L.rd, row, d.rd);
-  tr.set(L.rs1, row, d.rs1);
-  tr.set(L.rs2, row, d.rs2);
-  const a = fillReg(tr, row, L.rs1Acc, cy, Slot.RS1, d.rs1);
-  const b = d.spec.rs2 ? fillReg(tr, row, L.rs2Acc, cy, Slot.RS2, d.rs2) : d.immA;
-  setHalves(tr, row, L.aLo, L.aHi, a);
-  setHalves(tr, row, L.bLo, L.bHi, b);
+  const read = { rs1: true, rs2: d.spec.rs2 };
+  const { a, b } = fillOperands(tr, row, L.A, L.o, L.acc, OPS.indexOf(d.spec), cy, d, read, d.immA);
   const xs = bytesOf(a);
   xs.forEach((v, k) => tr.set(L.x[k]!, row, v));
   const isShift = !name.startsWith("mul");
@@ -161,7 +164,6 @@ export function mulRow(
   let c = name === "mul" || name === "sll" || name === "slli" ? low : right && z === 1 ? a : high;
   c = result ?? c;
   setHalves(tr, row, L.cLo, L.cHi, c);
-  const prev = fillReg(tr, row, L.rdAcc, cy, Slot.RD, d.rd, c);
-  setHalves(tr, row, L.pLo, L.pHi, prev);
+  fillResult(tr, row, L.o, L.acc, cy, d.rd, c);
   return c;
 }

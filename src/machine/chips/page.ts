@@ -8,9 +8,10 @@ import { REGISTER_PAGE, type TouchedPage } from "../memory.ts";
  * Paging (docs/machine.md §5): one row per block of 8 words of every page the segment touches, 32 rows per
  * page in order. Each row issues the memory-bus tokens of its 8 words at their page-in value (ts 0) and
  * consumes their final tokens, and absorbs the 8 words into the page digest exactly as docs/abi.md §4
- * defines it (a Poseidon2 sponge step per block). The last row of a page issues the page's leaf in the
- * pre-state Merkle tree and, with the final contents (rehashed only when the page changed), in the
- * post-state tree. Guest pages must lie in [GUEST_MIN, GUEST_MAX); the register file is the last page.
+ * defines it (a Poseidon2 sponge step per block), for the initial and for the final contents. The last
+ * row of a page issues the page's leaf in the pre-state and the post-state Merkle trees. (An unchanged
+ * page repeats the same sponge steps, which the Poseidon2 table holds once.) Guest pages must lie in
+ * [GUEST_MIN, GUEST_MAX); the register file is the last page.
  */
 const BLOCKS = PAGE_WORDS / 8;
 export const FIRST_GUEST_PAGE = GUEST_MIN_MEM / 1024;
@@ -23,7 +24,6 @@ export function pageChip() {
     const page = c.col("page");
     const blk = c.col("block");
     const last = c.col("last");
-    const dirty = c.col("dirty");
     const vi = c.cols("init", 16);
     const vf = c.cols("final", 16);
     const tf = c.cols("final_ts", 8);
@@ -37,7 +37,7 @@ export function pageChip() {
     const pb = c.col("page_hi");
     const t = c.t;
     const one = c.k(1);
-    for (const x of [real, isReg, last, dirty]) c.bool(x.e);
+    for (const x of [real, isReg, last]) c.bool(x.e);
     c.zero(isReg.e.mul(page.e));
     c.zero(isReg.e.mul(one.sub(real.e)));
     // Padding rows only after every page, with last = 1; the table ends on a page boundary.
@@ -50,7 +50,7 @@ export function pageChip() {
     const inPage = one.sub(last.e);
     t.assertZeroTransition(inPage.mul(blk.n.sub(blk.e).sub(1)));
     t.assertZeroTransition(inPage.mul(one.sub(real.n)));
-    for (const x of [page, isReg, dirty]) t.assertZeroTransition(inPage.mul(x.n.sub(x.e)));
+    for (const x of [page, isReg]) t.assertZeroTransition(inPage.mul(x.n.sub(x.e)));
     for (let k = 0; k < 8; k++) {
       t.assertZeroTransition(inPage.mul(capIn[k]!.n.sub(capOut[k]!.e)));
       t.assertZeroTransition(inPage.mul(capIn2[k]!.n.sub(capOut2[k]!.e)));
@@ -59,8 +59,6 @@ export function pageChip() {
     t.assertZeroTransition(last.e.mul(blk.n));
     for (const x of [...capIn, ...capIn2]) t.assertZeroTransition(last.e.mul(x.n));
     c.zero(real.e.mul(last.e).mul(blk.e.sub(BLOCKS - 1)));
-    // An unchanged page keeps its contents (and its digest).
-    for (let k = 0; k < 16; k++) c.zero(one.sub(dirty.e).mul(vf[k]!.e.sub(vi[k]!.e)));
     // Memory tokens: issued at page-in (ts 0), consumed at page-out.
     for (let j = 0; j < 8; j++) {
       const index = page.e.mul(256).add(blk.e.mul(8)).add(j);
@@ -69,27 +67,28 @@ export function pageChip() {
     }
     const ex = (cols: readonly { e: ReturnType<typeof c.k> }[]) => cols.map((x) => x.e);
     t.send(Bus.P2_SPONGE, [...ex(vi), ...ex(capIn), ...ex(dig), ...ex(capOut)], real.e, { bound: 1 });
-    t.send(Bus.P2_SPONGE, [...ex(vf), ...ex(capIn2), ...ex(dig2), ...ex(capOut2)], real.e.mul(dirty.e), {
-      bound: 1,
-    });
+    t.send(Bus.P2_SPONGE, [...ex(vf), ...ex(capIn2), ...ex(dig2), ...ex(capOut2)], real.e, { bound: 1 });
     const leaf = page.e.add(isReg.e.mul(REGISTER_PAGE));
     const ends = real.e.mul(last.e);
     t.send(Bus.MERKLE, [0, 0, leaf, ...ex(dig)], ends, { bound: 1 });
-    const post = dig.map((d, k) => dirty.e.mul(dig2[k]!.e).add(one.sub(dirty.e).mul(d.e)));
-    t.send(Bus.MERKLE, [1, 0, leaf, ...post], ends, { bound: 1 });
+    t.send(Bus.MERKLE, [1, 0, leaf, ...ex(dig2)], ends, { bound: 1 });
     // Guest pages: page = 16 + pa + 2^16·pb ∈ [16, 0x30000) with pb ∈ {0, 1, 2}.
     const guest = real.e.sub(isReg.e);
     c.zero(guest.mul(page.e.sub(FIRST_GUEST_PAGE).sub(pa.e).sub(pb.e.mul(65536))));
     c.zero(pb.e.mul(pb.e.sub(1)).mul(pb.e.sub(2)));
     c.range16(pa.e, guest.mul(last.e));
     c.range16(pa.e.add(pb.e.mul(pb.e.sub(1)).mul(8)), guest.mul(last.e));
+    c.pin(
+      [isReg, page, blk, ...vi, ...vf, ...tf, ...capIn, ...dig, ...capOut, ...capIn2, ...dig2, ...capOut2],
+      real.e,
+    );
+    c.pin([pa, pb], guest);
     return {
       real,
       isReg,
       page,
       blk,
       last,
-      dirty,
       vi,
       vf,
       tf,
@@ -151,7 +150,6 @@ export function pageTrace(
   };
   for (const p of pages) {
     const isReg = p.leaf === REGISTER_PAGE;
-    const dirty = p.init.some((w, i) => w !== p.cur[i]);
     const page = isReg ? 0 : p.leaf;
     if (!isReg && (p.leaf < FIRST_GUEST_PAGE || p.leaf >= GUEST_PAGES_END))
       throw new Error(`page ${p.leaf} lies outside guest memory`);
@@ -162,7 +160,6 @@ export function pageTrace(
       tr.set(L.page, r, page);
       tr.set(L.blk, r, b);
       tr.set(L.last, r, b === BLOCKS - 1 ? 1 : 0);
-      tr.set(L.dirty, r, dirty ? 1 : 0);
       for (let j = 0; j < 8; j++) {
         const wi = p.init[8 * b + j]!;
         const wf = p.cur[8 * b + j]!;
@@ -179,7 +176,7 @@ export function pageTrace(
       }
     }
     const pre = absorb(p.init, { cap: L.capIn, dig: L.dig, out: L.capOut }, row);
-    const post = dirty ? absorb(p.cur, { cap: L.capIn2, dig: L.dig2, out: L.capOut2 }, row) : pre;
+    const post = absorb(p.cur, { cap: L.capIn2, dig: L.dig2, out: L.capOut2 }, row);
     leaves.push({ leaf: p.leaf, pre, post });
     row += BLOCKS;
   }

@@ -163,12 +163,19 @@ export function poseidon2Chip() {
 
 export type Poseidon2Chip = ReturnType<typeof poseidon2Chip>;
 
-/** One row per distinct input (24 lanes); padding rows permute zeros. Multiplicities are tallied later. */
+/**
+ * One row per distinct input (24 lanes). Padding rows permute (0, …, 0, row, 1), an input no sponge step
+ * or compression of the machine uses, so that no fact appears twice. Multiplicities are tallied later.
+ */
 export function poseidon2Trace(chip: Poseidon2Chip, inputs: readonly Uint32Array[]): Trace {
   const tr = new Trace(chip.width, inputs.length);
-  const zero = new Uint32Array(WIDTH);
   for (let r = 0; r < tr.height; r++) {
-    const input = inputs[r] ?? zero;
+    let input = inputs[r];
+    if (!input) {
+      input = new Uint32Array(WIDTH);
+      input[22] = r;
+      input[23] = 1;
+    }
     const out = fillPoseidon2(tr, r, chip.cols.p, input);
     if (r === 0) {
       const check = Uint32Array.from(input);

@@ -77,6 +77,7 @@ export function systemChip() {
     const lSum = lLo.add(lHi);
     c.zero(lSum.mul(nzInv.e).sub(nz.e));
     c.zero(one.sub(nz.e).mul(lSum));
+    c.zero(one.sub(nz.e).mul(nzInv.e));
     const rwnz = rw.mul(nz.e);
     c.guestHi(pHi, rwnz.add(hHalt.e));
     c.guestHi(lHi, rwnz);
@@ -84,7 +85,10 @@ export function systemChip() {
     const len = lLo.add(lHi.mul(65536));
     const g1 = ptr.sub(GUEST_MIN_MEM);
     const g2 = c.k(GUEST_MAX_MEM).sub(ptr).sub(len);
-    // READ: count ≤ max (32-bit subtraction max − count without borrow).
+    // READ: the count written to a0 is a valid word (checked halves) and count ≤ max (32-bit subtraction
+    // max − count without borrow).
+    c.range16(n0Lo.e, hRead.e);
+    c.range16(n0Hi.e, hRead.e);
     c.zero(hRead.e.mul(eLo.e.sub(x1Lo.e).add(n0Lo.e).sub(ke.e.mul(65536))));
     c.zero(hRead.e.mul(eHi.e.sub(x1Hi.e).add(n0Hi.e).add(ke.e)));
     // CYCLE_COUNT: (a1, a0) = start + clk − 1 as four 16-bit limbs.
@@ -114,6 +118,16 @@ export function systemChip() {
     c.t.send(Bus.OUTPUT, [8, x0Lo.e, x0Hi.e], hHalt.e, { bound: 1 });
     A.decode({});
     A.next(A.pc.e.add(4).mul(one.sub(hHalt.e)), hHalt.e);
+    c.pin([tLo, tHi, x0Lo, x0Hi, n0Lo, n0Hi, x1Lo, x1Hi, n1Lo, n1Hi, x2Lo, x2Hi], isEcall);
+    c.pin([u0, u1], hWrite.e);
+    c.pin([g1Lo, g2Lo], rwnz);
+    c.pin([eLo, eHi, ke], hRead.e);
+    c.pin([kc0, kc1, kc2], hCyc.e);
+    // Public values a split segment does not use are 0 (a halted segment's are bound by the output bus).
+    const halted = c.public(Pub.HALTED);
+    c.t.assertZeroFirstRow(halted.mul(halted.sub(1)));
+    for (const k of [Pub.EXIT_LO, Pub.EXIT_HI, ...Array.from({ length: 16 }, (_, j) => Pub.OUTPUT + j)])
+      c.t.assertZeroFirstRow(one.sub(halted).mul(c.public(k)));
     return {
       A,
       hHalt,
@@ -177,6 +191,8 @@ export function systemRow(
   d: Decoded,
   globalCycle: number,
   readCount: number,
+  /** Dishonest witnesses only: the halves READ writes to a0, as field elements. */
+  lieCountHalves?: readonly [number, number],
 ): EcallEffect | undefined {
   const L = chip.cols;
   fillAdapter(tr, row, L.A, OPS.indexOf(d.spec), cy);
@@ -235,6 +251,10 @@ export function systemRow(
   setHalves(tr, row, L.x1Lo, L.x1Hi, old1);
   setHalves(tr, row, L.x2Lo, L.x2Hi, old2);
   setHalves(tr, row, L.n0Lo, L.n0Hi, n0);
+  if (lieCountHalves && t0 === Syscall.READ) {
+    tr.set(L.n0Lo, row, lieCountHalves[0]);
+    tr.set(L.n0Hi, row, lieCountHalves[1]);
+  }
   setHalves(tr, row, L.n1Lo, L.n1Hi, n1);
   if (t0 === Syscall.READ || t0 === Syscall.WRITE) {
     const len = effect.count;
