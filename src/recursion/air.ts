@@ -2,7 +2,7 @@ import { ZkvmError } from "../errors.ts";
 import { type ChipDefinition, defineChip, Trace } from "../machine/chip.ts";
 import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
 import type { Witness } from "../stark/prover.ts";
-import { baseAluChip, bitsChip, extAluChip, selectChip } from "./chips/arithmetic.ts";
+import { baseAluChip, bitsChip, dot4Chip, extAluChip, selectChip } from "./chips/arithmetic.ts";
 import { PUBLIC_BUS, type ReadCounts, type RecursionChip } from "./chips/chip.ts";
 import { assertEqChip, constChip, hintChip, publicChip, repackChip } from "./chips/moves.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
@@ -23,6 +23,7 @@ export const RECURSION_CHIPS: readonly AnyChip[] = [
   hintChip,
   baseAluChip,
   extAluChip,
+  dot4Chip,
   selectChip,
   repackChip,
   bitsChip,

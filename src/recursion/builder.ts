@@ -11,10 +11,14 @@ import type { Address, Block, Instruction, Program } from "./ir.ts";
  * into instructions. The same code path as the native verifier; values are addresses.
  */
 
-/** A base value: known while building (a constant) or at an address. */
+/**
+ * A base value: known while building (a constant), at an address of its own (a block (v, 0, 0, 0)), or one
+ * lane of a packed block (an opened row is hinted 4 elements per block).
+ */
 export interface RBase {
   readonly known?: number;
   readonly addr?: Address;
+  readonly lane?: { readonly block: Address; readonly index: number };
 }
 /** An extension value. */
 export interface RExt {
@@ -99,10 +103,36 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     this.p = builder;
   }
 
-  /** The address of a base value (materialising a constant). */
+  private readonly unpacked = new Map<Address, readonly Address[]>();
+
+  /** The address of a base value of its own (materialising a constant, unpacking a lane once per block). */
   addr(x: RBase): Address {
     if (x.addr !== undefined) return x.addr;
+    if (x.lane !== undefined) {
+      let outs = this.unpacked.get(x.lane.block);
+      if (!outs) {
+        const o = [this.p.alloc(), this.p.alloc(), this.p.alloc(), this.p.alloc()] as const;
+        this.p.emit({ kind: "unpack", input: x.lane.block, outs: o });
+        this.unpacked.set(x.lane.block, (outs = o));
+      }
+      return outs[x.lane.index]!;
+    }
     return this.p.constant([x.known!, 0, 0, 0]);
+  }
+
+  /** The block whose lanes 0–3 are exactly these four values, if they are. */
+  private packedBlock(xs: readonly RBase[]): Address | undefined {
+    const first = xs[0]?.lane;
+    if (first?.index !== 0 || xs.length !== 4) return undefined;
+    for (let l = 1; l < 4; l++)
+      if (xs[l]!.lane?.block !== first.block || xs[l]!.lane?.index !== l) return undefined;
+    return first.block;
+  }
+
+  /** A row hinted packed: ⌈n/4⌉ blocks; element i is lane i mod 4 of block ⌊i/4⌋. */
+  packedRow(n: number): RBase[] {
+    const blocks = Array.from({ length: Math.ceil(n / 4) }, () => this.p.hint(true));
+    return Array.from({ length: n }, (_, i) => ({ lane: { block: blocks[i >> 2]!, index: i & 3 } }));
   }
 
   extAddr(x: RExt): Address {
@@ -146,11 +176,13 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
 
   extFromBase(a: RBase): RExt {
     // A base value's block is (v, 0, 0, 0): the same address serves as the extension element.
-    return a.known !== undefined ? { known: [a.known, 0, 0, 0] } : { addr: a.addr! };
+    return a.known !== undefined ? { known: [a.known, 0, 0, 0] } : { addr: this.addr(a) };
   }
   extFromCoordinates(c0: RBase, c1: RBase, c2: RBase, c3: RBase): RExt {
     const cs = [c0, c1, c2, c3];
     if (cs.every((c) => c.known !== undefined)) return { known: cs.map((c) => c.known!) as Ext };
+    const packed = this.packedBlock(cs);
+    if (packed !== undefined) return { addr: packed };
     const out = this.p.alloc();
     this.p.emit({
       kind: "pack",
@@ -213,27 +245,33 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     if (x.known !== undefined)
       return Array.from({ length: count }, (_, i) => base(Math.floor(x.known! / 2 ** i) % 2));
     const outs = Array.from({ length: count }, () => this.p.alloc());
-    this.p.emit({ kind: "bits", input: x.addr!, outs });
+    this.p.emit({ kind: "bits", input: this.addr(x), outs });
     return outs.map((addr) => ({ addr }));
   }
   select(bit: RBase, ifOne: RBase, ifZero: RBase): RBase {
     if (bit.known !== undefined) return bit.known ? ifOne : ifZero;
     if (ifOne.known !== undefined && ifZero.known !== undefined && ifOne.known === ifZero.known) return ifOne;
     const out = this.p.alloc();
-    this.p.emit({ kind: "select", bit: bit.addr!, a: this.addr(ifOne), b: this.addr(ifZero), out });
+    this.p.emit({ kind: "select", bit: this.addr(bit), a: this.addr(ifOne), b: this.addr(ifZero), out });
     return { addr: out };
   }
   extSelect(bit: RBase, ifOne: RExt, ifZero: RExt): RExt {
     if (bit.known !== undefined) return bit.known ? ifOne : ifZero;
     const out = this.p.alloc();
-    this.p.emit({ kind: "select", bit: bit.addr!, a: this.extAddr(ifOne), b: this.extAddr(ifZero), out });
+    this.p.emit({
+      kind: "select",
+      bit: this.addr(bit),
+      a: this.extAddr(ifOne),
+      b: this.extAddr(ifZero),
+      out,
+    });
     return { addr: out };
   }
   digestSelect(bit: RBase, ifOne: RDigest, ifZero: RDigest): RDigest {
     if (bit.known !== undefined) return bit.known ? ifOne : ifZero;
     const blocks = [0, 1].map((k) => {
       const out = this.p.alloc();
-      this.p.emit({ kind: "select", bit: bit.addr!, a: ifOne.blocks[k]!, b: ifZero.blocks[k]!, out });
+      this.p.emit({ kind: "select", bit: this.addr(bit), a: ifOne.blocks[k]!, b: ifZero.blocks[k]!, out });
       return out;
     });
     return { blocks: [blocks[0]!, blocks[1]!] };
@@ -275,6 +313,35 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     return this.extAddr(this.extFromCoordinates(lanes[0]!, lanes[1]!, lanes[2]!, lanes[3]!));
   }
 
+  /**
+   * Σ coefficients_i · values_i: four values that fill one packed block are one `dot4` instruction (the
+   * opened rows are hinted packed, so a DEEP row reduction is mostly whole blocks); the rest term by term.
+   */
+  dotBase(coefficients: readonly RExt[], values: ArrayLike<RBase>): RExt {
+    let acc: RExt = { known: [0, 0, 0, 0] };
+    for (let i = 0; i < values.length; ) {
+      const four = i + 4 <= values.length ? [values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!] : [];
+      const block = four.length === 4 ? this.packedBlock(four) : undefined;
+      if (block !== undefined) {
+        const out = this.p.alloc();
+        const coefficientAddrs = [0, 1, 2, 3].map((l) => this.extAddr(coefficients[i + l]!));
+        this.p.emit({
+          kind: "dot4",
+          acc: this.extAddr(acc),
+          values: block,
+          coefficients: coefficientAddrs as [Address, Address, Address, Address],
+          out,
+        });
+        acc = { addr: out };
+        i += 4;
+      } else {
+        acc = this.extAdd(acc, this.extMulBase(coefficients[i]!, values[i]!));
+        i++;
+      }
+    }
+    return acc;
+  }
+
   compress(left: RDigest, right: RDigest): RDigest {
     const zero = this.p.constant([0, 0, 0, 0]);
     const out = this.permute(
@@ -291,7 +358,7 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     const out = this.permute(
       [...node.blocks, ...sibling.blocks, zero, zero],
       [true, true, false, false, false, false],
-      bit.addr!,
+      this.addr(bit),
     );
     return { blocks: [out[0]!, out[1]!] };
   }

@@ -113,6 +113,15 @@ export function executeProgram(
         write(ins.out, r, i);
         break;
       }
+      case "dot4": {
+        let acc = read(ins.acc, i);
+        const v = read(ins.values, i);
+        ins.coefficients.forEach((c, l) => {
+          acc = extAdd(acc, extMul(read(c, i), [v[l]!, 0, 0, 0]));
+        });
+        write(ins.out, acc, i);
+        break;
+      }
       case "select": {
         const bit = readBase(ins.bit, i);
         if (bit !== 0 && bit !== 1) throw new RecursionProgramError(`instruction ${i} selects on a non-bit`);

@@ -38,6 +38,14 @@ export type Instruction =
       readonly b: Address;
       readonly out: Address;
     }
+  /** out ← acc + Σ_l coefficients_l · values[l]: four base lanes of one block against four F₄ elements. */
+  | {
+      readonly kind: "dot4";
+      readonly acc: Address;
+      readonly values: Address;
+      readonly coefficients: readonly [Address, Address, Address, Address];
+      readonly out: Address;
+    }
   /** out ← bit ? a : b, block-wise; `bit` must hold 0 or 1. */
   | {
       readonly kind: "select";
@@ -106,6 +114,8 @@ export function reads(ins: Instruction): Address[] {
       return [ins.a, ins.b];
     case "select":
       return [ins.bit, ins.a, ins.b];
+    case "dot4":
+      return [ins.acc, ins.values, ...ins.coefficients];
     case "pack":
       return [...ins.inputs];
     case "unpack":
@@ -130,6 +140,7 @@ export function writes(ins: Instruction): Address[] {
     case "extAlu":
     case "select":
     case "pack":
+    case "dot4":
       return [ins.out];
     case "unpack":
       return [...ins.outs];

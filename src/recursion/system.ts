@@ -78,12 +78,18 @@ export function recursionSystem(
     h,
     ...built(`lift ${heightsKey(h)}`, (b) => buildLift(b, machineConfig, h)),
   }));
-  // join and identity verify proofs of the shape they must themselves fit: iterate to the fixed point.
+  // join and identity verify proofs of the shape they must themselves fit: iterate to a fixed point. The
+  // shape only grows (a table's height is the largest seen), so the iteration ends: a verifier's size
+  // depends on the heights it reads, and letting heights shrink again can cycle.
   let shape = shapeFor(lifts.map((l) => l.program));
-  for (;;) {
+  for (let round = 0; ; round++) {
+    if (round === 32) throw new RangeError("the recursion shape does not settle (a bug: report it)");
     const join = built("join", (b) => buildJoin(b, shape, config));
     const identity = built("identity", (b) => buildIdentity(b, shape, config));
-    const next = shapeFor([...lifts.map((l) => l.program), join.program, identity.program]);
+    const fitted = shapeFor([...lifts.map((l) => l.program), join.program, identity.program]);
+    const next: RecursionShape = Object.fromEntries(
+      Object.keys(fitted).map((k) => [k, Math.max(fitted[k]!, shape[k] ?? 0)]),
+    );
     if (Object.keys(next).every((k) => next[k] === shape[k])) {
       const make = (name: string, p: { program: Program; info: AssertionInfo }): RecursionProgram => {
         const air = recursionAir(p.program, shape);

@@ -56,6 +56,7 @@ export function emitStarkVerifier(
     base: () => ({ addr: builder.hint(false) }),
     ext: () => ({ addr: builder.hint(true) }),
     digest: () => ({ blocks: [builder.hint(true), builder.hint(true)] }),
+    row: (r) => b.packedRow(r.length),
   });
   const out = verifyStarkProof(b, {
     air,
@@ -96,6 +97,10 @@ export function verifierHints(
     digest: (d) => {
       digest(d);
       return null;
+    },
+    row: (r) => {
+      for (let i = 0; i < r.length; i += 4) hints.push([r[i]!, r[i + 1] ?? 0, r[i + 2] ?? 0, r[i + 3] ?? 0]);
+      return [];
     },
   });
   return hints;

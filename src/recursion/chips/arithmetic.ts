@@ -208,3 +208,65 @@ export const bitsChip: RecursionChip<"bits", BitsCols> = {
     tr.set(cols.top4, row, b[27]! * b[28]! * b[29]! * b[30]!);
   },
 };
+
+interface Dot4Cols {
+  readonly acc: Col[];
+  readonly v: Col[];
+  readonly c: Col[][];
+  readonly o: Col[];
+}
+
+/**
+ * out = acc + Σ_j c_j·v_j: four base lanes of one block (a packed opened row) against four F₄ elements, the
+ * step of a DEEP row reduction. Coordinate l: out_l = acc_l + Σ_j c_(j,l)·v_j, degree 2.
+ */
+export const dot4Chip: RecursionChip<"dot4", Dot4Cols> = {
+  name: "dot4",
+  kinds: ["dot4"],
+  // acc, values, c0..c3, out, mult, real
+  fixedWidth: 9,
+  fixedRow: (ins, reads) => [ins.acc, ins.values, ...ins.coefficients, ins.out, reads[ins.out]!, 1],
+  define(c, fixed) {
+    const acc = c.cols("acc", 4);
+    const v = c.cols("v", 4);
+    const cs = [0, 1, 2, 3].map((j) => c.cols(`c${j}_`, 4));
+    const o = c.cols("o", 4);
+    zeroWhenPadding(c, fixed(8), [...acc, ...v, ...cs.flat()]);
+    for (let l = 0; l < 4; l++)
+      c.zero(o[l]!.e.sub(acc[l]!.e).sub(c.sum(cs.map((cj, j) => cj[l]!.e.mul(v[j]!.e)))));
+    readBlock(
+      c.t,
+      fixed(0),
+      acc.map((x) => x.e),
+      fixed(8),
+    );
+    readBlock(
+      c.t,
+      fixed(1),
+      v.map((x) => x.e),
+      fixed(8),
+    );
+    for (let j = 0; j < 4; j++)
+      readBlock(
+        c.t,
+        fixed(2 + j),
+        cs[j]!.map((x) => x.e),
+        fixed(8),
+      );
+    writeBlock(
+      c.t,
+      fixed(6),
+      o.map((x) => x.e),
+      fixed(7),
+    );
+    return { acc, v, c: cs, o };
+  },
+  fill(tr, row, cols, ins, value) {
+    if (!ins) return;
+    const put = (cs: Col[], v: readonly number[]) => cs.forEach((x, l) => tr.set(x, row, v[l]!));
+    put(cols.acc, value(ins.acc));
+    put(cols.v, value(ins.values));
+    ins.coefficients.forEach((a, j) => put(cols.c[j]!, value(a)));
+    put(cols.o, value(ins.out));
+  },
+};

@@ -35,8 +35,12 @@ export function deepValue<F, E, D>(
   row: readonly F[],
   indexBits: readonly F[],
 ): E {
-  let s = b.extConstant([0, 0, 0, 0]);
-  for (let i = 0; i < row.length; i++) s = b.extAdd(s, b.extMulBase(g.gammaPowers[i]!, row[i]!));
+  let s: E;
+  if (b.dotBase) s = b.dotBase(g.gammaPowers, row);
+  else {
+    s = b.extConstant([0, 0, 0, 0]);
+    for (let i = 0; i < row.length; i++) s = b.extAdd(s, b.extMulBase(g.gammaPowers[i]!, row[i]!));
+  }
   const x = b.extFromBase(
     b.mul(
       b.constant(COSET_SHIFT),

@@ -33,6 +33,11 @@ export interface VerifierBackend<F, E, D> {
   extSub(a: E, b: E): E;
   extMul(a: E, b: E): E;
   extMulBase(a: E, b: F): E;
+  /**
+   * Σ_i coefficients_i · values_i (a DEEP row reduction). Optional: without it the algorithm multiplies and
+   * adds term by term; a builder can fuse packed rows.
+   */
+  dotBase?(coefficients: readonly E[], values: ArrayLike<F>): E;
   /** a⁻¹; a zero `a` rejects the proof with `reason`. */
   extInverse(a: E, reason: VerificationReason, what: string): E;
 

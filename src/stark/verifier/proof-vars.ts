@@ -54,6 +54,8 @@ export interface ValueMaps<F, E, D> {
   base(x: number): F;
   ext(x: Readonly<Ext>): E;
   digest(d: Uint32Array): D;
+  /** An opened row as a whole (default: `base` on each element), for backends that store rows packed. */
+  row?(r: Uint32Array): ArrayLike<F>;
 }
 
 /** The proof's values mapped into another representation, structure unchanged. */
@@ -62,8 +64,9 @@ export function mapProof<F, E, D>(proof: StarkProof, m: ValueMaps<F, E, D>): Pro
     zeta: o.zeta.map((v) => m.ext(v)),
     zetaNext: o.zetaNext.map((v) => m.ext(v)),
   });
+  const row = (r: Uint32Array): ArrayLike<F> => (m.row ? m.row(r) : Array.from(r, (x) => m.base(x)));
   const merkle = (o: { rows: Uint32Array[]; path: Uint32Array[] }): MerkleOpeningVars<F, D> => ({
-    rows: o.rows.map((r) => Array.from(r, (x) => m.base(x))),
+    rows: o.rows.map(row),
     path: o.path.map((d) => m.digest(d)),
   });
   return {
@@ -86,7 +89,7 @@ export function mapProof<F, E, D>(proof: StarkProof, m: ValueMaps<F, E, D>): Pro
       aux: q.aux ? merkle(q.aux) : null,
       quotient: merkle(q.quotient),
       fri: q.fri.map((s) => ({
-        row: Array.from(s.row, (x) => m.base(x)),
+        row: row(s.row),
         path: s.path.map((d) => m.digest(d)),
       })),
     })),
