@@ -2,7 +2,7 @@ import { ZERO_DIGEST } from "../hash/digest.ts";
 import { digestToBytes } from "../hash/poseidon2.ts";
 import type { RecursionShape } from "../recursion/air.ts";
 import { type ControlInclusion, controlRootOf } from "../recursion/control.ts";
-import { Claim, RECURSION_PUBLIC_COUNT, recursionTemplate } from "../recursion/programs.ts";
+import { Claim, RECURSION_PUBLIC_COUNT, recursionTemplate, shapeHeights } from "../recursion/programs.ts";
 import type { StarkConfig } from "../stark/config.ts";
 import { VerificationError } from "../stark/errors.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
@@ -83,9 +83,8 @@ export function verifySuccinct(
       poseidon2Hash,
       r.publics,
       r.seal,
-      {
-        preprocessedRoot: r.preprocessedRoot,
-      },
+      // Every program of the release runs at its shape: pin the heights (the control ID covers the rest).
+      { preprocessedRoot: r.preprocessedRoot, logHeights: shapeHeights(release.shape) },
     );
   } catch (e) {
     if (e instanceof VerificationError || e instanceof ProofFormatError)

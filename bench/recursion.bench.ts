@@ -1,0 +1,106 @@
+/**
+ * `npm run bench -- recursion [--blowup4] [--segment-po2 k]`: a real session of the hello guest proven with the
+ * machine's 100-bit configuration in segments of 2^k cycles (default 14: two segments), then made succinct:
+ * one lift per segment and joins, under the recursion configuration (RECURSION_CONFIG, blowup 8; `--blowup4`:
+ * CONFIG_BLOWUP_4 for comparison). Reports per program: instructions, the recursion shape, proving time,
+ * proof bytes; and the succinct receipt's verification time. Last line: JSON.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { machine } from "../src/machine/air.ts";
+import { proveSession } from "../src/machine/prove.ts";
+import { MACHINE_CONFIG } from "../src/machine/verify.ts";
+import { verifySuccinct } from "../src/receipt/succinct-receipt.ts";
+import { RECURSION_CONFIG } from "../src/recursion/config.ts";
+import {
+  controlInclusionOf,
+  proveJoin,
+  proveLift,
+  type RecursionProof,
+  recursionSystem,
+} from "../src/recursion/system.ts";
+import { CONFIG_BLOWUP_4 } from "../src/stark/config.ts";
+import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
+import { decodeProof } from "../src/stark/proof-codec.ts";
+import { computeImageId } from "../src/zkvm/image-id.ts";
+import { loadProgram } from "../src/zkvm/program.ts";
+import { report } from "./util.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const po2Flag = args.indexOf("--segment-po2");
+const segmentPo2 = po2Flag >= 0 ? Number(args.splice(po2Flag, 2)[1]) : 14;
+const config = args.includes("--blowup4") ? CONFIG_BLOWUP_4 : RECURSION_CONFIG;
+const elf = new Uint8Array(readFileSync(join(root, "guests/examples/hello.elf")));
+const input = Uint8Array.of(7, 0, 0, 0, 9, 0, 0, 0);
+const secs = (ms: number) => Math.round(ms) / 1000;
+
+let t = performance.now();
+const session = proveSession(elf, { input, config: MACHINE_CONFIG, segmentCycles: 2 ** segmentPo2 });
+const sessionMs = performance.now() - t;
+console.log(`session: ${session.result.cycles} cycles, ${session.segments.length} segments, ${secs(sessionMs)} s`);
+
+t = performance.now();
+const heights = session.segments.map(
+  (s) => decodeProof(s.seal, machine().air, MACHINE_CONFIG, poseidon2Hash).logHeights,
+);
+const sys = recursionSystem(MACHINE_CONFIG, config, heights);
+const systemMs = performance.now() - t;
+const lift = [...sys.lifts.values()][0]!;
+console.log(
+  `release: ${sys.tree.ids.length} programs in ${secs(systemMs)} s; shape ${JSON.stringify(sys.shape)}; ` +
+    `lift ${lift.program.instructions.length} instructions, join ${sys.join.program.instructions.length}`,
+);
+
+const timed = (what: string, f: () => RecursionProof) => {
+  const s = performance.now();
+  const p = f();
+  const ms = performance.now() - s;
+  console.log(`${what}: ${secs(ms)} s, proof ${p.proof.length} bytes`);
+  return { p, ms };
+};
+const lifts = session.segments.map((s, i) => timed(`lift ${i}`, () => proveLift(sys, s)));
+let level = lifts.map((l) => l.p);
+const joinMs: number[] = [];
+while (level.length > 1) {
+  const next: RecursionProof[] = [];
+  for (let i = 0; i + 1 < level.length; i += 2) {
+    const j = timed("join", () => proveJoin(sys, level[i]!, level[i + 1]!));
+    joinMs.push(j.ms);
+    next.push(j.p);
+  }
+  if (level.length % 2 === 1) next.push(level.at(-1)!);
+  level = next;
+}
+const final = level[0]!;
+const receipt = {
+  kind: "succinct" as const,
+  journal: session.result.journal,
+  seal: final.proof,
+  publics: final.publics,
+  preprocessedRoot: final.program.preprocessedRoot,
+  inclusion: controlInclusionOf(sys, final.program.controlId),
+};
+const release = { shape: sys.shape, config, controlRoot: sys.tree.root };
+const imageId = computeImageId(loadProgram(elf));
+t = performance.now();
+verifySuccinct(receipt, imageId, session.result.journal, release);
+const verifyMs = performance.now() - t;
+console.log(`succinct receipt: ${final.proof.length} bytes, verified in ${Math.round(verifyMs)} ms`);
+
+report("recursion", {
+  config,
+  cycles: session.result.cycles,
+  segments: session.segments.length,
+  sessionSeconds: secs(sessionMs),
+  releaseSeconds: secs(systemMs),
+  shape: sys.shape,
+  liftInstructions: lift.program.instructions.length,
+  joinInstructions: sys.join.program.instructions.length,
+  liftSeconds: lifts.map((l) => secs(l.ms)),
+  joinSeconds: joinMs.map(secs),
+  segmentSealBytes: session.segments.map((s) => s.seal.length),
+  succinctBytes: final.proof.length,
+  verifyMs: Math.round(verifyMs),
+});
