@@ -39,7 +39,9 @@ const secs = (ms: number) => Math.round(ms) / 1000;
 let t = performance.now();
 const session = proveSession(elf, { input, config: MACHINE_CONFIG, segmentCycles: 2 ** segmentPo2 });
 const sessionMs = performance.now() - t;
-console.log(`session: ${session.result.cycles} cycles, ${session.segments.length} segments, ${secs(sessionMs)} s`);
+console.log(
+  `session: ${session.result.cycles} cycles, ${session.segments.length} segments, ${secs(sessionMs)} s`,
+);
 
 t = performance.now();
 const heights = session.segments.map(
