@@ -35,7 +35,9 @@ function progressReporter(): (p: ProveProgress) => void {
   return (p) => {
     if (p.stage === "executed") {
       total = p.segments;
-      console.error(`executed ${p.cycles} cycles: ${p.segments} segment${p.segments === 1 ? "" : "s"} to prove`);
+      console.error(
+        `executed ${p.cycles} cycles: ${p.segments} segment${p.segments === 1 ? "" : "s"} to prove`,
+      );
       return;
     }
     if (p.phase === "done") {
