@@ -129,7 +129,9 @@ describe("succinct receipts", () => {
     expect(() => receiptSeal(decoded)).toThrow(/compression/);
     const edited = JSON.parse(encodeReceipt(r));
     edited.publics[30] = (edited.publics[30] + 1) % 2013265921;
-    expect(() => decodeReceipt(JSON.stringify(edited))).toThrow(/differs from the one the public values state/);
+    expect(() => decodeReceipt(JSON.stringify(edited))).toThrow(
+      /differs from the one the public values state/,
+    );
     // Tampering: another journal, another ImageID, a flipped seal byte, a claim value, another release root.
     expect(() => verifySuccinct(r, IMAGE_ID, Uint8Array.of(1), release)).toThrow(/journal/);
     expect(() => verifySuccinct(r, new Uint8Array(32), session.result.journal, release)).toThrow(/ImageID/);
