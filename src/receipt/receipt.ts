@@ -23,6 +23,14 @@ import {
 } from "./groth16-receipt.ts";
 import { decodeReceiptJson, encodeReceiptJson } from "./receipt-codec.ts";
 import { decodeReceiptFields, hex, hexField, parseReceiptJson, receiptJsonFields } from "./receipt-json.ts";
+import {
+  decodeSuccinctReceipt,
+  encodeSuccinctReceipt,
+  type RecursionRelease,
+  recursionClaim,
+  type SuccinctReceipt,
+  verifySuccinct,
+} from "./succinct-receipt.ts";
 
 /**
  * Receipts of every kind, and the one place that dispatches on the kind: encoding, decoding, verification
@@ -30,12 +38,14 @@ import { decodeReceiptFields, hex, hexField, parseReceiptJson, receiptJsonFields
  * {@link Receipt} and an entry to {@link RECEIPT_KINDS}; the CLI (`zkvm prove`, `verify --receipt`,
  * `submit`) and the library then handle it without further changes.
  */
-export type Receipt = FakeReceipt | Groth16Receipt | CompositeReceipt;
+export type Receipt = FakeReceipt | Groth16Receipt | CompositeReceipt | SuccinctReceipt;
 export type ReceiptKind = Receipt["kind"];
 
 export interface VerifyReceiptOptions extends VerifyFakeOptions, VerifyCompositeOptions {
   /** Groth16 verifiers a seal may name (default: RISC Zero's releases). */
   groth16Verifiers?: readonly KnownGroth16Verifier[];
+  /** The recursion release a succinct receipt must come from (its shape, configuration and control root). */
+  recursionRelease?: RecursionRelease;
 }
 
 interface KindHandler<R extends Receipt> {
@@ -90,6 +100,22 @@ export const RECEIPT_KINDS: { readonly [K in ReceiptKind]: KindHandler<Extract<R
       );
     },
   },
+  succinct: {
+    encode: encodeSuccinctReceipt,
+    decode: decodeSuccinctReceipt,
+    verify: (r, imageId, journal, options) => {
+      if (!options.recursionRelease)
+        throw new ReceiptVerificationError(
+          "a succinct receipt is checked against a recursion release: pass options.recursionRelease (its shape, configuration and control root; docs/recursion.md)",
+        );
+      return verifySuccinct(r, imageId, journal, options.recursionRelease);
+    },
+    seal: () => {
+      throw new ReceiptVerificationError(
+        "a succinct receipt (a recursion STARK proof) cannot be checked by a contract; it needs compression to a Groth16 seal, which this version cannot make yet",
+      );
+    },
+  },
 };
 
 function handler<R extends Receipt>(receipt: R): KindHandler<R> {
@@ -127,7 +153,9 @@ export function verifyReceipt(
 
 /** The claim a receipt states (unverified: {@link verifyReceipt} checks it). */
 export function receiptClaim(receipt: Receipt): ReceiptClaim {
-  return receipt.kind === "composite" ? compositeClaim(receipt) : receipt.claim;
+  if (receipt.kind === "composite") return compositeClaim(receipt);
+  if (receipt.kind === "succinct") return recursionClaim(receipt.publics);
+  return receipt.claim;
 }
 
 /** The seal a contract checks for this receipt (the mock seal for a fake receipt). */

@@ -2,15 +2,22 @@ import { ZERO_DIGEST } from "../hash/digest.ts";
 import { digestToBytes } from "../hash/poseidon2.ts";
 import type { RecursionShape } from "../recursion/air.ts";
 import { type ControlInclusion, controlRootOf } from "../recursion/control.ts";
-import { Claim, RECURSION_PUBLIC_COUNT, recursionTemplate, shapeHeights } from "../recursion/programs.ts";
+import {
+  Claim,
+  CONTROL_DEPTH,
+  RECURSION_PUBLIC_COUNT,
+  recursionTemplate,
+  shapeHeights,
+} from "../recursion/programs.ts";
 import type { StarkConfig } from "../stark/config.ts";
 import { VerificationError } from "../stark/errors.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
 import { ProofFormatError } from "../stark/proof-codec.ts";
 import { verifyStarkBytes } from "../stark/verifier.ts";
-import { type ExitCode, type ReceiptClaim, SYSTEM_STATE_ZERO_DIGEST } from "./claim.ts";
-import { ReceiptVerificationError } from "./errors.ts";
+import { type ExitCode, type ReceiptClaim, receiptClaimDigest, SYSTEM_STATE_ZERO_DIGEST } from "./claim.ts";
+import { ReceiptDecodeError, ReceiptVerificationError } from "./errors.ts";
 import { expectOkClaim } from "./expect-claim.ts";
+import { decodeReceiptFields, hex, hexField, receiptJsonFields } from "./receipt-json.ts";
 
 /**
  * A succinct receipt (docs/recursion.md §5): one recursion proof of a whole session, whatever its number of
@@ -100,4 +107,51 @@ export function verifySuccinct(
   const claim = recursionClaim(r.publics);
   expectOkClaim(claim, imageId, journal);
   return claim;
+}
+
+const P = 2013265921;
+
+function elements(v: unknown, n: number, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => Number.isInteger(x) && x >= 0 && x < P))
+    throw new ReceiptDecodeError(`${what} must be ${n} canonical BabyBear elements`);
+  return v as number[];
+}
+
+/**
+ * JSON form (docs/receipts.md): the common fields (claim, journal), the seal as hex, the public values, the
+ * proving program's preprocessed root and its inclusion in the control tree as arrays of field elements.
+ */
+export function encodeSuccinctReceipt(r: SuccinctReceipt): string {
+  return JSON.stringify({
+    ...receiptJsonFields(recursionClaim(r.publics), r.journal),
+    kind: "succinct",
+    seal: hex(r.seal),
+    publics: [...r.publics],
+    preprocessedRoot: [...r.preprocessedRoot],
+    inclusion: { index: r.inclusion.index, path: r.inclusion.path.map((d) => [...d]) },
+  });
+}
+
+/** From parsed JSON whose kind is "succinct"; refuses a claim that the public values do not state. */
+export function decodeSuccinctReceipt(json: Record<string, unknown>): SuccinctReceipt {
+  const { claim, journal } = decodeReceiptFields(json);
+  const publics = elements(json.publics, RECURSION_PUBLIC_COUNT, "publics");
+  const inc = json.inclusion as { index?: unknown; path?: unknown } | undefined;
+  const index = inc?.index;
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= 2 ** CONTROL_DEPTH)
+    throw new ReceiptDecodeError(`inclusion.index must be an integer in [0, ${2 ** CONTROL_DEPTH})`);
+  if (!Array.isArray(inc?.path) || inc.path.length !== CONTROL_DEPTH)
+    throw new ReceiptDecodeError(`inclusion.path must hold ${CONTROL_DEPTH} digests`);
+  const path = inc.path.map((d, i) => Uint32Array.from(elements(d, 8, `inclusion.path[${i}]`)));
+  const stated = recursionClaim(publics);
+  if (!receiptClaimDigest(stated).every((b, i) => b === receiptClaimDigest(claim)[i]))
+    throw new ReceiptDecodeError("the claim differs from the one the public values state");
+  return {
+    kind: "succinct",
+    journal,
+    seal: hexField(json, "seal"),
+    publics,
+    preprocessedRoot: Uint32Array.from(elements(json.preprocessedRoot, 8, "preprocessedRoot")),
+    inclusion: { index, path },
+  };
 }

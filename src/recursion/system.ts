@@ -162,10 +162,18 @@ export function proveLift(sys: RecursionSystem, segment: ProvenSegment): Recursi
   return proveProgram(sys, program, hints);
 }
 
-function innerHints(sys: RecursionSystem, inner: RecursionProof): Block[] {
+/**
+ * The hints with which a program verifies an inner recursion proof: the proof, its public values, its
+ * program's preprocessed root and the inclusion of its control ID (tests pass another inclusion to check
+ * that the program refuses it).
+ */
+export function innerHints(
+  sys: RecursionSystem,
+  inner: RecursionProof,
+  inc: ControlInclusion = controlInclusionOf(sys, inner.program.controlId),
+): Block[] {
   const template = recursionTemplate(sys.shape);
   const proof = decodeProof(inner.proof, template, sys.config, poseidon2Hash);
-  const inc = controlInclusionOf(sys, inner.program.controlId);
   return [
     ...verifierHints(template, proof, inner.publics, {
       preprocessedRoot: "hint",

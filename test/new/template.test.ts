@@ -126,7 +126,7 @@ describe("zkvm new (Rust guest) followed through its README", () => {
     const test = await sh(project, "hardhat", ["test", "nodejs"]);
     expect(test.stdout + test.stderr).toMatch(/2 passing/);
     expect(test.code).toBe(0);
-  });
+  }, 600_000); // a Rust build, a Solidity compile and a Hardhat run in a child: minutes on a shared machine
 
   it("on a local chain: zkvm deploy, scripts/deploy.ts, zkvm prove, zkvm submit, scripts/prove-and-submit.ts", async () => {
     const chain = await connectChain();
@@ -188,7 +188,7 @@ describe("zkvm new (Rust guest) followed through its README", () => {
     } finally {
       await rpc.close();
     }
-  });
+  }, 600_000);
 });
 
 describe("zkvm new --guest c", () => {
