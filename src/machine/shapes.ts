@@ -10,9 +10,9 @@ import { MAX_SEGMENT_CYCLES } from "./statement.ts";
  *
  * A segment of po2 k runs at most 2^k cycles (MAX_SEGMENT_CYCLES for k = 21). Each table's height is a
  * budget: tables with at most one row per cycle of their kind get a share of 2^k that covers common
- * instruction mixes (ALU all of it, control/memory/multiply a quarter each, …); the paging tables, whose
- * rows depend on the pages touched rather than on cycles, get budgets that hold 2^(k−10) pages (at least
- * 8). The segment splitter (split.ts) ends a segment before the next cycle would overflow any budget, so a
+ * instruction mixes (ALU all of it, memory and multiply/shift a quarter each, control an eighth, …); the
+ * paging tables, whose rows depend on the pages touched rather than on cycles, get budgets that hold
+ * about 2^(k−11) pages (at least 8). The segment splitter (split.ts) ends a segment before the next cycle would overflow any budget, so a
  * program whose mix or memory use exceeds a share gets more, shorter segments instead of a bigger shape.
  */
 
@@ -33,17 +33,17 @@ export const SEGMENT_PO2S: readonly number[] = Array.from(
 const LOG_HEIGHT: { readonly [K in ChipKey]: (k: number) => number } = {
   bytes: () => 16, // fixed lookup tables: their preprocessed columns fix the height
   small: () => 12,
-  decode: (k) => Math.min(k - 1, 14), // distinct instruction words executed
+  decode: (k) => Math.min(Math.max(9, k - 3), 13), // distinct instruction words executed
   alu: (k) => k,
-  control: (k) => k - 2,
+  control: (k) => k - 3,
   mem: (k) => k - 2,
   mul: (k) => k - 2, // multiplications and shifts
-  div: (k) => k - 4,
-  system: (k) => k - 5, // ecalls and fences
-  host: (k) => k - 4, // 8 per HALT, one per word a READ writes
-  page: (k) => Math.max(8, k - 5), // 32 rows per touched page: max(8, 2^(k−10)) pages
-  merkle: (k) => Math.max(9, k - 5), // the touched pages' paths: ~3 rows per level per cluster
-  poseidon2: (k) => Math.max(10, k - 4), // ≤ 64 sponge steps per page + 2 per Merkle path node
+  div: (k) => k - 5,
+  system: (k) => k - 6, // ecalls and fences
+  host: (k) => k - 5, // 8 per HALT, one per word a READ writes
+  page: (k) => Math.max(8, k - 6), // 32 rows per touched page: max(8, 2^(k−11)) pages
+  merkle: (k) => Math.max(9, k - 6), // the touched pages' paths: ~3 rows per level per cluster
+  poseidon2: (k) => Math.max(10, k - 5), // ≤ 64 sponge steps per page + 2 per Merkle path node
 };
 
 /** Cycles a segment of po2 k may span. */
