@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { journalDigest, okClaim, receiptClaimDigest } from "../src/receipt/claim.ts";
-import { decodeReceipt, encodeReceipt, receiptClaim, verifyReceipt } from "../src/receipt/receipt.ts";
 import { proveReceipt } from "../src/receipt/prove.ts";
+import { decodeReceipt, encodeReceipt, receiptClaim, verifyReceipt } from "../src/receipt/receipt.ts";
 import { encodeReceipt as encodeBinaryReceipt } from "../src/receipt/receipt-codec.ts";
 import { readReceipt } from "../src/receipt/verify.ts";
 import { computeImageId } from "../src/zkvm/image-id.ts";
@@ -88,4 +88,3 @@ console.log("\n== a real receipt: even-number proven with the RV32IM STARK (100-
 }
 
 await relayDemo();
-
