@@ -209,8 +209,11 @@ export function fe(v: number): number {
 export class Trace {
   readonly columns: Uint32Array[];
   readonly height: number;
-  constructor(width: number, rows: number) {
-    this.height = paddedHeight(rows);
+  /** Room for `rows` rows: the smallest power of two ≥ 4 that holds them, or `height` if given. */
+  constructor(width: number, rows: number, height = paddedHeight(rows)) {
+    if (!(height >= rows && height >= 4 && Number.isInteger(Math.log2(height))))
+      throw new RangeError(`a trace of ${rows} rows cannot have height ${height}`);
+    this.height = height;
     this.columns = Array.from({ length: width }, () => new Uint32Array(this.height));
   }
   set(c: Col, row: number, v: number): void {
@@ -219,6 +222,21 @@ export class Trace {
   get(c: Col, row: number): number {
     return this.columns[c.i]![row]!;
   }
+}
+
+/**
+ * Fills padding row r of a table (rows after the real ones). Tables without one pad with all-zero rows,
+ * which their constraints accept with no bus traffic.
+ */
+export type PadRow = (tr: Trace, r: number) => void;
+
+/** The trace grown to `height` rows, the new ones padding rows. */
+export function extendTrace(tr: Trace, height: number, padRow?: PadRow): Trace {
+  if (height === tr.height) return tr;
+  const out = new Trace(tr.columns.length, tr.height, height);
+  tr.columns.forEach((c, i) => out.columns[i]!.set(c));
+  if (padRow) for (let r = tr.height; r < height; r++) padRow(out, r);
+  return out;
 }
 
 /** Power-of-two height ≥ 4 (the engine's minimum) that holds `rows` rows. */

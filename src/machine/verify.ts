@@ -1,7 +1,10 @@
 import { CONFIG_BLOWUP_2, type StarkConfig } from "../stark/config.ts";
+import { VerificationError } from "../stark/errors.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
-import { verifyStarkBytes } from "../stark/verifier.ts";
+import { decodeProof } from "../stark/proof-codec.ts";
+import { verifyStark } from "../stark/verifier.ts";
 import { machineFor } from "./air.ts";
+import { MAX_SEGMENT_PO2, MIN_SEGMENT_PO2, segmentPo2Of, segmentShape } from "./shapes.ts";
 import { type SegmentStatement, statementPublics } from "./statement.ts";
 
 /**
@@ -28,16 +31,28 @@ export function machinePreprocessedRoot(config: StarkConfig): Uint32Array {
 }
 
 /**
- * Verifies a segment's seal (an encoded STARK proof) for its statement. Throws StatementError for a
- * statement the proof cannot express, ProofFormatError for malformed bytes, VerificationError otherwise.
+ * Verifies a segment's seal (an encoded STARK proof) for its statement; returns the segment po2. The
+ * proof's table heights must be a published segment shape (shapes.ts), and the verifier pins them. Throws
+ * StatementError for a statement the proof cannot express, ProofFormatError for malformed bytes,
+ * VerificationError otherwise (reason "heights" for a shape that is not published).
  */
 export function verifySegmentSeal(
   statement: SegmentStatement,
   seal: Uint8Array,
   config: StarkConfig = MACHINE_CONFIG,
-): void {
+): { po2: number } {
   const publics = statementPublics(statement);
-  verifyStarkBytes(machineFor(config).air, config, poseidon2Hash, publics, seal, {
+  const air = machineFor(config).air;
+  const proof = decodeProof(seal, air, config, poseidon2Hash);
+  const po2 = segmentPo2Of(config, proof.logHeights);
+  if (po2 === undefined)
+    throw new VerificationError(
+      "heights",
+      `the segment proof's table heights [${proof.logHeights.join(", ")}] are not a published segment shape (po2 ${MIN_SEGMENT_PO2}–${MAX_SEGMENT_PO2}, docs/machine.md "Segment shapes"); prove it with this version's prover`,
+    );
+  verifyStark(air, config, poseidon2Hash, publics, proof, {
     preprocessedRoot: machinePreprocessedRoot(config),
+    logHeights: segmentShape(config, po2),
   });
+  return { po2 };
 }

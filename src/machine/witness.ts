@@ -5,21 +5,22 @@ import type { ExecutionTrace } from "../zkvm/recorder.ts";
 import type { CycleWitness } from "./adapter.ts";
 import { type ChipKey, type Machine, machine } from "./air.ts";
 import { Bus } from "./buses.ts";
-import { Trace } from "./chip.ts";
+import { extendTrace, type PadRow, Trace } from "./chip.ts";
 import { aluRow } from "./chips/alu.ts";
 import { controlRow } from "./chips/control.ts";
-import { decodeTrace } from "./chips/decode.ts";
+import { decodePadding, decodeTrace } from "./chips/decode.ts";
 import { divRow } from "./chips/div.ts";
 import { type HostAccess, hostRow } from "./chips/host.ts";
 import { BYTES_ROWS, SMALL_ROWS } from "./chips/lookup.ts";
 import { memRow } from "./chips/mem.ts";
 import { merkleTrace } from "./chips/merkle.ts";
 import { mulRow } from "./chips/mul.ts";
-import { pageTrace } from "./chips/page.ts";
-import { poseidon2Trace } from "./chips/poseidon2.ts";
+import { pagePadding, pageTrace } from "./chips/page.ts";
+import { poseidon2Padding, poseidon2Trace } from "./chips/poseidon2.ts";
 import { systemRow } from "./chips/system.ts";
 import { type MemoryImage, SegmentMemory } from "./memory.ts";
 import { type ChipName, type Decoded, decodeWord } from "./ops.ts";
+import { fitsPo2, segmentBudget, smallestPo2 } from "./shapes.ts";
 import { type MachineState, type SegmentStatement, statementPublics } from "./statement.ts";
 import { tallyLookups } from "./tally.ts";
 
@@ -34,6 +35,8 @@ export interface SegmentWitness {
   readonly statement: SegmentStatement;
   /** Rows per table (before padding), for reports. */
   readonly rows: Record<string, number>;
+  /** The segment po2: every table is padded to `segmentShape(config, po2)` (shapes.ts). */
+  readonly po2: number;
 }
 
 export class WitnessError extends ZkvmError {
@@ -99,6 +102,7 @@ export function segmentWitness(
   image: MemoryImage,
   m: Machine = machine(),
   lies?: WitnessLies,
+  po2?: number,
 ): SegmentWitness {
   if (!(start >= 0 && end > start && end <= trace.cycles))
     throw new RangeError(`bad segment [${start}, ${end})`);
@@ -263,10 +267,23 @@ export function segmentWitness(
   };
   const statement: SegmentStatement = { pre, post, halted, exitCode, output };
   const publics = statementPublics(statement);
-  const columns = m.order.map((k) => (traces[k] ?? new Trace(chips[k].width, 0)).columns);
+  const all = m.order.map((k) => traces[k] ?? new Trace(chips[k].width, 0));
+  const needed = Object.fromEntries(m.order.map((k, i) => [k, all[i]!.height])) as Record<ChipKey, number>;
+  const shapePo2 = po2 ?? smallestPo2({ ...needed, cycles: clk });
+  if (shapePo2 === undefined || !fitsPo2({ ...needed, cycles: clk }, shapePo2))
+    throw new WitnessError(
+      `the segment (${clk} cycles, table heights ${JSON.stringify(needed)}) fits ${shapePo2 === undefined ? "no segment shape" : `no segment of po2 ${shapePo2}`}: split it (planSegments)`,
+    );
+  const budget = segmentBudget(shapePo2);
+  const padding: Partial<Record<ChipKey, PadRow>> = {
+    decode: decodePadding(chips.decode),
+    page: pagePadding(chips.page),
+    poseidon2: poseidon2Padding(chips.poseidon2),
+  };
+  const columns = m.order.map((k, i) => extendTrace(all[i]!, 2 ** budget[k], padding[k]).columns);
   tallyLookups(m.air, columns, publics, (t, i) => multiplicityColumn(m, t, i), !honest);
   const rows: Record<string, number> = { ...count, page: pages.length * 32 };
-  return { witness: { tables: columns, publics }, statement, rows };
+  return { witness: { tables: columns, publics }, statement, rows, po2: shapePo2 };
 }
 
 function checkRd(trace: ExecutionTrace, k: number, d: Decoded, value: number): void {

@@ -1,6 +1,7 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Command } from "commander";
-import { DEFAULT_SEGMENT_CYCLES, type ProveProgress } from "../../machine/prove.ts";
+import { DEFAULT_SEGMENT_CYCLES, DEFAULT_SEGMENT_PO2, type ProveProgress } from "../../machine/prove.ts";
+import { MAX_SEGMENT_PO2, MIN_SEGMENT_PO2 } from "../../machine/shapes.ts";
 import { MAX_SEGMENT_CYCLES } from "../../machine/statement.ts";
 import { receiptClaimDigest } from "../../receipt/claim.ts";
 import { devModeEnabled } from "../../receipt/fake-receipt.ts";
@@ -24,6 +25,7 @@ interface ProveCliOptions {
   out?: string;
   cycleLimit?: number;
   segmentCycles?: number;
+  segmentPo2?: number;
   json?: boolean;
 }
 
@@ -73,10 +75,20 @@ export function register(program: Command): void {
       `cycles per segment proof (default ${DEFAULT_SEGMENT_CYCLES}, at most ${MAX_SEGMENT_CYCLES})`,
       positiveInt("--segment-cycles"),
     )
+    .option(
+      "--segment-po2 <k>",
+      `largest segment shape, ${MIN_SEGMENT_PO2}–${MAX_SEGMENT_PO2} (default ${DEFAULT_SEGMENT_PO2}): segments end before a table of that shape would overflow, and each is proven at the smallest shape it fits`,
+      positiveInt("--segment-po2"),
+    )
     .action((elfPath: string, opts: ProveCliOptions) => {
       const elf = readElfArg(elfPath);
       if (opts.segmentCycles !== undefined && opts.segmentCycles > MAX_SEGMENT_CYCLES)
         throw usageError(`--segment-cycles must be at most ${MAX_SEGMENT_CYCLES}`);
+      if (
+        opts.segmentPo2 !== undefined &&
+        !(opts.segmentPo2 >= MIN_SEGMENT_PO2 && opts.segmentPo2 <= MAX_SEGMENT_PO2)
+      )
+        throw usageError(`--segment-po2 must be in [${MIN_SEGMENT_PO2}, ${MAX_SEGMENT_PO2}]`);
       const dev = opts.dev ? true : undefined;
       if (!(dev ?? devModeEnabled())) console.error("executing…");
       const input = openInputArg(opts.input);
@@ -87,6 +99,7 @@ export function register(program: Command): void {
           input: input.input,
           cycleLimit: opts.cycleLimit,
           segmentCycles: opts.segmentCycles,
+          segmentPo2: opts.segmentPo2,
           onStdout: (b) => process.stderr.write(b),
           onStderr: (b) => process.stderr.write(b),
           warn: (m) => console.error(m),

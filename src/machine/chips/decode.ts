@@ -1,7 +1,7 @@
 import { inv } from "../../field/babybear.ts";
 import type { Expr } from "../../stark/expr.ts";
 import { Bus } from "../buses.ts";
-import { type ChipContext, defineChip, Trace } from "../chip.ts";
+import { type ChipContext, defineChip, type PadRow, Trace } from "../chip.ts";
 import { decodeWord, type ImmFormat, OPS } from "../ops.ts";
 
 /**
@@ -117,9 +117,10 @@ export type DecodeChip = ReturnType<typeof decodeChip>;
 export function decodeTrace(chip: DecodeChip, words: readonly number[]): Trace {
   const { cols } = chip;
   const tr = new Trace(chip.width, words.length);
+  const pad = decodePadding(chip);
   for (let r = 0; r < tr.height; r++) {
     if (r >= words.length) {
-      tr.set(cols.rdz, r, 1); // padding: rd field 0
+      pad(tr, r);
       continue;
     }
     const w = words[r]! >>> 0;
@@ -132,6 +133,11 @@ export function decodeTrace(chip: DecodeChip, words: readonly number[]): Trace {
     tr.set(cols.rdInv, r, rd5 === 0 ? 0 : inv(rd5));
   }
   return tr;
+}
+
+/** A decode padding row: no instruction, the rd field 0. */
+export function decodePadding(chip: DecodeChip): PadRow {
+  return (tr, r) => tr.set(chip.cols.rdz, r, 1);
 }
 
 /** The decode tuple of a word as the execution chips look it up. */

@@ -1,7 +1,7 @@
 import { poseidon2Permute } from "../../hash/poseidon2.ts";
 import { GUEST_MAX_MEM, GUEST_MIN_MEM, PAGE_WORDS } from "../../zkvm/memory-map.ts";
 import { Bus } from "../buses.ts";
-import { type ChipContext, defineChip, Trace } from "../chip.ts";
+import { type ChipContext, defineChip, type PadRow, Trace } from "../chip.ts";
 import { REGISTER_PAGE, type TouchedPage } from "../memory.ts";
 
 /**
@@ -180,6 +180,12 @@ export function pageTrace(
     leaves.push({ leaf: p.leaf, pre, post });
     row += BLOCKS;
   }
-  for (let r = row; r < tr.height; r++) tr.set(L.last, r, 1);
+  const pad = pagePadding(chip);
+  for (let r = row; r < tr.height; r++) pad(tr, r);
   return { trace: tr, spongeInputs, leaves };
+}
+
+/** A page padding row: not a page, and `last` set so that no page continues into it. */
+export function pagePadding(chip: PageChip): PadRow {
+  return (tr, r) => tr.set(chip.cols.last, r, 1);
 }

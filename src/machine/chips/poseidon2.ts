@@ -7,7 +7,7 @@ import {
 } from "../../hash/poseidon2-constants.ts";
 import type { Expr } from "../../stark/expr.ts";
 import { Bus } from "../buses.ts";
-import { type ChipContext, type Col, defineChip, Trace } from "../chip.ts";
+import { type ChipContext, type Col, defineChip, type PadRow, Trace } from "../chip.ts";
 
 /**
  * Poseidon2 over BabyBear, width 24 (RISC Zero's parameters, src/hash/poseidon2.ts), one permutation per
@@ -170,19 +170,28 @@ export type Poseidon2Chip = ReturnType<typeof poseidon2Chip>;
 export function poseidon2Trace(chip: Poseidon2Chip, inputs: readonly Uint32Array[]): Trace {
   const tr = new Trace(chip.width, inputs.length);
   for (let r = 0; r < tr.height; r++) {
-    let input = inputs[r];
-    if (!input) {
-      input = new Uint32Array(WIDTH);
-      input[22] = r;
-      input[23] = 1;
-    }
-    const out = fillPoseidon2(tr, r, chip.cols.p, input);
+    const out = fillPoseidon2(tr, r, chip.cols.p, inputs[r] ?? paddingInput(r));
     if (r === 0) {
-      const check = Uint32Array.from(input);
+      const check = Uint32Array.from(inputs[0] ?? paddingInput(0));
       poseidon2Permute(check);
       if (check.some((v, i) => v !== out[i]))
         throw new Error("poseidon2 witness disagrees with the permutation");
     }
   }
   return tr;
+}
+
+/** The input a padding row permutes: (0, …, 0, row, 1), which no sponge step or compression uses. */
+function paddingInput(r: number): Uint32Array {
+  const input = new Uint32Array(WIDTH);
+  input[22] = r;
+  input[23] = 1;
+  return input;
+}
+
+/** A Poseidon2 padding row: the permutation of {@link paddingInput}, looked up by nobody. */
+export function poseidon2Padding(chip: Poseidon2Chip): PadRow {
+  return (tr, r) => {
+    fillPoseidon2(tr, r, chip.cols.p, paddingInput(r));
+  };
 }
