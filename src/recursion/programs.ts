@@ -1,4 +1,4 @@
-import { machine } from "../machine/air.ts";
+import { machineFor } from "../machine/air.ts";
 import { Pub } from "../machine/publics.ts";
 import { machinePreprocessedRoot } from "../machine/verify.ts";
 import type { StarkConfig } from "../stark/config.ts";
@@ -110,7 +110,7 @@ function checkControlMembership(
 export function buildLift(builder: ProgramBuilder, config: StarkConfig, logHeights: readonly number[]): void {
   const b = new RecursionBackend(builder);
   const root = range(0, 8).map((): RBase => ({ addr: builder.hint(false) }));
-  const m = machine();
+  const m = machineFor(config);
   const inner = emitStarkVerifier(builder, m.air, config, logHeights, {
     preprocessedRoot: "constant",
     constantRoot: machinePreprocessedRoot(config),

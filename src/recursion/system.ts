@@ -1,4 +1,4 @@
-import { machine } from "../machine/air.ts";
+import { machineFor } from "../machine/air.ts";
 import type { ProvenSegment } from "../machine/prove.ts";
 import { statementPublics } from "../machine/statement.ts";
 import { machinePreprocessedRoot } from "../machine/verify.ts";
@@ -144,7 +144,7 @@ export function controlInclusionOf(sys: RecursionSystem, id: ControlId): Control
 
 /** `lift` of one segment proof. */
 export function proveLift(sys: RecursionSystem, segment: ProvenSegment): RecursionProof {
-  const m = machine();
+  const m = machineFor(sys.machineConfig);
   const proof = decodeProof(segment.seal, m.air, sys.machineConfig, poseidon2Hash);
   const program = sys.lifts.get(heightsKey(proof.logHeights));
   if (!program)
