@@ -51,7 +51,18 @@ export interface RecursionSystem {
   readonly lifts: ReadonlyMap<string, RecursionProgram>;
   readonly join: RecursionProgram;
   readonly identity: RecursionProgram;
+  /** Further programs of the allowed set (`recursionSystem`'s `others`), by name. */
+  readonly others: ReadonlyMap<string, RecursionProgram>;
   readonly tree: ControlTree;
+}
+
+/**
+ * A program of the allowed set besides lift, join and identity, as RISC Zero's releases also admit test
+ * programs: it exposes the release's public values (control root and claim) from whatever it verifies.
+ */
+export interface OtherProgram {
+  readonly name: string;
+  readonly build: (b: ProgramBuilder) => void;
 }
 
 /** A recursion proof and the public values it proves (the control root and the claim). */
@@ -73,17 +84,22 @@ export function recursionSystem(
   machineConfig: StarkConfig,
   config: StarkConfig,
   liftHeights: readonly (readonly number[])[],
+  others: readonly OtherProgram[] = [],
 ): RecursionSystem {
   const lifts = liftHeights.map((h) => ({
     h,
     ...built(`lift ${heightsKey(h)}`, (b) => buildLift(b, machineConfig, h)),
   }));
+  const extra = others.map((o) => ({ name: o.name, ...built(o.name, o.build) }));
+  const leaves = [...lifts, ...extra].map((l) => l.program);
   // join and identity verify proofs of the shape they must themselves fit: iterate to the fixed point.
-  let shape = shapeFor(lifts.map((l) => l.program));
+  let shape = shapeFor(leaves);
   for (;;) {
     const join = built("join", (b) => buildJoin(b, shape, config));
     const identity = built("identity", (b) => buildIdentity(b, shape, config));
-    const next = shapeFor([...lifts.map((l) => l.program), join.program, identity.program]);
+    // Monotone: a chip's height never shrinks, so the iteration cannot oscillate between two shapes.
+    const need = shapeFor([...leaves, join.program, identity.program]);
+    const next = Object.fromEntries(Object.keys(need).map((k) => [k, Math.max(need[k]!, shape[k]!)]));
     if (Object.keys(next).every((k) => next[k] === shape[k])) {
       const make = (name: string, p: { program: Program; info: AssertionInfo }): RecursionProgram => {
         const air = recursionAir(p.program, shape);
@@ -101,11 +117,13 @@ export function recursionSystem(
       const liftPrograms = new Map(lifts.map((l) => [heightsKey(l.h), make(`lift ${heightsKey(l.h)}`, l)]));
       const joinProgram = make("join", join);
       const identityProgram = make("identity", identity);
+      const otherPrograms = new Map(extra.map((o) => [o.name, make(o.name, o)]));
       const tree = controlTree(
         [
           ...[...liftPrograms.values()].map((p) => p.controlId),
           joinProgram.controlId,
           identityProgram.controlId,
+          ...[...otherPrograms.values()].map((p) => p.controlId),
         ],
         CONTROL_DEPTH,
       );
@@ -116,6 +134,7 @@ export function recursionSystem(
         lifts: liftPrograms,
         join: joinProgram,
         identity: identityProgram,
+        others: otherPrograms,
         tree,
       };
     }
@@ -124,7 +143,11 @@ export function recursionSystem(
 }
 
 /** Proves a program's execution on its hints (throws RecursionAssertionError when a check fails). */
-function proveProgram(sys: RecursionSystem, p: RecursionProgram, hints: readonly Block[]): RecursionProof {
+export function proveProgram(
+  sys: RecursionSystem,
+  p: RecursionProgram,
+  hints: readonly Block[],
+): RecursionProof {
   const exec = executeProgram(p.program, hints, p.info);
   const witness = recursionWitness(p.air, exec);
   const proof = proveStark(p.air.air, sys.config, poseidon2Hash, witness);
@@ -156,7 +179,8 @@ export function proveLift(sys: RecursionSystem, segment: ProvenSegment): Recursi
   return proveProgram(sys, program, hints);
 }
 
-function innerHints(sys: RecursionSystem, inner: RecursionProof): Block[] {
+/** The hint stream of `emitRecursionVerifier` (programs.ts) for one inner recursion proof of the release. */
+export function innerHints(sys: RecursionSystem, inner: RecursionProof): Block[] {
   const template = recursionTemplate(sys.shape);
   const proof = decodeProof(inner.proof, template, sys.config, poseidon2Hash);
   const inc = controlInclusionOf(sys, inner.program.controlId);
