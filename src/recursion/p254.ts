@@ -34,10 +34,23 @@ export interface P254Program {
 }
 
 /**
+ * The BN254 layer's configuration, chosen by the wrap circuit's measured size (docs/wrap-circuit.md §8):
+ * blowup 32, 17 queries, 16 PoW bits (grinding stays cheap in Poseidon-BN254), FRI arity 8. Conjectured
+ * security at the BN254 identity AIR's heights: 101 bits (fri 5·17 + 16 = 101, FRI folding 101.4, deep 104).
+ */
+export const P254_CONFIG: StarkConfig = {
+  logBlowup: 5,
+  numQueries: 17,
+  powBits: 16,
+  friLogArity: 3,
+  logFinalDegree: 3,
+};
+
+/**
  * The BN254 step of a release under a Poseidon-BN254 configuration (deterministic: a verifier recomputes
  * the BN254 control ID from the release and the configuration).
  */
-export function p254Program(system: RecursionSystem, config: StarkConfig): P254Program {
+export function p254Program(system: RecursionSystem, config: StarkConfig = P254_CONFIG): P254Program {
   const { shape, air, logHeights } = p254Air(system);
   const root = preprocessedRoot(air.air, config, poseidonBn254Hash)!;
   return {
