@@ -1,5 +1,6 @@
 /**
  * The STARK verifier as an R1CS circuit: `npm run bench -- wrap-circuit [logRows…] [--width W]`
+ * (`--p254`: the BN254 identity AIR instead, see bench/wrap-p254.ts)
  * (default 2^8 and 2^10 rows, width 64). For a cubic AIR (degree 3, next-row references) under a wrap-like
  * Poseidon-BN254 configuration (blowup 8, 28 queries, 16 PoW bits, arity 4), it prints:
  *  - the cost of each gadget, measured on a circuit of that gadget alone;
@@ -29,6 +30,12 @@ import { countVerifierOperations } from "../src/stark/verifier/counting.ts";
 import { mapProof, zeroProof } from "../src/stark/verifier/proof-vars.ts";
 import { cubicAir, cubicWitness } from "../test/stark/airs.ts";
 import { report } from "./util.ts";
+
+if (process.argv.includes("--p254")) {
+  // The BN254 step's AIR and circuit instead of the cubic AIR (bench/wrap-p254.ts).
+  await import("./wrap-p254.ts");
+  process.exit(0);
+}
 
 const args = process.argv.slice(2);
 const widthAt = args.indexOf("--width");

@@ -51,7 +51,18 @@ export interface RecursionSystem {
   readonly lifts: ReadonlyMap<string, RecursionProgram>;
   readonly join: RecursionProgram;
   readonly identity: RecursionProgram;
+  /** Further programs of the allowed set (`recursionSystem`'s `others`), by name. */
+  readonly others: ReadonlyMap<string, RecursionProgram>;
   readonly tree: ControlTree;
+}
+
+/**
+ * A program of the allowed set besides lift, join and identity, as RISC Zero's releases also admit test
+ * programs: it exposes the release's public values (control root and claim) from whatever it verifies.
+ */
+export interface OtherProgram {
+  readonly name: string;
+  readonly build: (b: ProgramBuilder) => void;
 }
 
 /** A recursion proof and the public values it proves (the control root and the claim). */
@@ -73,20 +84,23 @@ export function recursionSystem(
   machineConfig: StarkConfig,
   config: StarkConfig,
   liftHeights: readonly (readonly number[])[],
+  others: readonly OtherProgram[] = [],
 ): RecursionSystem {
   const lifts = liftHeights.map((h) => ({
     h,
     ...built(`lift ${heightsKey(h)}`, (b) => buildLift(b, machineConfig, h)),
   }));
+  const extra = others.map((o) => ({ name: o.name, ...built(o.name, o.build) }));
+  const leaves = [...lifts, ...extra].map((l) => l.program);
   // join and identity verify proofs of the shape they must themselves fit: iterate to a fixed point. The
   // shape only grows (a table's height is the largest seen), so the iteration ends: a verifier's size
   // depends on the heights it reads, and letting heights shrink again can cycle.
-  let shape = shapeFor(lifts.map((l) => l.program));
+  let shape = shapeFor(leaves);
   for (let round = 0; ; round++) {
     if (round === 32) throw new RangeError("the recursion shape does not settle (a bug: report it)");
     const join = built("join", (b) => buildJoin(b, shape, config));
     const identity = built("identity", (b) => buildIdentity(b, shape, config));
-    const fitted = shapeFor([...lifts.map((l) => l.program), join.program, identity.program]);
+    const fitted = shapeFor([...leaves, join.program, identity.program]);
     const next: RecursionShape = Object.fromEntries(
       Object.keys(fitted).map((k) => [k, Math.max(fitted[k]!, shape[k] ?? 0)]),
     );
@@ -107,11 +121,13 @@ export function recursionSystem(
       const liftPrograms = new Map(lifts.map((l) => [heightsKey(l.h), make(`lift ${heightsKey(l.h)}`, l)]));
       const joinProgram = make("join", join);
       const identityProgram = make("identity", identity);
+      const otherPrograms = new Map(extra.map((o) => [o.name, make(o.name, o)]));
       const tree = controlTree(
         [
           ...[...liftPrograms.values()].map((p) => p.controlId),
           joinProgram.controlId,
           identityProgram.controlId,
+          ...[...otherPrograms.values()].map((p) => p.controlId),
         ],
         CONTROL_DEPTH,
       );
@@ -122,6 +138,7 @@ export function recursionSystem(
         lifts: liftPrograms,
         join: joinProgram,
         identity: identityProgram,
+        others: otherPrograms,
         tree,
       };
     }
@@ -130,7 +147,11 @@ export function recursionSystem(
 }
 
 /** Proves a program's execution on its hints (throws RecursionAssertionError when a check fails). */
-function proveProgram(sys: RecursionSystem, p: RecursionProgram, hints: readonly Block[]): RecursionProof {
+export function proveProgram(
+  sys: RecursionSystem,
+  p: RecursionProgram,
+  hints: readonly Block[],
+): RecursionProof {
   const exec = executeProgram(p.program, hints, p.info);
   const witness = recursionWitness(p.air, exec);
   const proof = proveStark(p.air.air, sys.config, poseidon2Hash, witness);
@@ -163,9 +184,9 @@ export function proveLift(sys: RecursionSystem, segment: ProvenSegment): Recursi
 }
 
 /**
- * The hints with which a program verifies an inner recursion proof: the proof, its public values, its
- * program's preprocessed root and the inclusion of its control ID (tests pass another inclusion to check
- * that the program refuses it).
+ * The hint stream of `emitRecursionVerifier` (programs.ts) for one inner recursion proof of the release:
+ * the proof, its public values, its program's preprocessed root and the inclusion of its control ID (tests
+ * pass another inclusion to check that the program refuses it).
  */
 export function innerHints(
   sys: RecursionSystem,

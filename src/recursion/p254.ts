@@ -1,0 +1,117 @@
+import type { StarkConfig } from "../stark/config.ts";
+import { poseidonBn254Hash } from "../stark/poseidon-bn254-hash.ts";
+import { encodeProof } from "../stark/proof-codec.ts";
+import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
+import { type ProveOptions, preprocessedRoot, proveStark, type Witness } from "../stark/prover.ts";
+import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
+import { type RecursionAir, type RecursionShape, recursionAir, recursionWitness, shapeFor } from "./air.ts";
+import { executeProgram } from "./executor.ts";
+import { shapeHeights } from "./programs.ts";
+import { innerHints, type RecursionProof, type RecursionSystem } from "./system.ts";
+
+/**
+ * The BN254 step (RISC Zero's `identity_p254`, docs/wrap-circuit.md §8): the release's `identity` program —
+ * it verifies one recursion proof of the release's shape, checks its program against the control root the
+ * claim names, and exposes the claim unchanged — proven under a Poseidon-BN254 configuration, so that a
+ * BN254 circuit can verify the proof (src/groth16/circuit). The program is the release's own; only its shape
+ * (the smallest that holds it: the wrap circuit's cost grows with the tallest table) and the configuration
+ * differ. Its verifying key is therefore one BN254 element, the **BN254 control ID**: the preprocessed root
+ * of the program's recursion AIR under that configuration. The wrap circuit takes it as a public input, as
+ * RISC Zero's does, and derives the AIR digest from it.
+ */
+export interface P254Program {
+  readonly system: RecursionSystem;
+  readonly config: StarkConfig;
+  /** The identity program's own shape (the smallest that holds it). */
+  readonly shape: RecursionShape;
+  readonly air: RecursionAir;
+  /** Table heights of its proofs, in AIR table order (pinned by the verifier and the circuit). */
+  readonly logHeights: readonly number[];
+  /** The preprocessed root under the BN254 configuration: one BN254 field element, as 8 u32 words LE. */
+  readonly bn254ControlId: Uint32Array;
+  /** Its AIR digest under the BN254 configuration (what the wrap circuit derives from the control ID). */
+  readonly airDigest: Uint32Array;
+}
+
+/**
+ * The BN254 layer's configuration, chosen by the wrap circuit's measured size (docs/wrap-circuit.md §8):
+ * blowup 32, 17 queries, 16 PoW bits (grinding stays cheap in Poseidon-BN254), FRI arity 8. Conjectured
+ * security at the BN254 identity AIR's heights: 101 bits (fri 5·17 + 16 = 101, FRI folding 101.4, deep 104).
+ */
+export const P254_CONFIG: StarkConfig = {
+  logBlowup: 5,
+  numQueries: 17,
+  powBits: 16,
+  friLogArity: 3,
+  logFinalDegree: 3,
+};
+
+/**
+ * The BN254 step of a release under a Poseidon-BN254 configuration (deterministic: a verifier recomputes
+ * the BN254 control ID from the release and the configuration).
+ */
+export function p254Program(system: RecursionSystem, config: StarkConfig = P254_CONFIG): P254Program {
+  const { shape, air, logHeights } = p254Air(system);
+  const root = preprocessedRoot(air.air, config, poseidonBn254Hash)!;
+  return {
+    system,
+    config,
+    shape,
+    air,
+    logHeights,
+    bn254ControlId: root,
+    airDigest: airDigest(air.air, config, poseidonBn254Hash, root),
+  };
+}
+
+/**
+ * The BN254 identity AIR of a release and its heights, which do not depend on the BN254 configuration (only
+ * the control ID does): what a circuit's size is measured on before any commitment is computed.
+ */
+export function p254Air(system: RecursionSystem): Pick<P254Program, "shape" | "air" | "logHeights"> {
+  const program = system.identity.program;
+  const shape = shapeFor([program]);
+  const air = recursionAir(program, shape);
+  const logHeights = shapeHeights(shape);
+  if (!logupCapacityOk(air.air, logHeights))
+    throw new RangeError("the BN254 identity program exceeds LogUp's capacity");
+  return { shape, air, logHeights };
+}
+
+/** A BN254 identity proof and the public values it proves (the inner proof's control root and claim). */
+export interface P254Proof {
+  /** The STARK proof codec's bytes (Poseidon-BN254 configuration). */
+  readonly proof: Uint8Array;
+  readonly publics: readonly number[];
+}
+
+/**
+ * Proves `identity` of one recursion proof of the release (a succinct proof: a lift, a join, or another
+ * program of its allowed set) under the BN254 configuration. Throws RecursionAssertionError when the inner
+ * proof does not verify or its program is not in the allowed set its claim names: such a proof has no BN254
+ * identity proof.
+ */
+export function proveP254(p: P254Program, inner: RecursionProof, options: ProveOptions = {}): P254Proof {
+  const witness = p254Witness(p, inner);
+  const proof = proveStark(p.air.air, p.config, poseidonBn254Hash, witness, options);
+  return { proof: encodeProof(proof, p.air.air, p.config), publics: witness.publics };
+}
+
+/** The BN254 identity AIR's witness for one inner proof (throws RecursionAssertionError as `proveP254`). */
+export function p254Witness(p: P254Program, inner: RecursionProof): Witness {
+  const identity = p.system.identity;
+  const exec = executeProgram(identity.program, innerHints(p.system, inner), identity.info);
+  return recursionWitness(p.air, exec);
+}
+
+/**
+ * Verifies a BN254 identity proof natively (what the wrap circuit checks, at the same pinned heights).
+ * Throws VerificationError or ProofFormatError for a proof that does not verify. The public values are the
+ * control root and claim the proof vouches for; the caller checks the control root against the release's.
+ */
+export function verifyP254(p: P254Program, proof: P254Proof): VerifiedProof {
+  return verifyStarkBytes(p.air.air, p.config, poseidonBn254Hash, proof.publics, proof.proof, {
+    preprocessedRoot: p.bn254ControlId,
+    logHeights: p.logHeights,
+  });
+}
