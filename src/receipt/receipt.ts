@@ -1,4 +1,5 @@
 import type { Digest } from "../hash/digest.ts";
+import { RECURSION_RELEASE } from "../recursion/release.ts";
 import type { ReceiptClaim } from "./claim.ts";
 import {
   type CompositeReceipt,
@@ -44,7 +45,10 @@ export type ReceiptKind = Receipt["kind"];
 export interface VerifyReceiptOptions extends VerifyFakeOptions, VerifyCompositeOptions {
   /** Groth16 verifiers a seal may name (default: RISC Zero's releases). */
   groth16Verifiers?: readonly KnownGroth16Verifier[];
-  /** The recursion release a succinct receipt must come from (its shape, configuration and control root). */
+  /**
+   * The recursion release a succinct receipt must come from (its shape, configuration and control root);
+   * default: the release this version publishes (RECURSION_RELEASE).
+   */
   recursionRelease?: RecursionRelease;
 }
 
@@ -103,13 +107,8 @@ export const RECEIPT_KINDS: { readonly [K in ReceiptKind]: KindHandler<Extract<R
   succinct: {
     encode: encodeSuccinctReceipt,
     decode: decodeSuccinctReceipt,
-    verify: (r, imageId, journal, options) => {
-      if (!options.recursionRelease)
-        throw new ReceiptVerificationError(
-          "a succinct receipt is checked against a recursion release: pass options.recursionRelease (its shape, configuration and control root; docs/recursion.md)",
-        );
-      return verifySuccinct(r, imageId, journal, options.recursionRelease);
-    },
+    verify: (r, imageId, journal, options) =>
+      verifySuccinct(r, imageId, journal, options.recursionRelease ?? RECURSION_RELEASE),
     seal: () => {
       throw new ReceiptVerificationError(
         "a succinct receipt (a recursion STARK proof) cannot be checked by a contract; it needs compression to a Groth16 seal, which this version cannot make yet",

@@ -82,6 +82,14 @@ export function verifySuccinct(
   journal: Uint8Array,
   release: RecursionRelease,
 ): ReceiptClaim {
+  // The cheap check first: a receipt of another release would otherwise fail as "does not verify".
+  if (r.publics.length !== RECURSION_PUBLIC_COUNT)
+    throw new ReceiptVerificationError(
+      `a succinct receipt has ${RECURSION_PUBLIC_COUNT} public values, got ${r.publics.length}`,
+    );
+  const root = digestAt(r.publics, Claim.CONTROL_ROOT);
+  if (!root.every((x, i) => x === release.controlRoot[i]))
+    throw new ReceiptVerificationError("the receipt names another control root than this release's");
   let verified: { airDigest: Uint32Array };
   try {
     verified = verifyStarkBytes(
@@ -98,9 +106,6 @@ export function verifySuccinct(
       throw new ReceiptVerificationError("the succinct receipt's proof does not verify", { cause: e });
     throw e;
   }
-  const root = digestAt(r.publics, Claim.CONTROL_ROOT);
-  if (!root.every((x, i) => x === release.controlRoot[i]))
-    throw new ReceiptVerificationError("the receipt names another control root than this release's");
   const inRoot = controlRootOf(verified.airDigest, r.inclusion);
   if (!inRoot.every((x, i) => x === root[i]))
     throw new ReceiptVerificationError("the proving program is not in the release's allowed set");

@@ -213,13 +213,32 @@ export function proveJoin(sys: RecursionSystem, left: RecursionProof, right: Rec
   return proveProgram(sys, sys.join, [...innerHints(sys, left), ...innerHints(sys, right)]);
 }
 
-/** Joins the lifts of a session's segments pairwise into one recursion proof. */
-export function proveSuccinct(sys: RecursionSystem, segments: readonly ProvenSegment[]): RecursionProof {
+/** One step of {@link proveSuccinct}, reported before it runs. */
+export interface RecursionStep {
+  readonly kind: "lift" | "join";
+  readonly index: number;
+  readonly total: number;
+}
+
+/** Lifts a session's segment proofs and joins them pairwise, in order, into one recursion proof. */
+export function proveSuccinct(
+  sys: RecursionSystem,
+  segments: readonly ProvenSegment[],
+  onStep?: (step: RecursionStep) => void,
+): RecursionProof {
   if (segments.length === 0) throw new RangeError("a session has at least one segment");
-  let level = segments.map((s) => proveLift(sys, s));
+  const total = segments.length;
+  let level = segments.map((s, index) => {
+    onStep?.({ kind: "lift", index, total });
+    return proveLift(sys, s);
+  });
+  let joins = 0;
   while (level.length > 1) {
     const next: RecursionProof[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(proveJoin(sys, level[i]!, level[i + 1]!));
+    for (let i = 0; i + 1 < level.length; i += 2) {
+      onStep?.({ kind: "join", index: joins++, total: total - 1 });
+      next.push(proveJoin(sys, level[i]!, level[i + 1]!));
+    }
     if (level.length % 2 === 1) next.push(level[level.length - 1]!);
     level = next;
   }

@@ -27,6 +27,7 @@ interface ProveCliOptions {
   segmentCycles?: number;
   segmentPo2?: number;
   json?: boolean;
+  succinct?: boolean;
 }
 
 function progressReporter(): (p: ProveProgress) => void {
@@ -69,6 +70,10 @@ export function register(program: Command): void {
       "write the receipt to this file (binary for a real receipt; JSON with --json) instead of stdout (JSON)",
     )
     .option("--json", "write the receipt as JSON")
+    .option(
+      "--succinct",
+      "lift and join the segment proofs into one succinct receipt (recursion; the release's programs are built first, a few minutes)",
+    )
     .option("--cycle-limit <n>", "stop after this many cycles", positiveInt("--cycle-limit"))
     .option(
       "--segment-cycles <n>",
@@ -104,6 +109,13 @@ export function register(program: Command): void {
           onStderr: (b) => process.stderr.write(b),
           warn: (m) => console.error(m),
           onProgress: progressReporter(),
+          receiptKind: opts.succinct ? "succinct" : "composite",
+          onRecursion: (step) =>
+            console.error(
+              step.kind === "lift"
+                ? `recursion: lift ${step.index + 1}/${step.total}…`
+                : `recursion: join ${step.index + 1}/${step.total}…`,
+            ),
         });
       } finally {
         input.close();

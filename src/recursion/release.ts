@@ -1,0 +1,34 @@
+import type { RecursionRelease } from "../receipt/succinct-receipt.ts";
+import { RECURSION_CONFIG } from "./config.ts";
+
+/**
+ * The recursion release this version publishes (docs/recursion.md §4), as RISC Zero publishes its
+ * ALLOWED_CONTROL_ROOT: lift programs for every published segment shape (machine/shapes.ts, po2 10–21)
+ * verifying proofs made under MACHINE_CONFIG, and join and identity, all proven under RECURSION_CONFIG at
+ * the shape below. A succinct receipt verifies only if it carries this control root and its program is a
+ * member of the tree. `recursionReleaseSystem()` (release-system.ts) rebuilds the release from the code and
+ * checks that it yields these constants; test/recursion/release.test.ts does the same.
+ *
+ * Any change to the machine AIR, its configuration, the segment shapes, the recursion AIR or programs, or
+ * RECURSION_CONFIG changes the root: update it here (and say so in the changelog) with the value the
+ * rebuild reports.
+ */
+export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
+  shape: Object.freeze({
+    const: 9,
+    hint: 17,
+    "base-alu": 15,
+    "ext-alu": 16,
+    dot4: 16,
+    select: 15,
+    repack: 16,
+    bits: 7,
+    poseidon2: 15,
+    "assert-eq": 12,
+    public: 6,
+  }),
+  config: RECURSION_CONFIG,
+  controlRoot: Uint32Array.from([
+    1116161121, 770286907, 1919230798, 1268720474, 945289047, 948748499, 821322504, 91317608,
+  ]),
+});
