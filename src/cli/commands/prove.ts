@@ -95,7 +95,13 @@ export function register(program: Command): void {
       )
         throw usageError(`--segment-po2 must be in [${MIN_SEGMENT_PO2}, ${MAX_SEGMENT_PO2}]`);
       const dev = opts.dev ? true : undefined;
-      if (!(dev ?? devModeEnabled())) console.error("executing…");
+      if (!(dev ?? devModeEnabled())) {
+        if (opts.succinct)
+          console.error(
+            "succinct receipt: after the segment proofs, the recursion release's programs are built (about 5 minutes on 2 cores), then the lifts and joins are proven",
+          );
+        console.error("executing…");
+      }
       const input = openInputArg(opts.input);
       let result: ReturnType<typeof proveReceipt>;
       try {
