@@ -13,13 +13,7 @@ import { proveSession } from "../src/machine/prove.ts";
 import { MACHINE_CONFIG } from "../src/machine/verify.ts";
 import { verifySuccinct } from "../src/receipt/succinct-receipt.ts";
 import { RECURSION_CONFIG } from "../src/recursion/config.ts";
-import {
-  controlInclusionOf,
-  proveJoin,
-  proveLift,
-  type RecursionProof,
-  recursionSystem,
-} from "../src/recursion/system.ts";
+import { controlInclusionOf, proveSuccinct, recursionSystem } from "../src/recursion/system.ts";
 import { CONFIG_BLOWUP_4 } from "../src/stark/config.ts";
 import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../src/stark/proof-codec.ts";
@@ -55,27 +49,22 @@ console.log(
     `lift ${lift.program.instructions.length} instructions, join ${sys.join.program.instructions.length}`,
 );
 
-const timed = (what: string, f: () => RecursionProof) => {
-  const s = performance.now();
-  const p = f();
-  const ms = performance.now() - s;
-  console.log(`${what}: ${secs(ms)} s, proof ${p.proof.length} bytes`);
-  return { p, ms };
+// proveSuccinct reports each step before it runs: a step ends where the next one (or the whole) does.
+const steps: { kind: "lift" | "join"; ms: number }[] = [];
+let open: { kind: "lift" | "join"; start: number } | undefined;
+const close = () => {
+  if (!open) return;
+  const ms = performance.now() - open.start;
+  console.log(`${open.kind}: ${secs(ms)} s`);
+  steps.push({ kind: open.kind, ms });
 };
-const lifts = session.segments.map((s, i) => timed(`lift ${i}`, () => proveLift(sys, s)));
-let level = lifts.map((l) => l.p);
-const joinMs: number[] = [];
-while (level.length > 1) {
-  const next: RecursionProof[] = [];
-  for (let i = 0; i + 1 < level.length; i += 2) {
-    const j = timed("join", () => proveJoin(sys, level[i]!, level[i + 1]!));
-    joinMs.push(j.ms);
-    next.push(j.p);
-  }
-  if (level.length % 2 === 1) next.push(level.at(-1)!);
-  level = next;
-}
-const final = level[0]!;
+const final = proveSuccinct(sys, session.segments, (step) => {
+  close();
+  open = { kind: step.kind, start: performance.now() };
+});
+close();
+const lifts = steps.filter((s) => s.kind === "lift");
+const joinMs = steps.filter((s) => s.kind === "join").map((s) => s.ms);
 const receipt = {
   kind: "succinct" as const,
   journal: session.result.journal,
