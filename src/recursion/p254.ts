@@ -5,9 +5,10 @@ import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
 import { type ProveOptions, preprocessedRoot, proveStark, type Witness } from "../stark/prover.ts";
 import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
 import { type RecursionAir, type RecursionShape, recursionAir, recursionWitness, shapeFor } from "./air.ts";
+import type { ControlInclusion } from "./control.ts";
 import { executeProgram } from "./executor.ts";
 import { shapeHeights } from "./programs.ts";
-import { innerHints, type RecursionProof, type RecursionSystem } from "./system.ts";
+import { innerHints, proofHints, type RecursionProof, type RecursionSystem } from "./system.ts";
 
 /**
  * The BN254 step (RISC Zero's `identity_p254`, docs/wrap-circuit.md §8): the release's `identity` program —
@@ -78,6 +79,20 @@ export function p254Air(system: RecursionSystem): Pick<P254Program, "shape" | "a
   return { shape, air, logHeights };
 }
 
+/**
+ * What the BN254 step verifies: a recursion proof of the release, with its program (as the prover has it) or
+ * as a succinct receipt carries it (the proof, its public values, the program's preprocessed root and the
+ * inclusion of its control ID in the release's allowed set).
+ */
+export type P254Input =
+  | RecursionProof
+  | {
+      readonly seal: Uint8Array;
+      readonly publics: readonly number[];
+      readonly preprocessedRoot: Uint32Array;
+      readonly inclusion: ControlInclusion;
+    };
+
 /** A BN254 identity proof and the public values it proves (the inner proof's control root and claim). */
 export interface P254Proof {
   /** The STARK proof codec's bytes (Poseidon-BN254 configuration). */
@@ -91,16 +106,24 @@ export interface P254Proof {
  * proof does not verify or its program is not in the allowed set its claim names: such a proof has no BN254
  * identity proof.
  */
-export function proveP254(p: P254Program, inner: RecursionProof, options: ProveOptions = {}): P254Proof {
+export function proveP254(p: P254Program, inner: P254Input, options: ProveOptions = {}): P254Proof {
   const witness = p254Witness(p, inner);
   const proof = proveStark(p.air.air, p.config, poseidonBn254Hash, witness, options);
   return { proof: encodeProof(proof, p.air.air, p.config), publics: witness.publics };
 }
 
 /** The BN254 identity AIR's witness for one inner proof (throws RecursionAssertionError as `proveP254`). */
-export function p254Witness(p: P254Program, inner: RecursionProof): Witness {
+export function p254Witness(p: P254Program, inner: P254Input): Witness {
   const identity = p.system.identity;
-  const exec = executeProgram(identity.program, innerHints(p.system, inner), identity.info);
+  const hints =
+    "program" in inner
+      ? innerHints(p.system, inner)
+      : proofHints(
+          p.system,
+          { proof: inner.seal, publics: inner.publics, preprocessedRoot: inner.preprocessedRoot },
+          inner.inclusion,
+        );
+  const exec = executeProgram(identity.program, hints, identity.info);
   return recursionWitness(p.air, exec);
 }
 

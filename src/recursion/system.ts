@@ -193,12 +193,28 @@ export function innerHints(
   inner: RecursionProof,
   inc: ControlInclusion = controlInclusionOf(sys, inner.program.controlId),
 ): Block[] {
+  return proofHints(sys, { ...inner, preprocessedRoot: inner.program.preprocessedRoot }, inc);
+}
+
+/** A recursion proof as a receipt carries it: its program known only by preprocessed root and inclusion. */
+export interface DetachedRecursionProof {
+  readonly proof: Uint8Array;
+  readonly publics: readonly number[];
+  readonly preprocessedRoot: Uint32Array;
+}
+
+/** {@link innerHints} for a proof detached from its program (a succinct receipt's). */
+export function proofHints(
+  sys: RecursionSystem,
+  inner: DetachedRecursionProof,
+  inc: ControlInclusion,
+): Block[] {
   const template = recursionTemplate(sys.shape);
   const proof = decodeProof(inner.proof, template, sys.config, poseidon2Hash);
   return [
     ...verifierHints(template, proof, inner.publics, {
       preprocessedRoot: "hint",
-      root: inner.program.preprocessedRoot,
+      root: inner.preprocessedRoot,
     }),
     [inc.index, 0, 0, 0],
     ...inc.path.flatMap((d): Block[] => [
