@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../build/output.ts";
+import type { VerifyingKey } from "../groth16/types.ts";
 import { ReceiptDecodeError } from "../receipt/errors.ts";
 import type { Receipt } from "../receipt/receipt.ts";
 import { readReceipt } from "../receipt/verify.ts";
@@ -77,6 +78,27 @@ export function readReceiptArg(path: string): Receipt {
     return readReceipt(new Uint8Array(readFileSync(path)));
   } catch (err) {
     if (err instanceof ReceiptDecodeError) throw usageError(`--receipt ${path}: ${err.shortMessage}`);
+    throw err;
+  }
+}
+
+/**
+ * `--groth16-key <file>`: the verifying key of a wrap key — the proving key (.zkey) itself or its exported
+ * verification_key.json (`zkvm groth16 export-vk`), the small file a verifier needs.
+ */
+export async function readVerifyingKeyArg(path: string, option = "--groth16-key"): Promise<VerifyingKey> {
+  if (!existsSync(path) || statSync(path).isDirectory()) throw usageError(`${option} ${path}: no such file`);
+  const { verifyingKeyFromSnarkjs, Groth16FormatError } = await import("../groth16/types.ts");
+  const { readZkeyFile } = await import("../groth16/zkey.ts");
+  const { Groth16FileError } = await import("../groth16/errors.ts");
+  try {
+    if (/\.json$/i.test(path)) return verifyingKeyFromSnarkjs(JSON.parse(readFileSync(path, "utf8")));
+    return readZkeyFile(path).vk;
+  } catch (err) {
+    if (err instanceof SyntaxError || err instanceof Groth16FormatError || err instanceof Groth16FileError)
+      throw usageError(
+        `${option} ${path}: not a proving key (.zkey) or verification_key.json: ${err.message}`,
+      );
     throw err;
   }
 }

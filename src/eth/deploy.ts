@@ -16,10 +16,16 @@ import {
   type WalletClient,
   zeroAddress,
 } from "viem";
+import type { VerifyingKey } from "../groth16/types.ts";
 import type { Digest } from "../hash/digest.ts";
-import { groth16Selector, risc0Groth16Parameters } from "../receipt/groth16-receipt.ts";
-import { RISC0_BN254_CONTROL_ID, RISC0_DEFAULT_CONTROL_ROOT } from "../receipt/risc0.ts";
+import { groth16Selector } from "../receipt/groth16-receipt.ts";
+import {
+  RISC0_BN254_CONTROL_ID,
+  RISC0_DEFAULT_CONTROL_ROOT,
+  RISC0_GROTH16_VERIFYING_KEY,
+} from "../receipt/risc0.ts";
 import { MOCK_SELECTOR, selectorToHex } from "../receipt/seal.ts";
+import { compileReceiptVerifier } from "./compile-verifier.ts";
 import {
   emergencyStopVerifierAbi,
   emergencyStopVerifierBytecode,
@@ -42,6 +48,11 @@ import { waitForTransaction } from "./rpc.ts";
 export interface Groth16VerifierSpec {
   controlRoot: Digest;
   bn254ControlId: Digest;
+  /**
+   * The verifying key (default: RISC Zero's). Another key — our wrap's (`zkvm groth16 wrap-circuit` and a
+   * setup) — gets its verifier compiled from the key with solc-js before it is deployed (seconds).
+   */
+  verifyingKey?: VerifyingKey;
 }
 
 export interface VerifierRecord {
@@ -237,7 +248,9 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
 
   const wanted: Wanted[] = (opts.groth16 ?? [DEFAULT_GROTH16_VERIFIER]).map((spec) => ({
     kind: "groth16",
-    selector: selectorToHex(groth16Selector(risc0Groth16Parameters(spec.controlRoot, spec.bn254ControlId))),
+    selector: selectorToHex(
+      groth16Selector({ ...spec, verifyingKey: spec.verifyingKey ?? RISC0_GROTH16_VERIFYING_KEY }),
+    ),
     spec,
   }));
   if (opts.mock) wanted.push({ kind: "mock", selector: selectorToHex(MOCK_SELECTOR) });
@@ -363,15 +376,22 @@ export async function deployVerifierStack(opts: DeployOptions): Promise<Deployme
 
 /** Deploys the verifier for `want` and its emergency stop (owned by the deployer). */
 async function deployVerifier(opts: DeployOptions, want: Wanted, deployer: Address): Promise<VerifierRecord> {
+  const key = want.spec?.verifyingKey;
+  const ours = key !== undefined && key !== RISC0_GROTH16_VERIFYING_KEY;
+  if (ours) opts.log?.("compiling the Groth16 verifier for the given key (solc-js) …");
+  const compiled = ours
+    ? compileReceiptVerifier(key)
+    : {
+        name: "RiscZeroGroth16Verifier",
+        abi: riscZeroGroth16VerifierAbi,
+        bytecode: riscZeroGroth16VerifierBytecode,
+      };
   const verifier =
     want.kind === "groth16"
-      ? await deploy(
-          opts,
-          `RiscZeroGroth16Verifier (${want.selector})`,
-          riscZeroGroth16VerifierAbi,
-          riscZeroGroth16VerifierBytecode,
-          [bytesToHex(want.spec!.controlRoot), bytesToHex(want.spec!.bn254ControlId)],
-        )
+      ? await deploy(opts, `${compiled.name} (${want.selector})`, compiled.abi, compiled.bytecode, [
+          bytesToHex(want.spec!.controlRoot),
+          bytesToHex(want.spec!.bn254ControlId),
+        ])
       : await deploy(opts, "MockReceiptVerifier", mockReceiptVerifierAbi, mockReceiptVerifierBytecode, [
           opts.forceMock ?? false,
         ]);

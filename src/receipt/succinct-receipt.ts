@@ -59,7 +59,9 @@ export function recursionClaim(publics: readonly number[]): ReceiptClaim {
     throw new ReceiptVerificationError(`a recursion claim's halted flag is 0 or 1, got ${flag}`);
   for (const at of [Claim.EXIT_LO, Claim.EXIT_HI, ...Array.from({ length: 16 }, (_, k) => Claim.OUTPUT + k)])
     if (!(publics[at]! >= 0 && publics[at]! < 0x10000))
-      throw new ReceiptVerificationError(`a recursion claim's value ${at} is a 16-bit half, got ${publics[at]}`);
+      throw new ReceiptVerificationError(
+        `a recursion claim's value ${at} is a 16-bit half, got ${publics[at]}`,
+      );
   const halted = flag === 1;
   const exitCode: ExitCode = halted
     ? { kind: "halted", user: (publics[Claim.EXIT_LO]! | (publics[Claim.EXIT_HI]! << 16)) >>> 0 }

@@ -10,10 +10,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { getContract, type Hex, type PublicClient } from "viem";
+import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileReceiptVerifier } from "../../src/eth/compile-verifier.ts";
 import { riscZeroGroth16VerifierBytecode } from "../../src/eth/contracts.ts";
+import { deployVerifierStack } from "../../src/eth/deploy.ts";
 import { devSetup } from "../../src/groth16/dev-setup.ts";
 import { verifyingKeyFromZkey } from "../../src/groth16/export.ts";
 import { releaseProverThreads } from "../../src/groth16/prove.ts";
@@ -138,24 +139,23 @@ describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
     expect(verifyGroth16ReceiptForJournal(reselected, imageId, X_BYTES, other)).toBe(false);
   }, 1_200_000);
 
-  it("EvenNumber.set runs with the seal through the router; another number or a flipped byte reverts", async () => {
-    const { viem } = await connectChain();
-    const [owner] = await viem.getWalletClients();
-    const client = (await viem.getPublicClient()) as unknown as PublicClient;
-    const compiled = compileReceiptVerifier(vk);
-    // The compiler setup is the committed contracts': RISC Zero's key compiles to hardhat's bytecode.
+  it("EvenNumber.set runs with the seal through the deployed router; another number or a flipped byte reverts", async () => {
+    // The compiler set-up is the committed contracts': RISC Zero's key compiles to hardhat's bytecode.
     const risc0 = compileReceiptVerifier(RISC0_GROTH16_VERIFYING_KEY, "RiscZeroGroth16Verifier");
     const code = (b: string) => b.replace(/a264697066735822[0-9a-f]{68}/g, "");
     expect(code(risc0.bytecode)).toBe(code(riscZeroGroth16VerifierBytecode));
-    const deploy = async (args: readonly Hex[]) => {
-      const hash = await owner!.deployContract({ abi: compiled.abi, bytecode: compiled.bytecode, args });
-      const address = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
-      return getContract({ address, abi: compiled.abi, client: { public: client, wallet: owner! } });
-    };
-    const verifier = await deploy([hex(params.controlRoot), hex(params.bn254ControlId)]);
-    expect((await verifier.read.SELECTOR!([])) as Hex).toBe(hex(groth16Selector(params)));
-    const router = await viem.deployContract("ReceiptVerifierRouter", [owner!.account.address]);
-    await router.write.addVerifier([hex(groth16Selector(params)), verifier.address]);
+    const { viem } = await connectChain();
+    const [owner] = await viem.getWalletClients();
+    const publicClient = await viem.getPublicClient();
+    // What `zkvm deploy --groth16-key` does: the verifier compiled for our key, behind an emergency stop.
+    const record = await deployVerifierStack({
+      publicClient,
+      walletClient: owner!,
+      groth16: [{ controlRoot: params.controlRoot, bn254ControlId: params.bn254ControlId, verifyingKey: vk }],
+      deploymentsDir: null,
+    });
+    expect(record.verifiers.map((v) => v.selector)).toEqual([hex(groth16Selector(params))]);
+    const router = await viem.getContractAt("ReceiptVerifierRouter", record.router);
     const imageId = hex(computeImageId(loadProgram(EVEN)));
     const app = await viem.deployContract("EvenNumber", [router.address, imageId]);
     const seal = hex(wrapped.seal);
@@ -164,7 +164,7 @@ describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
     expect(await outcome(app.write.set([X, flip(seal, 2)]))).toBe("SelectorUnknown");
     expect(await app.read.number()).toBe(0n);
     const hash = await app.write.set([X, seal]);
-    const receipt = await client.waitForTransactionReceipt({ hash });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
     console.log(`EvenNumber.set with the wrapped seal: ${receipt.gasUsed} gas`);
     expect(await app.read.number()).toBe(X);
     expect(await outcome(router.read.verify([seal, imageId, hex(journalDigest(X_BYTES))]))).toBe("ok");

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { WRAP_RELEASE, wrapReleaseProgram } from "../../src/groth16/wrap/release.ts";
 import { receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { proveReceipt } from "../../src/receipt/prove.ts";
 import { decodeReceipt, encodeReceipt, receiptClaim, verifyReceipt } from "../../src/receipt/receipt.ts";
+import { P254_CONFIG } from "../../src/recursion/p254.ts";
 import { RECURSION_RELEASE } from "../../src/recursion/release.ts";
 import { recursionReleaseSystem } from "../../src/recursion/release-system.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
@@ -21,6 +23,12 @@ describe("the published recursion release", () => {
     expect([...sys.tree.root]).toEqual([...RECURSION_RELEASE.controlRoot]);
     expect(sys.lifts.size).toBe(12);
     expect(sys.config).toEqual(RECURSION_RELEASE.config);
+  }, 1_800_000);
+
+  it("rebuilds the published BN254 step (the wrap's BN254 control ID)", () => {
+    const p = wrapReleaseProgram();
+    expect([...p.bn254ControlId]).toEqual([...WRAP_RELEASE.bn254ControlId]);
+    expect(p.config).toEqual(P254_CONFIG);
   }, 1_800_000);
 
   it("proves a succinct receipt that verifies against the published release alone", () => {

@@ -3,6 +3,7 @@ import { deployVerifierStack, type Groth16VerifierSpec } from "../../eth/deploy.
 import { DeploymentError } from "../../eth/errors.ts";
 import { RISC0_BN254_CONTROL_ID, RISC0_DEFAULT_CONTROL_ROOT } from "../../receipt/risc0.ts";
 import { CliError, usageError } from "../errors.ts";
+import { readVerifyingKeyArg } from "../io.ts";
 import { accountFromEnv } from "../key.ts";
 import { controlRootOption, digestOption } from "../options.ts";
 import { asCliError, connect } from "../rpc.ts";
@@ -18,7 +19,16 @@ export async function runDeploy(opts: DeployCliOptions): Promise<void> {
   const roots = opts.controlRoot.length
     ? opts.controlRoot.map((r) => controlRootOption(r))
     : [RISC0_DEFAULT_CONTROL_ROOT];
-  const groth16: Groth16VerifierSpec[] = roots.map((controlRoot) => ({ controlRoot, bn254ControlId }));
+  let groth16: Groth16VerifierSpec[] = roots.map((controlRoot) => ({ controlRoot, bn254ControlId }));
+  if (opts.groth16Key) {
+    if (opts.controlRoot.length || opts.bn254ControlId)
+      throw usageError(
+        "--groth16-key deploys the published release's verifier: drop --control-root/--bn254-control-id",
+      );
+    const { wrapReleaseParameters } = await import("../../groth16/wrap/release.ts");
+    const params = wrapReleaseParameters(await readVerifyingKeyArg(opts.groth16Key));
+    groth16 = [params];
+  }
 
   const { publicClient, chain, transport } = await connect(opts.rpc, opts.timeout);
   const walletClient = createWalletClient({ account, chain, transport });

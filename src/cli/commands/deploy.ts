@@ -7,6 +7,7 @@ export interface DeployCliOptions {
   rpc: string;
   controlRoot: string[];
   bn254ControlId?: string;
+  groth16Key?: string;
   mock?: boolean;
   forceMock?: boolean;
   owner?: string;
@@ -29,6 +30,10 @@ export function register(program: Command): void {
       [] as string[],
     )
     .option("--bn254-control-id <hex>", "BN254 control id as ControlID.sol writes it (default: RISC Zero's)")
+    .option(
+      "--groth16-key <vk.json|wrap.zkey>",
+      "deploy the verifier of this version's own Groth16 seals instead: compiled for this wrap key, with the published recursion release's control root and BN254 control ID",
+    )
     .option("--mock", "also deploy the dev-mode MockReceiptVerifier (selector 0xFFFFFFFF)")
     .option("--force-mock", "allow the mock on a chain other than a local development chain (31337, 1337)")
     .option(

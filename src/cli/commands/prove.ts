@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Command } from "commander";
 import { DEFAULT_SEGMENT_CYCLES, DEFAULT_SEGMENT_PO2, type ProveProgress } from "../../machine/prove.ts";
@@ -28,6 +29,7 @@ interface ProveCliOptions {
   segmentPo2?: number;
   json?: boolean;
   succinct?: boolean;
+  groth16?: string;
 }
 
 function progressReporter(): (p: ProveProgress) => void {
@@ -74,6 +76,10 @@ export function register(program: Command): void {
       "--succinct",
       "lift and join the segment proofs into one succinct receipt (recursion; the release's programs are built first, a few minutes)",
     )
+    .option(
+      "--groth16 <wrap.zkey>",
+      "compress the succinct receipt into a Groth16 receipt (260-byte seal) with this wrap key (`zkvm groth16 wrap-circuit` + `zkvm groth16 setup`; minutes)",
+    )
     .option("--cycle-limit <n>", "stop after this many cycles", positiveInt("--cycle-limit"))
     .option(
       "--segment-cycles <n>",
@@ -85,7 +91,7 @@ export function register(program: Command): void {
       `largest segment shape, ${MIN_SEGMENT_PO2}–${MAX_SEGMENT_PO2} (default ${DEFAULT_SEGMENT_PO2}): segments end before a table of that shape would overflow, and each is proven at the smallest shape it fits`,
       positiveInt("--segment-po2"),
     )
-    .action((elfPath: string, opts: ProveCliOptions) => {
+    .action(async (elfPath: string, opts: ProveCliOptions) => {
       const elf = readElfArg(elfPath);
       if (opts.segmentCycles !== undefined && opts.segmentCycles > MAX_SEGMENT_CYCLES)
         throw usageError(`--segment-cycles must be at most ${MAX_SEGMENT_CYCLES}`);
@@ -95,8 +101,13 @@ export function register(program: Command): void {
       )
         throw usageError(`--segment-po2 must be in [${MIN_SEGMENT_PO2}, ${MAX_SEGMENT_PO2}]`);
       const dev = opts.dev ? true : undefined;
+      if (opts.groth16 !== undefined && !existsSync(opts.groth16))
+        throw usageError(
+          `--groth16 ${opts.groth16}: no such proving key (make one with zkvm groth16 wrap-circuit and zkvm groth16 setup)`,
+        );
+      const succinct = opts.succinct || opts.groth16 !== undefined;
       if (!(dev ?? devModeEnabled())) {
-        if (opts.succinct)
+        if (succinct)
           console.error(
             "succinct receipt: after the segment proofs, the recursion release's programs are built (about 5 minutes on 2 cores), then the lifts and joins are proven",
           );
@@ -115,7 +126,7 @@ export function register(program: Command): void {
           onStderr: (b) => process.stderr.write(b),
           warn: (m) => console.error(m),
           onProgress: progressReporter(),
-          receiptKind: opts.succinct ? "succinct" : "composite",
+          receiptKind: succinct ? "succinct" : "composite",
           onRecursion: (step) =>
             console.error(
               step.kind === "lift"
@@ -126,8 +137,24 @@ export function register(program: Command): void {
       } finally {
         input.close();
       }
-      const { receipt, session } = result;
-      const binary = receipt.kind === "composite" && opts.out !== undefined && !opts.json;
+      const { session } = result;
+      let receipt = result.receipt;
+      if (opts.groth16 !== undefined && receipt.kind === "succinct") {
+        const { wrapReleaseProgram } = await import("../../groth16/wrap/release.ts");
+        const { compressReceipt } = await import("../../receipt/compress.ts");
+        const { releaseProverThreads } = await import("../../groth16/prove.ts");
+        console.error("compression: building the BN254 step of the release…");
+        try {
+          receipt = await compressReceipt(
+            receipt,
+            { p254: wrapReleaseProgram(), zkeyPath: opts.groth16 },
+            { onStage: (stage) => console.error(`compression: ${stage}…`) },
+          );
+        } finally {
+          await releaseProverThreads();
+        }
+      }
+      const binary = opts.out !== undefined && !opts.json;
       const summary = [
         `receipt (${receipt.kind}${receipt.kind === "fake" ? ": proves nothing, accepted only in dev mode" : ""})`,
         `  exit code     ${session.exitCode}, ${session.cycles} cycles`,
@@ -135,8 +162,10 @@ export function register(program: Command): void {
         `  journal       0x${bytesToHex(session.journal)}`,
         `  claim digest  0x${bytesToHex(receiptClaimDigest(receiptClaim(receipt)))}`,
       ];
+      if (receipt.kind === "groth16") summary.push(`  seal          0x${bytesToHex(receipt.seal)}`);
       if (opts.out) {
-        if (binary) writeOutputFile(opts.out, encodeBinaryReceipt(receipt), "the receipt");
+        if (binary && receipt.kind === "composite")
+          writeOutputFile(opts.out, encodeBinaryReceipt(receipt), "the receipt");
         else writeOutputFile(opts.out, `${encodeReceipt(receipt)}\n`, "the receipt");
         summary[0] += ` written to ${opts.out}`;
       } else console.log(encodeReceipt(receipt));

@@ -9,6 +9,9 @@ import { journalDigest } from "../../receipt/claim.ts";
 import { ReceiptVerificationError } from "../../receipt/errors.ts";
 import { DevModeRequiredError, devModeEnabled } from "../../receipt/fake-receipt.ts";
 import {
+  groth16Selector,
+  type KnownGroth16Verifier,
+  RISC0_GROTH16_VERIFIERS,
   risc0Groth16Parameters,
   SelectorMismatchError,
   verifyGroth16ReceiptForJournal,
@@ -20,7 +23,7 @@ import { computeImageId } from "../../zkvm/image-id.ts";
 import { loadProgram } from "../../zkvm/program.ts";
 import { CliError, usageError } from "../errors.ts";
 import { EXIT } from "../exit-codes.ts";
-import { readElfArg, readReceiptArg } from "../io.ts";
+import { readElfArg, readReceiptArg, readVerifyingKeyArg } from "../io.ts";
 import { CONTROL_ROOT_NAMES, controlRootOption, digestOption, hexBytes } from "../options.ts";
 import { asCliError, connect } from "../rpc.ts";
 import type { VerifyOptions } from "./verify.ts";
@@ -111,16 +114,34 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
     await verifyThroughRouter(opts.rpc, getAddress(opts.router!), seal!, imageId, journal, opts.timeout);
     return;
   }
-  if (receipt) verifyReceiptOffChain(receipt, imageId, dev);
-  else verifySealOffChain(seal!, imageId, journal, opts);
+  const ours = opts.groth16Key ? await ourGroth16Verifier(opts.groth16Key) : undefined;
+  if (receipt) verifyReceiptOffChain(receipt, imageId, dev, ours);
+  else verifySealOffChain(seal!, imageId, journal, opts, ours);
   console.log(
     `valid: receipt for image 0x${digestToHex(imageId)}, journal digest 0x${digestToHex(journalDigest(journal))}`,
   );
 }
 
-function verifyReceiptOffChain(receipt: Receipt, imageId: Digest, dev: boolean): void {
+/** The verifier of seals made by this version's wrap (published release) with the given key. */
+async function ourGroth16Verifier(path: string): Promise<KnownGroth16Verifier> {
+  const vk = await readVerifyingKeyArg(path);
+  const { wrapReleaseParameters } = await import("../../groth16/wrap/release.ts");
+  const parameters = wrapReleaseParameters(vk);
+  return { release: "zkvm-kit", parameters, selector: groth16Selector(parameters) };
+}
+
+function verifyReceiptOffChain(
+  receipt: Receipt,
+  imageId: Digest,
+  dev: boolean,
+  ours: KnownGroth16Verifier | undefined,
+): void {
   try {
-    verifyReceipt(receipt, imageId, undefined, { devMode: dev, warn: (m) => console.error(m) });
+    verifyReceipt(receipt, imageId, undefined, {
+      devMode: dev,
+      warn: (m) => console.error(m),
+      ...(ours ? { groth16Verifiers: [...RISC0_GROTH16_VERIFIERS, ours] } : {}),
+    });
   } catch (err) {
     if (err instanceof DevModeRequiredError || err instanceof ReceiptVerificationError) {
       throw invalid(`invalid receipt: ${err.shortMessage}`);
@@ -134,6 +155,7 @@ function verifySealOffChain(
   imageId: Digest,
   journal: Uint8Array,
   opts: VerifyOptions,
+  ours: KnownGroth16Verifier | undefined,
 ): void {
   if (seal.length >= 4 && selectorToHex(sealSelector(seal)) === selectorToHex(MOCK_SELECTOR)) {
     throw invalid(
@@ -141,10 +163,16 @@ function verifySealOffChain(
         "(verify the receipt file instead: zkvm verify --receipt <file> --dev)",
     );
   }
-  const params = risc0Groth16Parameters(
-    opts.controlRoot ? controlRootOption(opts.controlRoot) : RISC0_DEFAULT_CONTROL_ROOT,
-    opts.bn254ControlId ? digestOption(opts.bn254ControlId, "--bn254-control-id") : RISC0_BN254_CONTROL_ID,
-  );
+  if (ours && (opts.controlRoot || opts.bn254ControlId))
+    throw usageError(
+      "--groth16-key verifies seals of the published release: drop --control-root/--bn254-control-id",
+    );
+  const params =
+    ours?.parameters ??
+    risc0Groth16Parameters(
+      opts.controlRoot ? controlRootOption(opts.controlRoot) : RISC0_DEFAULT_CONTROL_ROOT,
+      opts.bn254ControlId ? digestOption(opts.bn254ControlId, "--bn254-control-id") : RISC0_BN254_CONTROL_ID,
+    );
   let valid: boolean;
   try {
     valid = verifyGroth16ReceiptForJournal(seal, imageId, journal, params);

@@ -11,6 +11,7 @@ export interface VerifyOptions {
   journal?: string;
   controlRoot?: string;
   bn254ControlId?: string;
+  groth16Key?: string;
   dev?: boolean;
   rpc?: string;
   router?: string;
@@ -39,6 +40,10 @@ export function register(program: Command): void {
     .option(
       "--bn254-control-id <hex>",
       "with --seal: BN254 control id as ControlID.sol writes it (default: RISC Zero's)",
+    )
+    .option(
+      "--groth16-key <vk.json|wrap.zkey>",
+      "also accept Groth16 seals of this version's recursion release made with this wrap key (its verification_key.json or the .zkey)",
     )
     .option("--dev", "dev mode: accept a fake (dev-mode) receipt, with a warning (same as ZKVM_DEV_MODE=1)")
     .option("--rpc <url>", "verify on chain through this JSON-RPC endpoint (needs --router)")

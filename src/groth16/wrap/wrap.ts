@@ -55,9 +55,18 @@ export function writeWrapCircuit(
  * field element, and the key. What `zkvm deploy` deploys and `verifyGroth16Receipt` checks against.
  */
 export function wrapVerifierParameters(p: P254Program, vk: VerifyingKey): Groth16ReceiptVerifierParameters {
+  return receiptVerifierParameters(p.system.tree.root, p.bn254ControlId, vk);
+}
+
+/** {@link wrapVerifierParameters} from the two roots (BabyBear control root, BN254 control ID as 8 u32 words). */
+export function receiptVerifierParameters(
+  controlRoot: Uint32Array,
+  bn254ControlId: Uint32Array,
+  vk: VerifyingKey,
+): Groth16ReceiptVerifierParameters {
   return {
-    controlRoot: digestToBytes(p.system.tree.root),
-    bn254ControlId: bigintToBytes32(digestToBigint(p.bn254ControlId)),
+    controlRoot: digestToBytes(controlRoot),
+    bn254ControlId: bigintToBytes32(digestToBigint(bn254ControlId)),
     verifyingKey: vk,
   };
 }
