@@ -9,10 +9,12 @@ import { join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
+import { verificationKeyJson } from "../../src/groth16/export.ts";
+import { wrapReleaseParameters } from "../../src/groth16/wrap/release.ts";
 import { okClaim } from "../../src/receipt/claim.ts";
 import { ReceiptDecodeError, ReceiptVerificationError } from "../../src/receipt/errors.ts";
 import { DevModeRequiredError } from "../../src/receipt/fake-receipt.ts";
-import type { Groth16Receipt } from "../../src/receipt/groth16-receipt.ts";
+import { type Groth16Receipt, groth16Selector } from "../../src/receipt/groth16-receipt.ts";
 import {
   decodeReceipt,
   encodeReceipt,
@@ -20,6 +22,7 @@ import {
   receiptSeal,
   verifyReceipt,
 } from "../../src/receipt/receipt.ts";
+import { RISC0_GROTH16_VERIFYING_KEY } from "../../src/receipt/risc0.ts";
 import { prove } from "../../src/zkvm/prove.ts";
 import { REAL_RECEIPTS } from "../eth/fixtures.ts";
 import { zkvmSync as zkvm } from "./run-zkvm.ts";
@@ -125,6 +128,70 @@ describe("zkvm verify --receipt", () => {
     const r = zkvm(["verify", "--receipt", file("bad.json", encodeReceipt(bad)), "--image-id", imageId]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/invalid receipt/);
+  });
+
+  it("--groth16-key adds our own seals' verifier (published release, this key) to RISC Zero's", () => {
+    const g = groth16Receipt();
+    const imageId = REAL_RECEIPTS[1]!.hex.imageId;
+    const journal = `0x${bytesToHex(g.journal)}`;
+    // Any key in the receipt layout will do for the CLI's plumbing; its seals' selector is ours, not RISC Zero's.
+    const vk = file("vk.json", JSON.stringify(verificationKeyJson(RISC0_GROTH16_VERIFYING_KEY)));
+    const ours = groth16Selector(wrapReleaseParameters(RISC0_GROTH16_VERIFYING_KEY));
+    expect(ours).not.toEqual(g.seal.slice(0, 4));
+    const receipt = file("g3.json", encodeReceipt(g));
+    expect(zkvm(["verify", "--receipt", receipt, "--image-id", imageId, "--groth16-key", vk]).status).toBe(0);
+    // A RISC Zero seal checked as one of ours: another selector, named in the error.
+    const asOurs = zkvm([
+      "verify",
+      "--seal",
+      REAL_RECEIPTS[1]!.hex.seal,
+      "--image-id",
+      imageId,
+      "--journal",
+      journal,
+      "--groth16-key",
+      vk,
+    ]);
+    expect(asOurs.status).toBe(1);
+    expect(asOurs.stderr).toMatch(/selector/);
+    const missing = zkvm([
+      "verify",
+      "--receipt",
+      receipt,
+      "--image-id",
+      imageId,
+      "--groth16-key",
+      join(dir, "none.json"),
+    ]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no such file/);
+    const notAKey = zkvm([
+      "verify",
+      "--receipt",
+      receipt,
+      "--image-id",
+      imageId,
+      "--groth16-key",
+      file("x.json", "{}"),
+    ]);
+    expect(notAKey.status).toBe(2);
+    const both = zkvm([
+      "verify",
+      "--seal",
+      REAL_RECEIPTS[1]!.hex.seal,
+      "--image-id",
+      imageId,
+      "--journal",
+      journal,
+      "--groth16-key",
+      vk,
+      "--control-root",
+      "v3.0",
+    ]);
+    expect(both.status).toBe(2);
+    const noKey = zkvm(["prove", hello, "--groth16", join(dir, "none.zkey")]);
+    expect(noKey.status).toBe(2);
+    expect(noKey.stderr).toMatch(/wrap-circuit/);
   });
 
   it("bad usage exits 2: no ImageID, both seal and receipt, a malformed file", () => {

@@ -19,18 +19,14 @@ import { devSetup } from "../../src/groth16/dev-setup.ts";
 import { verifyingKeyFromZkey } from "../../src/groth16/export.ts";
 import { releaseProverThreads } from "../../src/groth16/prove.ts";
 import type { VerifyingKey } from "../../src/groth16/types.ts";
-import {
-  type WrapResult,
-  wrapToGroth16,
-  wrapVerifierParameters,
-  writeWrapCircuit,
-} from "../../src/groth16/wrap/wrap.ts";
+import { wrapVerifierParameters, writeWrapCircuit } from "../../src/groth16/wrap/wrap.ts";
 import { machine } from "../../src/machine/air.ts";
 import { type ProvenSession, proveSession } from "../../src/machine/prove.ts";
 import { journalDigest, receiptClaimDigest } from "../../src/receipt/claim.ts";
 import { compressReceipt, wrapperVerifier } from "../../src/receipt/compress.ts";
 import { ReceiptVerificationError } from "../../src/receipt/errors.ts";
 import {
+  type Groth16Receipt,
   type Groth16ReceiptVerifierParameters,
   groth16Selector,
   verifyGroth16ReceiptForJournal,
@@ -39,6 +35,7 @@ import { decodeReceipt, encodeReceipt, verifyReceipt } from "../../src/receipt/r
 import { RISC0_GROTH16_VERIFYING_KEY } from "../../src/receipt/risc0.ts";
 import { recursionClaim, type SuccinctReceipt } from "../../src/receipt/succinct-receipt.ts";
 import { type P254Program, p254Program } from "../../src/recursion/p254.ts";
+import { Claim } from "../../src/recursion/programs.ts";
 import {
   controlInclusionOf,
   proveJoin,
@@ -62,34 +59,28 @@ const BN254_TEST_CONFIG: StarkConfig = {
   friLogArity: 2,
   logFinalDegree: 1,
 };
-const guest = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`../../guests/examples/${name}.elf`, import.meta.url)));
-const EVEN = guest("even-number");
-const HELLO = guest("hello");
+const EVEN = new Uint8Array(readFileSync(new URL("../../guests/examples/even-number.elf", import.meta.url)));
+const IMAGE_ID = computeImageId(loadProgram(EVEN));
 const X = 42n;
 const X_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((X >> BigInt(8 * (31 - i))) & 0xffn));
 const hex = (b: Uint8Array): Hex => `0x${bytesToHex(b)}`;
 
 let dir: string;
-let even: ProvenSession;
-let hello: ProvenSession;
+let session: ProvenSession;
 let sys: RecursionSystem;
 let p: P254Program;
 let zkey: string;
 let vk: VerifyingKey;
 let params: Groth16ReceiptVerifierParameters;
-let wrapped: WrapResult;
+let succinct: SuccinctReceipt;
+let receipt: Groth16Receipt;
 
 describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "zkvm-wrap-e2e-"));
-    even = proveSession(EVEN, { input: X_BYTES, config: CONFIG });
-    hello = proveSession(HELLO, {
-      input: Uint8Array.of(7, 0, 0, 0, 9, 0, 0, 0),
-      config: CONFIG,
-      segmentCycles: 1 << 14,
-    });
-    const heights = [...even.segments, ...hello.segments].map(
+    // 28 k cycles in segments of 2^14: two segment proofs, two lifts and a join.
+    session = proveSession(EVEN, { input: X_BYTES, config: CONFIG, segmentCycles: 1 << 14 });
+    const heights = session.segments.map(
       (s) => decodeProof(s.seal, machine().air, CONFIG, poseidon2Hash).logHeights,
     );
     sys = recursionSystem(CONFIG, CONFIG, heights);
@@ -109,35 +100,70 @@ describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("wraps the even-number guest's lifted receipt into a seal that verifies off chain", async () => {
-    expect(even.segments.length).toBe(1);
-    expect(even.result.journal).toEqual(X_BYTES);
-    const lift = proveLift(sys, even.segments[0]!);
-    wrapped = await wrapToGroth16(p, lift, zkey);
-    console.log(`wrap stages (s): ${JSON.stringify(wrapped.seconds)}`);
-    expect(wrapped.seal.length).toBe(260);
-    expect(hex(wrapped.seal.slice(0, 4))).toBe(hex(groth16Selector(params)));
-    const imageId = computeImageId(loadProgram(EVEN));
-    expect(verifyGroth16ReceiptForJournal(wrapped.seal, imageId, X_BYTES, params)).toBe(true);
-    // Another journal, another ImageID, a proof byte flipped: not this claim's proof.
-    expect(verifyGroth16ReceiptForJournal(wrapped.seal, imageId, Uint8Array.of(1), params)).toBe(false);
-    expect(verifyGroth16ReceiptForJournal(wrapped.seal, new Uint8Array(32), X_BYTES, params)).toBe(false);
-    const bad = wrapped.seal.slice();
+  it("compresses the two-segment session's succinct receipt; the seal verifies off chain, for its claim only", async () => {
+    expect(session.segments.length).toBe(2);
+    expect(session.result.journal).toEqual(X_BYTES);
+    const [a, b] = session.segments.map((s) => proveLift(sys, s));
+    const joined = proveJoin(sys, a!, b!);
+    succinct = {
+      kind: "succinct",
+      journal: session.result.journal,
+      seal: joined.proof,
+      publics: joined.publics,
+      preprocessedRoot: joined.program.preprocessedRoot,
+      inclusion: controlInclusionOf(sys, joined.program.controlId),
+    };
+    const wrapper = { p254: p, zkeyPath: zkey };
+    const stages: string[] = [];
+    receipt = await compressReceipt(succinct, wrapper, { onStage: (s) => stages.push(s) });
+    expect(stages.length).toBe(3);
+    expect(receipt.seal.length).toBe(260);
+    expect(hex(receipt.seal.slice(0, 4))).toBe(hex(groth16Selector(params)));
+    // Through verifyReceipt (the receipt file round trip), with our verifier among the known ones.
+    const known = [wrapperVerifier(wrapper, "test release")];
+    const decoded = decodeReceipt(encodeReceipt(receipt));
+    expect(
+      receiptClaimDigest(verifyReceipt(decoded, IMAGE_ID, undefined, { groth16Verifiers: known })),
+    ).toEqual(receiptClaimDigest(recursionClaim(joined.publics)));
+    expect(() => verifyReceipt(decoded, IMAGE_ID, Uint8Array.of(1), { groth16Verifiers: known })).toThrow(
+      /journal/,
+    );
+    expect(() => verifyReceipt(decoded, IMAGE_ID)).toThrow(/no known Groth16 verifier/);
+    // The seal alone: another journal, another ImageID, a proof byte flipped — not this claim's proof.
+    const seal = receipt.seal;
+    expect(verifyGroth16ReceiptForJournal(seal, IMAGE_ID, X_BYTES, params)).toBe(true);
+    expect(verifyGroth16ReceiptForJournal(seal, IMAGE_ID, Uint8Array.of(1), params)).toBe(false);
+    expect(verifyGroth16ReceiptForJournal(seal, new Uint8Array(32), X_BYTES, params)).toBe(false);
+    const bad = seal.slice();
     bad[100] ^= 1;
     let accepted = false;
     try {
-      accepted = verifyGroth16ReceiptForJournal(bad, imageId, X_BYTES, params);
+      accepted = verifyGroth16ReceiptForJournal(bad, IMAGE_ID, X_BYTES, params);
     } catch {
       // a point off the curve: malformed, which is a rejection too
     }
     expect(accepted).toBe(false);
     // Another control root: another selector; the same proof under those inputs fails too.
     const other = { ...params, controlRoot: new Uint8Array(32).fill(3) };
-    expect(() => verifyGroth16ReceiptForJournal(wrapped.seal, imageId, X_BYTES, other)).toThrow(/selector/);
-    const reselected = wrapped.seal.slice();
+    expect(() => verifyGroth16ReceiptForJournal(seal, IMAGE_ID, X_BYTES, other)).toThrow(/selector/);
+    const reselected = seal.slice();
     reselected.set(groth16Selector(other), 0);
-    expect(verifyGroth16ReceiptForJournal(reselected, imageId, X_BYTES, other)).toBe(false);
+    expect(verifyGroth16ReceiptForJournal(reselected, IMAGE_ID, X_BYTES, other)).toBe(false);
   }, 1_200_000);
+
+  it("has no seal for a tampered succinct receipt or one of another release", async () => {
+    const wrapper = { p254: p, zkeyPath: zkey };
+    const seal = succinct.seal.slice();
+    seal[seal.length >> 1] ^= 1;
+    await expect(compressReceipt({ ...succinct, seal }, wrapper)).rejects.toThrow(ReceiptVerificationError);
+    const publics = [...succinct.publics];
+    publics[Claim.OUTPUT] ^= 1;
+    await expect(compressReceipt({ ...succinct, publics }, wrapper)).rejects.toThrow(
+      ReceiptVerificationError,
+    );
+    publics[0] = (publics[0]! + 1) % 2013265921;
+    await expect(compressReceipt({ ...succinct, publics }, wrapper)).rejects.toThrow(/another control root/);
+  }, 600_000);
 
   it("EvenNumber.set runs with the seal through the deployed router; another number or a flipped byte reverts", async () => {
     // The compiler set-up is the committed contracts': RISC Zero's key compiles to hardhat's bytecode.
@@ -156,48 +182,16 @@ describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
     });
     expect(record.verifiers.map((v) => v.selector)).toEqual([hex(groth16Selector(params))]);
     const router = await viem.getContractAt("ReceiptVerifierRouter", record.router);
-    const imageId = hex(computeImageId(loadProgram(EVEN)));
-    const app = await viem.deployContract("EvenNumber", [router.address, imageId]);
-    const seal = hex(wrapped.seal);
+    const app = await viem.deployContract("EvenNumber", [router.address, hex(IMAGE_ID)]);
+    const seal = hex(receipt.seal);
     expect(await outcome(app.write.set([X + 2n, seal]))).toBe("VerificationFailed");
     expect(await outcome(app.write.set([X, flip(seal, 40)]))).toMatch(/VerificationFailed|SealPointInvalid/);
     expect(await outcome(app.write.set([X, flip(seal, 2)]))).toBe("SelectorUnknown");
     expect(await app.read.number()).toBe(0n);
     const hash = await app.write.set([X, seal]);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    console.log(`EvenNumber.set with the wrapped seal: ${receipt.gasUsed} gas`);
+    const tx = await publicClient.waitForTransactionReceipt({ hash });
+    console.log(`EvenNumber.set with the wrapped seal: ${tx.gasUsed} gas`);
     expect(await app.read.number()).toBe(X);
-    expect(await outcome(router.read.verify([seal, imageId, hex(journalDigest(X_BYTES))]))).toBe("ok");
+    expect(await outcome(router.read.verify([seal, hex(IMAGE_ID), hex(journalDigest(X_BYTES))]))).toBe("ok");
   }, 600_000);
-
-  it("compresses a two-segment session's succinct receipt (two lifts, a join); verifyReceipt accepts it", async () => {
-    expect(hello.segments.length).toBe(2);
-    const [a, b] = hello.segments.map((s) => proveLift(sys, s));
-    const joined = proveJoin(sys, a!, b!);
-    const succinct: SuccinctReceipt = {
-      kind: "succinct",
-      journal: hello.result.journal,
-      seal: joined.proof,
-      publics: joined.publics,
-      preprocessedRoot: joined.program.preprocessedRoot,
-      inclusion: controlInclusionOf(sys, joined.program.controlId),
-    };
-    const wrapper = { p254: p, zkeyPath: zkey };
-    const receipt = await compressReceipt(succinct, wrapper);
-    const imageId = computeImageId(loadProgram(HELLO));
-    const known = [wrapperVerifier(wrapper, "test release")];
-    const decoded = decodeReceipt(encodeReceipt(receipt));
-    expect(
-      receiptClaimDigest(verifyReceipt(decoded, imageId, undefined, { groth16Verifiers: known })),
-    ).toEqual(receiptClaimDigest(recursionClaim(joined.publics)));
-    expect(() => verifyReceipt(decoded, imageId, Uint8Array.of(1), { groth16Verifiers: known })).toThrow(
-      /journal/,
-    );
-    // RISC Zero's verifiers (the default) do not know this seal's selector.
-    expect(() => verifyReceipt(decoded, imageId)).toThrow(/no known Groth16 verifier/);
-    // A tampered succinct receipt has no seal.
-    const seal = succinct.seal.slice();
-    seal[seal.length >> 1] ^= 1;
-    await expect(compressReceipt({ ...succinct, seal }, wrapper)).rejects.toThrow(ReceiptVerificationError);
-  }, 1_200_000);
 });
