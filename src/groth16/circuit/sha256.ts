@@ -1,228 +1,331 @@
+import { SHA256_BLOCK_BYTES, SHA256_K, sha256Midstate } from "../../hash/sha256-block.ts";
+import { BN254_R as R } from "../types.ts";
 import type { CircuitBuilder } from "./builder.ts";
-import { combine, Lc, ONE, ZERO } from "./lc.ts";
+import { combine, type Lc, ONE, ZERO } from "./lc.ts";
 
 /**
- * SHA-256 (FIPS 180-4) as R1CS on the circuit builder: the wrap circuit computes RISC Zero's ReceiptClaim
- * digest with it (docs/wrap-circuit.md §4b). A 32-bit word is 32 bits, least significant first; every bit is
- * a constant or a wire constrained to {0, 1}, so linear combinations of bits are exact integers.
+ * SHA-256 as R1CS (FIPS 180-4), for the ReceiptClaim digest the wrap circuit computes.
  *
- * Costs per bit, for variable operands (constants fold to nothing): XOR of two bits 1 constraint (the product),
- * of three 2; Ch(e, f, g) = e·(f − g) + g 1; Maj(a, b, c) = Ch(b ⊕ c, a, b) 1, with b ⊕ c the XOR of two
- * consecutive `a` words, computed once and used by the next round too. A sum of words mod 2^32 is one
- * decomposition of the integer sum: 32 result bits and ⌈log2(addends)⌉ carry bits, each boolean, and one linear
- * equality. About 26 k constraints per compression of a variable block (circomlib's: ~29.4 k).
+ * Words are bits. A {@link Word} is 32 bits, least significant first; a bit is a linear combination whose
+ * value is 0 or 1: a constant, or an affine function (x or 1 − x) of a wire constrained boolean. The bitwise
+ * functions cost, per variable bit: XOR of two bits 1 constraint, of three 2 (Σ0, Σ1, σ0, σ1), Ch 1, Maj 2;
+ * a constant operand folds (XOR with a constant is x or 1 − x, Ch with a constant selector picks an operand),
+ * so a constant IV, a constant block or the padding cost nothing where they reach.
+ *
+ * Additions mod 2^32 are integer sums of words (linear, free) decomposed once into n bits, n = 32 + carry
+ * bits, with n the bit length of the sum's bound (< 2^36 for up to 16 addends): n boolean constraints and the
+ * linear equality sum = Σ bits·2^i. Soundness of the equality needs no range argument beyond the booleans:
+ * both sides are integers below 2^n ≪ r. The equalities are packed several to a constraint (see
+ * {@link PackedEqualities}), and words that are only ever added are never decomposed on their own: the
+ * schedule words W62 and W63 join their rounds' sums, and the last round's a and e absorb the feed-forward.
  */
 export type Word = readonly Lc[];
 
-const MASK = 0xffffffff;
+const WORD_BITS = 32;
+const WORD_MOD = 1n << 32n;
+const BIT = [ZERO, ONE] as const;
+const POW2 = Array.from({ length: 256 }, (_, i) => 1n << BigInt(i));
 
-/** SHA-256 round constants. */
-const K = Uint32Array.from([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
-  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
-  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
-  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-  0xc67178f2,
-]);
+function checkU32(x: number, what: string): void {
+  if (!Number.isInteger(x) || x < 0 || x >= 2 ** 32)
+    throw new RangeError(`${what} must be an integer in [0, 2^32), got ${x}`);
+}
 
-/** The initial hash value H(0). */
-export const SHA256_IV = Uint32Array.from([
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-]);
+function checkWords(words: readonly Word[], count: number, what: string): void {
+  if (words.length !== count)
+    throw new RangeError(`a SHA-256 ${what} has ${count} words, got ${words.length}`);
+  words.forEach((w, i) => {
+    if (w.length !== WORD_BITS) throw new RangeError(`${what} word ${i} has ${w.length} bits; a word has 32`);
+  });
+}
 
+/** A constant word: free everywhere it goes. */
 export function constantWord(x: number): Word {
-  return Array.from({ length: 32 }, (_, i) => ((x >>> i) & 1 ? ONE : ZERO));
+  checkU32(x, "a constant word");
+  return Array.from({ length: WORD_BITS }, (_, i) => BIT[(x >>> i) & 1]!);
 }
 
-/** 32 hinted bits of `value`, each constrained boolean. */
+/** A private word: 32 hinted bits, each constrained boolean (32 constraints). */
 export function wordHint(c: CircuitBuilder, value: number, kind: string): Word {
-  return Array.from({ length: 32 }, (_, i) => bitHint(c, (value >>> i) & 1, kind));
+  checkU32(value, "a hinted word");
+  return Array.from({ length: WORD_BITS }, (_, i) => booleanHint(c, BigInt((value >>> i) & 1), kind));
 }
 
-function bitHint(c: CircuitBuilder, bit: number, kind: string): Lc {
-  const b = c.hint(BigInt(bit), kind);
-  c.enforce(b, ONE.sub(b), ZERO, "sha256: a bit is 0 or 1");
+function booleanHint(c: CircuitBuilder, value: bigint, kind: string): Lc {
+  const b = c.hint(value, kind);
+  c.enforce(b, b.addConstant(-1n), ZERO, "sha256 boolean");
   return b;
 }
 
-const isConst = (x: Lc) => x.isConstant;
-const constBit = (x: Lc) => x.k === 1n;
+// ---- bitwise functions, one bit at a time, folding constants ----
 
-/** x·y for bits: one constraint unless a factor is constant. */
-function and(c: CircuitBuilder, x: Lc, y: Lc): Lc {
-  if (isConst(x)) return constBit(x) ? y : ZERO;
-  if (isConst(y)) return constBit(y) ? x : ZERO;
-  const z = c.hint(x.value * y.value, "sha256-and");
-  c.enforce(x, y, z, "sha256: bit product");
-  return z;
+/** p ⊕ q: 2p·q = p + q − t (1 constraint); free when either is constant. */
+function xor(c: CircuitBuilder, p: Lc, q: Lc): Lc {
+  if (p.isConstant) return p.k === 0n ? q : ONE.sub(q);
+  if (q.isConstant) return q.k === 0n ? p : ONE.sub(p);
+  const t = c.hint(p.value + q.value - 2n * p.value * q.value, "sha256 xor");
+  c.enforce(p.scale(2n), q, p.add(q).sub(t), "sha256 xor");
+  return t;
 }
 
-/** x ⊕ y = x + y − 2xy. */
-function xor(c: CircuitBuilder, x: Lc, y: Lc): Lc {
-  if (isConst(x) && isConst(y)) return constBit(x) !== constBit(y) ? ONE : ZERO;
-  if (isConst(x)) return constBit(x) ? ONE.sub(y) : y;
-  if (isConst(y)) return constBit(y) ? ONE.sub(x) : x;
-  return x.add(y).sub(and(c, x, y).scale(2n));
-}
-
-const rotr = (w: Word, n: number): Word => w.map((_, i) => w[(i + n) % 32]!);
-const shr = (w: Word, n: number): Word => w.map((_, i) => (i + n < 32 ? w[i + n]! : ZERO));
-
-function xor3(c: CircuitBuilder, x: Word, y: Word, z: Word): Word {
-  return x.map((b, i) => xor(c, xor(c, b, y[i]!), z[i]!));
-}
-
-/** The integer a word stands for. */
-const wordValue = (w: Word): Lc => combine(w.map((b, i) => [b, 1n << BigInt(i)] as const));
-
-const known = (w: Word): number | null =>
-  w.every(isConst) ? w.reduce((acc, b, i) => (constBit(b) ? acc | (1 << i) : acc), 0) >>> 0 : null;
-
-/**
- * Σ words mod 2^32: the integer sum decomposed into 32 result bits and the carry bits its bound needs, all
- * boolean, with one linear equality. Constant addends fold; an all-constant sum costs nothing.
- */
-export function addWords(c: CircuitBuilder, words: readonly Word[]): Word {
-  let constant = 0;
-  const variable: Word[] = [];
-  for (const w of words) {
-    const k = known(w);
-    if (k === null) variable.push(w);
-    else constant = (constant + k) >>> 0;
+/** Ch(e, f, g) = e ? f : g = g + e·(f − g): 1 constraint; free for a constant e or constant f and g. */
+function ch(c: CircuitBuilder, e: Lc, f: Lc, g: Lc): Lc {
+  if (e.isConstant) return e.k === 1n ? f : g;
+  if (f.isConstant && g.isConstant) {
+    if (f.k === g.k) return f;
+    return f.k === 1n ? e : ONE.sub(e);
   }
-  if (variable.length === 0) return constantWord(constant);
-  const sum = variable.reduce((acc, w) => acc.add(wordValue(w)), Lc.constant(BigInt(constant)));
-  const total = sum.value;
-  const bound = BigInt(variable.length) * BigInt(MASK) + BigInt(constant);
-  const carryBits = bound >> 32n === 0n ? 0 : (bound >> 32n).toString(2).length;
-  const low = Number(total & BigInt(MASK));
-  const out = wordHint(c, low, "sha256-sum");
-  const carry = Array.from({ length: carryBits }, (_, i) =>
-    bitHint(c, Number((total >> BigInt(32 + i)) & 1n), "sha256-carry"),
-  );
-  const recomposed = wordValue(out).add(combine(carry.map((b, i) => [b, 1n << BigInt(32 + i)] as const)));
-  c.enforceEqual(recomposed, sum, "sha256: sum mod 2^32");
+  const d = f.sub(g);
+  const out = c.hint(g.value + e.value * d.value, "sha256 ch");
+  c.enforce(e, d, out.sub(g), "sha256 ch");
   return out;
 }
 
 /**
- * One compression: 64 rounds on `state` (8 words) and `block` (16 big-endian words), plus the feed-forward.
- * Every output bit is constrained boolean (or constant when everything was).
+ * Maj(a, b, d), the majority. Three variables: m = b·d, then Maj = m + a·(b + d − 2m) (2 constraints).
+ * With one constant it is x∧y or x∨y = x + y − x·y (1 constraint); with two, a constant or the variable.
  */
-export function sha256Compress(c: CircuitBuilder, state: readonly Word[], block: readonly Word[]): Word[] {
-  if (state.length !== 8 || block.length !== 16)
-    throw new RangeError(
-      `a compression takes 8 state words and 16 block words, got ${state.length} and ${block.length}`,
-    );
-  const w: Word[] = [...block];
-  for (let t = 16; t < 64; t++) {
-    const s0 = xor3(c, rotr(w[t - 15]!, 7), rotr(w[t - 15]!, 18), shr(w[t - 15]!, 3));
-    const s1 = xor3(c, rotr(w[t - 2]!, 17), rotr(w[t - 2]!, 19), shr(w[t - 2]!, 10));
-    w.push(addWords(c, [s1, w[t - 7]!, s0, w[t - 16]!]));
+function maj(c: CircuitBuilder, a: Lc, b: Lc, d: Lc): Lc {
+  const vars = [a, b, d].filter((x) => !x.isConstant);
+  const ones = [a, b, d].filter((x) => x.isConstant && x.k === 1n).length;
+  if (vars.length === 0) return BIT[ones >= 2 ? 1 : 0]!;
+  if (vars.length === 1) return ones === 1 ? vars[0]! : BIT[ones === 2 ? 1 : 0]!;
+  if (vars.length === 2) {
+    const [x, y] = vars as [Lc, Lc];
+    const xy = x.value * y.value;
+    if (ones === 0) {
+      const and = c.hint(xy, "sha256 maj");
+      c.enforce(x, y, and, "sha256 maj");
+      return and;
+    }
+    const or = c.hint(x.value + y.value - xy, "sha256 maj");
+    c.enforce(x, y, x.add(y).sub(or), "sha256 maj");
+    return or;
   }
-  let [a, b, cc, d, e, f, g, h] = state as Word[];
-  // b ⊕ c of the round: the XOR of the two previous `a` words, each computed once.
-  let bXorC = a!.map((x, i) => xor(c, x, b![i]!)); // for the first round: a ⊕ b, shifted in below
-  let prevXor = b!.map((x, i) => xor(c, x, cc![i]!));
-  for (let t = 0; t < 64; t++) {
-    const S1 = xor3(c, rotr(e!, 6), rotr(e!, 11), rotr(e!, 25));
-    const ch = e!.map((x, i) => ch1(c, x, f![i]!, g![i]!));
-    const S0 = xor3(c, rotr(a!, 2), rotr(a!, 13), rotr(a!, 22));
-    // Maj(a, b, c) = (b ⊕ c) ? a : b.
-    const maj = prevXor.map((s, i) => ch1(c, s, a![i]!, b![i]!));
-    const t1 = [h!, S1, ch, constantWord(K[t]!), w[t]!];
-    const newE = addWords(c, [d!, ...t1]);
-    const newA = addWords(c, [...t1, S0, maj]);
-    h = g;
-    g = f;
-    f = e;
-    e = newE;
-    d = cc;
-    cc = b;
-    b = a;
-    a = newA;
-    prevXor = bXorC; // now b ⊕ c for the next round (old a ⊕ old b)
-    if (t < 63) bXorC = a.map((x, i) => xor(c, x, b![i]!));
-  }
-  const out = [a, b, cc, d, e, f, g, h] as Word[];
-  return out.map((x, i) => addWords(c, [state[i]!, x]));
+  const m = c.hint(b.value * d.value, "sha256 maj and");
+  c.enforce(b, d, m, "sha256 maj and");
+  const spread = b.add(d).addScaled(m, -2n);
+  const out = c.hint(m.value + a.value * spread.value, "sha256 maj");
+  c.enforce(a, spread, out.sub(m), "sha256 maj");
+  return out;
 }
 
-/** Ch(x, y, z) = x ? y : z = x·(y − z) + z for bits. */
-function ch1(c: CircuitBuilder, x: Lc, y: Lc, z: Lc): Lc {
-  if (isConst(x)) return constBit(x) ? y : z;
-  if (isConst(y) && isConst(z)) {
-    if (constBit(y) === constBit(z)) return y;
-    return constBit(y) ? x : ONE.sub(x);
+const rotr = (w: Word, n: number): Word =>
+  Array.from({ length: WORD_BITS }, (_, i) => w[(i + n) % WORD_BITS]!);
+const shr = (w: Word, n: number): Word => Array.from({ length: WORD_BITS }, (_, i) => w[i + n] ?? ZERO);
+
+function xor3(c: CircuitBuilder, x: Word, y: Word, z: Word): Word {
+  return x.map((bit, i) => xor(c, xor(c, bit, y[i]!), z[i]!));
+}
+
+const bigSigma0 = (c: CircuitBuilder, x: Word) => xor3(c, rotr(x, 2), rotr(x, 13), rotr(x, 22));
+const bigSigma1 = (c: CircuitBuilder, x: Word) => xor3(c, rotr(x, 6), rotr(x, 11), rotr(x, 25));
+// The shifted-in zeros make a third of σ's bits two-input XORs (1 constraint instead of 2).
+const smallSigma0 = (c: CircuitBuilder, x: Word) => xor3(c, rotr(x, 7), rotr(x, 18), shr(x, 3));
+const smallSigma1 = (c: CircuitBuilder, x: Word) => xor3(c, rotr(x, 17), rotr(x, 19), shr(x, 10));
+
+// ---- additions mod 2^32 ----
+
+/** How far equalities are packed: below 2^252 < r (see {@link PackedEqualities}). */
+const PACKED_BITS = 252;
+
+/**
+ * Linear equalities L = 0 where, whenever the bits L combines are boolean, L is an integer in (−2^n, 2^n):
+ * several become one constraint Σ_k 2^(o_k)·L_k = 0 with o_{k+1} = o_k + n_k + 1 and o_K ≤ 252 (bellman's
+ * MultiEq idea). Sound: |Σ| < 2^252 < r, so the field equation holds over the integers; modulo 2^(o_1) it
+ * gives L_0 ≡ 0 mod 2^(n_0 + 1), hence L_0 = 0 as |L_0| < 2^(n_0), and so on for each L_k. About seven of
+ * SHA-256's 36-bit sums share a constraint, which saves ~150 constraints per compression.
+ */
+class PackedEqualities {
+  private terms: (readonly [Lc, bigint])[] = [];
+  private constant = 0n;
+  private offset = 0;
+  private readonly c: CircuitBuilder;
+
+  constructor(c: CircuitBuilder) {
+    this.c = c;
   }
-  const diff = y.sub(z);
-  const v = c.hint(x.value * diff.value + z.value, "sha256-choose");
-  c.enforce(x, diff, v.sub(z), "sha256: choose");
-  return v;
+
+  add(terms: readonly (readonly [Lc, bigint])[], constant: bigint, bits: number): void {
+    if (this.offset + bits + 1 > PACKED_BITS) this.flush();
+    const shift = POW2[this.offset]!;
+    for (const [lc, f] of terms) this.terms.push([lc, f * shift]);
+    this.constant += constant * shift;
+    this.offset += bits + 1;
+  }
+
+  flush(): void {
+    if (this.offset === 0) return;
+    this.c.enforceEqual(combine(this.terms, this.constant), ZERO, "sha256 sums");
+    this.terms = [];
+    this.constant = 0n;
+    this.offset = 0;
+  }
+}
+
+/** An addition mod 2^32 being assembled: words and a constant, added as integers until {@link settle}. */
+class Sum {
+  readonly words: Word[] = [];
+  constant = 0n;
+
+  add(x: Word | Sum): this {
+    if (x instanceof Sum) {
+      this.words.push(...x.words);
+      this.constant += x.constant;
+    } else this.words.push(x);
+    return this;
+  }
+
+  addConstant(k: number): this {
+    this.constant += BigInt(k);
+    return this;
+  }
 }
 
 /**
- * sha256(prefix ‖ bytes) as 8 digest words: `prefix` is a constant whose length is a multiple of 64, compressed
- * natively; `bytes` are 8 bits each, least significant first. Padding is constant.
+ * The sum mod 2^32 as a word: all constant, computed natively; one variable word plus a multiple of 2^32,
+ * that word; otherwise the sum's n bits hinted (32 result bits, n − 32 carries), each boolean, with the
+ * equality sum = Σ bits·2^i packed into `eqs`. n + a share of one constraint.
+ */
+function settle(c: CircuitBuilder, eqs: PackedEqualities, sum: Sum): Word {
+  const terms: (readonly [Lc, bigint])[] = [];
+  let constant = sum.constant;
+  let bound = 0n;
+  let value = 0n;
+  const variable: { word: Word; constant: bigint }[] = [];
+  for (const word of sum.words) {
+    let wordConstant = 0n;
+    let isVariable = false;
+    for (let i = 0; i < WORD_BITS; i++) {
+      const bit = word[i]!;
+      if (bit.isConstant) wordConstant += bit.k << BigInt(i);
+      else {
+        terms.push([bit, POW2[i]!]);
+        bound += POW2[i]!;
+        value += bit.value << BigInt(i);
+        isVariable = true;
+      }
+    }
+    constant += wordConstant;
+    if (isVariable) variable.push({ word, constant: wordConstant });
+  }
+  constant %= WORD_MOD;
+  if (variable.length === 0) return constantWord(Number(constant));
+  if (variable.length === 1 && (constant - variable[0]!.constant) % WORD_MOD === 0n) return variable[0]!.word;
+  bound += constant;
+  // The sum's value in the field (honestly an integer below 2^n; a tampered witness may make it anything).
+  value = (value + constant) % R;
+  const n = Math.max(WORD_BITS, bound.toString(2).length);
+  const bits = Array.from({ length: n }, (_, i) =>
+    booleanHint(c, (value >> BigInt(i)) & 1n, i < WORD_BITS ? "sha256 sum" : "sha256 carry"),
+  );
+  bits.forEach((b, i) => terms.push([b, -POW2[i]!]));
+  eqs.add(terms, constant, n);
+  return bits.slice(0, WORD_BITS);
+}
+
+// ---- the compression function and whole messages ----
+
+/**
+ * One SHA-256 compression: the chaining value after `block` (16 big-endian words, as SHA-256 reads them)
+ * from `state` (8 words), i.e. the 64 rounds and the feed-forward. Every output bit is constant or
+ * constrained boolean. A fully variable state and block cost 26,128 constraints (docs/wrap-circuit.md §4b).
+ */
+export function sha256Compress(c: CircuitBuilder, state: readonly Word[], block: readonly Word[]): Word[] {
+  checkWords(state, 8, "state");
+  checkWords(block, 16, "block");
+  const eqs = new PackedEqualities(c);
+  const word = (s: Sum) => settle(c, eqs, s);
+
+  // W62 and W63 feed no σ: they stay sums and are settled as part of their rounds' sums.
+  const w: (Word | Sum)[] = [...block];
+  for (let t = 16; t < 64; t++) {
+    const s = new Sum()
+      .add(smallSigma1(c, w[t - 2] as Word))
+      .add(w[t - 7]!)
+      .add(smallSigma0(c, w[t - 15] as Word))
+      .add(w[t - 16]!);
+    w.push(t < 62 ? word(s) : s);
+  }
+
+  let [a, b, d0, d, e, f, g, h] = state as [Word, Word, Word, Word, Word, Word, Word, Word];
+  for (let t = 0; t < 64; t++) {
+    const t1 = new Sum()
+      .add(h)
+      .add(bigSigma1(c, e))
+      .add(ch3(c, e, f, g))
+      .addConstant(SHA256_K[t]!)
+      .add(w[t]!);
+    const t2 = new Sum().add(bigSigma0(c, a)).add(maj3(c, a, b, d0));
+    const nextE = new Sum().add(d).add(t1);
+    const nextA = new Sum().add(t1).add(t2);
+    if (t === 63) {
+      // The last a and e are only fed forward: one decomposition each instead of two.
+      nextE.add(state[4]!);
+      nextA.add(state[0]!);
+    }
+    h = g;
+    g = f;
+    f = e;
+    e = word(nextE);
+    d = d0;
+    d0 = b;
+    b = a;
+    a = word(nextA);
+  }
+  const working = [a, b, d0, d, e, f, g, h];
+  const out = working.map((x, i) => (i === 0 || i === 4 ? x : word(new Sum().add(state[i]!).add(x))));
+  eqs.flush();
+  return out;
+}
+
+const ch3 = (c: CircuitBuilder, e: Word, f: Word, g: Word): Word =>
+  e.map((bit, i) => ch(c, bit, f[i]!, g[i]!));
+const maj3 = (c: CircuitBuilder, a: Word, b: Word, d: Word): Word =>
+  a.map((bit, i) => maj(c, bit, b[i]!, d[i]!));
+
+const constantByte = (x: number): readonly Lc[] => Array.from({ length: 8 }, (_, i) => BIT[(x >> i) & 1]!);
+
+/** A big-endian word from four bytes of 8 bits (least significant first). */
+const wordOfBytes = (bytes: readonly (readonly Lc[])[]): Word =>
+  Array.from({ length: WORD_BITS }, (_, i) => bytes[3 - (i >> 3)]![i & 7]!);
+
+export interface Sha256MessageOptions {
+  /**
+   * A constant prefix of whole 64-byte blocks: the digest is sha256(prefix ‖ bytes), with the prefix's blocks
+   * compressed natively (free) into the starting state.
+   */
+  readonly prefix?: Uint8Array;
+}
+
+/**
+ * The SHA-256 digest of a message of fixed length, as 8 words (the digest bytes are their big-endian bytes,
+ * see {@link digestBytes}). Each byte is 8 bits, least significant first; constant bytes fold. Padding is
+ * constant, so the cost is that of ⌈(|bytes| + 9)/64⌉ compressions, less what folds.
  */
 export function sha256Message(
   c: CircuitBuilder,
   bytes: readonly (readonly Lc[])[],
-  options: { readonly prefix?: Uint8Array } = {},
+  options: Sha256MessageOptions = {},
 ): Word[] {
   const prefix = options.prefix ?? new Uint8Array(0);
-  if (prefix.length % 64 !== 0) throw new RangeError("a constant prefix is a whole number of 64-byte blocks");
-  let native: Uint32Array = SHA256_IV.slice();
-  for (let at = 0; at < prefix.length; at += 64)
-    native = compressNative(native, prefix.subarray(at, at + 64));
-  const totalBits = BigInt(8 * (prefix.length + bytes.length));
-  const constByte = (v: number) => Array.from({ length: 8 }, (_, k) => ((v >> k) & 1 ? ONE : ZERO));
-  const padded: (readonly Lc[])[] = [...bytes, constByte(0x80)];
-  while (padded.length % 64 !== 56) padded.push(constByte(0));
-  for (let i = 7; i >= 0; i--) padded.push(constByte(Number((totalBits >> BigInt(8 * i)) & 0xffn)));
-  let state: Word[] = Array.from(native, (x) => constantWord(x));
-  for (let at = 0; at < padded.length; at += 64) {
-    const block = Array.from({ length: 16 }, (_, j) => {
-      // Big-endian: byte 0 of the word is its most significant.
-      const bs = padded.slice(at + 4 * j, at + 4 * j + 4);
-      return [...bs[3]!, ...bs[2]!, ...bs[1]!, ...bs[0]!];
-    });
+  bytes.forEach((byte, i) => {
+    if (byte.length !== 8) throw new RangeError(`message byte ${i} has ${byte.length} bits; a byte has 8`);
+  });
+  let state = sha256Midstate(prefix).map(constantWord);
+  const bitLength = BigInt(prefix.length + bytes.length) * 8n;
+  const padded = [...bytes, constantByte(0x80)];
+  while (padded.length % SHA256_BLOCK_BYTES !== SHA256_BLOCK_BYTES - 8) padded.push(constantByte(0));
+  for (let i = 7; i >= 0; i--) padded.push(constantByte(Number((bitLength >> BigInt(8 * i)) & 0xffn)));
+  for (let at = 0; at < padded.length; at += SHA256_BLOCK_BYTES) {
+    const block = Array.from({ length: 16 }, (_, j) => wordOfBytes(padded.slice(at + 4 * j, at + 4 * j + 4)));
     state = sha256Compress(c, state, block);
   }
   return state;
 }
 
-/** The digest's 32 bytes (each 8 bits, least significant first), in SHA-256's byte order. */
+/** The 32 digest bytes (8 bits each, least significant first) of a digest's 8 words, in SHA-256's byte order. */
 export function digestBytes(words: readonly Word[]): Lc[][] {
-  return words.flatMap((w) => [3, 2, 1, 0].map((j) => w.slice(8 * j, 8 * j + 8)));
-}
-
-/** The compression function natively (for constant prefixes; noble does not expose midstates). */
-export function compressNative(state: Uint32Array, block: Uint8Array): Uint32Array {
-  const w = new Uint32Array(64);
-  const view = new DataView(block.buffer, block.byteOffset, 64);
-  for (let t = 0; t < 16; t++) w[t] = view.getUint32(4 * t);
-  const r = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  for (let t = 16; t < 64; t++) {
-    const s0 = r(w[t - 15]!, 7) ^ r(w[t - 15]!, 18) ^ (w[t - 15]! >>> 3);
-    const s1 = r(w[t - 2]!, 17) ^ r(w[t - 2]!, 19) ^ (w[t - 2]! >>> 10);
-    w[t] = (s1 + w[t - 7]! + s0 + w[t - 16]!) >>> 0;
-  }
-  let [a, b, c, d, e, f, g, h] = state;
-  for (let t = 0; t < 64; t++) {
-    const t1 = (h! + (r(e!, 6) ^ r(e!, 11) ^ r(e!, 25)) + ((e! & f!) ^ (~e! & g!)) + K[t]! + w[t]!) >>> 0;
-    const t2 = ((r(a!, 2) ^ r(a!, 13) ^ r(a!, 22)) + ((a! & b!) ^ (a! & c!) ^ (b! & c!))) >>> 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d! + t1) >>> 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) >>> 0;
-  }
-  return Uint32Array.from([a!, b!, c!, d!, e!, f!, g!, h!].map((x, i) => (x + state[i]!) >>> 0));
+  checkWords(words, 8, "digest");
+  return words.flatMap((w) => [3, 2, 1, 0].map((k) => w.slice(8 * k, 8 * k + 8)));
 }
