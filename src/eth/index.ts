@@ -3,6 +3,12 @@
  * Solidity verifier generator, the deployment of the verifier stack, and submitting receipts to consumer
  * contracts. Node-only where it touches files (deployment records); the rest runs anywhere viem runs.
  */
+export {
+  type CompiledVerifier,
+  compileReceiptVerifier,
+  SOLC_VERSION,
+  VerifierCompileError,
+} from "./compile-verifier.ts";
 export * from "./contracts.ts";
 export type { DeploymentRecord, DeployOptions, Groth16VerifierSpec, VerifierRecord } from "./deploy.ts";
 export { DEFAULT_GROTH16_VERIFIER, deploymentPath, deployVerifierStack, readDeployment } from "./deploy.ts";

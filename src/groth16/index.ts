@@ -13,3 +13,7 @@ export * from "./ptau-setup.ts";
 export * from "./types.ts";
 export * from "./verify.ts";
 export * from "./witness.ts";
+export * from "./wrap/p254-circuit.ts";
+export * from "./wrap/release.ts";
+export { RECEIPT_STATEMENT } from "./wrap/statement.ts";
+export * from "./wrap/wrap.ts";

@@ -18,6 +18,8 @@ import { devModeEnabled } from "./fake-receipt.ts";
 import type { Receipt } from "./receipt.ts";
 import type { SuccinctReceipt } from "./succinct-receipt.ts";
 
+export { compressReceipt, type Groth16Wrapper, wrapperParameters, wrapperVerifier } from "./compress.ts";
+
 /**
  * Proves an execution (Node: the prover uses worker threads). Without dev mode the result is a real
  * composite receipt (docs/machine.md); with dev mode (ZKVM_DEV_MODE=1 or `dev: true`) it only executes and

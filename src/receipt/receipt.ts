@@ -100,7 +100,7 @@ export const RECEIPT_KINDS: { readonly [K in ReceiptKind]: KindHandler<Extract<R
     verify: (r, imageId, journal, options) => verifyComposite(r, imageId, journal, options),
     seal: () => {
       throw new ReceiptVerificationError(
-        "a composite receipt (STARK segment proofs) cannot be checked by a contract; it needs compression to a Groth16 seal, which this version cannot make yet",
+        "a composite receipt (STARK segment proofs) cannot be checked by a contract; it needs compression to a Groth16 seal: prove with `zkvm prove --groth16 <wrap.zkey>` (docs/cli.md)",
       );
     },
   },
@@ -111,7 +111,7 @@ export const RECEIPT_KINDS: { readonly [K in ReceiptKind]: KindHandler<Extract<R
       verifySuccinct(r, imageId, journal, options.recursionRelease ?? RECURSION_RELEASE),
     seal: () => {
       throw new ReceiptVerificationError(
-        "a succinct receipt (a recursion STARK proof) cannot be checked by a contract; it needs compression to a Groth16 seal, which this version cannot make yet",
+        "a succinct receipt (a recursion STARK proof) cannot be checked by a contract; it needs compression to a Groth16 seal: compressReceipt(), or prove with `zkvm prove --groth16 <wrap.zkey>` (docs/cli.md)",
       );
     },
   },
