@@ -42,8 +42,9 @@ function packageName(dir: string): string {
 /** package.json of the new project, with the toolchain versions this kit is tested with. */
 function packageJson(name: string, dependency: string, kit: KitPackage): string {
   const dev = (pkg: string) => {
-    const v = kit.devDependencies[pkg];
-    if (!v) throw new Error(`zkvm-kit's package.json has no devDependency ${pkg}`);
+    // A tool the kit also needs at run time (solc: verifiers compiled for wrap keys) is a dependency there.
+    const v = kit.devDependencies[pkg] ?? kit.dependencies[pkg];
+    if (!v) throw new Error(`zkvm-kit's package.json has no dependency ${pkg}`);
     return v;
   };
   const pkg = {
