@@ -100,7 +100,7 @@ describe("the wrap circuit's public inputs", () => {
     }
   });
 
-  it("rejects a witness with any tampered bit product or SHA-256 hint", () => {
+  it("rejects a witness with any tampered select or SHA-256 hint", () => {
     const p = randomClaim(uniform(11), true);
     const kinds = new Map<string, number>();
     statement(p, {
@@ -109,7 +109,7 @@ describe("the wrap circuit's public inputs", () => {
         return v;
       },
     });
-    expect(kinds.get("statement-and")).toBeGreaterThan(0);
+    expect(kinds.get("statement select")).toBeGreaterThan(0);
     expect([...kinds.keys()].filter((k) => k.startsWith("sha256")).length).toBeGreaterThanOrEqual(4);
     for (const [kind, count] of kinds) {
       // The statement's inputs (the inner public values' bits, the control ID) are free by design.

@@ -68,16 +68,19 @@ function xor(c: CircuitBuilder, p: Lc, q: Lc): Lc {
   return t;
 }
 
-/** Ch(e, f, g) = e ? f : g = g + e·(f − g): 1 constraint; free for a constant e or constant f and g. */
-function ch(c: CircuitBuilder, e: Lc, f: Lc, g: Lc): Lc {
+/**
+ * Ch(e, f, g) = e ? f : g = g + e·(f − g) for bits: 1 constraint; free for a constant e or constant f and g.
+ * Also the select other gadgets use on bits (`kind` names their hints).
+ */
+export function ch(c: CircuitBuilder, e: Lc, f: Lc, g: Lc, kind = "sha256 ch"): Lc {
   if (e.isConstant) return e.k === 1n ? f : g;
   if (f.isConstant && g.isConstant) {
     if (f.k === g.k) return f;
     return f.k === 1n ? e : ONE.sub(e);
   }
   const d = f.sub(g);
-  const out = c.hint(g.value + e.value * d.value, "sha256 ch");
-  c.enforce(e, d, out.sub(g), "sha256 ch");
+  const out = c.hint(g.value + e.value * d.value, kind);
+  c.enforce(e, d, out.sub(g), kind);
   return out;
 }
 
@@ -284,7 +287,9 @@ const ch3 = (c: CircuitBuilder, e: Word, f: Word, g: Word): Word =>
 const maj3 = (c: CircuitBuilder, a: Word, b: Word, d: Word): Word =>
   a.map((bit, i) => maj(c, bit, b[i]!, d[i]!));
 
-const constantByte = (x: number): readonly Lc[] => Array.from({ length: 8 }, (_, i) => BIT[(x >> i) & 1]!);
+/** A constant byte as 8 bits, least significant first. */
+export const constantByte = (x: number): readonly Lc[] =>
+  Array.from({ length: 8 }, (_, i) => BIT[(x >> i) & 1]!);
 
 /** A big-endian word from four bytes of 8 bits (least significant first). */
 const wordOfBytes = (bytes: readonly (readonly Lc[])[]): Word =>

@@ -4,7 +4,7 @@ import { Claim, RECURSION_PUBLIC_COUNT } from "../../recursion/programs.ts";
 import type { Bb } from "../circuit/babybear.ts";
 import type { CircuitBuilder } from "../circuit/builder.ts";
 import { combine, type Lc, ONE, ZERO } from "../circuit/lc.ts";
-import { digestBytes, sha256Message } from "../circuit/sha256.ts";
+import { ch, constantByte, digestBytes, sha256Message } from "../circuit/sha256.ts";
 import type { PublicStatement, VerifiedStatement } from "../circuit/stark-verifier.ts";
 
 /**
@@ -63,15 +63,17 @@ function claimDigestBytes(c: CircuitBuilder, p: readonly Bb[]): Lc[][] {
   const post = p
     .slice(Claim.POST, Claim.POST + 8)
     .flatMap((x) => elementBytes(x))
-    .map((byte, i) => byte.map((bit, k) => pick(c, h, constantBit(SYSTEM_STATE_ZERO_DIGEST[i]!, k), bit)));
+    .map((byte, i) =>
+      byte.map((bit, k) => select(c, h, constantByte(SYSTEM_STATE_ZERO_DIGEST[i]!)[k]!, bit)),
+    );
   const output = p
     .slice(Claim.OUTPUT, Claim.OUTPUT + 16)
     .flatMap((x) => halfBytes(smallBits(c, x, 16, "output half")))
-    .map((byte) => byte.map((bit) => and(c, h, bit)));
+    .map((byte) => byte.map((bit) => select(c, h, bit, ZERO)));
   const exitBits = [
     ...smallBits(c, p[Claim.EXIT_LO]!, 16, "exit code half"),
     ...smallBits(c, p[Claim.EXIT_HI]!, 16, "exit code half"),
-  ].map((bit) => and(c, h, bit));
+  ].map((bit) => select(c, h, bit, ZERO));
   const notHalted = ONE.sub(h);
   const system: ByteBits[] = [
     [ZERO, notHalted, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO],
@@ -101,26 +103,11 @@ function elementBytes(x: Bb): ByteBits[] {
 
 const halfBytes = (bits: readonly Lc[]): ByteBits[] => [bits.slice(0, 8), bits.slice(8, 16)];
 
-const constantBit = (byte: number, k: number): Lc => ((byte >> k) & 1 ? ONE : ZERO);
+const constantBytes = (bytes: readonly number[]): ByteBits[] => bytes.map(constantByte);
 
-const constantBytes = (bytes: readonly number[]): ByteBits[] =>
-  bytes.map((v) => Array.from({ length: 8 }, (_, k) => constantBit(v, k)));
-
-/** x·y for bits (one constraint unless a factor is constant). */
-function and(c: CircuitBuilder, x: Lc, y: Lc): Lc {
-  if (x.isConstant) return x.k === 0n ? ZERO : y;
-  if (y.isConstant) return y.k === 0n ? ZERO : x;
-  const z = c.hint(x.value * y.value, "statement-and");
-  c.enforce(x, y, z, "bit product");
-  return z;
-}
-
-/** sel ? ifOne : ifZero for a bit `sel` and bits: ifZero + sel·(ifOne − ifZero). */
-function pick(c: CircuitBuilder, sel: Lc, ifOne: Lc, ifZero: Lc): Lc {
-  if (ifOne.isConstant && ifOne.k === 0n) return ifZero.sub(and(c, sel, ifZero));
-  if (ifOne.isConstant) return ifZero.add(sel).sub(and(c, sel, ifZero));
-  throw new RangeError("pick: the selected-when-set bit must be a constant");
-}
+/** sel ? ifOne : ifZero for bits: SHA-256's Ch, one constraint (its hints named for this statement). */
+const select = (c: CircuitBuilder, sel: Lc, ifOne: Lc, ifZero: Lc): Lc =>
+  ch(c, sel, ifOne, ifZero, "statement select");
 
 /** Σ word_w · 2^(32w): four digest words (canonical BabyBear values) as half of a little-endian integer. */
 const packWords = (words: readonly Bb[]): Lc =>
