@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import hre from "hardhat";
-import type { Hex } from "viem";
+import { encodeFunctionData, type Hex } from "viem";
 import { deployVerifierStack } from "../src/eth/deploy.ts";
 import { devSetup } from "../src/groth16/dev-setup.ts";
 import { verifyingKeyFromZkey } from "../src/groth16/export.ts";
@@ -23,15 +23,16 @@ import { wrapToGroth16, wrapVerifierParameters, writeWrapCircuit } from "../src/
 import { machine } from "../src/machine/air.ts";
 import { proveSession } from "../src/machine/prove.ts";
 import { MACHINE_CONFIG } from "../src/machine/verify.ts";
+import { journalDigest } from "../src/receipt/claim.ts";
 import { verifyGroth16ReceiptForJournal } from "../src/receipt/groth16-receipt.ts";
 import { p254Program } from "../src/recursion/p254.ts";
 import { recursionReleaseSystem } from "../src/recursion/release-system.ts";
 import { proveSuccinct, recursionSystem } from "../src/recursion/system.ts";
-import type { StarkConfig } from "../src/stark/config.ts";
 import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../src/stark/proof-codec.ts";
 import { computeImageId } from "../src/zkvm/image-id.ts";
 import { loadProgram } from "../src/zkvm/program.ts";
+import { BN254_TEST_CONFIG } from "../test/recursion/test-release.ts";
 import { TEST_CONFIG } from "../test/stark/airs.ts";
 import { report } from "./util.ts";
 
@@ -40,13 +41,6 @@ const args = process.argv.slice(2);
 const test = args.includes("--test");
 const dirFlag = args.indexOf("--dir");
 const dir = dirFlag >= 0 ? args[dirFlag + 1]! : mkdtempSync(join(tmpdir(), "zkvm-wrap-bench-"));
-const BN254_TEST_CONFIG: StarkConfig = {
-  logBlowup: 1,
-  numQueries: 2,
-  powBits: 2,
-  friLogArity: 2,
-  logFinalDegree: 1,
-};
 const secs = (ms: number) => Math.round(ms) / 1000;
 const peakMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const figures: Record<string, unknown> = { configuration: test ? "tests'" : "production" };
@@ -126,17 +120,16 @@ const record = await deployVerifierStack({
 const verifier = record.verifiers[0]!.verifier;
 const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString("hex")}`;
 const app = await viem.deployContract("EvenNumber", [record.router, hex(imageId)]);
-const journalDigest = (await import("../src/receipt/claim.ts")).journalDigest(input);
 const direct = await viem.getContractAt("RiscZeroGroth16Verifier", verifier);
 const gasOf = async (hash: Hex) => Number((await publicClient.waitForTransactionReceipt({ hash })).gasUsed);
 // A view function sent as a transaction: what a caller pays (21 000 base and calldata included).
 figures.verifyGas = await gasOf(
   await owner!.sendTransaction({
     to: verifier,
-    data: (await import("viem")).encodeFunctionData({
+    data: encodeFunctionData({
       abi: direct.abi,
       functionName: "verify",
-      args: [hex(wrapped.seal), hex(imageId), hex(journalDigest)],
+      args: [hex(wrapped.seal), hex(imageId), hex(journalDigest(input))],
     }),
   }),
 );

@@ -1,5 +1,10 @@
 import { verifyingKeyFromZkey } from "../groth16/export.ts";
-import { type WrapOptions, wrapToGroth16, wrapVerifierParameters } from "../groth16/wrap/wrap.ts";
+import {
+  namesRelease,
+  type WrapOptions,
+  wrapToGroth16,
+  wrapVerifierParameters,
+} from "../groth16/wrap/wrap.ts";
 import { RecursionAssertionError } from "../recursion/executor.ts";
 import type { P254Program } from "../recursion/p254.ts";
 import { ProofFormatError } from "../stark/proof-codec.ts";
@@ -45,8 +50,7 @@ export async function compressReceipt(
   w: Groth16Wrapper,
   options: WrapOptions = {},
 ): Promise<Groth16Receipt> {
-  const root = w.p254.system.tree.root;
-  if (!root.every((x, i) => receipt.publics[i] === x))
+  if (!namesRelease(w.p254, receipt.publics))
     throw new ReceiptVerificationError(
       "the succinct receipt names another control root than the wrapper's release: compress it with the release it was proven with",
     );

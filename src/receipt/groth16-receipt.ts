@@ -45,7 +45,8 @@ export class SelectorMismatchError extends ZkvmError {
   override name = "SelectorMismatchError";
 }
 
-function be32(v: bigint): Uint8Array {
+/** A 256-bit integer as 32 big-endian bytes (a field element as the EVM and ControlID.sol write it). */
+export function be32(v: bigint): Uint8Array {
   const out = new Uint8Array(32);
   for (let i = 31; i >= 0; i--) {
     out[i] = Number(v & 0xffn);

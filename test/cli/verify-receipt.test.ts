@@ -139,56 +139,32 @@ describe("zkvm verify --receipt", () => {
     const ours = groth16Selector(wrapReleaseParameters(RISC0_GROTH16_VERIFYING_KEY));
     expect(ours).not.toEqual(g.seal.slice(0, 4));
     const receipt = file("g3.json", encodeReceipt(g));
-    expect(zkvm(["verify", "--receipt", receipt, "--image-id", imageId, "--groth16-key", vk]).status).toBe(0);
+    const seal = REAL_RECEIPTS[1]!.hex.seal;
+    const verifySeal = (...extra: string[]) =>
+      zkvm([
+        "verify",
+        "--seal",
+        seal,
+        "--image-id",
+        imageId,
+        "--journal",
+        journal,
+        "--groth16-key",
+        vk,
+        ...extra,
+      ]);
+    const verifyWithKey = (key: string) =>
+      zkvm(["verify", "--receipt", receipt, "--image-id", imageId, "--groth16-key", key]);
+    expect(verifyWithKey(vk).status).toBe(0);
     // A RISC Zero seal checked as one of ours: another selector, named in the error.
-    const asOurs = zkvm([
-      "verify",
-      "--seal",
-      REAL_RECEIPTS[1]!.hex.seal,
-      "--image-id",
-      imageId,
-      "--journal",
-      journal,
-      "--groth16-key",
-      vk,
-    ]);
+    const asOurs = verifySeal();
     expect(asOurs.status).toBe(1);
     expect(asOurs.stderr).toMatch(/selector/);
-    const missing = zkvm([
-      "verify",
-      "--receipt",
-      receipt,
-      "--image-id",
-      imageId,
-      "--groth16-key",
-      join(dir, "none.json"),
-    ]);
+    const missing = verifyWithKey(join(dir, "none.json"));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no such file/);
-    const notAKey = zkvm([
-      "verify",
-      "--receipt",
-      receipt,
-      "--image-id",
-      imageId,
-      "--groth16-key",
-      file("x.json", "{}"),
-    ]);
-    expect(notAKey.status).toBe(2);
-    const both = zkvm([
-      "verify",
-      "--seal",
-      REAL_RECEIPTS[1]!.hex.seal,
-      "--image-id",
-      imageId,
-      "--journal",
-      journal,
-      "--groth16-key",
-      vk,
-      "--control-root",
-      "v3.0",
-    ]);
-    expect(both.status).toBe(2);
+    expect(verifyWithKey(file("x.json", "{}")).status).toBe(2);
+    expect(verifySeal("--control-root", "v3.0").status).toBe(2);
     const noKey = zkvm(["prove", hello, "--groth16", join(dir, "none.zkey")]);
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toMatch(/wrap-circuit/);

@@ -20,21 +20,12 @@ import {
   verifyP254,
 } from "../../src/recursion/p254.ts";
 import type { RecursionProof, RecursionSystem } from "../../src/recursion/system.ts";
-import type { StarkConfig } from "../../src/stark/config.ts";
 import { VerificationError } from "../../src/stark/errors.ts";
 import { digestToBigint, poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { ProofFormatError } from "../../src/stark/proof-codec.ts";
 import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
-import { proveTestClaim, testRelease } from "../recursion/test-release.ts";
+import { BN254_TEST_CONFIG, proveTestClaim, testRelease } from "../recursion/test-release.ts";
 
-/** The BN254 layer at test size: blowup 2, 2 queries, 2 PoW bits (production: docs/wrap-circuit.md §8). */
-const BN254_TEST_CONFIG: StarkConfig = {
-  logBlowup: 1,
-  numQueries: 2,
-  powBits: 2,
-  friLogArity: 2,
-  logFinalDegree: 1,
-};
 const CLAIM = Array.from({ length: 35 }, (_, i) => (i * 7919 + 3) % 65536);
 
 let sys: RecursionSystem;

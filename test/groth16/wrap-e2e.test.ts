@@ -43,7 +43,6 @@ import {
   type RecursionSystem,
   recursionSystem,
 } from "../../src/recursion/system.ts";
-import type { StarkConfig } from "../../src/stark/config.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../../src/stark/proof-codec.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
@@ -51,14 +50,8 @@ import { loadProgram } from "../../src/zkvm/program.ts";
 import { connectChain } from "../contracts/chain.ts";
 import { flip, outcome } from "../contracts/helpers.ts";
 import { CONFIG } from "../machine/helpers.ts";
+import { BN254_TEST_CONFIG } from "../recursion/test-release.ts";
 
-const BN254_TEST_CONFIG: StarkConfig = {
-  logBlowup: 1,
-  numQueries: 2,
-  powBits: 2,
-  friLogArity: 2,
-  logFinalDegree: 1,
-};
 const EVEN = new Uint8Array(readFileSync(new URL("../../guests/examples/even-number.elf", import.meta.url)));
 const IMAGE_ID = computeImageId(loadProgram(EVEN));
 const X = 42n;

@@ -9,19 +9,13 @@ import { CircuitBuilder } from "../../src/groth16/circuit/builder.ts";
 import { RECEIPT_STATEMENT } from "../../src/groth16/wrap/statement.ts";
 import { digestToBytes } from "../../src/hash/poseidon2.ts";
 import { okClaim, receiptClaimDigest } from "../../src/receipt/claim.ts";
-import { groth16ReceiptPublicInputs } from "../../src/receipt/groth16-receipt.ts";
+import { be32, groth16ReceiptPublicInputs } from "../../src/receipt/groth16-receipt.ts";
 import { recursionClaim } from "../../src/receipt/succinct-receipt.ts";
 import { Claim, RECURSION_PUBLIC_COUNT } from "../../src/recursion/programs.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 
 const P = 2013265921;
 const ID = 0x1234_5678_9abc_def0_1122_3344_5566_7788_99aa_bbcc_ddee_ff00_0102_0304_0506_0708n;
-
-function be32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
-  return out;
-}
 
 /** Builds the statement on these public values; returns its signals and whether every constraint held. */
 function statement(

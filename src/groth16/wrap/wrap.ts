@@ -5,19 +5,14 @@ import { ZkvmError } from "../../errors.ts";
 import { digestToBytes } from "../../hash/poseidon2.ts";
 import { type ReceiptClaim, receiptClaimDigest } from "../../receipt/claim.ts";
 import {
+  be32,
   type Groth16ReceiptVerifierParameters,
   groth16ReceiptPublicInputs,
   groth16Selector,
 } from "../../receipt/groth16-receipt.ts";
 import { encodeGroth16Seal } from "../../receipt/seal.ts";
 import { recursionClaim } from "../../receipt/succinct-receipt.ts";
-import {
-  type P254Input,
-  type P254Program,
-  type P254Proof,
-  proveP254,
-  verifyP254,
-} from "../../recursion/p254.ts";
+import { type P254Input, type P254Program, type P254Proof, proveP254 } from "../../recursion/p254.ts";
 import { digestToBigint } from "../../stark/poseidon-bn254-hash.ts";
 import type { CircuitStats } from "../circuit/builder.ts";
 import { buildStarkVerifierCircuit, type StarkCircuitSpec } from "../circuit/stark-verifier.ts";
@@ -66,9 +61,14 @@ export function receiptVerifierParameters(
 ): Groth16ReceiptVerifierParameters {
   return {
     controlRoot: digestToBytes(controlRoot),
-    bn254ControlId: bigintToBytes32(digestToBigint(bn254ControlId)),
+    bn254ControlId: be32(digestToBigint(bn254ControlId)),
     verifyingKey: vk,
   };
+}
+
+/** Whether a recursion proof's public values name the release's control root (the claim's first 8 values). */
+export function namesRelease(p: Pick<P254Program, "system">, publics: readonly number[]): boolean {
+  return p.system.tree.root.every((x, i) => publics[i] === x);
 }
 
 export class WrapError extends ZkvmError {
@@ -110,14 +110,13 @@ export async function wrapToGroth16(
     seconds[name] = (now - t) / 1000;
     t = now;
   };
-  const root = p.system.tree.root;
-  if (!root.every((x, i) => inner.publics[i] === x))
+  if (!namesRelease(p, inner.publics))
     throw new WrapError(
       "the recursion proof names another control root than the release's: wrap it with its own release",
     );
   options.onStage?.("proving the BN254 step");
+  // No native check of the BN254 proof here: the circuit's witness below is that check.
   const p254 = proveP254(p, inner);
-  verifyP254(p, p254);
   stage("bn254");
   options.onStage?.("computing the wrap circuit's witness");
   const w = p254CircuitWitness(p, p254, wrapCircuitSpec(p));
@@ -144,13 +143,4 @@ export async function wrapToGroth16(
   } finally {
     if (!options.workDir) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function bigintToBytes32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
 }
