@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- wrap-circuit --p254 [--production | --release-queries N] [--prove-only | --count-only]
- * [--compare-chips]`: the BN254 step and its circuit (docs/wrap-circuit.md §8).
+ * [--layouts] [--compare-chips]`: the BN254 step and its circuit (docs/wrap-circuit.md §8).
  *
  * - Count: the BN254 identity AIR of a release, for both Poseidon2 chips — the recursion release's (one row
  *   per permutation) and the BN254 step's (two rows) — with its heights and opened columns, and for each
@@ -10,6 +10,7 @@
  *   one with `--production` (its programs take ~5 minutes to build), else a production-like one (blowup 4,
  *   N = 42 queries by default, no lift programs: the identity program depends on the release's shape and
  *   configuration only, and lifts raise the shape's heights by a level at most).
+ * - `--layouts`: what other layouts of the Poseidon2 table would cost the circuit (bench/wrap-p254-layouts.ts).
  * - Prove: one BN254 identity proof at the tests' small recursion configuration (test release, 2 queries),
  *   under the BN254 test configuration and P254_CONFIG (`--test-only`: the first; `--all-candidates`: every
  *   candidate), with the BN254 step's chips (`--compare-chips`: with the release's as well): proving time by
@@ -32,6 +33,7 @@ import { CONFIG_BLOWUP_4, type StarkConfig } from "../src/stark/config.ts";
 import { securityReport, securityShape } from "../src/stark/security.ts";
 import { proveTestClaim, testRelease } from "../test/recursion/test-release.ts";
 import { report } from "./util.ts";
+import { layoutSweep } from "./wrap-p254-layouts.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -154,6 +156,7 @@ if (!flag("--prove-only")) {
     console.log(JSON.stringify(split));
     variants.push({ chipSet, tables, opened, counts, split });
   }
+  if (flag("--layouts")) Object.assign(out, { layouts: layoutSweep(sys) });
   Object.assign(out, { release, releaseConfig, variants });
 }
 
