@@ -18,17 +18,18 @@ import { asBlock, type RecursionChip, readBlock, writeBlock } from "./chip.ts";
  * rows per instruction, for the BN254 step's AIR (docs/wrap-circuit.md §8): 259 main columns instead of
  * poseidon2Chip's 467, at twice the rows. The recursion release keeps poseidon2Chip.
  *
- * Why two rows of one chain. Constraints stay of degree 3, so that the BN254 layer proves at blowup 2 in
- * tests as in production. An S-box then needs its cube and its output as columns (c = x³, y = c²·x), and
+ * Why two rows of one chain. Constraints stay of degree 3, so that the BN254 layer still proves at the
+ * tests' blowup 2 (degree 4 needs blowup 4: every BN254 test proof would cost twice as much). An S-box then needs its cube and its output as columns (c = x³, y = c²·x), and
  * those constraints cannot be switched off by a row flag (flag · x³ is of degree 4): every row runs the
  * same chain of S-boxes, and rows differ only in what feeds the chain (degree-2 wiring from the row before)
  * and in round constants (flag · constant). The chain here is an external layer, four full rounds and the
  * 21 partial rounds. The first row of an instruction runs the initial layer, rounds 0–3 and the partial
  * rounds; the second runs rounds 4–7, and its partial rounds compute a value nobody reads (determined, like
- * every cell). A full-round chain cannot start mid-row, so at degree 3 the only narrower layouts spend a row
- * per full round (24 independent S-boxes, ~90 columns, ~10 rows per permutation): the production table
- * grows from 2^15 to 2^17 rows, taller than every other table, which the wrap circuit pays for about as much
- * as it saves on columns (measured in §8), and the prover hashes more cells.
+ * every cell). Every row runs the chain from its start, so a third row of the same chain would not help;
+ * narrower layouts at degree 3 spend a row per full round (24 independent S-boxes, ~90 columns, ~10 rows
+ * per permutation), and the production table grows from 2^15 to 2^17 rows, taller than every other table:
+ * measured with stand-in tables (§8), that circuit would be within ~4 % of this one's, and the prover would
+ * hash ~1.7× the cells.
  *
  * Rows of one instruction (preprocessed `first` on its first row, `second` on its second):
  *
