@@ -1,23 +1,39 @@
 /**
- * `npm run bench -- wrap-circuit --p254 [--release-queries N] [--prove-only | --count-only]`: the BN254 step
- * and its circuit (docs/wrap-circuit.md §8).
+ * `npm run bench -- wrap-circuit --p254 [--production | --release-queries N] [--prove-only | --count-only]
+ * [--layouts] [--compare-chips]`: the BN254 step and its circuit (docs/wrap-circuit.md §8).
  *
- * - Count: the BN254 identity AIR of a release at a production-like recursion configuration (blowup 4,
+ * - Count: the BN254 identity AIR of a release, for both Poseidon2 chips — the recursion release's (one row
+ *   per permutation) and the BN254 step's (two rows) — with its heights and opened columns, and for each
+ *   candidate BN254 configuration its conjectured security and the verifier circuit's constraints by
+ *   category (structure only: no commitment is computed), and at P254_CONFIG the split into a part per query
+ *   and a part independent of the queries (P254_CONFIG against one query fewer). The release: the published
+ *   one with `--production` (its programs take ~5 minutes to build), else a production-like one (blowup 4,
  *   N = 42 queries by default, no lift programs: the identity program depends on the release's shape and
- *   configuration only, and lifts raise the shape's heights by a level at most), its heights and opened
- *   columns, and for each candidate BN254 configuration its conjectured security and the verifier circuit's
- *   constraints by category (structure only: no commitment is computed).
+ *   configuration only, and lifts raise the shape's heights by a level at most).
+ * - `--layouts`: what other layouts of the Poseidon2 table would cost the circuit (bench/wrap-p254-layouts.ts).
  * - Prove: one BN254 identity proof at the tests' small recursion configuration (test release, 2 queries),
  *   under the BN254 test configuration and P254_CONFIG (`--test-only`: the first; `--all-candidates`: every
- *   candidate): proving time by phase, native verification, the circuit's witness time.
+ *   candidate), with the BN254 step's chips (`--compare-chips`: with the release's as well): proving time by
+ *   phase, native verification, the circuit's witness time.
  */
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "../src/groth16/wrap/p254-circuit.ts";
-import { P254_CONFIG, p254Air, p254Program, proveP254, verifyP254 } from "../src/recursion/p254.ts";
+import { type AnyRecursionChip, RECURSION_CHIPS } from "../src/recursion/air.ts";
+import {
+  P254_CHIPS,
+  P254_CONFIG,
+  p254Air,
+  p254Program,
+  proveP254,
+  verifyP254,
+} from "../src/recursion/p254.ts";
+import { RECURSION_RELEASE } from "../src/recursion/release.ts";
+import { recursionReleaseSystem } from "../src/recursion/release-system.ts";
 import { CONFIG_BLOWUP_4, type StarkConfig } from "../src/stark/config.ts";
 import { securityReport, securityShape } from "../src/stark/security.ts";
 import { proveTestClaim, testRelease } from "../test/recursion/test-release.ts";
 import { report } from "./util.ts";
+import { layoutSweep } from "./wrap-p254-layouts.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -75,41 +91,73 @@ const TEST_BN254: StarkConfig = {
 
 const out: Record<string, unknown> = {};
 
+/** The two Poseidon2 chips the BN254 identity AIR can be measured with. */
+const CHIP_SETS: Record<string, readonly AnyRecursionChip[]> = {
+  "release chips (Poseidon2 on one row)": RECURSION_CHIPS,
+  "BN254 chips (Poseidon2 on two rows)": P254_CHIPS,
+};
+
 if (!flag("--prove-only")) {
   const queries = numberArg("--release-queries", CONFIG_BLOWUP_4.numQueries);
-  const releaseConfig: StarkConfig = { ...CONFIG_BLOWUP_4, numQueries: queries };
+  const releaseConfig: StarkConfig = flag("--production")
+    ? RECURSION_RELEASE.config
+    : { ...CONFIG_BLOWUP_4, numQueries: queries };
   let t0 = performance.now();
-  const sys = testRelease(releaseConfig);
-  const a = p254Air(sys);
-  const tables = a.air.air.tables.map((t, i) => ({
-    table: t.name,
-    logHeight: a.logHeights[i],
-    main: t.mainWidth,
-    preprocessed: t.preprocessed.length,
-    aux: 4 * t.auxWidth,
-  }));
-  const opened = tables.reduce((n, t) => n + t.main + t.preprocessed + t.aux, 0);
+  const sys = flag("--production") ? recursionReleaseSystem() : testRelease(releaseConfig);
+  const release = flag("--production") ? "published release" : "production-like test release";
   console.log(
-    JSON.stringify({ releaseConfig, releaseSeconds: seconds(t0), releaseShape: sys.shape, tables, opened }),
+    JSON.stringify({ release, releaseConfig, releaseSeconds: seconds(t0), releaseShape: sys.shape }),
   );
-  const counts: Record<string, unknown>[] = [];
-  for (const [name, config] of Object.entries(CANDIDATES)) {
-    t0 = performance.now();
-    const stats = countStarkVerifierCircuit(p254CircuitSpec({ ...a, config }));
-    const security = securityReport(config, securityShape(a.air.air, a.logHeights));
-    const r = {
-      name,
-      config,
-      securityBits: security.bits,
-      securityTerms: security.terms,
-      constraints: stats.constraints,
-      byCategory: stats.byCategory,
-      countSeconds: seconds(t0),
+  const variants: Record<string, unknown>[] = [];
+  for (const [chipSet, chips] of Object.entries(CHIP_SETS)) {
+    const a = p254Air(sys, chips);
+    const tables = a.air.air.tables.map((t, i) => ({
+      table: t.name,
+      logHeight: a.logHeights[i],
+      main: t.mainWidth,
+      preprocessed: t.preprocessed.length,
+      aux: 4 * t.auxWidth,
+      quotient: 4 * t.quotientChunks,
+    }));
+    const opened = tables.reduce((n, t) => n + t.main + t.preprocessed + t.aux + t.quotient, 0);
+    console.log(JSON.stringify({ chipSet, tables, opened }));
+    const count = (config: StarkConfig) => countStarkVerifierCircuit(p254CircuitSpec({ ...a, config }));
+    const counts: Record<string, unknown>[] = [];
+    for (const [name, config] of Object.entries(CANDIDATES)) {
+      t0 = performance.now();
+      const stats = count(config);
+      const security = securityReport(config, securityShape(a.air.air, a.logHeights));
+      const r = {
+        chipSet,
+        name,
+        config,
+        securityBits: security.bits,
+        securityTerms: security.terms,
+        constraints: stats.constraints,
+        byCategory: stats.byCategory,
+        countSeconds: seconds(t0),
+      };
+      console.log(JSON.stringify(r));
+      counts.push(r);
+    }
+    // One query fewer isolates what a query costs; the rest does not depend on the query count.
+    const full = count(P254_CONFIG);
+    const fewer = count({ ...P254_CONFIG, numQueries: P254_CONFIG.numQueries - 1 });
+    const perQuery = full.constraints - fewer.constraints;
+    const split = {
+      chipSet,
+      P254_CONFIG: full.constraints,
+      perQuery,
+      queryIndependent: full.constraints - P254_CONFIG.numQueries * perQuery,
+      perQueryByCategory: Object.fromEntries(
+        Object.entries(full.byCategory).map(([k, v]) => [k, v - (fewer.byCategory[k] ?? 0)]),
+      ),
     };
-    console.log(JSON.stringify(r));
-    counts.push(r);
+    console.log(JSON.stringify(split));
+    variants.push({ chipSet, tables, opened, counts, split });
   }
-  Object.assign(out, { releaseConfig, tables, opened, counts });
+  if (flag("--layouts")) Object.assign(out, { layouts: layoutSweep(sys) });
+  Object.assign(out, { release, releaseConfig, variants });
 }
 
 if (!flag("--count-only")) {
@@ -126,36 +174,41 @@ if (!flag("--count-only")) {
     : flag("--test-only")
       ? { "test (2 queries)": TEST_BN254 }
       : { "test (2 queries)": TEST_BN254, P254_CONFIG: P254_CONFIG };
-  for (const [name, config] of Object.entries(configs)) {
-    t0 = performance.now();
-    const p = p254Program(sys, config);
-    const programSeconds = seconds(t0);
-    const timings: Record<string, number> = {};
-    t0 = performance.now();
-    const proof = proveP254(p, inner, { timings });
-    const proveSeconds = seconds(t0);
-    t0 = performance.now();
-    verifyP254(p, proof);
-    const verifySeconds = seconds(t0);
-    t0 = performance.now();
-    const w = p254CircuitWitness(p, proof);
-    const witnessSeconds = seconds(t0);
-    if (!w.accepted) throw new Error("the circuit rejects an honest BN254 identity proof");
-    const r = {
-      name,
-      config,
-      logHeights: p.logHeights,
-      programSeconds,
-      proveSeconds,
-      phasesMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
-      proofBytes: proof.proof.length,
-      verifySeconds,
-      witnessSeconds,
-      wires: w.values.length,
-    };
-    console.log(JSON.stringify(r));
-    proofs.push(r);
-  }
+  const chipSets = flag("--compare-chips")
+    ? Object.entries(CHIP_SETS)
+    : Object.entries(CHIP_SETS).filter(([, chips]) => chips === P254_CHIPS);
+  for (const [name, config] of Object.entries(configs))
+    for (const [chipSet, chips] of chipSets) {
+      t0 = performance.now();
+      const p = p254Program(sys, config, chips);
+      const programSeconds = seconds(t0);
+      const timings: Record<string, number> = {};
+      t0 = performance.now();
+      const proof = proveP254(p, inner, { timings });
+      const proveSeconds = seconds(t0);
+      t0 = performance.now();
+      verifyP254(p, proof);
+      const verifySeconds = seconds(t0);
+      t0 = performance.now();
+      const w = p254CircuitWitness(p, proof);
+      const witnessSeconds = seconds(t0);
+      if (!w.accepted) throw new Error("the circuit rejects an honest BN254 identity proof");
+      const r = {
+        name,
+        chipSet,
+        config,
+        logHeights: p.logHeights,
+        programSeconds,
+        proveSeconds,
+        phasesMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
+        proofBytes: proof.proof.length,
+        verifySeconds,
+        witnessSeconds,
+        wires: w.values.length,
+      };
+      console.log(JSON.stringify(r));
+      proofs.push(r);
+    }
   Object.assign(out, { setupSeconds, proofs, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
 }
 

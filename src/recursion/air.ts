@@ -3,7 +3,7 @@ import { type ChipDefinition, defineChip, Trace } from "../machine/chip.ts";
 import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
 import type { Witness } from "../stark/prover.ts";
 import { baseAluChip, bitsChip, dot4Chip, extAluChip, selectChip } from "./chips/arithmetic.ts";
-import { PUBLIC_BUS, type ReadCounts, type RecursionChip } from "./chips/chip.ts";
+import { PUBLIC_BUS, type ReadCounts, type RecursionChip, rowsPerInstruction } from "./chips/chip.ts";
 import { assertEqChip, constChip, hintChip, publicChip, repackChip } from "./chips/moves.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
 import type { Execution } from "./executor.ts";
@@ -14,10 +14,15 @@ import { type Address, type Block, type Instruction, type Program, reads } from 
  * preprocessed columns, tables padded to the heights of a shape. Programs of one shape and public count share
  * the AIR's structure, hence its structure digest; a program's identity — its control ID — is the AIR
  * digest, which adds the preprocessed root.
+ *
+ * The chips are a parameter: the recursion release uses {@link RECURSION_CHIPS}; the BN254 step proves the
+ * same programs with another Poseidon2 chip (p254.ts), one instruction per chip's kinds either way.
  */
 // biome-ignore lint/suspicious/noExplicitAny: a list of chips of different column types
-type AnyChip = RecursionChip<any, any>;
+export type AnyRecursionChip = RecursionChip<any, any>;
+type AnyChip = AnyRecursionChip;
 
+/** The chips of the recursion release's AIR (its control root depends on them). */
 export const RECURSION_CHIPS: readonly AnyChip[] = [
   constChip,
   hintChip,
@@ -54,21 +59,29 @@ export interface RecursionAir {
 }
 
 /** Instructions per chip. */
-export function chipRows(program: Program): Map<AnyChip, Instruction[]> {
+export function chipRows(
+  program: Program,
+  chips: readonly AnyChip[] = RECURSION_CHIPS,
+): Map<AnyChip, Instruction[]> {
   const byKind = new Map<string, AnyChip>();
-  for (const chip of RECURSION_CHIPS) for (const k of chip.kinds) byKind.set(k, chip);
-  const rows = new Map<AnyChip, Instruction[]>(RECURSION_CHIPS.map((c) => [c, []]));
+  for (const chip of chips) for (const k of chip.kinds) byKind.set(k, chip);
+  const rows = new Map<AnyChip, Instruction[]>(chips.map((c) => [c, []]));
   for (const ins of program.instructions) rows.get(byKind.get(ins.kind)!)!.push(ins);
   return rows;
 }
 
 /** The smallest shape that holds every given program (each table at least 2^2 rows). */
-export function shapeFor(programs: readonly Program[]): RecursionShape {
+export function shapeFor(
+  programs: readonly Program[],
+  chips: readonly AnyChip[] = RECURSION_CHIPS,
+): RecursionShape {
   const shape: Record<string, number> = {};
-  for (const chip of RECURSION_CHIPS) shape[chip.name] = 2;
+  for (const chip of chips) shape[chip.name] = 2;
   for (const p of programs)
-    for (const [chip, rows] of chipRows(p))
-      shape[chip.name] = Math.max(shape[chip.name]!, Math.ceil(Math.log2(Math.max(4, rows.length))));
+    for (const [chip, rows] of chipRows(p, chips)) {
+      const height = rows.length * rowsPerInstruction(chip);
+      shape[chip.name] = Math.max(shape[chip.name]!, Math.ceil(Math.log2(Math.max(4, height))));
+    }
   return shape;
 }
 
@@ -78,22 +91,28 @@ function readCounts(program: Program): ReadCounts {
   return counts;
 }
 
-export function recursionAir(program: Program, shape: RecursionShape): RecursionAir {
+export function recursionAir(
+  program: Program,
+  shape: RecursionShape,
+  chips: readonly AnyChip[] = RECURSION_CHIPS,
+): RecursionAir {
   const counts = readCounts(program);
-  const tables = [...chipRows(program)].map(([chip, rows]) => {
+  const tables = [...chipRows(program, chips)].map(([chip, rows]) => {
     const logHeight = shape[chip.name];
     if (logHeight === undefined)
       throw new RecursionShapeError(`the shape has no height for chip "${chip.name}"`);
     const height = 2 ** logHeight;
-    if (rows.length > height)
+    const span = rowsPerInstruction(chip);
+    if (rows.length * span > height)
       throw new RecursionShapeError(
-        `program "${program.name}" has ${rows.length} ${chip.name} instructions; the shape holds ${height}`,
+        `program "${program.name}" has ${rows.length} ${chip.name} instructions of ${span} rows; the shape holds ${height} rows`,
       );
     const fixed = Array.from({ length: chip.fixedWidth }, () => new Uint32Array(height));
     rows.forEach((ins, r) => {
-      chip.fixedRow(ins, counts).forEach((v: number, i: number) => {
-        fixed[i]![r] = v;
-      });
+      for (let k = 0; k < span; k++)
+        chip.fixedRow(ins, counts, k).forEach((v: number, i: number) => {
+          fixed[i]![r * span + k] = v;
+        });
     });
     const def = defineChip(chip.name, (c) => chip.define(c, (i) => c.t.fixed(i)), { preprocessed: fixed });
     return { chip, def, rows };
@@ -116,7 +135,9 @@ export function recursionWitness(ra: RecursionAir, execution: Execution): Witnes
   const tables = ra.tables.map(({ chip, def, rows }) => {
     const height = 2 ** ra.shape[chip.name]!;
     const tr = new Trace(def.width, height);
-    for (let r = 0; r < height; r++) chip.fill(tr, r, def.cols, rows[r] ?? null, value);
+    const span = rowsPerInstruction(chip);
+    rows.forEach((ins, r) => chip.fill(tr, r * span, def.cols, ins, value));
+    for (let r = rows.length * span; r < height; r++) chip.fill(tr, r, def.cols, null, value);
     return tr.columns;
   });
   return { tables, publics: execution.publics };

@@ -4,7 +4,17 @@ import { encodeProof } from "../stark/proof-codec.ts";
 import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
 import { type ProveOptions, preprocessedRoot, proveStark, type Witness } from "../stark/prover.ts";
 import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
-import { type RecursionAir, type RecursionShape, recursionAir, recursionWitness, shapeFor } from "./air.ts";
+import {
+  type AnyRecursionChip,
+  RECURSION_CHIPS,
+  type RecursionAir,
+  type RecursionShape,
+  recursionAir,
+  recursionWitness,
+  shapeFor,
+} from "./air.ts";
+import { poseidon2Chip } from "./chips/poseidon2.ts";
+import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
 import type { ControlInclusion } from "./control.ts";
 import { executeProgram } from "./executor.ts";
 import { shapeHeights } from "./programs.ts";
@@ -49,10 +59,15 @@ export const P254_CONFIG: StarkConfig = {
 
 /**
  * The BN254 step of a release under a Poseidon-BN254 configuration (deterministic: a verifier recomputes
- * the BN254 control ID from the release and the configuration).
+ * the BN254 control ID from the release and the configuration). `chips` is for measurements only: the BN254
+ * step's AIR is the one {@link P254_CHIPS} make.
  */
-export function p254Program(system: RecursionSystem, config: StarkConfig = P254_CONFIG): P254Program {
-  const { shape, air, logHeights } = p254Air(system);
+export function p254Program(
+  system: RecursionSystem,
+  config: StarkConfig = P254_CONFIG,
+  chips: readonly AnyRecursionChip[] = P254_CHIPS,
+): P254Program {
+  const { shape, air, logHeights } = p254Air(system, chips);
   const root = preprocessedRoot(air.air, config, poseidonBn254Hash)!;
   return {
     system,
@@ -66,14 +81,26 @@ export function p254Program(system: RecursionSystem, config: StarkConfig = P254_
 }
 
 /**
- * The BN254 identity AIR of a release and its heights, which do not depend on the BN254 configuration (only
- * the control ID does): what a circuit's size is measured on before any commitment is computed.
+ * The chips of the BN254 identity AIR: the recursion release's, with Poseidon2 on two rows per permutation
+ * (275 columns instead of 467: the wrap circuit pays for every opened column, docs/wrap-circuit.md §8).
  */
-export function p254Air(system: RecursionSystem): Pick<P254Program, "shape" | "air" | "logHeights"> {
+export const P254_CHIPS: readonly AnyRecursionChip[] = RECURSION_CHIPS.map((c) =>
+  c === poseidon2Chip ? poseidon2TwoRowChip : c,
+);
+
+/**
+ * The BN254 identity AIR of a release and its heights, which do not depend on the BN254 configuration (only
+ * the control ID does): what a circuit's size is measured on before any commitment is computed. `chips` is
+ * for measurements (bench/wrap-p254.ts compares the recursion release's).
+ */
+export function p254Air(
+  system: Pick<RecursionSystem, "identity">,
+  chips: readonly AnyRecursionChip[] = P254_CHIPS,
+): Pick<P254Program, "shape" | "air" | "logHeights"> {
   const program = system.identity.program;
-  const shape = shapeFor([program]);
-  const air = recursionAir(program, shape);
-  const logHeights = shapeHeights(shape);
+  const shape = shapeFor([program], chips);
+  const air = recursionAir(program, shape, chips);
+  const logHeights = shapeHeights(shape, chips);
   if (!logupCapacityOk(air.air, logHeights))
     throw new RangeError("the BN254 identity program exceeds LogUp's capacity");
   return { shape, air, logHeights };

@@ -2,7 +2,7 @@ import { machineFor } from "../machine/air.ts";
 import { Pub } from "../machine/publics.ts";
 import { machinePreprocessedRoot } from "../machine/verify.ts";
 import type { StarkConfig } from "../stark/config.ts";
-import { RECURSION_CHIPS, type RecursionShape, recursionAir } from "./air.ts";
+import { type AnyRecursionChip, RECURSION_CHIPS, type RecursionShape, recursionAir } from "./air.ts";
 import { type ProgramBuilder, type RBase, type RDigest, RecursionBackend } from "./builder.ts";
 import type { Program } from "./ir.ts";
 import { emitStarkVerifier, type VerifierInstance } from "./verifier-program.ts";
@@ -165,8 +165,11 @@ export function recursionTemplate(shape: RecursionShape) {
 }
 
 /** Table heights of recursion proofs of a shape, in AIR table order. */
-export function shapeHeights(shape: RecursionShape): number[] {
-  return RECURSION_CHIPS.map((c) => shape[c.name]!);
+export function shapeHeights(
+  shape: RecursionShape,
+  chips: readonly AnyRecursionChip[] = RECURSION_CHIPS,
+): number[] {
+  return chips.map((c) => shape[c.name]!);
 }
 
 /** Verifies one inner recursion proof of the shape and checks its program against the control root. */

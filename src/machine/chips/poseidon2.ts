@@ -1,4 +1,4 @@
-import { add, mul } from "../../field/babybear.ts";
+import { add, inv, mul, sub } from "../../field/babybear.ts";
 import { poseidon2Permute } from "../../hash/poseidon2.ts";
 import {
   FULL_ROUND_CONSTANTS,
@@ -52,7 +52,8 @@ function m4(x: readonly Expr[]): Expr[] {
   return [t3.add(t5), t5, t2.add(t4), t4];
 }
 
-function externalLayer(s: readonly Expr[]): Expr[] {
+/** The external linear layer (M4 on each block of four, then the column sums added) on expressions. */
+export function externalLayer(s: readonly Expr[]): Expr[] {
   const blocks: Expr[][] = [];
   for (let b = 0; b < WIDTH; b += 4) blocks.push(m4(s.slice(b, b + 4)));
   const sums = [0, 1, 2, 3].map((j) =>
@@ -61,17 +62,21 @@ function externalLayer(s: readonly Expr[]): Expr[] {
   return blocks.flatMap((blk) => blk.map((v, j) => v.add(sums[j]!)));
 }
 
-function internalLayer(s: readonly Expr[]): Expr[] {
+/** The internal linear layer (1·1ᵀ + diag(D)) on expressions. */
+export function internalLayer(s: readonly Expr[]): Expr[] {
   const sum = s.slice(1).reduce((acc, v) => acc.add(v), s[0]!);
   return s.map((v, i) => sum.add(v.mul(INTERNAL_DIAGONAL[i]!)));
 }
 
+/** The S-box x^7 through its cube: cube = x³ and out = cube²·x, two constraints of degree 3. */
+export function constrainSbox(c: ChipContext, x: Expr, cube: Col, out: Col): void {
+  c.zero(cube.e.sub(x.mul(x).mul(x)));
+  c.zero(out.e.sub(cube.e.mul(cube.e).mul(x)));
+}
+
 /** States the permutation's constraints; returns the output lanes as expressions. */
 export function constrainPoseidon2(c: ChipContext, p: Poseidon2Cols): Expr[] {
-  const sbox = (x: Expr, cube: Col, out: Col) => {
-    c.zero(cube.e.sub(x.mul(x).mul(x)));
-    c.zero(out.e.sub(cube.e.mul(cube.e).mul(x)));
-  };
+  const sbox = (x: Expr, cube: Col, out: Col) => constrainSbox(c, x, cube, out);
   let s = externalLayer(p.input.map((x) => x.e));
   const full = (r: number) => {
     s.forEach((v, i) => {
@@ -103,7 +108,8 @@ function m4n(x: number[], o: number): void {
   x[o + 3] = t4;
 }
 
-function externalN(s: number[]): void {
+/** The external linear layer on values, in place. */
+export function externalLayerValues(s: number[]): void {
   for (let b = 0; b < WIDTH; b += 4) m4n(s, b);
   for (let j = 0; j < 4; j++) {
     let sum = 0;
@@ -112,33 +118,83 @@ function externalN(s: number[]): void {
   }
 }
 
-function internalN(s: number[]): void {
+/** The internal linear layer on values, in place. */
+export function internalLayerValues(s: number[]): void {
   let sum = 0;
   for (const v of s) sum = add(sum, v);
   for (let i = 0; i < WIDTH; i++) s[i] = add(sum, mul(s[i]!, INTERNAL_DIAGONAL[i]!));
+}
+
+/** M4⁻¹, solved once from M4's columns (the images of the unit vectors). */
+const M4_INVERSE: readonly (readonly number[])[] = (() => {
+  const a = [0, 1, 2, 3].map((j) => {
+    const e = [0, 0, 0, 0];
+    e[j] = 1;
+    m4n(e, 0);
+    return e; // column j of M4
+  });
+  // Gauss–Jordan on [M4 | I], M4[i][j] = a[j][i].
+  const m = [0, 1, 2, 3].map((i) => [
+    ...[0, 1, 2, 3].map((j) => a[j]![i]!),
+    ...[0, 1, 2, 3].map((j) => +(i === j)),
+  ]);
+  for (let col = 0; col < 4; col++) {
+    const pivot = m.findIndex((r, i) => i >= col && r[col] !== 0);
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    const f = inv(m[col]![col]!);
+    m[col] = m[col]!.map((v) => mul(v, f));
+    for (let i = 0; i < 4; i++)
+      if (i !== col && m[i]![col] !== 0) {
+        const g = m[i]![col]!;
+        m[i] = m[i]!.map((v, j) => sub(v, mul(g, m[col]![j]!)));
+      }
+  }
+  return m.map((r) => r.slice(4));
+})();
+const INV_7 = inv(7);
+
+/**
+ * The inverse of the external layer on values, in place: the column sums of the output are 7 times those
+ * of the M4 images (each image is counted once in its own block and once in each of the six sums), which
+ * recovers the images, and M4⁻¹ the input.
+ */
+export function externalLayerInverseValues(s: number[]): void {
+  for (let j = 0; j < 4; j++) {
+    let sum = 0;
+    for (let b = 0; b < WIDTH; b += 4) sum = add(sum, s[b + j]!);
+    const colSum = mul(sum, INV_7);
+    for (let b = 0; b < WIDTH; b += 4) s[b + j] = sub(s[b + j]!, colSum);
+  }
+  for (let b = 0; b < WIDTH; b += 4) {
+    const y = s.slice(b, b + 4);
+    for (let i = 0; i < 4; i++) s[b + i] = M4_INVERSE[i]!.reduce((acc, c, j) => add(acc, mul(c, y[j]!)), 0);
+  }
+}
+
+/** Fills an S-box's cube and output columns at a row; returns x^7. */
+export function fillSbox(tr: Trace, row: number, x: number, cube: Col, out: Col): number {
+  const c3 = mul(mul(x, x), x);
+  const y = mul(mul(c3, c3), x);
+  tr.set(cube, row, c3);
+  tr.set(out, row, y);
+  return y;
 }
 
 /** Fills one permutation row; returns the output state. */
 export function fillPoseidon2(tr: Trace, row: number, p: Poseidon2Cols, input: ArrayLike<number>): number[] {
   const s = Array.from(input);
   s.forEach((v, i) => tr.set(p.input[i]!, row, v));
-  externalN(s);
-  const sbox = (x: number, cube: Col, out: Col): number => {
-    const c3 = mul(mul(x, x), x);
-    const y = mul(mul(c3, c3), x);
-    tr.set(cube, row, c3);
-    tr.set(out, row, y);
-    return y;
-  };
+  externalLayerValues(s);
+  const sbox = (x: number, cube: Col, out: Col): number => fillSbox(tr, row, x, cube, out);
   const full = (r: number) => {
     for (let i = 0; i < WIDTH; i++)
       s[i] = sbox(add(s[i]!, FULL_ROUND_CONSTANTS[r * WIDTH + i]!), p.fullCube[r]![i]!, p.fullOut[r]![i]!);
-    externalN(s);
+    externalLayerValues(s);
   };
   for (let r = 0; r < HALF_FULL; r++) full(r);
   for (let r = 0; r < PARTIAL; r++) {
     s[0] = sbox(add(s[0]!, PARTIAL_ROUND_CONSTANTS[r]!), p.partialCube[r]!, p.partialOut[r]!);
-    internalN(s);
+    internalLayerValues(s);
   }
   for (let r = HALF_FULL; r < 2 * HALF_FULL; r++) full(r);
   return s;

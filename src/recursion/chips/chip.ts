@@ -25,17 +25,23 @@ export type ReadCounts = Uint32Array;
 export interface RecursionChip<K extends Instruction["kind"], C> {
   readonly name: string;
   readonly kinds: readonly K[];
+  /** Consecutive rows each instruction occupies (default 1); padding rows are single rows. */
+  readonly rowsPerInstruction?: number;
   readonly fixedWidth: number;
-  /** The preprocessed row of one instruction; a padding row is all zeros. */
-  fixedRow(ins: InstructionOf<K>, reads: ReadCounts): number[];
+  /** Preprocessed row `k` (< rowsPerInstruction) of one instruction; a padding row is all zeros. */
+  fixedRow(ins: InstructionOf<K>, reads: ReadCounts, k: number): number[];
   /** Allocates the main columns and states the constraints and bus interactions; `fixed(i)` is preprocessed column i. */
   define(c: ChipContext, fixed: (i: number) => Expr): C;
   /**
-   * Fills one row: an executed instruction (`value(addr)` is the block the execution wrote there) or, for
-   * `ins` null, a padding row (left zero unless the chip's constraints need otherwise).
+   * Fills the rows of an executed instruction from `row` on (`value(addr)` is the block the execution
+   * wrote there) or, for `ins` null, one padding row (left zero unless the chip's constraints need otherwise).
    */
   fill(tr: Trace, row: number, cols: C, ins: InstructionOf<K> | null, value: (addr: Address) => Block): void;
 }
+
+/** Rows one instruction of the chip occupies. */
+export const rowsPerInstruction = (chip: { readonly rowsPerInstruction?: number }): number =>
+  chip.rowsPerInstruction ?? 1;
 
 /** Receives (addr, block) from the memory bus: a read. */
 export function readBlock(t: TableBuilder, addr: Expr, block: readonly (Expr | number)[], mult: Expr): void {

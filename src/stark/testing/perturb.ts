@@ -33,6 +33,8 @@ export interface SoundnessOptions {
    * (each table gets at least one).
    */
   readonly sampledCells?: number;
+  /** Perturb cells of these tables only (default every table): to focus on one table of a larger AIR. */
+  readonly cellTables?: readonly number[];
   /** For tables with many interactions: tamper this many randomly chosen interactions per table. */
   readonly sampledInteractions?: number;
   /** Random rows per interaction for multiplicity tampering (default 2). */
@@ -106,19 +108,19 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
   if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
 
   const cellTargets: [number, number][] = [];
+  const cellTables = o.cellTables ?? o.witness.tables.map((_, t) => t);
   if (o.sampledCells !== undefined) {
-    o.witness.tables.forEach((cols, t) => cellTargets.push([t, rand() % cols.length]));
+    for (const t of cellTables) cellTargets.push([t, rand() % o.witness.tables[t]!.length]);
     while (cellTargets.length < o.sampledCells) {
-      const t = rand() % o.witness.tables.length;
+      const t = cellTables[rand() % cellTables.length]!;
       cellTargets.push([t, rand() % o.witness.tables[t]!.length]);
     }
   } else {
     const cells = o.cellsPerColumn ?? 2;
-    o.witness.tables.forEach((cols, t) => {
-      cols.forEach((_, c) => {
+    for (const t of cellTables)
+      o.witness.tables[t]!.forEach((_, c) => {
         for (let k = 0; k < cells; k++) cellTargets.push([t, c]);
       });
-    });
   }
   for (const [t, c] of cellTargets) {
     const col = o.witness.tables[t]![c]!;
