@@ -20,7 +20,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    2436032682, 634451695, 506802560, 270047308, 601881445, 3224173730, 3499767279, 271672997,
+    799872463, 3923867043, 910668561, 1292557859, 677636160, 3634560894, 789307686, 597996282,
   ]),
 });
 

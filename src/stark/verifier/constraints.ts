@@ -100,13 +100,16 @@ export function interactionSum<F, E, D>(
 ): E {
   let sum = b.extConstant([0, 0, 0, 0]);
   for (const it of interactions) {
-    let d = b.extAdd(beta, b.extConstant([it.bus, 0, 0, 0]));
-    let ap = alpha;
-    for (const f of it.fields) {
-      const fv = values[f]!;
-      d = b.extAdd(d, fv.isExt ? b.extMul(ap, fv.ext) : b.extMulBase(ap, fv.base));
-      ap = b.extMul(ap, alpha);
+    // Σ_j α^(j+1)·f_j by Horner's rule, last field first: one extension product per field.
+    let h: E | null = null;
+    for (let j = it.fields.length - 1; j >= 0; j--) {
+      const fv = values[it.fields[j]!]!;
+      const withField: E =
+        h === null ? asExt(b, fv) : fv.isExt ? b.extAdd(h, fv.ext) : b.extAdd(h, b.extFromBase(fv.base));
+      h = b.extMul(withField, alpha);
     }
+    let d = b.extAdd(beta, b.extConstant([it.bus, 0, 0, 0]));
+    if (h !== null) d = b.extAdd(d, h);
     const m = values[it.multiplicity]!;
     const dInv = b.extInverse(d, "degenerate-point", `${what}: a LogUp denominator vanishes`);
     const term = m.isExt ? b.extMul(dInv, m.ext) : b.extMulBase(dInv, m.base);

@@ -80,3 +80,11 @@ export function recombine<F, E, D>(b: VerifierBackend<F, E, D>, c: readonly E[])
   for (let l = 1; l < 4; l++) acc = b.extAdd(acc, b.extMul(c[l] as E, b.extConstant(xPower(l))));
   return acc;
 }
+
+/** Σ_k x^k·terms_k by Horner's rule, highest power first: one extension product per term (0 if empty). */
+export function horner<F, E, D>(b: VerifierBackend<F, E, D>, terms: readonly E[], x: E): E {
+  if (terms.length === 0) return b.extConstant([0, 0, 0, 0]);
+  let acc: E = terms[terms.length - 1] as E;
+  for (let k = terms.length - 2; k >= 0; k--) acc = b.extAdd(b.extMul(acc, x), terms[k] as E);
+  return acc;
+}
