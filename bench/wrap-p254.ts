@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- wrap-circuit --p254 [--production | --release-queries N] [--prove-only | --count-only]
- * [--layouts] [--compare-chips]`: the BN254 step and its circuit (docs/wrap-circuit.md §8).
+ * [--layouts] [--compare-chips] [--compare-threads]`: the BN254 step and its circuit (docs/wrap-circuit.md §8).
  *
  * - Count: the BN254 identity AIR of a release, for both Poseidon2 chips — the recursion release's (one row
  *   per permutation) and the BN254 step's (two rows) — with its heights and opened columns, and for each
@@ -14,7 +14,8 @@
  * - Prove: one BN254 identity proof at the tests' small recursion configuration (test release, 2 queries),
  *   under the BN254 test configuration and P254_CONFIG (`--test-only`: the first; `--all-candidates`: every
  *   candidate), with the BN254 step's chips (`--compare-chips`: with the release's as well): proving time by
- *   phase, native verification, the circuit's witness time.
+ *   phase, native verification, the circuit's witness time; `--compare-threads`: the same proof on the
+ *   calling thread alone as well (the in-run reference for the prover's worker threads).
  */
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "../src/groth16/wrap/p254-circuit.ts";
@@ -186,6 +187,13 @@ if (!flag("--count-only")) {
       t0 = performance.now();
       const proof = proveP254(p, inner, { timings });
       const proveSeconds = seconds(t0);
+      // The same proof on the calling thread alone: the in-run reference for the prover's threads.
+      let serialProveSeconds: number | undefined;
+      if (flag("--compare-threads")) {
+        t0 = performance.now();
+        proveP254(p, inner, { workers: 0 });
+        serialProveSeconds = seconds(t0);
+      }
       t0 = performance.now();
       verifyP254(p, proof);
       const verifySeconds = seconds(t0);
@@ -200,6 +208,7 @@ if (!flag("--count-only")) {
         logHeights: p.logHeights,
         programSeconds,
         proveSeconds,
+        serialProveSeconds,
         phasesMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
         proofBytes: proof.proof.length,
         verifySeconds,

@@ -59,7 +59,7 @@ export type Kernel =
       readonly layer: Uint32Array;
     };
 
-/** Hash configurations that worker threads can rebuild by id (BN254 stays on the calling thread). */
+/** Hash configurations that worker threads can rebuild by id (Poseidon-BN254: kernels-bn254.ts). */
 const HASHES: Record<string, StarkHash> = { [poseidon2Hash.id]: poseidon2Hash };
 
 export function workerHash(id: string): StarkHash | undefined {

@@ -10,6 +10,10 @@ export { defaultWorkerCount, shutdownWorkers } from "../parallel/pool.ts";
  * Typed arrays handed to threads must be backed by SharedArrayBuffer (see `shared`).
  */
 const KERNELS = siblingModule(import.meta.url, "kernels");
+/** Hash configurations whose kernels run in a module of their own (imported by threads only when used). */
+const HASH_KERNELS: Record<string, URL> = {
+  "poseidon-bn254-circomlib": siblingModule(import.meta.url, "kernels-bn254"),
+};
 
 export function shared(length: number): Uint32Array {
   return new Uint32Array(new SharedArrayBuffer(4 * length));
@@ -35,14 +39,15 @@ export const serialExecutor: Executor = {
 
 /**
  * Splits kernels of at least `minUnits` units across `workerCount` threads plus the caller. Kernels for
- * hashes that threads cannot rebuild run on the caller.
+ * hashes that threads cannot rebuild (neither in kernels.ts nor in HASH_KERNELS) run on the caller.
  */
 export function parallelExecutor(workerCount: number, minUnits = 1024): Executor {
   return {
     run(kernel, hash) {
       const size = kernelSize(kernel);
       const hashId = kernel.kind === "hashRows" || kernel.kind === "compress" ? kernel.hash : undefined;
-      const portable = hashId === undefined || workerHash(hashId) !== undefined;
+      const own = hashId === undefined ? undefined : HASH_KERNELS[hashId];
+      const portable = hashId === undefined || workerHash(hashId) !== undefined || own !== undefined;
       const threshold = kernel.kind === "lde" || kernel.kind === "transform" ? 2 : minUnits;
       if (workerCount === 0 || size < threshold || !portable) {
         runKernel(kernel, 0, size, hash);
@@ -55,7 +60,7 @@ export function parallelExecutor(workerCount: number, minUnits = 1024): Executor
         start: bounds[i]!,
         end: bounds[i + 1]!,
       }));
-      workerPool().runBlocking(KERNELS, "runKernelShare", shares, () =>
+      workerPool().runBlocking(own ?? KERNELS, "runKernelShare", shares, () =>
         runKernel(kernel, bounds[parts - 1]!, bounds[parts]!, hash),
       );
     },
