@@ -12,6 +12,11 @@ export interface StarkHash {
   readonly id: string;
   /** Leaf digest of a row of canonical BabyBear elements; the row length is fixed by the AIR shape. */
   hashRow(row: Uint32Array, out: Uint32Array): void;
+  /**
+   * `hashRow` of equal-length rows into `outs[i]` (optional): for hashes whose engine permutes several
+   * states at once. Same digests as `hashRow` row by row.
+   */
+  hashRows?(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void;
   compress(left: Uint32Array, right: Uint32Array, out: Uint32Array): void;
   /** Whether 8 words form a digest this configuration can produce (decoders reject the others). */
   isCanonicalDigest(d: Uint32Array): boolean;

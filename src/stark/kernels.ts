@@ -59,6 +59,9 @@ export type Kernel =
       readonly layer: Uint32Array;
     };
 
+/** Rows per `hashRows` call: enough for the engine's paired permutations, small enough to stay in cache. */
+const ROW_BATCH = 16;
+
 /** Hash configurations that worker threads can rebuild by id (Poseidon-BN254: kernels-bn254.ts). */
 const HASHES: Record<string, StarkHash> = { [poseidon2Hash.id]: poseidon2Hash };
 
@@ -114,20 +117,29 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       const w = cols.length;
       const height = k.layer.length / 8;
       const bits = Math.log2(height);
-      const row = new Uint32Array(w);
-      const leaf = new Uint32Array(8);
-      const node = new Uint32Array(8);
       // Rows are read in natural order (sequential in every column) and each digest is written to its
-      // bit-reversed leaf: one scattered write per row instead of one scattered read per column.
-      for (let src = start; src < end; src++) {
-        const j = reverseBits(src, bits);
-        for (let c = 0; c < w; c++) row[c] = cols[c]![src]!;
-        const out = k.layer.subarray(8 * j, 8 * j + 8);
-        if (!k.inject) hash.hashRow(row, out);
-        else {
-          hash.hashRow(row, leaf);
-          node.set(out);
-          hash.compress(node, leaf, out);
+      // bit-reversed leaf: one scattered write per row instead of one scattered read per column. A hash
+      // with `hashRows` takes them a batch at a time.
+      const batch = hash.hashRows ? ROW_BATCH : 1;
+      const rows = Array.from({ length: batch }, () => new Uint32Array(w));
+      const leaves = Array.from({ length: batch }, () => new Uint32Array(8));
+      const node = new Uint32Array(8);
+      for (let first = start; first < end; first += batch) {
+        const count = Math.min(batch, end - first);
+        for (let i = 0; i < count; i++) {
+          const row = rows[i]!;
+          for (let c = 0; c < w; c++) row[c] = cols[c]![first + i]!;
+        }
+        if (count === 1) hash.hashRow(rows[0]!, leaves[0]!);
+        else hash.hashRows!(rows.slice(0, count), leaves.slice(0, count));
+        for (let i = 0; i < count; i++) {
+          const j = reverseBits(first + i, bits);
+          const out = k.layer.subarray(8 * j, 8 * j + 8);
+          if (!k.inject) out.set(leaves[i]!);
+          else {
+            node.set(out);
+            hash.compress(node, leaves[i]!, out);
+          }
         }
       }
       return;

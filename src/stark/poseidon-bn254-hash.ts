@@ -1,5 +1,5 @@
 import { P } from "../field/babybear.ts";
-import { BN254_R, poseidonBn254, poseidonBn254Permute } from "../hash/poseidon-bn254.ts";
+import { BN254_R, poseidonBn254, poseidonBn254Batch, poseidonBn254Permute } from "../hash/poseidon-bn254.ts";
 import type { Challenger, StarkHash } from "./hash-config.ts";
 
 /**
@@ -48,6 +48,17 @@ export function hashPackedRow(packed: readonly bigint[]): bigint {
   if (packed.length <= 16) return poseidonBn254(packed);
   let h = poseidonBn254(packed.slice(0, 16));
   for (let i = 16; i < packed.length; i += 15) h = poseidonBn254([h, ...packed.slice(i, i + 15)]);
+  return h;
+}
+
+/** `hashPackedRow` of equal-length packed rows, each stage of the chain permuted for all rows together. */
+export function hashPackedRows(packed: readonly (readonly bigint[])[]): bigint[] {
+  if (packed.length === 0) return [];
+  const n = packed[0]!.length;
+  if (n <= 16) return poseidonBn254Batch(packed);
+  let h = poseidonBn254Batch(packed.map((p) => p.slice(0, 16)));
+  for (let i = 16; i < n; i += 15)
+    h = poseidonBn254Batch(packed.map((p, r) => [h[r]!, ...p.slice(i, i + 15)]));
   return h;
 }
 
@@ -116,6 +127,10 @@ export const poseidonBn254Hash: StarkHash = {
   id: "poseidon-bn254-circomlib",
   hashRow(row, out) {
     bigintToDigest(hashPackedRow(packElements(row)), out);
+  },
+  hashRows(rows, outs) {
+    const digests = hashPackedRows(rows.map(packElements));
+    digests.forEach((d, i) => bigintToDigest(d, outs[i]!));
   },
   compress(a, b, out) {
     bigintToDigest(poseidonBn254([digestToBigint(a), digestToBigint(b)]), out);

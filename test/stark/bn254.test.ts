@@ -39,6 +39,18 @@ describe("Poseidon-BN254 configuration", () => {
     const b = Uint32Array.from([9, 0, 0, 0, 0, 0, 0, 0]);
     hash.compress(a, b, out);
     expect(digestValue(out)).toBe(lite.poseidon2([digestValue(a), digestValue(b)]));
+    // The batched form (paired permutations) gives each row's own digest, for chained rows too (> 16 cells).
+    for (const width of [19, 8 * 16 + 1, 259]) {
+      const rows = [0, 1, 2].map((r) =>
+        Uint32Array.from({ length: width }, (_, i) => (i * 7919 + r * 31) % P),
+      );
+      const outs = rows.map(() => new Uint32Array(8));
+      hash.hashRows!(rows, outs);
+      rows.forEach((r, i) => {
+        hash.hashRow(r, out);
+        expect(outs[i]).toEqual(out);
+      });
+    }
   });
 
   const cases = [
