@@ -18,6 +18,11 @@ export interface StarkHash {
    */
   hashRows?(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void;
   compress(left: Uint32Array, right: Uint32Array, out: Uint32Array): void;
+  /**
+   * One tree level (optional, same digests as `compress` node by node): for j in [start, end), digest j of
+   * `level` = compress(digests 2j and 2j + 1 of `below`), 8 words per digest.
+   */
+  compressLevel?(below: Uint32Array, level: Uint32Array, start: number, end: number): void;
   /** Whether 8 words form a digest this configuration can produce (decoders reject the others). */
   isCanonicalDigest(d: Uint32Array): boolean;
   newChallenger(): Challenger;

@@ -147,6 +147,10 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
     case "compress": {
       const hash = hashOverride ?? HASHES[k.hash]!;
       const prev = k.prev;
+      if (hash.compressLevel) {
+        hash.compressLevel(prev, k.layer, start, end);
+        return;
+      }
       for (let j = start; j < end; j++)
         hash.compress(
           prev.subarray(16 * j, 16 * j + 8),

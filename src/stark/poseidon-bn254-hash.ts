@@ -17,6 +17,8 @@ import type { Challenger, StarkHash } from "./hash-config.ts";
  *   squeezed cell yields one BabyBear element, the cell's value mod p (statistical distance ≤ p/r < 2^-222).
  */
 const PB = BigInt(P);
+/** Nodes per batched call in `compressLevel` (the engine permutes them in pairs). */
+const LEVEL_BATCH = 32;
 const MASK32 = 0xffffffffn;
 
 function packChunk(row: ArrayLike<number>, start: number, end: number): bigint {
@@ -134,6 +136,20 @@ export const poseidonBn254Hash: StarkHash = {
   },
   compress(a, b, out) {
     bigintToDigest(poseidonBn254([digestToBigint(a), digestToBigint(b)]), out);
+  },
+  compressLevel(below, level, start, end) {
+    for (let first = start; first < end; first += LEVEL_BATCH) {
+      const last = Math.min(end, first + LEVEL_BATCH);
+      const pairs: bigint[][] = [];
+      for (let j = first; j < last; j++)
+        pairs.push([
+          digestToBigint(below.subarray(16 * j, 16 * j + 8)),
+          digestToBigint(below.subarray(16 * j + 8, 16 * j + 16)),
+        ]);
+      poseidonBn254Batch(pairs).forEach((d, i) => {
+        bigintToDigest(d, level.subarray(8 * (first + i), 8 * (first + i) + 8));
+      });
+    }
   },
   isCanonicalDigest: (d) => digestToBigint(d) < BN254_R,
   newChallenger: () => new PoseidonBn254Challenger(),

@@ -39,6 +39,18 @@ describe("Poseidon-BN254 configuration", () => {
     const b = Uint32Array.from([9, 0, 0, 0, 0, 0, 0, 0]);
     hash.compress(a, b, out);
     expect(digestValue(out)).toBe(lite.poseidon2([digestValue(a), digestValue(b)]));
+    // A tree level at once gives each node's own digest.
+    const below = Uint32Array.from({ length: 16 * 5 }, (_, i) => (i * 2_654_435_761) % 2 ** 28);
+    const level = new Uint32Array(8 * 5);
+    hash.compressLevel!(below, level, 1, 4);
+    for (let j = 0; j < 5; j++) {
+      if (j < 1 || j >= 4) {
+        expect(level.subarray(8 * j, 8 * j + 8).every((x) => x === 0)).toBe(true);
+        continue;
+      }
+      hash.compress(below.subarray(16 * j, 16 * j + 8), below.subarray(16 * j + 8, 16 * j + 16), out);
+      expect(level.subarray(8 * j, 8 * j + 8)).toEqual(out);
+    }
     // The batched form (paired permutations) gives each row's own digest, for chained rows too (> 16 cells).
     for (const width of [19, 8 * 16 + 1, 259]) {
       const rows = [0, 1, 2].map((r) =>
