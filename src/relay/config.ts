@@ -43,10 +43,20 @@ export interface RelayConfig {
     minBalance: bigint;
   };
   prover:
-    | { kind: "threads"; proofs: ProofMode; workers: number; maxProofAttempts: number; cycleLimit?: number }
+    | {
+        kind: "threads";
+        proofs: ProofMode;
+        /** The wrap circuit's proving key (.zkey) for groth16 proofs; required iff proofs is "groth16". */
+        groth16Key?: string;
+        workers: number;
+        maxProofAttempts: number;
+        cycleLimit?: number;
+      }
     | {
         kind: "bullmq";
         proofs: ProofMode;
+        /** The wrap key's path on the worker machines (each `zkvm relay worker` may override it). */
+        groth16Key?: string;
         redisUrl: string;
         queue: string;
         /** Worker processes the relay starts itself (0: only external `zkvm relay worker`s). */
@@ -110,6 +120,15 @@ export function parseRelayConfig(raw: unknown, baseDir = process.cwd()): RelayCo
       'prover.proofs is required: "groth16" (real proofs) or "dev" (insecure mock seals)',
     );
   }
+  let groth16Key: string | undefined;
+  if (proofs === "groth16") {
+    if (typeof prover.groth16Key !== "string" || prover.groth16Key.length === 0)
+      throw new RelayConfigError(
+        "prover.groth16Key is required for groth16 proofs: the wrap circuit's proving key (.zkey), made with " +
+          '`zkvm groth16 wrap-circuit` and `zkvm groth16 setup` (docs/relay.md, "Groth16 proofs")',
+      );
+    groth16Key = path(prover.groth16Key);
+  }
   const kind = prover.kind ?? "threads";
   const maxProofAttempts = num(prover, "maxProofAttempts", "prover", 3, 1);
   const cycleLimit =
@@ -119,6 +138,7 @@ export function parseRelayConfig(raw: unknown, baseDir = process.cwd()): RelayCo
     proverConfig = {
       kind,
       proofs,
+      groth16Key,
       workers: num(prover, "workers", "prover", 1, 1),
       maxProofAttempts,
       cycleLimit,
@@ -129,6 +149,7 @@ export function parseRelayConfig(raw: unknown, baseDir = process.cwd()): RelayCo
     proverConfig = {
       kind,
       proofs,
+      groth16Key,
       redisUrl,
       queue: str(prover, "queue", "prover", "zkvm-proofs"),
       localWorkers: num(prover, "localWorkers", "prover", 0),

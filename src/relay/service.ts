@@ -306,6 +306,7 @@ export class RelayService {
         elf,
         input,
         mode: this.prover.mode,
+        groth16Key: this.config.prover.groth16Key,
         cycleLimit: this.config.prover.cycleLimit,
       })
       .then((result) => {

@@ -2,7 +2,7 @@
  * The product's main path, end to end on the in-process chain: the even-number guest is proven for real (no
  * dev mode), lifted into a succinct receipt, wrapped (BN254 step → verifier circuit → Groth16), and
  * `EvenNumber.set` runs with the 260-byte seal through the router; the same for a two-segment guest (lifts and
- * a join). Every stage runs the production code at the tests' sizes: machine and recursion at TEST_CONFIG,
+ * a join), and for the seal the relay's groth16 mode makes for a request. Every stage runs the production code at the tests' sizes: machine and recursion at TEST_CONFIG,
  * the BN254 layer at 2 queries (bench/wrap.bench.ts measures the production configurations), a development
  * Groth16 key made here.
  */
@@ -43,6 +43,7 @@ import {
   type RecursionSystem,
   recursionSystem,
 } from "../../src/recursion/system.ts";
+import { runProofJob } from "../../src/relay/proving/job.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../../src/stark/proof-codec.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
@@ -56,6 +57,8 @@ const EVEN = new Uint8Array(readFileSync(new URL("../../guests/examples/even-num
 const IMAGE_ID = computeImageId(loadProgram(EVEN));
 const X = 42n;
 const X_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((X >> BigInt(8 * (31 - i))) & 0xffn));
+const X2 = 1_000n;
+const X2_BYTES = Uint8Array.from({ length: 32 }, (_, i) => Number((X2 >> BigInt(8 * (31 - i))) & 0xffn));
 const hex = (b: Uint8Array): Hex => `0x${bytesToHex(b)}`;
 
 let dir: string;
@@ -67,6 +70,7 @@ let vk: VerifyingKey;
 let params: Groth16ReceiptVerifierParameters;
 let succinct: SuccinctReceipt;
 let receipt: Groth16Receipt;
+let relaySeal: Uint8Array;
 
 describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
   beforeAll(async () => {
@@ -158,6 +162,32 @@ describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
     await expect(compressReceipt({ ...succinct, publics }, wrapper)).rejects.toThrow(/another control root/);
   }, 600_000);
 
+  it("the relay's groth16 mode proves a request into a seal for its journal; a failing guest or a missing key is rejected before proving", async () => {
+    const proving = { recursion: sys, p254: p, segmentCycles: 1 << 14 };
+    const job = {
+      jobId: "wrap-e2e-1",
+      imageId: hex(IMAGE_ID),
+      elf: EVEN,
+      input: X2_BYTES,
+      mode: "groth16" as const,
+      groth16Key: zkey,
+    };
+    const result = await runProofJob(job, proving);
+    expect(result.journal).toEqual(X2_BYTES);
+    expect(result.seal.length).toBe(260);
+    expect(verifyGroth16ReceiptForJournal(result.seal, IMAGE_ID, X2_BYTES, params)).toBe(true);
+    expect(verifyGroth16ReceiptForJournal(result.seal, IMAGE_ID, X_BYTES, params)).toBe(false);
+    relaySeal = result.seal;
+    // Nothing is proven for these: each is rejected by its code, which the service does not retry.
+    const odd = Uint8Array.from(X2_BYTES, (b, i) => (i === 31 ? b | 1 : b));
+    await expect(runProofJob({ ...job, input: odd }, proving)).rejects.toMatchObject({
+      code: "guest-failed",
+    });
+    await expect(runProofJob({ ...job, groth16Key: join(dir, "none.zkey") }, proving)).rejects.toMatchObject({
+      code: "prover-unavailable",
+    });
+  }, 1_200_000);
+
   it("EvenNumber.set runs with the seal through the deployed router; another number or a flipped byte reverts", async () => {
     // The compiler set-up is the committed contracts': RISC Zero's key compiles to hardhat's bytecode.
     const risc0 = compileReceiptVerifier(RISC0_GROTH16_VERIFYING_KEY, "RiscZeroGroth16Verifier");
@@ -186,5 +216,8 @@ describe("guest → STARK → succinct → Groth16 → EvenNumber.set", () => {
     console.log(`EvenNumber.set with the wrapped seal: ${tx.gasUsed} gas`);
     expect(await app.read.number()).toBe(X);
     expect(await outcome(router.read.verify([seal, hex(IMAGE_ID), hex(journalDigest(X_BYTES))]))).toBe("ok");
+    // The relay's seal (previous test) runs the callback too.
+    await publicClient.waitForTransactionReceipt({ hash: await app.write.set([X2, hex(relaySeal)]) });
+    expect(await app.read.number()).toBe(X2);
   }, 600_000);
 });

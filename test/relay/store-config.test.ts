@@ -94,12 +94,19 @@ describe("relay configuration", () => {
   const base = {
     chain: { rpcUrl: "http://x" },
     relay: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-    prover: { proofs: "groth16" },
+    prover: { proofs: "groth16", groth16Key: "keys/wrap.zkey" },
   };
   it("fills defaults and resolves paths against the file", () => {
     const c = parseRelayConfig(base, "/srv/relay");
     expect(c.database).toBe("/srv/relay/relay-data/relay.db");
-    expect(c.prover).toMatchObject({ kind: "threads", proofs: "groth16", workers: 1 });
+    expect(c.prover).toMatchObject({
+      kind: "threads",
+      proofs: "groth16",
+      groth16Key: "/srv/relay/keys/wrap.zkey",
+      workers: 1,
+    });
+    // Dev mode needs no key.
+    expect(parseRelayConfig({ ...base, prover: { proofs: "dev" } }).prover.groth16Key).toBeUndefined();
     expect(c.submission.bumpPercent).toBeGreaterThanOrEqual(10);
   });
 
@@ -110,6 +117,8 @@ describe("relay configuration", () => {
       [{ ...base, prover: { kind: "gpu", proofs: "dev" } }, /prover.kind/],
       [{ ...base, prover: { proofs: "fake" } }, /prover.proofs/],
       [{ ...base, prover: {} }, /prover.proofs is required/],
+      [{ ...base, prover: { proofs: "groth16" } }, /prover.groth16Key is required/],
+      [{ ...base, prover: { proofs: "groth16", groth16Key: "" } }, /prover.groth16Key is required/],
       [{ ...base, prover: { kind: "bullmq", proofs: "dev", redisUrl: "http://x" } }, /redis:\/\//],
       [{ ...base, submission: { bumpPercent: 5 } }, /bumpPercent/],
       [{ ...base, images: [3] }, /images/],

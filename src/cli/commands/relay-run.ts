@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import pino from "pino";
 import {
   createPublicClient,
@@ -12,7 +14,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { startApi } from "../../relay/api.ts";
 import { loadRelayConfig } from "../../relay/config.ts";
 import { deployRelay } from "../../relay/deploy.ts";
-import { startBullWorker } from "../../relay/proving/bullmq-prover.ts";
+import { GROTH16_KEY_ENV, startBullWorker } from "../../relay/proving/bullmq-prover.ts";
 import { RelayService } from "../../relay/service.ts";
 import { CliError } from "../errors.ts";
 import { PRIVATE_KEY_ENV } from "../key.ts";
@@ -103,6 +105,7 @@ export async function runRelayWorker(opts: {
   queue: string;
   concurrency: string;
   lockMs: string;
+  groth16Key?: string;
 }): Promise<void> {
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -111,6 +114,12 @@ export async function runRelayWorker(opts: {
   const lockDurationMs = Number(opts.lockMs);
   if (!Number.isInteger(lockDurationMs) || lockDurationMs < 100)
     throw new CliError("--lock-ms must be an integer ≥ 100", 2);
+  if (opts.groth16Key !== undefined) {
+    if (!existsSync(opts.groth16Key))
+      throw new CliError(`--groth16-key ${opts.groth16Key}: no such proving key`, 2);
+    // The sandboxed proving processes inherit it (bullmq-processor.ts).
+    process.env[GROTH16_KEY_ENV] = resolve(opts.groth16Key);
+  }
   const worker = startBullWorker({
     redisUrl: opts.redis,
     queue: opts.queue,

@@ -45,8 +45,20 @@ export function register(program: Command): void {
     .option("--queue <name>", "queue name (the relay's prover.queue)", "zkvm-proofs")
     .option("--concurrency <n>", "parallel proving processes", "1")
     .option("--lock-ms <ms>", "job lock duration (renewed every half of it while proving)", "60000")
-    .action(async (opts: { redis: string; queue: string; concurrency: string; lockMs: string }) => {
-      const { runRelayWorker } = await import("./relay-run.ts");
-      await runRelayWorker(opts);
-    });
+    .option(
+      "--groth16-key <wrap.zkey>",
+      "the wrap circuit's proving key on this machine (default: the path in the relay's prover.groth16Key)",
+    )
+    .action(
+      async (opts: {
+        redis: string;
+        queue: string;
+        concurrency: string;
+        lockMs: string;
+        groth16Key?: string;
+      }) => {
+        const { runRelayWorker } = await import("./relay-run.ts");
+        await runRelayWorker(opts);
+      },
+    );
 }

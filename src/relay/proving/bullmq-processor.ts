@@ -1,5 +1,5 @@
 import type { SandboxedJob } from "bullmq";
-import type { BullJobData } from "./bullmq-prover.ts";
+import { type BullJobData, GROTH16_KEY_ENV } from "./bullmq-prover.ts";
 import { type ProofJob, runProofJobToWire, type WireOutcome } from "./job.ts";
 
 /**
@@ -16,9 +16,11 @@ export default async function process(job: SandboxedJob<BullJobData>): Promise<W
     elf: Buffer.from(d.elf, "base64"),
     input: Buffer.from(d.input, "base64"),
     mode: d.mode,
+    // A worker started with its own key path (`zkvm relay worker --groth16-key`) uses it.
+    groth16Key: globalThis.process.env[GROTH16_KEY_ENV] || d.groth16Key,
     cycleLimit: d.cycleLimit,
   };
-  const outcome = runProofJobToWire(proofJob);
+  const outcome = await runProofJobToWire(proofJob);
   if (!outcome.ok && !outcome.rejected) throw new Error(outcome.message);
   return outcome;
 }

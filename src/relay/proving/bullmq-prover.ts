@@ -14,8 +14,13 @@ export interface BullJobData {
   /** base64 */
   input: string;
   mode: ProofMode;
+  /** groth16 mode: the wrap key's path on the worker machine (a worker's GROTH16_KEY_ENV overrides it). */
+  groth16Key?: string;
   cycleLimit?: number;
 }
+
+/** Environment variable through which `zkvm relay worker --groth16-key` gives its processes the wrap key. */
+export const GROTH16_KEY_ENV = "ZKVM_RELAY_GROTH16_KEY";
 
 /** Path of the sandboxed processor file that BullMQ forks for each worker (.ts from source, .js from dist). */
 export const PROCESSOR_FILE = fileURLToPath(
@@ -84,6 +89,7 @@ export class BullProver implements Prover {
         elf: Buffer.from(job.elf).toString("base64"),
         input: Buffer.from(job.input).toString("base64"),
         mode: job.mode,
+        groth16Key: job.groth16Key,
         cycleLimit: job.cycleLimit,
       };
       added = await this.queue.add("prove", data, {

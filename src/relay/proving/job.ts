@@ -1,8 +1,8 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { encodeMockSeal } from "../../receipt/seal.ts";
-import { ProverUnavailableError, prove } from "../../zkvm/prove.ts";
 import { executeSession } from "../../zkvm/session.ts";
 import { RequestRejectedError } from "../errors.ts";
+import type { Groth16Proving } from "./groth16-seal.ts";
 
 /** What kind of seal the relay delivers: dev-mode mock seals (insecure) or real Groth16 seals. */
 export type ProofMode = "dev" | "groth16";
@@ -15,6 +15,8 @@ export interface ProofJob {
   elf: Uint8Array;
   input: Uint8Array;
   mode: ProofMode;
+  /** groth16 mode: the wrap circuit's proving key (.zkey) on the machine that proves. */
+  groth16Key?: string;
   cycleLimit?: number;
 }
 
@@ -32,39 +34,14 @@ export const DEV_SEAL_WARNING =
 
 /**
  * Executes and proves one job. The same function runs in a worker thread (in-process prover) and in a
- * BullMQ sandboxed processor, so both paths behave identically. A problem of the request itself (the guest
- * exits non-zero, faults, exceeds the cycle limit) throws {@link RequestRejectedError}; it is not retried.
+ * BullMQ sandboxed processor, so both paths behave identically. The guest runs first: a problem of the
+ * request itself (the guest exits non-zero, faults, exceeds the cycle limit, has another ImageID) throws
+ * {@link RequestRejectedError} before any proving, and is not retried. In groth16 mode the execution is then
+ * proven and compressed into a 260-byte seal (`proving`: the published release unless a caller passes
+ * another); a prover failure there throws as is and the service retries it.
  */
-export function runProofJob(job: ProofJob): ProofResult {
+export async function runProofJob(job: ProofJob, proving?: Groth16Proving): Promise<ProofResult> {
   const started = performance.now();
-  if (job.mode === "groth16") {
-    // The real path: STARK → recursion → Groth16. `prove` refuses until that path exists, and the request
-    // fails with that reason; the configuration does not change when it lands.
-    try {
-      const { receipt, session } = prove(job.elf, {
-        dev: false,
-        input: job.input,
-        cycleLimit: job.cycleLimit,
-      });
-      const seal = (receipt as { seal?: Uint8Array }).seal;
-      if (!seal) throw new ProverUnavailableError("this build's prover returned a receipt without a seal");
-      checkSession(job, session.exitCode, bytesToHex(session.imageId));
-      return {
-        journal: session.journal,
-        seal,
-        cycles: session.cycles,
-        provingMs: performance.now() - started,
-      };
-    } catch (err) {
-      if (err instanceof ProverUnavailableError) {
-        throw new RequestRejectedError(
-          "prover-unavailable",
-          `Groth16 proving is not available: ${err.message}`,
-        );
-      }
-      throw asGuestError(err);
-    }
-  }
   let session: ReturnType<typeof executeSession>;
   try {
     session = executeSession(job.elf, { input: job.input, cycleLimit: job.cycleLimit });
@@ -72,9 +49,24 @@ export function runProofJob(job: ProofJob): ProofResult {
     throw asGuestError(err);
   }
   checkSession(job, session.exitCode, bytesToHex(session.imageId));
+  // Loaded only in groth16 mode: it brings snarkjs, whose web-worker dependency refuses to load in any worker
+  // thread but its own (dev-mode relays run jobs in worker threads; groth16 ones in child processes).
+  const seal =
+    job.mode === "groth16"
+      ? await (await import("./groth16-seal.ts")).groth16Seal(
+          {
+            elf: job.elf,
+            input: job.input,
+            cycleLimit: job.cycleLimit,
+            zkeyPath: job.groth16Key,
+            claimDigest: session.claimDigest,
+          },
+          proving,
+        )
+      : encodeMockSeal(session.claimDigest);
   return {
     journal: session.journal,
-    seal: encodeMockSeal(session.claimDigest),
+    seal,
     cycles: session.cycles,
     provingMs: performance.now() - started,
   };
@@ -103,9 +95,9 @@ export type WireOutcome =
   | { ok: true; journal: string; seal: string; cycles: number; provingMs: number }
   | { ok: false; rejected: boolean; code?: string; message: string };
 
-export function runProofJobToWire(job: ProofJob): WireOutcome {
+export async function runProofJobToWire(job: ProofJob): Promise<WireOutcome> {
   try {
-    const r = runProofJob(job);
+    const r = await runProofJob(job);
     return {
       ok: true,
       journal: bytesToHex(r.journal),

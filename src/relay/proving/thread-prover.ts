@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -8,15 +9,54 @@ import { fromWire, type Prover } from "./prover.ts";
 /** The worker entry next to this module (.ts when run from source, .js from dist). */
 const WORKER_FILE = new URL(`./thread-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+/** A worker thread or a child process, behind the few calls the prover makes. */
+interface ProvingWorker {
+  postMessage(msg: unknown): void;
+  on(event: "message", listener: (msg: { seq: number; outcome: WireOutcome }) => void): void;
+  on(event: "error", listener: (err: Error) => void): void;
+  on(event: "exit", listener: (code: number | null) => void): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<unknown>;
+}
+
+function spawnProcess(): ProvingWorker {
+  const child = fork(fileURLToPath(WORKER_FILE), [], {
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return {
+    postMessage: (msg) => child.send(msg as never),
+    // biome-ignore lint/suspicious/noExplicitAny: ChildProcess and Worker events share these signatures
+    on: (event: string, listener: (...args: any[]) => void) => child.on(event, listener),
+    ref: () => {
+      child.ref();
+      child.channel?.ref();
+    },
+    unref: () => {
+      child.unref();
+      child.channel?.unref();
+    },
+    terminate: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+        child.once("exit", resolve);
+        child.kill("SIGKILL");
+      }),
+  } as ProvingWorker;
+}
+
 interface Slot {
-  worker: Worker;
+  worker: ProvingWorker;
   busy?: { seq: number; resolve: (r: ProofResult) => void; reject: (e: Error) => void };
 }
 
 /**
- * The default prover: a pool of worker threads in the relay's process, so that CPU-bound proving never
- * blocks the event loop that polls the chain and serves the API. A worker that dies fails its job with
- * {@link ProverInfrastructureError} (the service retries it) and is replaced.
+ * The default prover: a pool of workers beside the relay's event loop, so that CPU-bound proving never blocks
+ * the loop that polls the chain and serves the API. Worker threads in dev mode; child processes in groth16
+ * mode (snarkjs needs a main thread of its own, and a process keeps the ~14 GB peak of a compression apart
+ * from the relay). A worker that dies fails its job with {@link ProverInfrastructureError} (the service
+ * retries it) and is replaced.
  */
 export class ThreadProver implements Prover {
   readonly kind = "threads";
@@ -26,13 +66,17 @@ export class ThreadProver implements Prover {
   private seq = 0;
   private closed = false;
 
-  constructor(options: { workers: number; mode: ProofMode }) {
+  private readonly processes: boolean;
+
+  /** `processes`: child processes instead of threads (default: in groth16 mode). */
+  constructor(options: { workers: number; mode: ProofMode; processes?: boolean }) {
     this.mode = options.mode;
+    this.processes = options.processes ?? options.mode === "groth16";
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_FILE) };
+    const slot: Slot = { worker: this.processes ? spawnProcess() : new Worker(WORKER_FILE) };
     slot.worker.unref();
     slot.worker.on("message", (msg: { seq: number; outcome: WireOutcome }) => {
       const busy = slot.busy;
@@ -86,7 +130,8 @@ export class ThreadProver implements Prover {
   }
 
   async healthy(): Promise<{ ok: boolean; detail: string }> {
-    return { ok: !this.closed, detail: `${this.slots.length} worker thread(s)` };
+    const kind = this.processes ? "worker process(es)" : "worker thread(s)";
+    return { ok: !this.closed, detail: `${this.slots.length} ${kind}` };
   }
 
   async close(): Promise<void> {
