@@ -8,8 +8,8 @@
  *   4-ary step to l − 2  if l ≥ 2 and no matrix has height 2^(l − 1);   else a binary step to l − 1.
  *
  * So a single-height tree of odd height ends with one binary step at the root, and each stretch between two
- * injected heights of odd length ends with one binary step just below the shorter matrix's level. This is the
- * fewest hashes any tree over these heights can have (each stretch between injections takes ⌈d/2⌉ steps).
+ * injected heights of odd length ends with a binary step into the shorter matrix's level. No tree of 2- and
+ * 4-ary nodes with a level at every injected height has fewer steps (a stretch of d levels takes ⌈d/2⌉).
  * The shape depends only on the heights (fixed by the proof layout), never on a value.
  *
  * A binary step's path element is the sibling; a 4-ary step's are the three other children of the node's
