@@ -33,7 +33,10 @@ export interface CommitmentLayout {
   readonly round: Round;
   /** Matrices in commitment order (table order). */
   readonly matrices: readonly CommittedMatrix[];
-  /** log2 of the tallest matrix: the Merkle path length. */
+  /**
+   * log2 of the tallest matrix: the tree's depth in levels and the leaf index's bit count (the path length
+   * depends on the Merkle arity too: `commitmentPathLength`).
+   */
   readonly logMaxHeight: number;
 }
 
