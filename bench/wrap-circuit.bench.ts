@@ -103,7 +103,7 @@ console.log(`gadgets: ${JSON.stringify(gadgets)}`);
 /** Base elements of a proof of this layout (each range-checked in the circuit). */
 function proofElements(logHeights: number[]): number {
   let n = 0;
-  mapProof(zeroProof(proofLayout(air, config, logHeights)), {
+  mapProof(zeroProof(proofLayout(air, config, logHeights), poseidonBn254Hash.merkleArity), {
     base: () => n++,
     ext: () => (n += 4),
     digest: () => 0,
@@ -122,7 +122,8 @@ for (const logN of sizes) {
   const g = gadgets;
   const rowCells = Math.ceil(ops.hash.rowElements / ops.hash.rows / 8);
   const model = {
-    merkle: ops.hash.compress * (g["poseidon(2)"] + 1),
+    // A binary step: Poseidon(2) and one swap constraint; a 4-ary step: Poseidon(4) and five selects.
+    merkle: ops.hash.compress * (g["poseidon(2)"] + 1) + ops.hash.compress4 * (g["poseidon(4)"] + 5),
     "hash-row": ops.hash.rows * poseidonCost(Math.min(16, rowCells)),
     "range-check": (proofElements(heights) + air.publicCount) * g["range check (proof value)"],
     sample: ops.transcript.sample * g["transcript sample (cell mod p)"],

@@ -1,6 +1,7 @@
 import { add, mul, sub } from "../field/babybear.ts";
 import { type Ext, extAdd, extEquals, extInv, extMul, extSub } from "../field/extension.ts";
 import { POSEIDON2_RATE } from "../hash/poseidon2.ts";
+import { UnsupportedHashError } from "../stark/hash-config.ts";
 import type { BackendChallenger, VerificationReason, VerifierBackend } from "../stark/verifier/backend.ts";
 import type { AssertionInfo } from "./executor.ts";
 import type { Address, Block, Instruction, Program } from "./ir.ts";
@@ -361,6 +362,13 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
       this.addr(bit),
     );
     return { blocks: [out[0]!, out[1]!] };
+  }
+
+  /** The recursion programs verify Poseidon2-BabyBear proofs, whose Merkle trees are binary. */
+  merkleStep4(): RDigest {
+    throw new UnsupportedHashError(
+      "a recursion program verifies Poseidon2-BabyBear proofs (binary Merkle trees); this proof's hash configuration has 4-ary trees",
+    );
   }
 
   newChallenger(): BackendChallenger<RBase, RDigest> {

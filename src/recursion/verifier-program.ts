@@ -52,7 +52,7 @@ export function emitStarkVerifier(
       preRoot = b.digestOf(Array.from(root, (x) => b.constant(x)));
     }
   }
-  const proof = mapProof<RBase, RExt, RDigest>(zeroProof(layout), {
+  const proof = mapProof<RBase, RExt, RDigest>(zeroProof(layout, poseidon2Hash.merkleArity), {
     base: () => ({ addr: builder.hint(false) }),
     ext: () => ({ addr: builder.hint(true) }),
     digest: () => ({ blocks: [builder.hint(true), builder.hint(true)] }),
@@ -62,6 +62,7 @@ export function emitStarkVerifier(
     air,
     config,
     layout,
+    merkleArity: poseidon2Hash.merkleArity,
     structureDigest: airStructureDigest(air, config, poseidon2Hash),
     publics,
     preprocessedRoot: preRoot,

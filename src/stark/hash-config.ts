@@ -1,9 +1,11 @@
+import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
+import type { MerkleArity } from "./pcs/merkle-shape.ts";
 
 /**
  * What the STARK needs from a hash: a leaf hash of a row of base-field elements, a 2-to-1 compression for
- * Merkle nodes, and a duplex-sponge transcript. Digests are 8 u32 words (32 bytes little-endian); each
+ * Merkle nodes (and a 4-to-1 one for 4-ary trees), and a duplex-sponge transcript. Digests are 8 u32 words (32 bytes little-endian); each
  * configuration says which words are canonical. Two configurations exist: Poseidon2 over BabyBear
  * (`poseidon2Hash`) and Poseidon over BN254 (for proofs that a BN254 circuit verifies).
  */
@@ -19,13 +21,39 @@ export interface StarkHash {
   hashRows?(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void;
   compress(left: Uint32Array, right: Uint32Array, out: Uint32Array): void;
   /**
-   * One tree level (optional, same digests as `compress` node by node): for j in [start, end), digest j of
-   * `level` = compress(digests 2j and 2j + 1 of `below`), 8 words per digest.
+   * Children per Merkle node (pcs/merkle-shape.ts): 2, or 4 — then `compress4` joins four children per step
+   * and `compress` serves the binary steps a mixed-height tree needs and the injection of shorter matrices.
    */
-  compressLevel?(below: Uint32Array, level: Uint32Array, start: number, end: number): void;
+  readonly merkleArity: MerkleArity;
+  /** The 4-to-1 node hash of `merkleArity` 4: children in order (required by that arity). */
+  compress4?(children: readonly Uint32Array[], out: Uint32Array): void;
+  /**
+   * One tree step (optional, same digests as `compress`/`compress4` node by node): for j in [start, end),
+   * digest j of `level` = the `arity`-to-1 hash of digests arity·j … arity·j + arity − 1 of `below`, 8 words
+   * per digest.
+   */
+  compressLevel?(
+    below: Uint32Array,
+    level: Uint32Array,
+    start: number,
+    end: number,
+    arity: MerkleArity,
+  ): void;
   /** Whether 8 words form a digest this configuration can produce (decoders reject the others). */
   isCanonicalDigest(d: Uint32Array): boolean;
   newChallenger(): Challenger;
+}
+
+/** Thrown where a hash configuration lacks what its Merkle arity, or the component given it, requires. */
+export class UnsupportedHashError extends ZkvmError {
+  override name = "UnsupportedHashError";
+}
+
+/** `hash.compress4`, which a configuration of Merkle arity 4 must have. */
+export function compress4(hash: StarkHash, children: readonly Uint32Array[], out: Uint32Array): void {
+  if (!hash.compress4)
+    throw new UnsupportedHashError(`hash configuration ${hash.id} has no 4-to-1 compression (compress4)`);
+  hash.compress4(children, out);
 }
 
 /** Fiat–Shamir transcript: a duplex sponge (docs/proof-system.md §4). */

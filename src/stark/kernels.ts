@@ -1,7 +1,8 @@
 import { mul, P, pow, rootOfUnity } from "../field/babybear.ts";
 import { extBatchInverse, extMulScalars, extScratch, newExtColumns } from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
-import type { StarkHash } from "./hash-config.ts";
+import { compress4, type StarkHash } from "./hash-config.ts";
+import type { MerkleArity } from "./pcs/merkle-shape.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
 
@@ -53,8 +54,10 @@ export type Kernel =
       readonly inject: boolean;
     }
   | {
+      /** One tree step: node j of `layer` is the `arity`-to-1 hash of nodes arity·j … of `prev`. */
       readonly kind: "compress";
       readonly hash: string;
+      readonly arity: MerkleArity;
       readonly prev: Uint32Array;
       readonly layer: Uint32Array;
     };
@@ -146,17 +149,17 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
     }
     case "compress": {
       const hash = hashOverride ?? HASHES[k.hash]!;
-      const prev = k.prev;
+      const { prev, arity } = k;
       if (hash.compressLevel) {
-        hash.compressLevel(prev, k.layer, start, end);
+        hash.compressLevel(prev, k.layer, start, end, arity);
         return;
       }
-      for (let j = start; j < end; j++)
-        hash.compress(
-          prev.subarray(16 * j, 16 * j + 8),
-          prev.subarray(16 * j + 8, 16 * j + 16),
-          k.layer.subarray(8 * j, 8 * j + 8),
-        );
+      const child = (j: number, c: number) => prev.subarray(8 * (arity * j + c), 8 * (arity * j + c) + 8);
+      for (let j = start; j < end; j++) {
+        const out = k.layer.subarray(8 * j, 8 * j + 8);
+        if (arity === 2) hash.compress(child(j, 0), child(j, 1), out);
+        else compress4(hash, [child(j, 0), child(j, 1), child(j, 2), child(j, 3)], out);
+      }
       return;
     }
   }

@@ -1,5 +1,6 @@
 import type { Air } from "./air.ts";
 import type { StarkConfig } from "./config.ts";
+import { type MerkleArity, merklePathLength } from "./pcs/merkle-shape.ts";
 
 /**
  * The shape of a proof, derived once from (AIR, configuration, table heights): which commitments exist and
@@ -32,7 +33,10 @@ export interface CommitmentLayout {
   readonly round: Round;
   /** Matrices in commitment order (table order). */
   readonly matrices: readonly CommittedMatrix[];
-  /** log2 of the tallest matrix: the Merkle path length. */
+  /**
+   * log2 of the tallest matrix: the tree's depth in levels and the leaf index's bit count (the path length
+   * depends on the Merkle arity too: `commitmentPathLength`).
+   */
   readonly logMaxHeight: number;
 }
 
@@ -95,6 +99,19 @@ export function friLayout(config: StarkConfig, groupLogHeights: readonly number[
     l = folded;
   }
   return { layers, logFinalSize, finalCoefficients: 1 << (logFinalSize - config.logBlowup) };
+}
+
+/** Sibling digests in a commitment opening's Merkle path (pcs/merkle-shape.ts). */
+export function commitmentPathLength(c: CommitmentLayout, arity: MerkleArity): number {
+  return merklePathLength(
+    c.matrices.map((m) => m.logHeight),
+    arity,
+  );
+}
+
+/** Sibling digests in the Merkle path of a FRI layer's opened row (one matrix of 2^(logSize − logArity) rows). */
+export function friPathLength(l: FriLayerLayout, arity: MerkleArity): number {
+  return merklePathLength([l.logSize - l.logArity], arity);
 }
 
 const cache = new WeakMap<Air, Map<string, ProofLayout>>();

@@ -12,7 +12,7 @@ export { defaultWorkerCount, shutdownWorkers } from "../parallel/pool.ts";
 const KERNELS = siblingModule(import.meta.url, "kernels");
 /** Hash configurations whose kernels run in a module of their own (imported by threads only when used). */
 const HASH_KERNELS: Record<string, URL> = {
-  "poseidon-bn254-circomlib": siblingModule(import.meta.url, "kernels-bn254"),
+  "poseidon-bn254-circomlib-4ary": siblingModule(import.meta.url, "kernels-bn254"),
 };
 
 export function shared(length: number): Uint32Array {

@@ -10,7 +10,9 @@ import type { Challenger, StarkHash } from "./hash-config.ts";
  *   possibly shorter (the row length is fixed by the AIR shape, so this is unambiguous).
  * - hashRow: k ≤ 16 packed elements → circomlib Poseidon(k); more → h = Poseidon(first 16), then
  *   h = Poseidon(h, next ≤ 15) until consumed.
- * - compress(a, b) = circomlib Poseidon(2)(a, b).
+ * - compress(a, b) = circomlib Poseidon(2)(a, b); compress4(a, b, c, d) = circomlib Poseidon(4)(a, b, c, d).
+ * - Merkle trees are 4-ary (pcs/merkle-shape.ts): a node of four children costs a BN254 circuit one Poseidon(4)
+ *   (301 constraints) instead of three Poseidon(2) over two binary levels' paths (2 × 243 per opening).
  * - Digest: one BN254 element, as 8 u32 words little-endian (32 bytes LE); canonical iff < r.
  * - Transcript: a duplex sponge on the width-3 permutation, capacity cell 0, rate cells 1 and 2, overwrite
  *   mode. Observed BabyBear elements are packed 8 per cell; a digest takes one cell of its own. Each
@@ -126,7 +128,7 @@ export class PoseidonBn254Challenger implements Challenger {
 }
 
 export const poseidonBn254Hash: StarkHash = {
-  id: "poseidon-bn254-circomlib",
+  id: "poseidon-bn254-circomlib-4ary",
   hashRow(row, out) {
     bigintToDigest(hashPackedRow(packElements(row)), out);
   },
@@ -137,16 +139,22 @@ export const poseidonBn254Hash: StarkHash = {
   compress(a, b, out) {
     bigintToDigest(poseidonBn254([digestToBigint(a), digestToBigint(b)]), out);
   },
-  compressLevel(below, level, start, end) {
+  merkleArity: 4,
+  compress4(children, out) {
+    if (children.length !== 4) throw new RangeError(`compress4 takes 4 children, got ${children.length}`);
+    bigintToDigest(poseidonBn254(children.map(digestToBigint)), out);
+  },
+  compressLevel(below, level, start, end, arity) {
     for (let first = start; first < end; first += LEVEL_BATCH) {
       const last = Math.min(end, first + LEVEL_BATCH);
-      const pairs: bigint[][] = [];
+      const groups: bigint[][] = [];
       for (let j = first; j < last; j++)
-        pairs.push([
-          digestToBigint(below.subarray(16 * j, 16 * j + 8)),
-          digestToBigint(below.subarray(16 * j + 8, 16 * j + 16)),
-        ]);
-      poseidonBn254Batch(pairs).forEach((d, i) => {
+        groups.push(
+          Array.from({ length: arity }, (_, k) =>
+            digestToBigint(below.subarray(8 * (arity * j + k), 8 * (arity * j + k) + 8)),
+          ),
+        );
+      poseidonBn254Batch(groups).forEach((d, i) => {
         bigintToDigest(d, level.subarray(8 * (first + i), 8 * (first + i) + 8));
       });
     }

@@ -101,6 +101,7 @@ export const poseidon2Hash: StarkHash = {
   id: "poseidon2-babybear-w24",
   hashRow,
   compress,
+  merkleArity: 2,
   isCanonicalDigest: (d) => d.every((w) => w < P),
   newChallenger: () => new Poseidon2Challenger(),
 };

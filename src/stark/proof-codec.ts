@@ -4,7 +4,7 @@ import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { MAX_LOG_HEIGHT, MAX_LOG_LDE_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
 import type { StarkHash } from "./hash-config.ts";
-import { proofLayout, ROUNDS, type Round } from "./layout.ts";
+import { commitmentPathLength, friPathLength, proofLayout, ROUNDS, type Round } from "./layout.ts";
 import type {
   FriQueryStep,
   MerkleOpening,
@@ -25,6 +25,10 @@ import type {
  *   | digest × FRI layers | ext × final coefficients | u32 PoW nonce
  *   | per query: [pre rows + path], main rows + path, [aux rows + path], quotient rows + path,
  *     per FRI layer: row + path
+ *
+ * A path lists its sibling digests from the leaves up: one per binary step, the three other children in
+ * order per 4-ary step; its length follows from the heights and the hash configuration's Merkle arity
+ * (pcs/merkle-shape.ts).
  */
 export const PROOF_VERSION = 1;
 
@@ -231,7 +235,7 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
     if (!c) return null;
     return {
       rows: c.matrices.map((m) => r.elems(m.width, `${round} row`)),
-      path: r.digests(c.logMaxHeight, `${round} Merkle path`),
+      path: r.digests(commitmentPathLength(c, hash.merkleArity), `${round} Merkle path`),
     };
   };
   const queries: QueryProof[] = [];
@@ -242,7 +246,7 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
     const quotient = opening("quotient")!;
     const fri: FriQueryStep[] = layout.fri.layers.map((l) => ({
       row: r.elems(4 << l.logArity, "FRI row"),
-      path: r.digests(l.logSize - l.logArity, "FRI path"),
+      path: r.digests(friPathLength(l, hash.merkleArity), "FRI path"),
     }));
     queries.push({ pre, main, aux, quotient, fri });
   }

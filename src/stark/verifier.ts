@@ -10,7 +10,7 @@ import {
 } from "./config.ts";
 import { VerificationError } from "./errors.ts";
 import type { StarkHash } from "./hash-config.ts";
-import { type ProofLayout, proofLayout, ROUNDS } from "./layout.ts";
+import { commitmentPathLength, friPathLength, type ProofLayout, proofLayout, ROUNDS } from "./layout.ts";
 import type { StarkProof } from "./proof.ts";
 import { decodeProof } from "./proof-codec.ts";
 import { airStructureDigest, preprocessedTables } from "./protocol.ts";
@@ -100,6 +100,7 @@ export function verifyStark(
     air,
     config,
     layout,
+    merkleArity: hash.merkleArity,
     structureDigest: airStructureDigest(air, config, hash),
     publics,
     preprocessedRoot: preRoot,
@@ -204,12 +205,12 @@ function checkProofShape(layout: ProofLayout, hash: StarkHash, proof: StarkProof
       if (!c || !o) continue;
       if (!Array.isArray(o.rows) || o.rows.length !== c.matrices.length) fail(`query ${qi} ${round} rows`);
       c.matrices.forEach((m, k) => elements(o.rows[k], m.width, `query ${qi} ${round} row`));
-      digests(o.path, c.logMaxHeight, `query ${qi} ${round} path`);
+      digests(o.path, commitmentPathLength(c, hash.merkleArity), `query ${qi} ${round} path`);
     }
     if (!Array.isArray(q.fri) || q.fri.length !== layout.fri.layers.length) fail(`query ${qi} FRI steps`);
     layout.fri.layers.forEach((l, li) => {
       elements(q.fri[li]!.row, 4 << l.logArity, `query ${qi} FRI row ${li}`);
-      digests(q.fri[li]!.path, l.logSize - l.logArity, `query ${qi} FRI path ${li}`);
+      digests(q.fri[li]!.path, friPathLength(l, hash.merkleArity), `query ${qi} FRI path ${li}`);
     });
   });
 }

@@ -9,10 +9,12 @@ import * as lite from "poseidon-lite";
 import { beforeAll, describe, expect, it } from "vitest";
 import { P as P_NUMBER } from "../../src/field/babybear.ts";
 import { type Ext as ExtNumbers, extInv, extMul } from "../../src/field/extension.ts";
-import { BabyBear, P } from "../../src/groth16/circuit/babybear.ts";
+import { BabyBear, type Bb, P } from "../../src/groth16/circuit/babybear.ts";
+import { R1csBackend } from "../../src/groth16/circuit/backend.ts";
 import { type BuilderOptions, CircuitBuilder } from "../../src/groth16/circuit/builder.ts";
 import { cellModP } from "../../src/groth16/circuit/cell-mod-p.ts";
 import { Extension } from "../../src/groth16/circuit/extension.ts";
+import type { Lc } from "../../src/groth16/circuit/lc.ts";
 import { poseidonCircuit, poseidonPermuteCircuit } from "../../src/groth16/circuit/poseidon.ts";
 import { WitnessError } from "../../src/groth16/errors.ts";
 import { readR1cs } from "../../src/groth16/r1cs.ts";
@@ -328,5 +330,68 @@ describe("a transcript cell as s mod p", () => {
     expect(f.value).toBe(ew);
     expect(ew).not.toBe(small);
     expectRejected(d, "sample: q_hi < Q_hi");
+  });
+});
+
+describe("a 4-ary Merkle step (merkleStep4)", () => {
+  const big = () => ((BigInt(rand()) << 222n) ^ (BigInt(rand()) << 100n) ^ BigInt(rand())) % BN254_R;
+  const node = big();
+  const siblings = [big(), big(), big()];
+  /** Poseidon(4) of the children with the node at `position` (the native definition, via poseidon-lite). */
+  const parent = (position: number) => {
+    const children = [...siblings];
+    children.splice(position, 0, node);
+    return lite.poseidon4(children);
+  };
+
+  /** The step with the position from a proof value's two low bits (as a query index's), checked against `root`. */
+  function step(index: number, root: bigint, sibs = siblings, tamper?: Tamper): CircuitBuilder {
+    const c = builder(tamper);
+    const b = new R1csBackend(c);
+    const bits = b.bits(b.bb.input(index), 2) as [Bb, Bb];
+    const before = c.constraints;
+    const out = b.merkleStep4(bits, b.digestInput(node), sibs.map((s) => b.digestInput(s)) as [Lc, Lc, Lc]);
+    // Poseidon(4) (circomlib's 3·(8·5 + 60) − 3, + 4 cells) and five selects.
+    expect(c.constraints - before).toBe(3 * (8 * 5 + partialRounds(5)) - 3 + 4 + 5);
+    b.assertDigestEqual(out, b.digestInput(root), "merkle-path", "root");
+    return c;
+  }
+
+  it.each([0, 1, 2, 3])("puts the node at position %i and hashes the four children with Poseidon(4)", (p) => {
+    // The index's higher bits are the next levels' (ignored here): 4 + p has the same two low bits.
+    expectAccepted(step(4 + p, parent(p)));
+  });
+
+  it("rejects a wrong sibling, a wrong order of siblings and another index", () => {
+    for (let p = 0; p < 4; p++) {
+      for (let k = 0; k < 3; k++) {
+        const wrong = [...siblings];
+        wrong[k] = wrong[k]! + 1n;
+        expectRejected(step(p, parent(p), wrong), "root");
+      }
+      expectRejected(step(p, parent(p), [siblings[1]!, siblings[0]!, siblings[2]!]), "root");
+      for (let q = 0; q < 4; q++) if (q !== p) expectRejected(step(q, parent(p)), "root");
+    }
+  });
+
+  it("rejects children arranged for another position than the bits say (forced selects)", () => {
+    // The bits say position 1; the prover hints the selects of position 2 (whose root it has).
+    const honest2: bigint[] = [];
+    const record = step(2, parent(2), siblings, (k, _i, v) => {
+      if (k === "select") honest2.push(v);
+      return v;
+    });
+    expectAccepted(record);
+    const c = step(1, parent(2), siblings, (k, i, v) => (k === "select" ? honest2[i]! : v));
+    expectRejected(c, "digest select");
+  });
+
+  it("rejects a non-boolean index bit", () => {
+    // Bits (2, 0, …) still sum to the index 2 = (0, 1, …): the decomposition holds, the bit constraint fails.
+    const c = step(2, parent(2), siblings, (k, i, v) => {
+      if (k !== "input") return v;
+      return i === 0 ? 2n : i === 1 ? 0n : v;
+    });
+    expectRejected(c, "bit");
   });
 });

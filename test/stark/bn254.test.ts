@@ -42,7 +42,7 @@ describe("Poseidon-BN254 configuration", () => {
     // A tree level at once gives each node's own digest.
     const below = Uint32Array.from({ length: 16 * 5 }, (_, i) => (i * 2_654_435_761) % 2 ** 28);
     const level = new Uint32Array(8 * 5);
-    hash.compressLevel!(below, level, 1, 4);
+    hash.compressLevel!(below, level, 1, 4, 2);
     for (let j = 0; j < 5; j++) {
       if (j < 1 || j >= 4) {
         expect(level.subarray(8 * j, 8 * j + 8).every((x) => x === 0)).toBe(true);

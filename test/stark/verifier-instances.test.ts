@@ -3,7 +3,9 @@ import { P } from "../../src/field/babybear.ts";
 import type { Air } from "../../src/stark/air.ts";
 import { CONFIG_BLOWUP_2, DEFAULT_CONFIG, type StarkConfig } from "../../src/stark/config.ts";
 import { VerificationError } from "../../src/stark/errors.ts";
+import type { StarkHash } from "../../src/stark/hash-config.ts";
 import { proofLayout } from "../../src/stark/layout.ts";
+import { poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { airDigest } from "../../src/stark/protocol.ts";
 import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
@@ -20,27 +22,48 @@ import {
 
 const hash = poseidon2Hash;
 
+/**
+ * Merkle steps of one opening, counted by stretches between the injected heights (each stretch of d levels
+ * takes ⌊d/2⌋ 4-ary steps and d mod 2 binary ones in a 4-ary tree, d binary ones in a binary tree), plus one
+ * compression per injected height.
+ */
+function merkleCounts(logHeights: readonly number[], arity: 2 | 4): { compress: number; compress4: number } {
+  const levels = [...new Set([...logHeights, 0])].sort((a, b) => b - a);
+  let compress = new Set(logHeights).size - 1;
+  let compress4 = 0;
+  for (let i = 0; i + 1 < levels.length; i++) {
+    const d = levels[i]! - levels[i + 1]!;
+    if (arity === 2) compress += d;
+    else {
+      compress4 += Math.floor(d / 2);
+      compress += d % 2;
+    }
+  }
+  return { compress, compress4 };
+}
+
 /** What the layout alone says the verifier must hash, select and check per proof (independent arithmetic). */
-function expectedFromLayout(air: Air, config: StarkConfig, logHeights: number[]) {
+function expectedFromLayout(air: Air, config: StarkConfig, logHeights: number[], arity: 2 | 4) {
   const layout = proofLayout(air, config, logHeights);
   let compressPerQuery = 0;
+  let compress4PerQuery = 0;
   let rowsPerQuery = 0;
   let digestChecksPerQuery = 0;
-  for (const c of Object.values(layout.commitments)) {
-    if (!c) continue;
-    const heights = new Set(c.matrices.map((m) => m.logHeight));
-    compressPerQuery += c.logMaxHeight + (heights.size - 1);
-    rowsPerQuery += heights.size;
-    digestChecksPerQuery++;
-  }
-  for (const l of layout.fri.layers) {
-    compressPerQuery += l.logSize - l.logArity;
-    rowsPerQuery++;
+  const paths = [
+    ...Object.values(layout.commitments).flatMap((c) => (c ? [c.matrices.map((m) => m.logHeight)] : [])),
+    ...layout.fri.layers.map((l) => [l.logSize - l.logArity]),
+  ];
+  for (const heights of paths) {
+    const m = merkleCounts(heights, arity);
+    compressPerQuery += m.compress;
+    compress4PerQuery += m.compress4;
+    rowsPerQuery += new Set(heights).size;
     digestChecksPerQuery++;
   }
   const q = config.numQueries;
   return {
     compress: q * compressPerQuery,
+    compress4: q * compress4PerQuery,
     rows: q * rowsPerQuery,
     digestChecks: q * digestChecksPerQuery,
     // Z_H(ζ), first and last per table; (x − ζ), (x − ζω) per group per query; one per public interaction.
@@ -51,17 +74,27 @@ function expectedFromLayout(air: Air, config: StarkConfig, logHeights: number[])
 }
 
 describe("the verifier written once: a counting instance", () => {
-  const cases: [string, Air, StarkConfig, number[]][] = [
-    ["fibonacci 2^10", fibonacciAir(), DEFAULT_CONFIG, [10]],
-    ["range check 2^8 + 2^16", rangeCheckAir(16), DEFAULT_CONFIG, [8, 16]],
-    ["range check, preprocessed 2^8 + 2^16", rangeCheckFixedAir(16), DEFAULT_CONFIG, [8, 16]],
-    ["cubic-64 2^20", cubicAir(64), CONFIG_BLOWUP_2, [20]],
+  const cases: [string, Air, StarkConfig, number[], StarkHash][] = [
+    ["fibonacci 2^10", fibonacciAir(), DEFAULT_CONFIG, [10], hash],
+    ["range check 2^8 + 2^16", rangeCheckAir(16), DEFAULT_CONFIG, [8, 16], hash],
+    ["range check, preprocessed 2^8 + 2^16", rangeCheckFixedAir(16), DEFAULT_CONFIG, [8, 16], hash],
+    ["cubic-64 2^20", cubicAir(64), CONFIG_BLOWUP_2, [20], hash],
+    // 4-ary trees: LDE heights 2^18 and 2^10 (even stretches) under blowup 4, 2^13 and 2^10 under blowup 8.
+    ["range check 2^8 + 2^16, Poseidon-BN254", rangeCheckAir(16), DEFAULT_CONFIG, [8, 16], poseidonBn254Hash],
+    [
+      "range check, preprocessed 2^7 + 2^10, Poseidon-BN254, blowup 8",
+      rangeCheckFixedAir(10),
+      { ...DEFAULT_CONFIG, logBlowup: 3 },
+      [7, 10],
+      poseidonBn254Hash,
+    ],
   ];
-  it.each(cases)("%s: counts match what the layout implies", (name, air, config, heights) => {
-    const counts = countVerifierOperations(air, config, hash, heights);
-    const want = expectedFromLayout(air, config, heights);
+  it.each(cases)("%s: counts match what the layout implies", (name, air, config, heights, h) => {
+    const counts = countVerifierOperations(air, config, h, heights);
+    const want = expectedFromLayout(air, config, heights, h.merkleArity);
     console.log(`verifier operations, ${name}: ${JSON.stringify(counts)}`);
     expect(counts.hash.compress).toBe(want.compress);
+    expect(counts.hash.compress4).toBe(want.compress4);
     expect(counts.hash.rows).toBe(want.rows);
     expect(counts.assert.digest).toBe(want.digestChecks);
     expect(counts.ext.inverse).toBe(want.inverses);

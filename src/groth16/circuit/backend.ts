@@ -83,12 +83,15 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return this.ext.select(bit, ifOne, ifZero);
   }
   digestSelect(bit: Bb, ifOne: Lc, ifZero: Lc): Lc {
+    return this.c.withCategory("select", () => this.pickDigest(bit, ifOne, ifZero));
+  }
+
+  /** bit ? ifOne : ifZero in one constraint, bit·(ifOne − ifZero) = out − ifZero (free for a constant bit). */
+  private pickDigest(bit: Bb, ifOne: Lc, ifZero: Lc): Lc {
     if (bit.isConstant) return bit.lc.k === 1n ? ifOne : ifZero;
-    return this.c.withCategory("select", () => {
-      const out = this.c.hint(bit.value === 1n ? ifOne.value : ifZero.value, "select");
-      this.c.enforce(bit.lc, ifOne.sub(ifZero), out.sub(ifZero), "digest select");
-      return out;
-    });
+    const out = this.c.hint(bit.value === 1n ? ifOne.value : ifZero.value, "select");
+    this.c.enforce(bit.lc, ifOne.sub(ifZero), out.sub(ifZero), "digest select");
+    return out;
   }
 
   /** Rows packed 8 elements per cell; ≤ 16 cells → Poseidon(k), more → a chain Poseidon(h, next ≤ 15). */
@@ -116,6 +119,27 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
       const left = this.c.hint(bit.value === 1n ? sibling.value : node.value, "select");
       this.c.enforce(bit.lc, sibling.sub(node), left.sub(node), "merkle swap");
       return poseidonCircuit(this.c, [left, node.add(sibling).sub(left)]);
+    });
+  }
+
+  /**
+   * The node's position p = b₀ + 2·b₁ among four children by five two-way selects (one constraint each),
+   * then Poseidon(4): t = b₀ ? node : s₀ and u = b₀ ? s₂ : node give child₁ = b₁ ? s₁ : t,
+   * child₂ = b₁ ? u : s₁, child₀ = b₁ ? s₀ : (node + s₀ − t), and child₃ = node + s₀ + s₁ + s₂ − the other
+   * three. For boolean bits (they come from `bits`) each select is one of its two inputs, and the four cases
+   * give exactly the arrangements p = 0..3.
+   */
+  merkleStep4(bits: readonly [Bb, Bb], node: Lc, siblings: readonly [Lc, Lc, Lc]): Lc {
+    const [b0, b1] = bits;
+    const [s0, s1, s2] = siblings;
+    return this.c.withCategory("merkle", () => {
+      const t = this.pickDigest(b0, node, s0);
+      const u = this.pickDigest(b0, s2, node);
+      const child1 = this.pickDigest(b1, s1, t);
+      const child2 = this.pickDigest(b1, u, s1);
+      const child0 = this.pickDigest(b1, s0, node.add(s0).sub(t));
+      const child3 = node.add(s0).add(s1).add(s2).sub(child0).sub(child1).sub(child2);
+      return poseidonCircuit(this.c, [child0, child1, child2, child3]);
     });
   }
 

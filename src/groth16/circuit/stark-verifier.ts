@@ -156,7 +156,7 @@ function emit(
     throw new CircuitInputError(
       `AIR "${air.name}" has preprocessed columns: give the circuit its preprocessed root or "input"`,
     );
-  const zero = zeroProof(layout);
+  const zero = zeroProof(layout, poseidonBn254Hash.merkleArity);
   if (input) checkInput(spec, layout.tables.length, input, zero);
   const c = new CircuitBuilder({ ...options, publicCount: statement.count });
   const b = new R1csBackend(c);
@@ -177,6 +177,7 @@ function emit(
     air,
     config,
     layout,
+    merkleArity: poseidonBn254Hash.merkleArity,
     structureDigest: airStructureDigest(air, config, poseidonBn254Hash),
     publics,
     preprocessedRoot: preRoot,

@@ -4,6 +4,7 @@ import { COSET_SHIFT } from "../protocol.ts";
 import type { VerifierBackend } from "../verifier/backend.ts";
 import { extPowConst, extSelectByBits, powBits } from "../verifier/ops.ts";
 import type { FriStepVars } from "../verifier/proof-vars.ts";
+import type { MerkleArity } from "./merkle-shape.ts";
 import { verifyMmcsOpening } from "./mmcs-verify.ts";
 
 /**
@@ -105,6 +106,7 @@ export function evaluatePolynomial<F, E, D>(
  */
 export function verifyFriQuery<F, E, D>(
   b: VerifierBackend<F, E, D>,
+  merkleArity: MerkleArity,
   fri: FriLayout,
   indexBits: readonly F[],
   first: E,
@@ -141,6 +143,7 @@ export function verifyFriQuery<F, E, D>(
     );
     verifyMmcsOpening(
       b,
+      merkleArity,
       roots[li]!,
       [rowBits],
       [...k].reverse(),

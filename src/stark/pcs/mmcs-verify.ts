@@ -1,15 +1,18 @@
 import type { VerifierBackend } from "../verifier/backend.ts";
+import { type MerkleArity, merklePathLength, merkleSteps } from "./merkle-shape.ts";
 
 /**
  * Verifier side of the mixed-height Merkle commitment (docs/proof-system.md §3), over any backend: hashes the
- * opened rows (one per matrix, in commitment order), walks the sibling path with the leaf index's bits, injects
- * the shorter matrices' row hashes at their levels, and requires the root.
+ * opened rows (one per matrix, in commitment order), walks the sibling path with the leaf index's bits (a
+ * binary step takes one bit and one sibling, a 4-ary step two bits and three siblings: merkle-shape.ts),
+ * injects the shorter matrices' row hashes at their levels, and requires the root.
  *
  * @param logHeights log2 of each matrix's height, in commitment order (fixed by the proof layout)
  * @param leafBits the leaf index, least significant bit first, one bit per tree level
  */
 export function verifyMmcsOpening<F, E, D>(
   b: VerifierBackend<F, E, D>,
+  arity: MerkleArity,
   root: D,
   logHeights: readonly number[],
   leafBits: readonly F[],
@@ -18,7 +21,11 @@ export function verifyMmcsOpening<F, E, D>(
   what: string,
 ): void {
   const logMax = Math.max(...logHeights);
-  if (leafBits.length !== logMax || path.length !== logMax || rows.length !== logHeights.length)
+  if (
+    leafBits.length !== logMax ||
+    path.length !== merklePathLength(logHeights, arity) ||
+    rows.length !== logHeights.length
+  )
     throw new RangeError(`${what}: opening does not match the commitment layout`);
   const rowAt = (logH: number): F[] => {
     const out: F[] = [];
@@ -28,11 +35,19 @@ export function verifyMmcsOpening<F, E, D>(
     return out;
   };
   let node = b.hashRow(rowAt(logMax));
-  for (let level = 0; level < logMax; level++) {
-    const bit = leafBits[level]!;
-    const sibling = path[level]!;
-    node = b.merkleStep(bit, node, sibling);
-    const h = logMax - level - 1;
+  let level = 0;
+  let p = 0;
+  for (const step of merkleSteps(logHeights, arity)) {
+    if (step === 1) node = b.merkleStep(leafBits[level]!, node, path[p]!);
+    else
+      node = b.merkleStep4([leafBits[level]!, leafBits[level + 1]!], node, [
+        path[p]!,
+        path[p + 1]!,
+        path[p + 2]!,
+      ]);
+    level += step;
+    p += (1 << step) - 1;
+    const h = logMax - level;
     if (logHeights.includes(h)) node = b.compress(node, b.hashRow(rowAt(h)));
   }
   b.assertDigestEqual(node, root, "merkle-path", `${what}: Merkle path does not lead to the root`);

@@ -2,13 +2,15 @@ import type { StarkHash } from "../hash-config.ts";
 import { type Executor, serialExecutor, shared } from "../parallel.ts";
 import type { MerkleOpening } from "../proof.ts";
 import { reverseBits } from "../protocol.ts";
+import { merkleSteps } from "./merkle-shape.ts";
 
 /**
  * Prover side of the mixed-height Merkle commitment (docs/proof-system.md §3). A matrix is a list of
  * base-field columns of one power-of-two height, in natural order; matrices of lower height are injected at
  * the tree level of their height. Leaf j of a level of height h holds matrix row bitrev_{log h}(j), so that
  * leaf j >> k of a matrix 2^k times shorter holds the point whose natural index is congruent to the tall
- * matrix's modulo the shorter height — what FRI folding in natural order needs.
+ * matrix's modulo the shorter height — what FRI folding in natural order needs. Nodes join 2 or 4 children
+ * per step as the hash configuration's Merkle arity and the heights say (merkle-shape.ts).
  */
 export interface Matrix {
   readonly height: number;
@@ -17,7 +19,9 @@ export interface Matrix {
 
 export interface MmcsData {
   readonly matrices: readonly Matrix[];
-  /** layers[0] has maxHeight nodes, layers[last] the root; 8 words per node. */
+  /** log2 of each step's arity, leaves to root (merkle-shape.ts). */
+  readonly steps: readonly number[];
+  /** layers[0] has maxHeight nodes, layers[i + 1] the nodes after step i, layers[last] the root; 8 words per node. */
   readonly layers: readonly Uint32Array[];
   readonly root: Uint32Array;
 }
@@ -61,10 +65,16 @@ export function mmcsCommit(
     hash,
   );
   const layers = [layer];
-  for (let h = maxHeight >>> 1; h >= 1; h >>>= 1) {
+  const steps = merkleSteps(
+    matrices.map((m) => Math.log2(m.height)),
+    hash.merkleArity,
+  );
+  let h = maxHeight;
+  for (const step of steps) {
     const prev = layer;
+    h >>>= step;
     layer = shared(8 * h);
-    exec.run({ kind: "compress", hash: hash.id, prev, layer }, hash);
+    exec.run({ kind: "compress", hash: hash.id, arity: step === 1 ? 2 : 4, prev, layer }, hash);
     const g = groups.get(h);
     if (g)
       exec.run(
@@ -73,7 +83,7 @@ export function mmcsCommit(
       );
     layers.push(layer);
   }
-  return { matrices, layers, root: layer.slice(0, 8) };
+  return { matrices, steps, layers, root: layer.slice(0, 8) };
 }
 
 /** Opens leaf `index` (in leaf order, i.e. bit-reversed row order) of the tallest level. */
@@ -85,10 +95,11 @@ export function mmcsOpen(data: MmcsData, index: number): MerkleOpening {
   });
   const path: Uint32Array[] = [];
   let i = index;
-  for (let l = 0; l + 1 < data.layers.length; l++) {
-    const s = i ^ 1;
-    path.push(data.layers[l]!.slice(8 * s, 8 * s + 8));
-    i >>>= 1;
-  }
+  data.steps.forEach((step, l) => {
+    const first = (i >>> step) << step;
+    for (let s = first; s < first + (1 << step); s++)
+      if (s !== i) path.push(data.layers[l]!.slice(8 * s, 8 * s + 8));
+    i >>>= step;
+  });
   return { rows, path };
 }

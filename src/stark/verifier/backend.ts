@@ -57,6 +57,13 @@ export interface VerifierBackend<F, E, D> {
    * a right child. A primitive of its own so that a builder can fuse the swap into the hash.
    */
   merkleStep(bit: F, node: D, sibling: D): D;
+  /**
+   * One 4-ary Merkle step (trees of Merkle arity 4, pcs/merkle-shape.ts): the configuration's `compress4` of
+   * the four children, `node` at position bits[0] + 2·bits[1] and the siblings in order in the three others.
+   * The bits come from `bits`. A backend whose hash configuration has no 4-ary trees throws
+   * UnsupportedHashError.
+   */
+  merkleStep4(bits: readonly [F, F], node: D, siblings: readonly [D, D, D]): D;
   newChallenger(): BackendChallenger<F, D>;
 
   assertEqual(a: F, b: F, reason: VerificationReason, what: string): void;

@@ -34,7 +34,9 @@ export interface OperationCounts {
     /** Leaf hashes, and the base elements they absorb. */
     rows: number;
     rowElements: number;
+    /** 2-to-1 compressions (binary Merkle steps and injections) and 4-to-1 ones (4-ary Merkle steps). */
     compress: number;
+    compress4: number;
   };
   transcript: {
     observe: number;
@@ -70,7 +72,7 @@ export function emptyCounts(): OperationCounts {
     },
     bits: { decompositions: 0, bits: 0 },
     select: { base: 0, ext: 0, digest: 0 },
-    hash: { rows: 0, rowElements: 0, compress: 0 },
+    hash: { rows: 0, rowElements: 0, compress: 0, compress4: 0 },
     transcript: { observe: 0, observeDigest: 0, sample: 0, permutations: 0 },
     assert: { base: 0, ext: 0, digest: 0 },
   };
@@ -177,6 +179,13 @@ export function countingBackend(
       if (bit.known === undefined) counts.select.digest += 2;
       return VAR;
     },
+    merkleStep4(bits) {
+      counts.hash.compress4++;
+      // Arranging the node and its three siblings by two bits takes five two-way selects (the fourth child
+      // is the sum of all four minus the other three).
+      if (bits.some((bit) => bit.known === undefined)) counts.select.digest += 5;
+      return VAR;
+    },
     newChallenger() {
       let input = 0;
       let output = 0;
@@ -241,10 +250,15 @@ export function countVerifierOperations(
     air,
     config,
     layout,
+    merkleArity: hash.merkleArity,
     structureDigest: airStructureDigest(air, config, hash),
     publics: Array.from({ length: air.publicCount }, () => VAR),
     preprocessedRoot: preprocessedTables(air).length > 0 ? VAR : null,
-    proof: mapProof(zeroProof(layout), { base: () => VAR, ext: () => VAR, digest: () => VAR }),
+    proof: mapProof(zeroProof(layout, hash.merkleArity), {
+      base: () => VAR,
+      ext: () => VAR,
+      digest: () => VAR,
+    }),
   });
   return counts;
 }

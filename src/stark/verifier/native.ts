@@ -10,7 +10,7 @@ import {
   extSub,
 } from "../../field/extension.ts";
 import { VerificationError } from "../errors.ts";
-import type { StarkHash } from "../hash-config.ts";
+import { compress4, type StarkHash } from "../hash-config.ts";
 import type { VerifierBackend } from "./backend.ts";
 
 /**
@@ -69,6 +69,13 @@ export function nativeBackend(hashConfig?: StarkHash): NativeBackend {
       const out = new Uint32Array(8);
       if (bit) hash().compress(sibling, node, out);
       else hash().compress(node, sibling, out);
+      return out;
+    },
+    merkleStep4([b0, b1], node, siblings) {
+      const children = [...siblings];
+      children.splice(b0 + 2 * b1, 0, node);
+      const out = new Uint32Array(8);
+      compress4(hash(), children, out);
       return out;
     },
     newChallenger: () => hash().newChallenger(),

@@ -1,5 +1,6 @@
 import type { Ext } from "../../field/extension.ts";
-import type { ProofLayout } from "../layout.ts";
+import { commitmentPathLength, friPathLength, type ProofLayout } from "../layout.ts";
+import type { MerkleArity } from "../pcs/merkle-shape.ts";
 import type { StarkProof } from "../proof.ts";
 
 /**
@@ -96,8 +97,11 @@ export function mapProof<F, E, D>(proof: StarkProof, m: ValueMaps<F, E, D>): Pro
   };
 }
 
-/** A proof of the given layout with every value zero: the input shape for building a verifier. */
-export function zeroProof(layout: ProofLayout): StarkProof {
+/**
+ * A proof of the given layout with every value zero, its Merkle paths as long as `merkleArity` makes them:
+ * the input shape for building a verifier.
+ */
+export function zeroProof(layout: ProofLayout, merkleArity: MerkleArity): StarkProof {
   const digest = () => new Uint32Array(8);
   const exts = (n: number): Ext[] => Array.from({ length: n }, () => [0, 0, 0, 0]);
   const merkle = (round: "pre" | "main" | "aux" | "quotient") => {
@@ -105,7 +109,7 @@ export function zeroProof(layout: ProofLayout): StarkProof {
     if (!c) return null;
     return {
       rows: c.matrices.map((mx) => new Uint32Array(mx.width)),
-      path: Array.from({ length: c.logMaxHeight }, digest),
+      path: Array.from({ length: commitmentPathLength(c, merkleArity) }, digest),
     };
   };
   return {
@@ -130,7 +134,7 @@ export function zeroProof(layout: ProofLayout): StarkProof {
       quotient: merkle("quotient")!,
       fri: layout.fri.layers.map((l) => ({
         row: new Uint32Array(4 << l.logArity),
-        path: Array.from({ length: l.logSize - l.logArity }, digest),
+        path: Array.from({ length: friPathLength(l, merkleArity) }, digest),
       })),
     })),
   };

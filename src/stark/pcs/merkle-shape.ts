@@ -1,0 +1,40 @@
+/**
+ * The shape of a mixed-height Merkle tree (docs/proof-system.md §3) under a hash configuration's Merkle
+ * arity. Binary trees compress two children per level. A 4-ary configuration compresses four children (two
+ * levels) per step wherever it can: a step never skips a level where a shorter matrix is injected, so a
+ * step that would is binary, and so is the last step of an odd stretch. From the leaves (level L, log2 of
+ * the tallest matrix) towards the root (level 0), at level l:
+ *
+ *   4-ary step to l − 2  if l ≥ 2 and no matrix has height 2^(l − 1);   else a binary step to l − 1.
+ *
+ * So a single-height tree of odd height ends with one binary step at the root, and each stretch between two
+ * injected heights of odd length ends with a binary step into the shorter matrix's level. No tree of 2- and
+ * 4-ary nodes with a level at every injected height has fewer steps (a stretch of d levels takes ⌈d/2⌉).
+ * The shape depends only on the heights (fixed by the proof layout), never on a value.
+ *
+ * A binary step's path element is the sibling; a 4-ary step's are the three other children of the node's
+ * group, in child order. The node's position in its group is given by two index bits, least significant
+ * first, exactly the two bits a binary tree would use at those two levels.
+ */
+
+/** Children per Merkle node: 2 for binary trees, 4 for 4-ary trees (with binary steps as above). */
+export type MerkleArity = 2 | 4;
+
+/** log2 of each step's arity (1: binary, 2: 4-ary), from the leaves to the root. */
+export function merkleSteps(logHeights: readonly number[], arity: MerkleArity): number[] {
+  const logMax = Math.max(...logHeights);
+  const injected = new Set(logHeights);
+  const steps: number[] = [];
+  let l = logMax;
+  while (l > 0) {
+    const s = arity === 4 && l >= 2 && !injected.has(l - 1) ? 2 : 1;
+    steps.push(s);
+    l -= s;
+  }
+  return steps;
+}
+
+/** Sibling digests in an opening's path: one per binary step, three per 4-ary step. */
+export function merklePathLength(logHeights: readonly number[], arity: MerkleArity): number {
+  return merkleSteps(logHeights, arity).reduce((n, s) => n + (1 << s) - 1, 0);
+}
