@@ -20,7 +20,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    799872463, 3923867043, 910668561, 1292557859, 677636160, 3634560894, 789307686, 597996282,
+    2432946568, 1169010100, 2174591808, 2151126588, 2510383570, 308037924, 2109013968, 173907817,
   ]),
 });
 
