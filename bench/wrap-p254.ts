@@ -1,9 +1,11 @@
 /**
  * `npm run bench -- wrap-circuit --p254 [--production | --release-queries N] [--prove-only | --count-only]
- * [--layouts] [--compare-chips] [--compare-threads]`: the BN254 step and its circuit (docs/wrap-circuit.md §8).
+ * [--layouts] [--compare-chips] [--compare-bits] [--compare-threads]`: the BN254 step and its circuit
+ * (docs/wrap-circuit.md §8).
  *
- * - Count: the BN254 identity AIR of a release, for both Poseidon2 chips — the recursion release's (one row
- *   per permutation) and the BN254 step's (two rows) — with its heights and opened columns, and for each
+ * - Count: the BN254 identity AIR of a release, with the recursion release's chips, the BN254 step's
+ *   (Poseidon2 on two rows, bits on 16 rows) and the BN254 step's with the release's one-row bits chip
+ *   (`--compare-bits`: with one and four bits a row as well) — with its heights and opened columns, and for each
  *   candidate BN254 configuration its conjectured security and the verifier circuit's constraints by
  *   category (structure only: no commitment is computed), and at P254_CONFIG the split into a part per query
  *   and a part independent of the queries (P254_CONFIG against one query fewer). The release: the published
@@ -20,6 +22,8 @@
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "../src/groth16/wrap/p254-circuit.ts";
 import { type AnyRecursionChip, RECURSION_CHIPS } from "../src/recursion/air.ts";
+import { bitsChip } from "../src/recursion/chips/arithmetic.ts";
+import { bitsRowsChip, makeBitsRowsChip } from "../src/recursion/chips/bits-rows.ts";
 import {
   P254_CHIPS,
   P254_CONFIG,
@@ -92,10 +96,18 @@ const TEST_BN254: StarkConfig = {
 
 const out: Record<string, unknown> = {};
 
-/** The two Poseidon2 chips the BN254 identity AIR can be measured with. */
+/** The BN254 step's chips with another bits chip in place of its own. */
+const withBits = (chip: AnyRecursionChip) => P254_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
+
+/** The chip sets the BN254 identity AIR is measured with: the Poseidon2 and bits chips it can have. */
 const CHIP_SETS: Record<string, readonly AnyRecursionChip[]> = {
-  "release chips (Poseidon2 on one row)": RECURSION_CHIPS,
-  "BN254 chips (Poseidon2 on two rows)": P254_CHIPS,
+  "release chips (Poseidon2 and bits on one row)": RECURSION_CHIPS,
+  "BN254 chips, bits on one row (Poseidon2 on two rows)": withBits(bitsChip),
+  ...(flag("--compare-bits") && {
+    "BN254 chips, bits on 8 rows of 4": withBits(makeBitsRowsChip(4)),
+    "BN254 chips, bits on 32 rows of 1": withBits(makeBitsRowsChip(1)),
+  }),
+  "BN254 chips (Poseidon2 on two rows, bits on 16 rows of 2)": P254_CHIPS,
 };
 
 if (!flag("--prove-only")) {

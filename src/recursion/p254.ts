@@ -13,6 +13,8 @@ import {
   recursionWitness,
   shapeFor,
 } from "./air.ts";
+import { bitsChip } from "./chips/arithmetic.ts";
+import { bitsRowsChip } from "./chips/bits-rows.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
 import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
 import type { ControlInclusion } from "./control.ts";
@@ -82,10 +84,11 @@ export function p254Program(
 
 /**
  * The chips of the BN254 identity AIR: the recursion release's, with Poseidon2 on two rows per permutation
- * (275 columns instead of 467: the wrap circuit pays for every opened column, docs/wrap-circuit.md §8).
+ * (259 main columns instead of 467) and `bits` on 16 rows of two bits (5 main columns instead of 34): the
+ * wrap circuit pays for every opened column, docs/wrap-circuit.md §8.
  */
 export const P254_CHIPS: readonly AnyRecursionChip[] = RECURSION_CHIPS.map((c) =>
-  c === poseidon2Chip ? poseidon2TwoRowChip : c,
+  c === poseidon2Chip ? poseidon2TwoRowChip : c === bitsChip ? bitsRowsChip : c,
 );
 
 /**

@@ -46,10 +46,12 @@ describe("the BN254 step", () => {
         `control ID ${digestToBigint(p.bn254ControlId).toString(16)}`,
     );
     // Its own shape is the smallest that holds the identity program: no table taller than the release's but
-    // Poseidon2's, whose two rows per permutation take at most one level more.
-    for (const k of Object.keys(sys.shape).filter((k) => k !== "poseidon2"))
+    // Poseidon2's, whose two rows per permutation take at most one level more, and bits', whose 16 rows per
+    // instruction take at most four.
+    for (const k of Object.keys(sys.shape).filter((k) => k !== "poseidon2" && k !== "bits"))
       expect(p.shape[k]!).toBeLessThanOrEqual(sys.shape[k]!);
     expect(p.shape["poseidon2-two-row"]!).toBeLessThanOrEqual(sys.shape.poseidon2! + 1);
+    expect(p.shape["bits-16-rows"]!).toBeLessThanOrEqual(sys.shape.bits! + 4);
     honest = proveP254(p, inner);
     expect(honest.publics).toEqual([...inner.publics]);
     expect(honest.publics.slice(0, 8)).toEqual([...sys.tree.root]);
