@@ -148,7 +148,8 @@ function readEntry(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // No entry yet (or no directory: the write reports why).
-    if (code !== "ENOENT" && code !== "ENOTDIR") warn(`release cache: cannot read ${file} (${code ?? String(err)}); rebuilding`);
+    if (code !== "ENOENT" && code !== "ENOTDIR")
+      warn(`release cache: cannot read ${file} (${code ?? String(err)}); rebuilding`);
     return undefined;
   }
   const reject = (why: string) => {
