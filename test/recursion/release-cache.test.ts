@@ -3,8 +3,8 @@
  * preprocessed columns (milliseconds per build): a warm build takes every root from the entry; a corrupt,
  * truncated, stale or forged entry is ignored with a warning and rebuilt; a disabled or unwritable cache
  * still builds. Then on the tests' recursion release (test-release.ts: join, identity and `claim` at the
- * test configuration): the warm release equals the one built without the cache and proves, and a root that
- * does not match its program's columns is refused by the prover.
+ * test configuration): the warm release equals the one built without the cache and proves, its BN254 step
+ * round-trips, and a root that does not match its program's columns is refused by the prover.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecursionProgramError } from "../../src/recursion/executor.ts";
+import { P254_CHIPS, p254Program } from "../../src/recursion/p254.ts";
 import {
   cachedReleaseBuild,
   computePreprocessedRoot,
@@ -26,7 +27,7 @@ import type { RecursionSystem } from "../../src/recursion/system.ts";
 import type { Air } from "../../src/stark/air.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { byteLookupsAir, rangeCheckFixedAir, TEST_CONFIG } from "../stark/airs.ts";
-import { proveTestClaim, TEST_RECURSION_CONFIG, testRelease } from "./test-release.ts";
+import { BN254_TEST_CONFIG, proveTestClaim, TEST_RECURSION_CONFIG, testRelease } from "./test-release.ts";
 
 const root = mkdtempSync(join(tmpdir(), "zkvm-release-cache-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -253,6 +254,24 @@ describe("release cache: the tests' recursion release", () => {
       Array.from({ length: 35 }, (_, i) => i),
     );
     expect(proof.publics.slice(0, 8)).toEqual([...reference.tree.root]);
+  });
+
+  it("the BN254 step (its control ID is the Poseidon-BN254 root): cold, then warm", () => {
+    const dir = newDir();
+    const entry: ReleaseCacheEntry = { name: "test-wrap", key: { config: BN254_TEST_CONFIG } };
+    const p254 = () =>
+      through(
+        entry,
+        dir,
+        (rootOf) => p254Program(reference, BN254_TEST_CONFIG, P254_CHIPS, rootOf),
+        () => true,
+      );
+    const cold = p254();
+    expect(cold.report).toMatchObject({ cached: 0, computed: 1, written: true });
+    const warm = p254();
+    expect(warm.report).toMatchObject({ cached: 1, computed: 0, written: false });
+    expect([...warm.built.bn254ControlId]).toEqual([...cold.built.bn254ControlId]);
+    expect([...warm.built.airDigest]).toEqual([...cold.built.airDigest]);
   });
 
   it("a root that does not match its program's columns: the prover refuses to prove with it", () => {
