@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import type { ReleaseCacheOptions } from "../recursion/release-cache.ts";
 import { releaseCacheDir } from "../recursion/release-cache-dir.ts";
 
@@ -13,14 +12,15 @@ export interface ReleaseCacheCliOptions {
   cache?: boolean;
 }
 
-export function addReleaseCacheOptions(command: Command): Command {
-  return command
-    .option(
-      "--cache-dir <dir>",
-      "where the built recursion release is cached (default: $ZKVM_CACHE_DIR, else $XDG_CACHE_HOME/zkvm-kit, else ~/.cache/zkvm-kit)",
-    )
-    .option("--no-cache", "build the recursion release without the disk cache (same as ZKVM_NO_CACHE=1)");
-}
+/** The two options, spread into commander's `.option(...)`. */
+export const CACHE_DIR_OPTION = [
+  "--cache-dir <dir>",
+  "where the built recursion release is cached (default: $ZKVM_CACHE_DIR, else $XDG_CACHE_HOME/zkvm-kit, else ~/.cache/zkvm-kit)",
+] as const;
+export const NO_CACHE_OPTION = [
+  "--no-cache",
+  "build the recursion release without the disk cache (same as ZKVM_NO_CACHE=1)",
+] as const;
 
 /** The cache as the options ask, reporting on stderr where the release came from. */
 export function releaseCacheOptions(opts: ReleaseCacheCliOptions): ReleaseCacheOptions {

@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../../groth16/types.ts";
 import { CliError } from "../errors.ts";
 import {
-  addReleaseCacheOptions,
+  CACHE_DIR_OPTION,
+  NO_CACHE_OPTION,
   type ReleaseCacheCliOptions,
   releaseCacheOptions,
 } from "../release-cache.ts";
@@ -117,42 +118,43 @@ export function register(program: Command): void {
       },
     );
 
-  const wrapCircuit = g
-    .command("wrap-circuit")
+  g.command("wrap-circuit")
     .description(
       "write the wrap circuit of the published recursion release (the BN254 step's verifier with RISC Zero's five public inputs), " +
         "the input of `zkvm groth16 setup` for the key that `zkvm prove --groth16` proves with; builds the release's programs first (minutes, ~1 GB file)",
     )
-    .requiredOption("-o, --output <wrap.r1cs>", "where to write the circuit");
-  addReleaseCacheOptions(wrapCircuit).action(async (o: { output: string } & ReleaseCacheCliOptions) => {
-    const { wrapReleaseProgram } = await import("../../groth16/wrap/release.ts");
-    const { writeWrapCircuit } = await import("../../groth16/wrap/wrap.ts");
-    const { digestToBigint } = await import("../../stark/poseidon-bn254-hash.ts");
-    const { digestToBytes } = await import("../../hash/poseidon2.ts");
-    const { bytesToHex } = await import("@noble/hashes/utils.js");
-    console.error(
-      "building the recursion release's programs and its BN254 step (several minutes the first time, seconds once cached)…",
-    );
-    const p = wrapReleaseProgram(releaseCacheOptions(o));
-    console.error(`writing the wrap circuit to ${o.output}…`);
-    const stats = writeWrapCircuit(p, o.output);
-    console.log(
-      JSON.stringify(
-        {
-          r1cs: o.output,
-          constraints: stats.constraints,
-          wires: stats.wires,
-          controlRoot: `0x${bytesToHex(digestToBytes(p.system.tree.root))}`,
-          bn254ControlId: `0x${digestToBigint(p.bn254ControlId).toString(16).padStart(64, "0")}`,
-        },
-        null,
-        2,
-      ),
-    );
-    console.error(
-      `next: zkvm groth16 setup ${o.output} -o wrap.zkey --ptau <ceremony.ptau> --contribute <name> (or --dev for development)`,
-    );
-  });
+    .requiredOption("-o, --output <wrap.r1cs>", "where to write the circuit")
+    .option(...CACHE_DIR_OPTION)
+    .option(...NO_CACHE_OPTION)
+    .action(async (o: { output: string } & ReleaseCacheCliOptions) => {
+      const { wrapReleaseProgram } = await import("../../groth16/wrap/release.ts");
+      const { writeWrapCircuit } = await import("../../groth16/wrap/wrap.ts");
+      const { digestToBigint } = await import("../../stark/poseidon-bn254-hash.ts");
+      const { digestToBytes } = await import("../../hash/poseidon2.ts");
+      const { bytesToHex } = await import("@noble/hashes/utils.js");
+      console.error(
+        "building the recursion release's programs and its BN254 step (several minutes the first time, seconds once cached)…",
+      );
+      const p = wrapReleaseProgram(releaseCacheOptions(o));
+      console.error(`writing the wrap circuit to ${o.output}…`);
+      const stats = writeWrapCircuit(p, o.output);
+      console.log(
+        JSON.stringify(
+          {
+            r1cs: o.output,
+            constraints: stats.constraints,
+            wires: stats.wires,
+            controlRoot: `0x${bytesToHex(digestToBytes(p.system.tree.root))}`,
+            bn254ControlId: `0x${digestToBigint(p.bn254ControlId).toString(16).padStart(64, "0")}`,
+          },
+          null,
+          2,
+        ),
+      );
+      console.error(
+        `next: zkvm groth16 setup ${o.output} -o wrap.zkey --ptau <ceremony.ptau> --contribute <name> (or --dev for development)`,
+      );
+    });
 
   g.command("witness")
     .description("compute a witness (.wtns) with the circuit's WebAssembly generator")

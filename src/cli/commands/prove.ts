@@ -14,7 +14,8 @@ import { EXIT } from "../exit-codes.ts";
 import { openInputArg, readElfArg, writeOutputFile } from "../io.ts";
 import { positiveInt } from "../options.ts";
 import {
-  addReleaseCacheOptions,
+  CACHE_DIR_OPTION,
+  NO_CACHE_OPTION,
   type ReleaseCacheCliOptions,
   releaseCacheOptions,
 } from "../release-cache.ts";
@@ -65,7 +66,7 @@ function progressReporter(): (p: ProveProgress) => void {
 }
 
 export function register(program: Command): void {
-  const command = program
+  program
     .command("prove")
     .description("prove a guest execution and write its receipt (--dev: execute only, FAKE receipt)")
     .argument("<elf>", "guest ELF (RV32IM)")
@@ -97,94 +98,95 @@ export function register(program: Command): void {
       "--segment-po2 <k>",
       `largest segment shape, ${MIN_SEGMENT_PO2}–${MAX_SEGMENT_PO2} (default ${DEFAULT_SEGMENT_PO2}): segments end before a table of that shape would overflow, and each is proven at the smallest shape it fits`,
       positiveInt("--segment-po2"),
-    );
-  addReleaseCacheOptions(command);
-  command.action(async (elfPath: string, opts: ProveOptions) => {
-    const elf = readElfArg(elfPath);
-    if (opts.segmentCycles !== undefined && opts.segmentCycles > MAX_SEGMENT_CYCLES)
-      throw usageError(`--segment-cycles must be at most ${MAX_SEGMENT_CYCLES}`);
-    if (
-      opts.segmentPo2 !== undefined &&
-      !(opts.segmentPo2 >= MIN_SEGMENT_PO2 && opts.segmentPo2 <= MAX_SEGMENT_PO2)
     )
-      throw usageError(`--segment-po2 must be in [${MIN_SEGMENT_PO2}, ${MAX_SEGMENT_PO2}]`);
-    const dev = opts.dev ? true : undefined;
-    if (opts.groth16 !== undefined && !existsSync(opts.groth16))
-      throw usageError(
-        `--groth16 ${opts.groth16}: no such proving key (make one with zkvm groth16 wrap-circuit and zkvm groth16 setup)`,
-      );
-    const succinct = opts.succinct || opts.groth16 !== undefined;
-    if (!(dev ?? devModeEnabled())) {
-      if (succinct)
-        console.error(
-          "succinct receipt: after the segment proofs, the recursion release's programs are built (about 3 minutes on 2 cores the first time, seconds once cached), then the lifts and joins are proven",
+    .option(...CACHE_DIR_OPTION)
+    .option(...NO_CACHE_OPTION)
+    .action(async (elfPath: string, opts: ProveOptions) => {
+      const elf = readElfArg(elfPath);
+      if (opts.segmentCycles !== undefined && opts.segmentCycles > MAX_SEGMENT_CYCLES)
+        throw usageError(`--segment-cycles must be at most ${MAX_SEGMENT_CYCLES}`);
+      if (
+        opts.segmentPo2 !== undefined &&
+        !(opts.segmentPo2 >= MIN_SEGMENT_PO2 && opts.segmentPo2 <= MAX_SEGMENT_PO2)
+      )
+        throw usageError(`--segment-po2 must be in [${MIN_SEGMENT_PO2}, ${MAX_SEGMENT_PO2}]`);
+      const dev = opts.dev ? true : undefined;
+      if (opts.groth16 !== undefined && !existsSync(opts.groth16))
+        throw usageError(
+          `--groth16 ${opts.groth16}: no such proving key (make one with zkvm groth16 wrap-circuit and zkvm groth16 setup)`,
         );
-      console.error("executing…");
-    }
-    const cache = releaseCacheOptions(opts);
-    const input = openInputArg(opts.input);
-    let result: ReturnType<typeof proveReceipt>;
-    try {
-      result = proveReceipt(elf, {
-        dev,
-        input: input.input,
-        cycleLimit: opts.cycleLimit,
-        segmentCycles: opts.segmentCycles,
-        segmentPo2: opts.segmentPo2,
-        onStdout: (b) => process.stderr.write(b),
-        onStderr: (b) => process.stderr.write(b),
-        warn: (m) => console.error(m),
-        onProgress: progressReporter(),
-        receiptKind: succinct ? "succinct" : "composite",
-        releaseCache: cache,
-        onRecursion: (step) =>
+      const succinct = opts.succinct || opts.groth16 !== undefined;
+      if (!(dev ?? devModeEnabled())) {
+        if (succinct)
           console.error(
-            step.kind === "lift"
-              ? `recursion: lift ${step.index + 1}/${step.total}…`
-              : `recursion: join ${step.index + 1}/${step.total}…`,
-          ),
-      });
-    } finally {
-      input.close();
-    }
-    const { session } = result;
-    let receipt = result.receipt;
-    if (opts.groth16 !== undefined && receipt.kind === "succinct") {
-      const { wrapReleaseProgram } = await import("../../groth16/wrap/release.ts");
-      const { compressReceipt } = await import("../../receipt/compress.ts");
-      const { releaseProverThreads } = await import("../../groth16/prove.ts");
-      console.error("compression: building the BN254 step of the release…");
-      try {
-        receipt = await compressReceipt(
-          receipt,
-          { p254: wrapReleaseProgram(cache), zkeyPath: opts.groth16 },
-          { onStage: (stage) => console.error(`compression: ${stage}…`) },
-        );
-      } finally {
-        await releaseProverThreads();
+            "succinct receipt: after the segment proofs, the recursion release's programs are built (about 3 minutes on 2 cores the first time, seconds once cached), then the lifts and joins are proven",
+          );
+        console.error("executing…");
       }
-    }
-    const binary = opts.out !== undefined && !opts.json;
-    const summary = [
-      `receipt (${receipt.kind}${receipt.kind === "fake" ? ": proves nothing, accepted only in dev mode" : ""})`,
-      `  exit code     ${session.exitCode}, ${session.cycles} cycles`,
-      `  image id      0x${bytesToHex(session.imageId)}`,
-      `  journal       0x${bytesToHex(session.journal)}`,
-      `  claim digest  0x${bytesToHex(receiptClaimDigest(receiptClaim(receipt)))}`,
-    ];
-    if (receipt.kind === "groth16") summary.push(`  seal          0x${bytesToHex(receipt.seal)}`);
-    if (opts.out) {
-      if (binary && receipt.kind === "composite")
-        writeOutputFile(opts.out, encodeBinaryReceipt(receipt), "the receipt");
-      else writeOutputFile(opts.out, `${encodeReceipt(receipt)}\n`, "the receipt");
-      summary[0] += ` written to ${opts.out}`;
-    } else console.log(encodeReceipt(receipt));
-    console.error(summary.join("\n"));
-    if (session.exitCode !== 0) {
-      throw new CliError(
-        `the guest exited with code ${session.exitCode}: the receipt's claim records it, and verifiers accept only exit code 0`,
-        EXIT.GUEST_EXIT,
-      );
-    }
-  });
+      const cache = releaseCacheOptions(opts);
+      const input = openInputArg(opts.input);
+      let result: ReturnType<typeof proveReceipt>;
+      try {
+        result = proveReceipt(elf, {
+          dev,
+          input: input.input,
+          cycleLimit: opts.cycleLimit,
+          segmentCycles: opts.segmentCycles,
+          segmentPo2: opts.segmentPo2,
+          onStdout: (b) => process.stderr.write(b),
+          onStderr: (b) => process.stderr.write(b),
+          warn: (m) => console.error(m),
+          onProgress: progressReporter(),
+          receiptKind: succinct ? "succinct" : "composite",
+          releaseCache: cache,
+          onRecursion: (step) =>
+            console.error(
+              step.kind === "lift"
+                ? `recursion: lift ${step.index + 1}/${step.total}…`
+                : `recursion: join ${step.index + 1}/${step.total}…`,
+            ),
+        });
+      } finally {
+        input.close();
+      }
+      const { session } = result;
+      let receipt = result.receipt;
+      if (opts.groth16 !== undefined && receipt.kind === "succinct") {
+        const { wrapReleaseProgram } = await import("../../groth16/wrap/release.ts");
+        const { compressReceipt } = await import("../../receipt/compress.ts");
+        const { releaseProverThreads } = await import("../../groth16/prove.ts");
+        console.error("compression: building the BN254 step of the release…");
+        try {
+          receipt = await compressReceipt(
+            receipt,
+            { p254: wrapReleaseProgram(cache), zkeyPath: opts.groth16 },
+            { onStage: (stage) => console.error(`compression: ${stage}…`) },
+          );
+        } finally {
+          await releaseProverThreads();
+        }
+      }
+      const binary = opts.out !== undefined && !opts.json;
+      const summary = [
+        `receipt (${receipt.kind}${receipt.kind === "fake" ? ": proves nothing, accepted only in dev mode" : ""})`,
+        `  exit code     ${session.exitCode}, ${session.cycles} cycles`,
+        `  image id      0x${bytesToHex(session.imageId)}`,
+        `  journal       0x${bytesToHex(session.journal)}`,
+        `  claim digest  0x${bytesToHex(receiptClaimDigest(receiptClaim(receipt)))}`,
+      ];
+      if (receipt.kind === "groth16") summary.push(`  seal          0x${bytesToHex(receipt.seal)}`);
+      if (opts.out) {
+        if (binary && receipt.kind === "composite")
+          writeOutputFile(opts.out, encodeBinaryReceipt(receipt), "the receipt");
+        else writeOutputFile(opts.out, `${encodeReceipt(receipt)}\n`, "the receipt");
+        summary[0] += ` written to ${opts.out}`;
+      } else console.log(encodeReceipt(receipt));
+      console.error(summary.join("\n"));
+      if (session.exitCode !== 0) {
+        throw new CliError(
+          `the guest exited with code ${session.exitCode}: the receipt's claim records it, and verifiers accept only exit code 0`,
+          EXIT.GUEST_EXIT,
+        );
+      }
+    });
 }
