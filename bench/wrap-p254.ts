@@ -116,7 +116,7 @@ if (!flag("--prove-only")) {
     ? RECURSION_RELEASE.config
     : { ...CONFIG_BLOWUP_4, numQueries: queries };
   let t0 = performance.now();
-  const sys = flag("--production") ? recursionReleaseSystem() : testRelease(releaseConfig);
+  const sys = flag("--production") ? recursionReleaseSystem({ dir: null }) : testRelease(releaseConfig);
   const release = flag("--production") ? "published release" : "production-like test release";
   console.log(
     JSON.stringify({ release, releaseConfig, releaseSeconds: seconds(t0), releaseShape: sys.shape }),

@@ -66,11 +66,12 @@ const sys = test
       TEST_CONFIG,
       session.segments.map((s) => decodeProof(s.seal, machine().air, TEST_CONFIG, poseidon2Hash).logHeights),
     )
-  : recursionReleaseSystem();
+  : // Without the disk cache: this lap measures the build (bench/release-cache.bench.ts measures the cache).
+    recursionReleaseSystem({ dir: null });
 lap("release");
 const succinct = proveSuccinct(sys, session.segments);
 lap("succinct");
-const p = test ? p254Program(sys, BN254_TEST_CONFIG) : wrapReleaseProgram();
+const p = test ? p254Program(sys, BN254_TEST_CONFIG) : wrapReleaseProgram({ dir: null });
 figures.bn254Shape = p.shape;
 lap("bn254ControlId");
 

@@ -1,5 +1,6 @@
 import { type ProvenSegment, type ProveSessionOptions, proveSession } from "../machine/prove.ts";
 import { MACHINE_CONFIG } from "../machine/verify.ts";
+import type { ReleaseCacheOptions } from "../recursion/release-cache.ts";
 import { recursionReleaseSystem } from "../recursion/release-system.ts";
 import {
   controlInclusionOf,
@@ -33,6 +34,8 @@ export interface ProveReceiptOptions extends ProveSessionOptions, Pick<DevProveO
   readonly receiptKind?: "composite" | "succinct";
   /** The recursion release's programs for a succinct receipt (default: the published release, built once). */
   readonly recursion?: RecursionSystem;
+  /** The disk cache of the published release (release-cache.ts; default: its default directory). */
+  readonly releaseCache?: ReleaseCacheOptions;
   /** Called before each recursion proof of a succinct receipt (lifts, then joins). */
   readonly onRecursion?: (step: RecursionStep) => void;
 }
@@ -46,7 +49,7 @@ export function proveReceipt(
   const proven = proveSession(program, options);
   const session = sessionFromResult(program, proven.result);
   if (options.receiptKind === "succinct") {
-    const sys = options.recursion ?? recursionReleaseSystem();
+    const sys = options.recursion ?? recursionReleaseSystem(options.releaseCache);
     const config = options.config ?? MACHINE_CONFIG;
     if (sys.machineConfig !== config && JSON.stringify(sys.machineConfig) !== JSON.stringify(config))
       throw new ReceiptVerificationError(

@@ -2,7 +2,7 @@ import type { StarkConfig } from "../stark/config.ts";
 import { poseidonBn254Hash } from "../stark/poseidon-bn254-hash.ts";
 import { encodeProof } from "../stark/proof-codec.ts";
 import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
-import { type ProveOptions, preprocessedRoot, proveStark, type Witness } from "../stark/prover.ts";
+import { type ProveOptions, proveStark, type Witness } from "../stark/prover.ts";
 import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
 import {
   type AnyRecursionChip,
@@ -20,7 +20,14 @@ import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
 import type { ControlInclusion } from "./control.ts";
 import { executeProgram } from "./executor.ts";
 import { shapeHeights } from "./programs.ts";
-import { innerHints, proofHints, type RecursionProof, type RecursionSystem } from "./system.ts";
+import { computePreprocessedRoot, type PreprocessedRootOf } from "./release-cache.ts";
+import {
+  checkPreprocessedRoot,
+  innerHints,
+  proofHints,
+  type RecursionProof,
+  type RecursionSystem,
+} from "./system.ts";
 
 /**
  * The BN254 step (RISC Zero's `identity_p254`, docs/wrap-circuit.md §8): the release's `identity` program —
@@ -68,9 +75,10 @@ export function p254Program(
   system: RecursionSystem,
   config: StarkConfig = P254_CONFIG,
   chips: readonly AnyRecursionChip[] = P254_CHIPS,
+  rootOf: PreprocessedRootOf = computePreprocessedRoot,
 ): P254Program {
   const { shape, air, logHeights } = p254Air(system, chips);
-  const root = preprocessedRoot(air.air, config, poseidonBn254Hash)!;
+  const root = rootOf(air.air, config, poseidonBn254Hash);
   return {
     system,
     config,
@@ -137,6 +145,7 @@ export interface P254Proof {
  * identity proof.
  */
 export function proveP254(p: P254Program, inner: P254Input, options: ProveOptions = {}): P254Proof {
+  checkPreprocessedRoot(p.air.air, p.config, poseidonBn254Hash, p.bn254ControlId, "the BN254 step");
   const witness = p254Witness(p, inner);
   const proof = proveStark(p.air.air, p.config, poseidonBn254Hash, witness, options);
   return { proof: encodeProof(proof, p.air.air, p.config), publics: witness.publics };

@@ -2,11 +2,13 @@ import { machineFor } from "../machine/air.ts";
 import type { ProvenSegment } from "../machine/prove.ts";
 import { statementPublics } from "../machine/statement.ts";
 import { machinePreprocessedRoot } from "../machine/verify.ts";
+import type { Air } from "../stark/air.ts";
 import type { StarkConfig } from "../stark/config.ts";
+import type { StarkHash } from "../stark/hash-config.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
 import { decodeProof, encodeProof } from "../stark/proof-codec.ts";
 import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
-import { preprocessedRoot, proveStark } from "../stark/prover.ts";
+import { proveStark } from "../stark/prover.ts";
 import { type RecursionAir, type RecursionShape, recursionAir, recursionWitness, shapeFor } from "./air.ts";
 import { ProgramBuilder } from "./builder.ts";
 import {
@@ -16,7 +18,7 @@ import {
   controlInclusion,
   controlTree,
 } from "./control.ts";
-import { type AssertionInfo, executeProgram } from "./executor.ts";
+import { type AssertionInfo, executeProgram, RecursionProgramError } from "./executor.ts";
 import type { Block, Program } from "./ir.ts";
 import {
   buildIdentity,
@@ -27,6 +29,7 @@ import {
   recursionTemplate,
   shapeHeights,
 } from "./programs.ts";
+import { computePreprocessedRoot, type PreprocessedRootOf } from "./release-cache.ts";
 import { verifierHints } from "./verifier-program.ts";
 
 /**
@@ -80,11 +83,16 @@ function built(name: string, build: (b: ProgramBuilder) => void): { program: Pro
   return b.build();
 }
 
+/**
+ * Builds a release. `rootOf` supplies the programs' preprocessed roots (default: computed — most of the
+ * build's time; release-cache.ts passes roots from the disk cache).
+ */
 export function recursionSystem(
   machineConfig: StarkConfig,
   config: StarkConfig,
   liftHeights: readonly (readonly number[])[],
   others: readonly OtherProgram[] = [],
+  rootOf: PreprocessedRootOf = computePreprocessedRoot,
 ): RecursionSystem {
   const lifts = liftHeights.map((h) => ({
     h,
@@ -109,7 +117,7 @@ export function recursionSystem(
         const air = recursionAir(p.program, shape);
         if (!logupCapacityOk(air.air, shapeHeights(shape)))
           throw new RangeError(`recursion program ${name} exceeds LogUp's capacity`);
-        const root = preprocessedRoot(air.air, config, poseidon2Hash)!;
+        const root = rootOf(air.air, config, poseidon2Hash);
         return {
           name,
           ...p,
@@ -146,12 +154,39 @@ export function recursionSystem(
   }
 }
 
+/**
+ * The program's preprocessed root as the prover commits to it (computed once per AIR and kept for its
+ * proofs) must be the one its control ID was made from: a root taken from a stale or corrupt cache entry
+ * fails here, before any proof is made with it.
+ */
+export function checkPreprocessedRoot(
+  air: Air,
+  config: StarkConfig,
+  hash: StarkHash,
+  expected: Uint32Array,
+  what: string,
+) {
+  const root = computePreprocessedRoot(air, config, hash);
+  if (!root.every((x, i) => x === expected[i]))
+    throw new RecursionProgramError(
+      `${what}: its preprocessed columns commit to [${[...root].join(", ")}], not to the root its control ID ` +
+        `was made from (a stale release cache? delete the cache directory or set ZKVM_NO_CACHE=1)`,
+    );
+}
+
 /** Proves a program's execution on its hints (throws RecursionAssertionError when a check fails). */
 export function proveProgram(
   sys: RecursionSystem,
   p: RecursionProgram,
   hints: readonly Block[],
 ): RecursionProof {
+  checkPreprocessedRoot(
+    p.air.air,
+    sys.config,
+    poseidon2Hash,
+    p.preprocessedRoot,
+    `recursion program ${p.name}`,
+  );
   const exec = executeProgram(p.program, hints, p.info);
   const witness = recursionWitness(p.air, exec);
   const proof = proveStark(p.air.air, sys.config, poseidon2Hash, witness);

@@ -1,5 +1,6 @@
 import type { ProgramBuilder } from "../../src/recursion/builder.ts";
 import { RECURSION_PUBLIC_COUNT } from "../../src/recursion/programs.ts";
+import type { PreprocessedRootOf } from "../../src/recursion/release-cache.ts";
 import {
   proveProgram,
   type RecursionProof,
@@ -34,8 +35,12 @@ function buildClaim(b: ProgramBuilder): void {
   for (let i = 0; i < RECURSION_PUBLIC_COUNT; i++) b.expose(b.hint(false));
 }
 
-export function testRelease(config: StarkConfig = TEST_RECURSION_CONFIG): RecursionSystem {
-  return recursionSystem(config, config, [], [{ name: "claim", build: buildClaim }]);
+/** `rootOf`: where the programs' preprocessed roots come from (default: computed; the cache's tests pass theirs). */
+export function testRelease(
+  config: StarkConfig = TEST_RECURSION_CONFIG,
+  rootOf?: PreprocessedRootOf,
+): RecursionSystem {
+  return recursionSystem(config, config, [], [{ name: "claim", build: buildClaim }], rootOf);
 }
 
 /** A recursion proof of `claim` (35 values) naming a control root (default: the release's own). */

@@ -3,6 +3,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../../groth16/types.ts";
 import { CliError } from "../errors.ts";
+import {
+  CACHE_DIR_OPTION,
+  NO_CACHE_OPTION,
+  type ReleaseCacheCliOptions,
+  releaseCacheOptions,
+} from "../release-cache.ts";
 
 // The toolchain (snarkjs, circom2, curves) loads only when a subcommand runs: `zkvm execute` and the other
 // commands do not pay for it.
@@ -118,14 +124,18 @@ export function register(program: Command): void {
         "the input of `zkvm groth16 setup` for the key that `zkvm prove --groth16` proves with; builds the release's programs first (minutes, ~1 GB file)",
     )
     .requiredOption("-o, --output <wrap.r1cs>", "where to write the circuit")
-    .action(async (o: { output: string }) => {
+    .option(...CACHE_DIR_OPTION)
+    .option(...NO_CACHE_OPTION)
+    .action(async (o: { output: string } & ReleaseCacheCliOptions) => {
       const { wrapReleaseProgram } = await import("../../groth16/wrap/release.ts");
       const { writeWrapCircuit } = await import("../../groth16/wrap/wrap.ts");
       const { digestToBigint } = await import("../../stark/poseidon-bn254-hash.ts");
       const { digestToBytes } = await import("../../hash/poseidon2.ts");
       const { bytesToHex } = await import("@noble/hashes/utils.js");
-      console.error("building the recursion release's programs and its BN254 step (several minutes)…");
-      const p = wrapReleaseProgram();
+      console.error(
+        "building the recursion release's programs and its BN254 step (several minutes the first time, seconds once cached)…",
+      );
+      const p = wrapReleaseProgram(releaseCacheOptions(o));
       console.error(`writing the wrap circuit to ${o.output}…`);
       const stats = writeWrapCircuit(p, o.output);
       console.log(

@@ -13,6 +13,12 @@ import { CliError, usageError } from "../errors.ts";
 import { EXIT } from "../exit-codes.ts";
 import { openInputArg, readElfArg, writeOutputFile } from "../io.ts";
 import { positiveInt } from "../options.ts";
+import {
+  CACHE_DIR_OPTION,
+  NO_CACHE_OPTION,
+  type ReleaseCacheCliOptions,
+  releaseCacheOptions,
+} from "../release-cache.ts";
 
 /**
  * `zkvm prove <elf>`: proves an execution with the STARK prover and writes a real (composite) receipt,
@@ -31,6 +37,8 @@ interface ProveCliOptions {
   succinct?: boolean;
   groth16?: string;
 }
+
+type ProveOptions = ProveCliOptions & ReleaseCacheCliOptions;
 
 function progressReporter(): (p: ProveProgress) => void {
   const start = performance.now();
@@ -74,7 +82,7 @@ export function register(program: Command): void {
     .option("--json", "write the receipt as JSON")
     .option(
       "--succinct",
-      "lift and join the segment proofs into one succinct receipt (recursion; the release's programs are built first, a few minutes)",
+      "lift and join the segment proofs into one succinct receipt (recursion; the release's programs are built first: a few minutes the first time, seconds once cached, see --cache-dir)",
     )
     .option(
       "--groth16 <wrap.zkey>",
@@ -91,7 +99,9 @@ export function register(program: Command): void {
       `largest segment shape, ${MIN_SEGMENT_PO2}–${MAX_SEGMENT_PO2} (default ${DEFAULT_SEGMENT_PO2}): segments end before a table of that shape would overflow, and each is proven at the smallest shape it fits`,
       positiveInt("--segment-po2"),
     )
-    .action(async (elfPath: string, opts: ProveCliOptions) => {
+    .option(...CACHE_DIR_OPTION)
+    .option(...NO_CACHE_OPTION)
+    .action(async (elfPath: string, opts: ProveOptions) => {
       const elf = readElfArg(elfPath);
       if (opts.segmentCycles !== undefined && opts.segmentCycles > MAX_SEGMENT_CYCLES)
         throw usageError(`--segment-cycles must be at most ${MAX_SEGMENT_CYCLES}`);
@@ -109,10 +119,11 @@ export function register(program: Command): void {
       if (!(dev ?? devModeEnabled())) {
         if (succinct)
           console.error(
-            "succinct receipt: after the segment proofs, the recursion release's programs are built (about 5 minutes on 2 cores), then the lifts and joins are proven",
+            "succinct receipt: after the segment proofs, the recursion release's programs are built (about 3 minutes on 2 cores the first time, seconds once cached), then the lifts and joins are proven",
           );
         console.error("executing…");
       }
+      const cache = releaseCacheOptions(opts);
       const input = openInputArg(opts.input);
       let result: ReturnType<typeof proveReceipt>;
       try {
@@ -127,6 +138,7 @@ export function register(program: Command): void {
           warn: (m) => console.error(m),
           onProgress: progressReporter(),
           receiptKind: succinct ? "succinct" : "composite",
+          releaseCache: cache,
           onRecursion: (step) =>
             console.error(
               step.kind === "lift"
@@ -147,7 +159,7 @@ export function register(program: Command): void {
         try {
           receipt = await compressReceipt(
             receipt,
-            { p254: wrapReleaseProgram(), zkeyPath: opts.groth16 },
+            { p254: wrapReleaseProgram(cache), zkeyPath: opts.groth16 },
             { onStage: (stage) => console.error(`compression: ${stage}…`) },
           );
         } finally {

@@ -1,7 +1,8 @@
 import { ZkvmError } from "../../errors.ts";
 import type { Groth16ReceiptVerifierParameters } from "../../receipt/groth16-receipt.ts";
-import { P254_CONFIG, type P254Program, p254Program } from "../../recursion/p254.ts";
+import { P254_CHIPS, P254_CONFIG, type P254Program, p254Program } from "../../recursion/p254.ts";
 import { RECURSION_RELEASE } from "../../recursion/release.ts";
+import { cachedReleaseBuild, type ReleaseCacheOptions } from "../../recursion/release-cache.ts";
 import { recursionReleaseSystem } from "../../recursion/release-system.ts";
 import type { VerifyingKey } from "../types.ts";
 import { receiptVerifierParameters } from "./wrap.ts";
@@ -30,14 +31,31 @@ export class WrapReleaseError extends ZkvmError {
 
 let built: P254Program | undefined;
 
+const publishes = (p: P254Program) => p.bn254ControlId.every((x, i) => x === WRAP_RELEASE.bn254ControlId[i]);
+
 /**
- * The published BN254 step, built from the code (the recursion release's programs first: minutes; kept for
- * the process). Throws {@link WrapReleaseError} if the code does not rebuild the published control ID.
+ * The published BN254 step, built from the code (the recursion release's programs first) and kept for the
+ * process. Both come from the disk cache when an earlier process stored their preprocessed roots
+ * (release-cache.ts; `cache` sets its directory or disables it): seconds instead of minutes. Throws
+ * {@link WrapReleaseError} if the code does not rebuild the published control ID.
  */
-export function wrapReleaseProgram(): P254Program {
+export function wrapReleaseProgram(cache: ReleaseCacheOptions = {}): P254Program {
   if (built) return built;
-  const p = p254Program(recursionReleaseSystem(), WRAP_RELEASE.config);
-  if (!p.bn254ControlId.every((x, i) => x === WRAP_RELEASE.bn254ControlId[i]))
+  const system = recursionReleaseSystem(cache);
+  const p = cachedReleaseBuild(
+    {
+      name: "wrap-release",
+      key: {
+        controlRoot: Array.from(RECURSION_RELEASE.controlRoot),
+        bn254ControlId: Array.from(WRAP_RELEASE.bn254ControlId),
+        config: WRAP_RELEASE.config,
+      },
+    },
+    (rootOf) => p254Program(system, WRAP_RELEASE.config, P254_CHIPS, rootOf),
+    publishes,
+    cache,
+  );
+  if (!publishes(p))
     throw new WrapReleaseError(
       `this build's BN254 step does not match the published one (control ID [${[...p.bn254ControlId].join(", ")}]): update src/groth16/wrap/release.ts`,
     );
