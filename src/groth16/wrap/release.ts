@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    2432946568, 1169010100, 2174591808, 2151126588, 2510383570, 308037924, 2109013968, 173907817,
+    3139617773, 887105367, 3453951079, 925520418, 2874699199, 3571666453, 1486672449, 645417025,
   ]),
 });
 
