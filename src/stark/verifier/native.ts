@@ -114,26 +114,44 @@ export function nativeBackend(hashConfig?: StarkHash): NativeBackend {
  * result is returned only for exactly the inputs it was computed from; a colliding entry is replaced.
  */
 function compressMemo(hash: () => StarkHash): (left: Uint32Array, right: Uint32Array) => Uint32Array {
-  // Per entry: left (8 words), right (8), digest (8).
-  const memo = new Map<number, Uint32Array>();
+  // Entries live in one growing array, 24 words each (left, right, digest); the map holds their offsets.
+  // Keys are masked to 30 bits so that they stay small integers (cheap map keys, no allocation).
+  const offsets = new Map<number, number>();
+  let entries = new Uint32Array(24 * 256);
+  let used = 0;
   return (left, right) => {
     let key = 0;
     for (let i = 0; i < 8; i++) {
       key = Math.imul(key ^ left[i]!, 0x9e3779b1);
       key = Math.imul(key ^ right[i]!, 0x85ebca6b);
     }
-    const hit = memo.get(key);
-    if (hit !== undefined) {
+    key &= 0x3fffffff;
+    const out = new Uint32Array(8);
+    let at = offsets.get(key);
+    if (at !== undefined) {
       let same = true;
-      for (let i = 0; i < 8 && same; i++) same = hit[i] === left[i] && hit[8 + i] === right[i];
-      if (same) return hit.slice(16);
+      for (let i = 0; i < 8 && same; i++)
+        same = entries[at + i] === left[i] && entries[at + 8 + i] === right[i];
+      if (same) {
+        for (let i = 0; i < 8; i++) out[i] = entries[at + 16 + i]!;
+        return out;
+      }
+    } else {
+      if (used === entries.length) {
+        const grown = new Uint32Array(2 * entries.length);
+        grown.set(entries);
+        entries = grown;
+      }
+      at = used;
+      used += 24;
+      offsets.set(key, at);
     }
-    const entry = new Uint32Array(24);
-    entry.set(left.subarray(0, 8));
-    entry.set(right.subarray(0, 8), 8);
-    const out = entry.subarray(16);
     hash().compress(left, right, out);
-    memo.set(key, entry);
-    return out.slice();
+    for (let i = 0; i < 8; i++) {
+      entries[at + i] = left[i]!;
+      entries[at + 8 + i] = right[i]!;
+      entries[at + 16 + i] = out[i]!;
+    }
+    return out;
   };
 }
