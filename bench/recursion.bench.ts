@@ -3,14 +3,19 @@
  * machine's 100-bit configuration in segments of 2^k cycles (default 14: two segments), then made succinct:
  * one lift per segment and joins, under the recursion configuration (RECURSION_CONFIG, blowup 8; `--blowup4`:
  * CONFIG_BLOWUP_4 for comparison). Reports per program: instructions, the recursion shape, proving time,
- * proof bytes; and the succinct receipt's verification time. Last line: JSON.
+ * proof bytes; and the succinct receipt's verification time: the first call, the median of 20 more in the same
+ * process, and the same in a fresh process (bench/verify-succinct.ts: one-time template and first call apart
+ * from the steady state). Last line: JSON.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machine } from "../src/machine/air.ts";
 import { proveSession } from "../src/machine/prove.ts";
 import { MACHINE_CONFIG } from "../src/machine/verify.ts";
+import { encodeReceipt } from "../src/receipt/receipt.ts";
 import { verifySuccinct } from "../src/receipt/succinct-receipt.ts";
 import { RECURSION_CONFIG } from "../src/recursion/config.ts";
 import { controlInclusionOf, proveSuccinct, recursionSystem } from "../src/recursion/system.ts";
@@ -79,6 +84,39 @@ t = performance.now();
 verifySuccinct(receipt, imageId, session.result.journal, release);
 const verifyMs = performance.now() - t;
 console.log(`succinct receipt: ${final.proof.length} bytes, verified in ${Math.round(verifyMs)} ms`);
+// Repeated verification in this process (after the first call, or after proving a join, which builds the
+// recursion AIR template too), then in a fresh process, which pays the one-time costs apart
+// (bench/verify-succinct.ts).
+const repeats: number[] = [];
+for (let i = 0; i < 20; i++) {
+  t = performance.now();
+  verifySuccinct(receipt, imageId, session.result.journal, release);
+  repeats.push(performance.now() - t);
+}
+const steadyMs = [...repeats].sort((a, b) => a - b)[repeats.length >> 1]!;
+console.log(`repeated verification: median ${Math.round(steadyMs)} ms over ${repeats.length} calls`);
+const dir = mkdtempSync(join(tmpdir(), "zkvm-recursion-bench-"));
+writeFileSync(join(dir, "receipt.json"), encodeReceipt(receipt));
+writeFileSync(
+  join(dir, "release.json"),
+  JSON.stringify({ shape: sys.shape, config, controlRoot: [...sys.tree.root] }),
+);
+const child = spawnSync(
+  process.execPath,
+  [
+    join(root, "bench/verify-succinct.ts"),
+    join(dir, "receipt.json"),
+    Buffer.from(imageId).toString("hex"),
+    join(dir, "release.json"),
+  ],
+  { encoding: "utf8" },
+);
+rmSync(dir, { recursive: true, force: true });
+if (child.status !== 0) throw new Error(`bench/verify-succinct.ts failed: ${child.stderr}`);
+const fresh = JSON.parse(child.stdout.trim().split("\n").at(-1)!);
+console.log(
+  `fresh process: template ${fresh.templateMs} ms, first verification ${fresh.firstMs} ms, then median ${fresh.steadyMedianMs} ms`,
+);
 
 report("recursion", {
   config,
@@ -94,4 +132,11 @@ report("recursion", {
   segmentSealBytes: session.segments.map((s) => s.seal.length),
   succinctBytes: final.proof.length,
   verifyMs: Math.round(verifyMs),
+  verifySteadyMs: Math.round(steadyMs * 10) / 10,
+  verifyFreshProcess: {
+    templateMs: fresh.templateMs,
+    firstMs: fresh.firstMs,
+    steadyMedianMs: fresh.steadyMedianMs,
+    steadyMinMs: fresh.steadyMinMs,
+  },
 });

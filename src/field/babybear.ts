@@ -57,6 +57,16 @@ export function square(a: number): number {
 
 /** a^e for a non-negative integer exponent (number or bigint). */
 export function pow(a: number, e: number | bigint): number {
+  // Safe-integer exponents (every inversion, every root of unity) square and multiply without BigInt.
+  if (typeof e === "number" && Number.isSafeInteger(e) && e >= 0) {
+    let base = a;
+    let acc = 1;
+    for (let k = e; k > 0; k = Math.floor(k / 2)) {
+      if (k % 2 === 1) acc = mul(acc, base);
+      base = mul(base, base);
+    }
+    return acc;
+  }
   let exp = BigInt(e);
   if (exp < 0n) throw new FieldError("negative exponent: use inv() first");
   let base = a;

@@ -134,6 +134,15 @@ function getLanes(): Lanes {
   return lanes;
 }
 
+/**
+ * The permutation's own 24 lanes and its in-place permute, for loops that fill the lanes directly instead
+ * of copying a state in and out per permutation (row hashing, Merkle compression). Shared by the process:
+ * fill, permute and read back without calling anything else that hashes in between.
+ */
+export function poseidon2Lanes(): { readonly state: Uint32Array; readonly permute: () => void } {
+  return getLanes();
+}
+
 /** The Poseidon2 permutation, in place, on 24 canonical BabyBear elements. */
 export function poseidon2Permute(state: Uint32Array): void {
   const l = getLanes();

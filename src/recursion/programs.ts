@@ -1,6 +1,7 @@
 import { machineFor } from "../machine/air.ts";
 import { Pub } from "../machine/publics.ts";
 import { machinePreprocessedRoot } from "../machine/verify.ts";
+import type { Air } from "../stark/air.ts";
 import type { StarkConfig } from "../stark/config.ts";
 import { type AnyRecursionChip, RECURSION_CHIPS, type RecursionShape, recursionAir } from "./air.ts";
 import { type ProgramBuilder, type RBase, type RDigest, RecursionBackend } from "./builder.ts";
@@ -156,12 +157,30 @@ export function buildLift(builder: ProgramBuilder, config: StarkConfig, logHeigh
   });
 }
 
-/** The recursion AIR of no program: the structure every program of the shape shares. */
-export function recursionTemplate(shape: RecursionShape) {
-  return recursionAir(
+/** Templates built in this process, by shape (few: a verifier knows one release or a handful). */
+const templates = new Map<string, Air>();
+const TEMPLATES_KEPT = 4;
+
+/**
+ * The recursion AIR of no program: the structure every program of the shape shares. Built once per shape
+ * and process (its preprocessed columns, zeros at the shape's heights, take most of a succinct receipt's
+ * verification time to build otherwise) and shared: an `Air` is data that no caller changes. The key is the
+ * shape's heights in chip order — the caller's release, never anything a proof says.
+ */
+export function recursionTemplate(shape: RecursionShape): Air {
+  const heights = RECURSION_CHIPS.map((c) => shape[c.name]);
+  const key = heights.every((h) => Number.isInteger(h)) ? heights.join(",") : null;
+  const hit = key === null ? undefined : templates.get(key);
+  if (hit) return hit;
+  const air = recursionAir(
     { name: "template", instructions: [], memorySize: 0, publicCount: RECURSION_PUBLIC_COUNT, hintCount: 0 },
     shape,
   ).air;
+  if (key !== null) {
+    if (templates.size === TEMPLATES_KEPT) templates.delete(templates.keys().next().value!);
+    templates.set(key, air);
+  }
+  return air;
 }
 
 /** Table heights of recursion proofs of a shape, in AIR table order. */

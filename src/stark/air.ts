@@ -116,7 +116,7 @@ export class TableBuilder {
             throw new AirDefinitionError(`table "${name}": non-canonical preprocessed value`);
       }
     }
-    this.preprocessed = pre.map((c) => Uint32Array.from(c));
+    this.preprocessed = pre.map((c) => new Uint32Array(c));
   }
 
   /** Preprocessed column i at the current row. */
@@ -256,7 +256,7 @@ export class TableBuilder {
     const fixed = this.fixedValues(node);
     if (fixed) {
       let total = 0;
-      for (const v of fixed) total += Math.min(v, P - v);
+      for (let r = 0; r < fixed.length; r++) total += Math.min(fixed[r]!, P - fixed[r]!);
       return { fixedTotal: total };
     }
     throw new AirDefinitionError(
@@ -277,13 +277,18 @@ export class TableBuilder {
       if (x.op === "const") v = new Uint32Array(n).fill(x.value);
       else if (x.op === "col" && x.kind === "pre") {
         const c = pre[x.index]!;
-        v = x.next ? Uint32Array.from({ length: n }, (_, r) => c[(r + 1) % n]!) : c;
+        if (x.next) {
+          v = new Uint32Array(n);
+          v.set(c.subarray(1));
+          v[n - 1] = c[0]!;
+        } else v = c;
       } else if (x.op === "add" || x.op === "sub" || x.op === "mul") {
         const a = value(x.a);
         const b = a && value(x.b);
         if (a && b) {
           const f = x.op === "add" ? add : x.op === "sub" ? sub : mul;
-          v = a.map((ai, r) => f(ai, b[r]!));
+          v = new Uint32Array(n);
+          for (let r = 0; r < n; r++) v[r] = f(a[r]!, b[r]!);
         }
       } else if (x.op === "neg") {
         const a = value(x.a);

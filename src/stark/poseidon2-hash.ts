@@ -1,15 +1,14 @@
 import { P } from "../field/babybear.ts";
-import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Permute } from "../hash/poseidon2.ts";
+import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Lanes, poseidon2Permute } from "../hash/poseidon2.ts";
 import { type Challenger, checkPow, type StarkHash } from "./hash-config.ts";
 
 /**
  * The Poseidon2-BabyBear configuration (RISC Zero's width-24 permutation). Rows are hashed in overwrite
  * mode, 16 elements per permutation with a zero-filled last block; compression is permute(a ‖ b ‖ 0)[0..8].
+ * Both write straight into the permutation's lanes (no state copied in and out per permutation).
  */
-const rowState = new Uint32Array(POSEIDON2_WIDTH);
-
 function hashRow(row: Uint32Array, out: Uint32Array): void {
-  const s = rowState;
+  const { state: s, permute } = poseidon2Lanes();
   s.fill(0);
   const n = row.length;
   let i = 0;
@@ -17,22 +16,20 @@ function hashRow(row: Uint32Array, out: Uint32Array): void {
     const take = Math.min(POSEIDON2_RATE, n - i);
     for (let j = 0; j < take; j++) s[j] = row[i + j]!;
     for (let j = take; j < POSEIDON2_RATE; j++) s[j] = 0;
-    poseidon2Permute(s);
+    permute();
     i += take;
   } while (i < n);
   for (let j = 0; j < 8; j++) out[j] = s[j]!;
 }
 
-const compressState = new Uint32Array(POSEIDON2_WIDTH);
-
 function compress(a: Uint32Array, b: Uint32Array, out: Uint32Array): void {
-  const s = compressState;
+  const { state: s, permute } = poseidon2Lanes();
   for (let j = 0; j < 8; j++) {
     s[j] = a[j]!;
     s[j + 8] = b[j]!;
     s[j + 16] = 0;
   }
-  poseidon2Permute(s);
+  permute();
   for (let j = 0; j < 8; j++) out[j] = s[j]!;
 }
 

@@ -81,6 +81,18 @@ describe("BabyBear against a BigInt reference", () => {
     expect(() => inv(0)).toThrow(FieldError);
   });
 
+  it("pow with a safe-integer exponent (the number path) agrees with the bigint one", () => {
+    fc.assert(
+      fc.property(element, fc.maxSafeNat(), (a, e) => {
+        expect(pow(a, e)).toBe(pow(a, BigInt(e)));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const e of [0, 1, 2, P - 2, P - 1, Number.MAX_SAFE_INTEGER])
+      expect(pow(7, e)).toBe(pow(7, BigInt(e)));
+    expect(() => pow(7, -1)).toThrow(FieldError);
+  });
+
   it("reduce maps any integer to its canonical residue", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }), (x) => {

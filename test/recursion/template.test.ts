@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { RECURSION_CHIPS, type RecursionShape, recursionAir } from "../../src/recursion/air.ts";
+import { RECURSION_PUBLIC_COUNT, recursionTemplate } from "../../src/recursion/programs.ts";
+import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
+import { airStructureDigest } from "../../src/stark/protocol.ts";
+import { TEST_CONFIG } from "../stark/airs.ts";
+
+/** Small shapes: every table 2^4 rows, one table taller. */
+const shape = (tall: number, log = 5): RecursionShape =>
+  Object.fromEntries(RECURSION_CHIPS.map((c, i) => [c.name, i === tall ? log : 4]));
+
+const fresh = (s: RecursionShape) =>
+  recursionAir(
+    { name: "template", instructions: [], memorySize: 0, publicCount: RECURSION_PUBLIC_COUNT, hintCount: 0 },
+    s,
+  ).air;
+
+const digest = (air: ReturnType<typeof fresh>) => [...airStructureDigest(air, TEST_CONFIG, poseidon2Hash)];
+
+describe("the recursion AIR template", () => {
+  it("is built once per shape (by its heights, not the object) and equals a fresh build", () => {
+    const a = recursionTemplate(shape(1));
+    expect(recursionTemplate(shape(1))).toBe(a); // an equal shape, another object
+    expect(recursionTemplate({ ...shape(1), unknown: 9 })).toBe(a); // keys the chips do not read
+    expect(digest(a)).toEqual(digest(fresh(shape(1))));
+    const b = recursionTemplate(shape(1, 6));
+    expect(b).not.toBe(a);
+    expect(digest(b)).not.toEqual(digest(a));
+    expect(digest(b)).toEqual(digest(fresh(shape(1, 6))));
+  });
+
+  it("keeps a few shapes: an evicted one is rebuilt, with the same structure", () => {
+    const first = recursionTemplate(shape(2));
+    for (let t = 3; t < 8; t++) recursionTemplate(shape(t));
+    const again = recursionTemplate(shape(2));
+    expect(again).not.toBe(first);
+    expect(digest(again)).toEqual(digest(first));
+  });
+
+  it("refuses a shape without a chip's height, as recursionAir does", () => {
+    const { bits: _, ...partial } = shape(1);
+    expect(() => recursionTemplate(partial)).toThrow(/no height for chip "bits"/);
+  });
+});
