@@ -4,6 +4,8 @@ import type { BackendChallenger, VerificationReason, VerifierBackend } from "../
 import { BabyBear, type Bb } from "./babybear.ts";
 import type { CircuitBuilder } from "./builder.ts";
 import { type Ext, Extension } from "./extension.ts";
+import { fixedBasePow } from "./fixed-base-pow.ts";
+import { lazyDot, lazyDotBase, PowerTable } from "./lazy-sums.ts";
 import { Lc } from "./lc.ts";
 import { poseidonCircuit } from "./poseidon.ts";
 import { CircuitChallenger, packCanonical } from "./transcript.ts";
@@ -19,6 +21,7 @@ const MAX_ROW_CELLS = 16;
 
 export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
   readonly hashId = poseidonBn254Hash.id;
+  readonly linearForms = true;
   readonly c: CircuitBuilder;
   readonly bb: BabyBear;
   readonly ext: Extension;
@@ -69,12 +72,41 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
   extMulBase(a: Ext, b: Bb): Ext {
     return this.ext.mulBase(a, b);
   }
+  /** Products of two canonical powers from the element's shared table (lazy-sums.ts). */
+  extPowers(x: Ext, offset: number, count: number): Ext[] {
+    const t = this.powerTable(x);
+    return Array.from({ length: count }, (_, i) => t.at(offset + i));
+  }
+  /** Reduced once here: the DEEP sums at ζ and ζω are used by every query. */
+  dotExt(coefficients: readonly Ext[], values: readonly Ext[]): Ext {
+    return this.ext.reduce(lazyDot(this.ext, coefficients, values));
+  }
+  /** Reduced once here: a query's row sum is used twice (against the sums at ζ and at ζω). */
+  dotBase(coefficients: readonly Ext[], values: ArrayLike<Bb>): Ext {
+    return this.ext.reduce(lazyDotBase(this.ext, coefficients, values));
+  }
+  powerSum(terms: readonly Ext[], x: Ext): Ext {
+    return this.powerTable(x).sum(terms);
+  }
+
+  private readonly powerTables = new WeakMap<Ext, PowerTable>();
+  private powerTable(x: Ext): PowerTable {
+    let t = this.powerTables.get(x);
+    if (!t) {
+      t = new PowerTable(this.ext, x);
+      this.powerTables.set(x, t);
+    }
+    return t;
+  }
   extInverse(a: Ext, reason: VerificationReason, what: string): Ext {
     return this.c.withCategory("ext-inverse", () => this.ext.inverse(a, reason, what));
   }
 
   bits(x: Bb, count: number): Bb[] {
     return this.bb.bits(x, count);
+  }
+  fixedBasePow(g: number, bits: readonly Bb[]): Bb {
+    return fixedBasePow(this.bb, g, bits);
   }
   select(bit: Bb, ifOne: Bb, ifZero: Bb): Bb {
     return this.bb.select(bit, ifOne, ifZero);
