@@ -20,7 +20,7 @@ import { linearForms } from "../../src/stark/linear-forms.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 import { evaluateNodes, type PointInputs, type PointValue } from "../../src/stark/verifier/constraints.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
-import { horner } from "../../src/stark/verifier/ops.ts";
+import { extPowConst, horner } from "../../src/stark/verifier/ops.ts";
 import { byteLookupsAir, cubicAir, rangeCheckAir } from "../stark/airs.ts";
 import { r1csAccepts } from "./r1cs-accepts.ts";
 
@@ -127,6 +127,31 @@ describe("powers and sums that pay their excess once", () => {
     b.ext.reduce(b.dotExt([table.at(40), table.at(41)], [x, x]));
     expect(b.c.violationTotal).toBeGreaterThan(0);
     expect(r1csAccepts(b.c)).toBe(false);
+  });
+});
+
+describe("repeated work built once", () => {
+  it("ζ^n for two heights shares its squarings; (ζ − 1)⁻¹ again costs nothing", () => {
+    const b = backend();
+    const zv = extElement();
+    const z = extInput(b, zv);
+    const c0 = b.c.constraints;
+    const z10 = extPowConst(b, z, 1 << 10);
+    const c1 = b.c.constraints;
+    const z12 = extPowConst(b, z, 1 << 12);
+    const c2 = b.c.constraints;
+    expect(extValueOf(b, z10)).toEqual(extPow(zv, 1 << 10));
+    expect(extValueOf(b, z12)).toEqual(extPow(zv, 1 << 12));
+    // Two more squarings, not twelve.
+    expect(c2 - c1).toBeLessThan((c1 - c0) / 3);
+    const one = b.extConstant([1, 0, 0, 0]);
+    const i1 = b.extInverse(b.extSub(z, one), "degenerate-point", "ζ = 1");
+    const c3 = b.c.constraints;
+    const i2 = b.extInverse(b.extSub(z, b.extConstant([1, 0, 0, 0])), "degenerate-point", "ζ = 1");
+    expect(b.c.constraints).toBe(c3);
+    expect(extValueOf(b, i2)).toEqual(extValueOf(b, i1));
+    expect(extMul(extValueOf(b, i1), extAdd(zv, [P_NUMBER - 1, 0, 0, 0]))).toEqual([1, 0, 0, 0]);
+    expect(r1csAccepts(b.c)).toBe(true);
   });
 });
 

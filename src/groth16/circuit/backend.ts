@@ -64,10 +64,10 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return this.ext.add(a, b);
   }
   extSub(a: Ext, b: Ext): Ext {
-    return this.ext.sub(a, b);
+    return remembered(this.differences, a, b, () => this.ext.sub(a, b));
   }
   extMul(a: Ext, b: Ext): Ext {
-    return this.ext.mul(a, b);
+    return remembered(this.products, a, b, () => this.ext.mul(a, b));
   }
   extMulBase(a: Ext, b: Bb): Ext {
     return this.ext.mulBase(a, b);
@@ -89,6 +89,13 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return this.powerTable(x).sum(terms);
   }
 
+  // The verifier repeats some work per table (ζ^n by squarings from ζ, (ζ − 1)⁻¹, (ζ − ω⁻¹)⁻¹ for tables of
+  // one height): results of the same operation on the same operands are built once. Values are immutable,
+  // and operands are the same objects in both builder modes, so the circuit's structure never depends on a
+  // value.
+  private readonly products = new WeakMap<Ext, WeakMap<Ext, Ext>>();
+  private readonly differences = new WeakMap<Ext, WeakMap<Ext, Ext>>();
+  private readonly inverses = new WeakMap<Ext, Ext>();
   private readonly powerTables = new WeakMap<Ext, PowerTable>();
   private powerTable(x: Ext): PowerTable {
     let t = this.powerTables.get(x);
@@ -98,8 +105,14 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     }
     return t;
   }
+  /** The first inversion of an element proves it non-zero; the same element again reuses it. */
   extInverse(a: Ext, reason: VerificationReason, what: string): Ext {
-    return this.c.withCategory("ext-inverse", () => this.ext.inverse(a, reason, what));
+    let inverse = this.inverses.get(a);
+    if (!inverse) {
+      inverse = this.c.withCategory("ext-inverse", () => this.ext.inverse(a, reason, what));
+      this.inverses.set(a, inverse);
+    }
+    return inverse;
   }
 
   bits(x: Bb, count: number): Bb[] {
@@ -205,4 +218,18 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
   digestConstant(value: bigint): Lc {
     return Lc.constant(value);
   }
+}
+
+function remembered(memo: WeakMap<Ext, WeakMap<Ext, Ext>>, a: Ext, b: Ext, f: () => Ext): Ext {
+  let inner = memo.get(a);
+  if (!inner) {
+    inner = new WeakMap();
+    memo.set(a, inner);
+  }
+  let out = inner.get(b);
+  if (!out) {
+    out = f();
+    inner.set(b, out);
+  }
+  return out;
 }

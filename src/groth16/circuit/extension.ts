@@ -31,13 +31,21 @@ const interpolation: readonly (readonly bigint[])[] = (() => {
 
 export class Extension {
   readonly bb: BabyBear;
+  private readonly constants = new Map<string, Ext>();
 
   constructor(bb: BabyBear) {
     this.bb = bb;
   }
 
+  /** The same element object for the same constant, so that operations on it can be recognised as repeats. */
   constant(x: Readonly<ExtNumbers>): Ext {
-    return [this.bb.constant(x[0]), this.bb.constant(x[1]), this.bb.constant(x[2]), this.bb.constant(x[3])];
+    const key = x.join(",");
+    let c = this.constants.get(key);
+    if (!c) {
+      c = [this.bb.constant(x[0]), this.bb.constant(x[1]), this.bb.constant(x[2]), this.bb.constant(x[3])];
+      this.constants.set(key, c);
+    }
+    return c;
   }
 
   fromBase(a: Bb): Ext {
