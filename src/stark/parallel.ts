@@ -10,10 +10,15 @@ export { defaultWorkerCount, shutdownWorkers } from "../parallel/pool.ts";
  * Typed arrays handed to threads must be backed by SharedArrayBuffer (see `shared`).
  */
 const KERNELS = siblingModule(import.meta.url, "kernels");
+/**
+ * POSEIDON_BN254_HASH_ID spelled out, so that Poseidon2-only provers never load the BN254 module; its type
+ * makes the compiler check that it is the same string.
+ */
+const BN254_HASH_ID: typeof import("./poseidon-bn254-hash.ts").POSEIDON_BN254_HASH_ID =
+  "poseidon-bn254-circomlib-4ary-fused";
 /** Hash configurations whose kernels run in a module of their own (imported by threads only when used). */
 const HASH_KERNELS: Record<string, URL> = {
-  // POSEIDON_BN254_HASH_ID, spelled out so that Poseidon2-only provers never load the BN254 module.
-  "poseidon-bn254-circomlib-4ary-fused": siblingModule(import.meta.url, "kernels-bn254"),
+  [BN254_HASH_ID]: siblingModule(import.meta.url, "kernels-bn254"),
 };
 
 export function shared(length: number): Uint32Array {
