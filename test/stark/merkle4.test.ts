@@ -14,16 +14,17 @@ import {
   type RExt,
   RecursionBackend,
 } from "../../src/recursion/builder.ts";
+import type { Air } from "../../src/stark/air.ts";
 import { merkleScheme, type StarkHash, UnsupportedHashError } from "../../src/stark/hash-config.ts";
 import { proofLayout } from "../../src/stark/layout.ts";
-import { merklePathLength, merkleSteps } from "../../src/stark/pcs/merkle-shape.ts";
+import { type MerkleScheme, merklePathLength, merkleSteps } from "../../src/stark/pcs/merkle-shape.ts";
 import { mmcsCommit, mmcsOpen } from "../../src/stark/pcs/mmcs.ts";
 import { digestToBigint, poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { airStructureDigest, reverseBits } from "../../src/stark/protocol.ts";
 import { verifyStarkProof } from "../../src/stark/verifier/algorithm.ts";
 import { mapProof, zeroProof } from "../../src/stark/verifier/proof-vars.ts";
-import { fibonacciAir, TEST_CONFIG } from "./airs.ts";
+import { fibonacciAir, rangeCheckAir, TEST_CONFIG } from "./airs.ts";
 import { mmcsAccepts } from "./mmcs-helpers.ts";
 
 const hash = poseidonBn254Hash;
@@ -200,27 +201,39 @@ describe("4-ary mixed-height commitment (Poseidon-BN254)", () => {
 });
 
 describe("the recursion backend", () => {
-  it("refuses to verify a proof of a 4-ary configuration (typed error, not a miscomputed program)", () => {
-    const air = fibonacciAir();
-    const layout = proofLayout(air, TEST_CONFIG, [4]);
+  /** The recursion backend verifying a proof of `air` at `heights` under a Merkle scheme. */
+  function recursionVerify(air: Air, heights: number[], merkle: MerkleScheme) {
+    const layout = proofLayout(air, TEST_CONFIG, heights);
     const builder = new ProgramBuilder("merkle4");
     const b = new RecursionBackend(builder);
-    const proof = mapProof<RBase, RExt, RDigest>(zeroProof(layout, 4), {
+    const proof = mapProof<RBase, RExt, RDigest>(zeroProof(layout, merkle.arity), {
       base: () => ({ addr: builder.hint(false) }),
       ext: () => ({ addr: builder.hint(true) }),
       digest: () => ({ blocks: [builder.hint(true), builder.hint(true)] }),
     });
-    expect(() =>
+    return () =>
       verifyStarkProof(b, {
         air,
         config: TEST_CONFIG,
         layout,
-        merkle: merkleScheme(poseidonBn254Hash),
+        merkle,
         structureDigest: airStructureDigest(air, TEST_CONFIG, poseidonBn254Hash),
         publics: Array.from({ length: air.publicCount }, () => ({ addr: builder.hint(false) })),
         preprocessedRoot: null,
         proof,
-      }),
-    ).toThrow(UnsupportedHashError);
+      });
+  }
+
+  it("refuses to verify a proof of a 4-ary configuration (typed error, not a miscomputed program)", () => {
+    expect(recursionVerify(fibonacciAir(), [4], merkleScheme(poseidonBn254Hash))).toThrow(
+      UnsupportedHashError,
+    );
+  });
+
+  it("refuses fused injections, even in binary trees", () => {
+    // Two heights: the first opening's path reaches an injected level after binary steps.
+    const air = rangeCheckAir(6);
+    expect(recursionVerify(air, [3, 6], { arity: 2, fusedInjection: true })).toThrow(/fuses injections/);
+    expect(recursionVerify(air, [3, 6], { arity: 2, fusedInjection: true })).toThrow(UnsupportedHashError);
   });
 });
