@@ -16,27 +16,14 @@ import { cellModP } from "../../src/groth16/circuit/cell-mod-p.ts";
 import { Extension } from "../../src/groth16/circuit/extension.ts";
 import type { Lc } from "../../src/groth16/circuit/lc.ts";
 import { poseidonCircuit, poseidonPermuteCircuit } from "../../src/groth16/circuit/poseidon.ts";
-import { WitnessError } from "../../src/groth16/errors.ts";
-import { readR1cs } from "../../src/groth16/r1cs.ts";
 import { BN254_R } from "../../src/groth16/types.ts";
-import { checkWitness } from "../../src/groth16/witness.ts";
 import { partialRounds } from "../../src/hash/poseidon-bn254/params.ts";
 import { bigintToDigest, digestToBigint, poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
+import { r1csAccepts } from "./r1cs-accepts.ts";
 
 type Tamper = NonNullable<BuilderOptions["tamper"]>;
 const builder = (tamper?: Tamper) => new CircuitBuilder({ publicCount: 0, record: true, tamper });
-
-/** Whether the builder's witness satisfies the written .r1cs, evaluated independently of the builder. */
-function r1csAccepts(c: CircuitBuilder): boolean {
-  try {
-    checkWitness(readR1cs(Buffer.concat(c.r1cs())), c.witness());
-    return true;
-  } catch (e) {
-    if (e instanceof WitnessError) return false;
-    throw e;
-  }
-}
 
 function expectRejected(c: CircuitBuilder, label: string): void {
   expect(c.violationTotal).toBeGreaterThan(0);

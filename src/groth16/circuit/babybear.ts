@@ -221,6 +221,26 @@ export class BabyBear {
       return new Bb(b.lc.scale(k), b.max * k);
     }
     [a, b] = this.shrink(a, b, (x, y) => x.max * y.max <= LIMIT);
+    return this.product(a, b);
+  }
+
+  /**
+   * a·b outside the lazy-reduction policy, for a term of a sum that is reduced once: the sum pays its excess
+   * bits once, at its own reduction, however many terms carry them — so a factor is reduced only when the
+   * product's bound would pass LIMIT, and no use is counted.
+   */
+  mulInSum(a: Bb, b: Bb): Bb {
+    a = this.current(a);
+    b = this.current(b);
+    if (a.isConstant || b.isConstant) return this.mul(a, b);
+    while (a.max * b.max > LIMIT) {
+      if (a.max >= b.max) a = this.reduce(a);
+      else b = this.reduce(b);
+    }
+    return this.product(a, b);
+  }
+
+  private product(a: Bb, b: Bb): Bb {
     a = this.compact(a);
     b = this.compact(b);
     const w = this.c.withCategory("base-mul", () => {

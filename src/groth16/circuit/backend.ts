@@ -4,6 +4,8 @@ import type { BackendChallenger, VerificationReason, VerifierBackend } from "../
 import { BabyBear, type Bb } from "./babybear.ts";
 import type { CircuitBuilder } from "./builder.ts";
 import { type Ext, Extension } from "./extension.ts";
+import { fixedBasePow } from "./fixed-base-pow.ts";
+import { lazyDot, lazyDotBase, PowerTable } from "./lazy-sums.ts";
 import { Lc } from "./lc.ts";
 import { poseidonCircuit } from "./poseidon.ts";
 import { CircuitChallenger, packCanonical } from "./transcript.ts";
@@ -17,6 +19,7 @@ import { CircuitChallenger, packCanonical } from "./transcript.ts";
  */
 export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
   readonly hashId = poseidonBn254Hash.id;
+  readonly linearForms = true;
   readonly c: CircuitBuilder;
   readonly bb: BabyBear;
   readonly ext: Extension;
@@ -59,20 +62,62 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return this.ext.add(a, b);
   }
   extSub(a: Ext, b: Ext): Ext {
-    return this.ext.sub(a, b);
+    return remembered(this.differences, a, b, () => this.ext.sub(a, b));
   }
   extMul(a: Ext, b: Ext): Ext {
-    return this.ext.mul(a, b);
+    return remembered(this.products, a, b, () => this.ext.mul(a, b));
   }
   extMulBase(a: Ext, b: Bb): Ext {
     return this.ext.mulBase(a, b);
   }
+  /** Products of two canonical powers from the element's shared table (lazy-sums.ts). */
+  extPowers(x: Ext, offset: number, count: number): Ext[] {
+    const t = this.powerTable(x);
+    return Array.from({ length: count }, (_, i) => t.at(offset + i));
+  }
+  /** Reduced once here: the DEEP sums at ζ and ζω are used by every query. */
+  dotExt(coefficients: readonly Ext[], values: readonly Ext[]): Ext {
+    return this.ext.reduce(lazyDot(this.ext, coefficients, values));
+  }
+  /** Reduced once here: a query's row sum is used twice (against the sums at ζ and at ζω). */
+  dotBase(coefficients: readonly Ext[], values: ArrayLike<Bb>): Ext {
+    return this.ext.reduce(lazyDotBase(this.ext, coefficients, values));
+  }
+  powerSum(terms: readonly Ext[], x: Ext): Ext {
+    return this.powerTable(x).sum(terms);
+  }
+
+  // The verifier repeats some work per table (ζ^n by squarings from ζ, (ζ − 1)⁻¹, (ζ − ω⁻¹)⁻¹ for tables of
+  // one height): results of the same operation on the same operands are built once. Values are immutable,
+  // and operands are the same objects in both builder modes, so the circuit's structure never depends on a
+  // value.
+  private readonly products = new WeakMap<Ext, WeakMap<Ext, Ext>>();
+  private readonly differences = new WeakMap<Ext, WeakMap<Ext, Ext>>();
+  private readonly inverses = new WeakMap<Ext, Ext>();
+  private readonly powerTables = new WeakMap<Ext, PowerTable>();
+  private powerTable(x: Ext): PowerTable {
+    let t = this.powerTables.get(x);
+    if (!t) {
+      t = new PowerTable(this.ext, x);
+      this.powerTables.set(x, t);
+    }
+    return t;
+  }
+  /** The first inversion of an element proves it non-zero; the same element again reuses it. */
   extInverse(a: Ext, reason: VerificationReason, what: string): Ext {
-    return this.c.withCategory("ext-inverse", () => this.ext.inverse(a, reason, what));
+    let inverse = this.inverses.get(a);
+    if (!inverse) {
+      inverse = this.c.withCategory("ext-inverse", () => this.ext.inverse(a, reason, what));
+      this.inverses.set(a, inverse);
+    }
+    return inverse;
   }
 
   bits(x: Bb, count: number): Bb[] {
     return this.bb.bits(x, count);
+  }
+  fixedBasePow(g: number, bits: readonly Bb[]): Bb {
+    return fixedBasePow(this.bb, g, bits);
   }
   select(bit: Bb, ifOne: Bb, ifZero: Bb): Bb {
     return this.bb.select(bit, ifOne, ifZero);
@@ -202,4 +247,18 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
   digestConstant(value: bigint): Lc {
     return Lc.constant(value);
   }
+}
+
+function remembered(memo: WeakMap<Ext, WeakMap<Ext, Ext>>, a: Ext, b: Ext, f: () => Ext): Ext {
+  let inner = memo.get(a);
+  if (!inner) {
+    inner = new WeakMap();
+    memo.set(a, inner);
+  }
+  let out = inner.get(b);
+  if (!out) {
+    out = f();
+    inner.set(b, out);
+  }
+  return out;
 }

@@ -31,13 +31,21 @@ const interpolation: readonly (readonly bigint[])[] = (() => {
 
 export class Extension {
   readonly bb: BabyBear;
+  private readonly constants = new Map<string, Ext>();
 
   constructor(bb: BabyBear) {
     this.bb = bb;
   }
 
+  /** The same element object for the same constant, so that operations on it can be recognised as repeats. */
   constant(x: Readonly<ExtNumbers>): Ext {
-    return [this.bb.constant(x[0]), this.bb.constant(x[1]), this.bb.constant(x[2]), this.bb.constant(x[3])];
+    const key = x.join(",");
+    let c = this.constants.get(key);
+    if (!c) {
+      c = [this.bb.constant(x[0]), this.bb.constant(x[1]), this.bb.constant(x[2]), this.bb.constant(x[3])];
+      this.constants.set(key, c);
+    }
+    return c;
   }
 
   fromBase(a: Bb): Ext {
@@ -117,11 +125,16 @@ export class Extension {
       if (best.side === 0) x = reduceAt(x, best.ks);
       else y = reduceAt(y, best.ks);
     }
-    while (productBound(x, y) > LIMIT) {
+    return this.fit(x, y, LIMIT);
+  }
+
+  /** Reduces the larger factor until the product's bound is at most `budget`. */
+  private fit(x: readonly Bb[], y: readonly Bb[], budget: bigint): [Ext, Ext] {
+    while (productBound(x, y) > budget) {
       const mx = x.reduce((m, c) => (c.max > m ? c.max : m), 0n);
       const my = y.reduce((m, c) => (c.max > m ? c.max : m), 0n);
-      if (mx >= my) x = x.map((v) => bb.reduce(v));
-      else y = y.map((v) => bb.reduce(v));
+      if (mx >= my) x = x.map((v) => this.bb.reduce(v));
+      else y = y.map((v) => this.bb.reduce(v));
     }
     return [x as unknown as Ext, y as unknown as Ext];
   }
@@ -140,6 +153,32 @@ export class Extension {
     a = a.map((v) => this.bb.compact(v)) as unknown as Ext;
     b = b.map((v) => this.bb.compact(v)) as unknown as Ext;
     return this.bb.c.withCategory("ext-mul", () => this.karatsuba7(a, b));
+  }
+
+  /**
+   * a·b outside the lazy-reduction policy, for a term of a sum that is reduced once (see BabyBear.mulInSum):
+   * a factor is reduced only when a coordinate's bound would pass LIMIT, the larger factor first.
+   */
+  mulInSum(a: Ext, b: Ext): Ext {
+    a = a.map((v) => this.bb.current(v)) as unknown as Ext;
+    b = b.map((v) => this.bb.current(v)) as unknown as Ext;
+    if (this.isConstant(a) || this.isConstant(b)) return this.schoolbook(a, b);
+    if (this.isBaseLike(b)) return this.mulBaseInSum(a, b[0]);
+    if (this.isBaseLike(a)) return this.mulBaseInSum(b, a[0]);
+    [a, b] = this.fit(a, b, LIMIT);
+    a = a.map((v) => this.bb.compact(v)) as unknown as Ext;
+    b = b.map((v) => this.bb.compact(v)) as unknown as Ext;
+    return this.bb.c.withCategory("ext-mul", () => this.karatsuba7(a, b));
+  }
+
+  /** a·s for a base value s, outside the lazy-reduction policy (see mulInSum). */
+  mulBaseInSum(a: Ext, s: Bb): Ext {
+    return [
+      this.bb.mulInSum(a[0], s),
+      this.bb.mulInSum(a[1], s),
+      this.bb.mulInSum(a[2], s),
+      this.bb.mulInSum(a[3], s),
+    ];
   }
 
   /** Linear when a factor is constant; the products by constants are free. */

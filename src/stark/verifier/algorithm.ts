@@ -3,7 +3,8 @@ import type { Air } from "../air.ts";
 import type { StarkConfig } from "../config.ts";
 import { VerificationError } from "../errors.ts";
 import { CHALLENGE_COUNT, CHALLENGE_LOGUP_ALPHA, CHALLENGE_LOGUP_BETA } from "../expr.ts";
-import { type ProofLayout, ROUNDS, type Round } from "../layout.ts";
+import { type OpeningGroup, type ProofLayout, ROUNDS, type Round } from "../layout.ts";
+import { tableLinearForms } from "../linear-forms.ts";
 import { type DeepGroup, deepValue, verifyFriQuery } from "../pcs/fri-verify.ts";
 import type { MerkleScheme } from "../pcs/merkle-shape.ts";
 import { verifyMmcsOpening } from "../pcs/mmcs-verify.ts";
@@ -11,7 +12,7 @@ import { PROTOCOL_TAG } from "../proof.ts";
 import { AIR_DIGEST_ELEMENTS, logupCapacityOk } from "../protocol.ts";
 import type { VerifierBackend } from "./backend.ts";
 import { asExt, evaluateNodes, interactionSum } from "./constraints.ts";
-import { extPowConst, horner, observeExt, observeString, recombine, sampleExt } from "./ops.ts";
+import { extPowConst, observeExt, observeString, powerSum, recombine, sampleExt } from "./ops.ts";
 import type { ProofVars } from "./proof-vars.ts";
 
 /**
@@ -191,7 +192,7 @@ function checkConstraints<F, E, D>(
     const last = b.extMul(zh, b.extInverse(transition, "degenerate-point", "ζ = ω⁻¹"));
     const columns = (values: readonly E[], n: number) =>
       Array.from({ length: n }, (_, c) => recombine(b, values.slice(4 * c, 4 * c + 4)));
-    const values = evaluateNodes(b, t.nodes, {
+    const inputs = {
       pre: { cur: o.pre.zeta, next: o.pre.zetaNext },
       main: { cur: o.main.zeta, next: o.main.zetaNext },
       aux: { cur: columns(o.aux.zeta, t.auxWidth), next: columns(o.aux.zetaNext, t.auxWidth) },
@@ -199,12 +200,15 @@ function checkConstraints<F, E, D>(
       challenges,
       cumsum: t.auxWidth > 0 ? proof.cumsums[cumsumIndex++] : undefined,
       selectors: { first, last, transition },
-    });
-    // Both sums by Horner's rule, highest power first: one extension product per term instead of two
-    // (the term's and the next power's). The values are the same; only the work to reach them shrinks.
-    const constraintValues = t.constraints.map((c) => asExt(b, values[c]!));
-    const acc = horner(b, constraintValues, alpha);
-    const q = horner(b, columns(o.quotient.zeta, t.quotientChunks), zetaN);
+    };
+    const graph = b.linearForms ? tableLinearForms(t) : { nodes: t.nodes, roots: t.constraints };
+    const values = evaluateNodes(b, graph.nodes, inputs);
+    const acc = powerSum(
+      b,
+      graph.roots.map((c) => asExt(b, values[c]!)),
+      alpha,
+    );
+    const q = powerSum(b, columns(o.quotient.zeta, t.quotientChunks), zetaN);
     b.assertExtEqual(
       acc,
       b.extMul(zh, q),
@@ -220,35 +224,65 @@ function deepGroups<F, E, D>(
   zeta: E,
   gamma: E,
 ): DeepGroup<E>[] {
-  const { config, layout, proof } = input;
+  const { config, layout } = input;
   return layout.groups.map((g) => {
-    const gammaPowers: E[] = [];
-    let vz = b.extConstant([0, 0, 0, 0]);
-    let vzn = b.extConstant([0, 0, 0, 0]);
-    let gp = extPowConst(b, gamma, g.gammaOffset);
-    for (const ti of g.tables) {
-      const o = proof.openings[ti]!;
-      for (const round of ROUNDS) {
-        const r = o[round];
-        for (let c = 0; c < r.zeta.length; c++) {
-          gammaPowers.push(gp);
-          vz = b.extAdd(vz, b.extMul(gp, r.zeta[c]!));
-          vzn = b.extAdd(vzn, b.extMul(gp, r.zetaNext[c]!));
-          gp = b.extMul(gp, gamma);
-        }
-      }
-    }
+    const batch =
+      b.extPowers && b.dotExt ? batchByDots(b, input, g, gamma) : batchTermByTerm(b, input, g, gamma);
     const omega = rootOfUnity(g.ldeLogHeight - config.logBlowup);
     return {
       ldeLogHeight: g.ldeLogHeight,
-      gammaPowers,
-      vz,
-      vzn,
+      ...batch,
       gammaM: extPowConst(b, gamma, g.width),
       zeta,
       zetaNext: b.extMulBase(zeta, b.constant(omega)),
     };
   });
+}
+
+type DeepBatch<E> = Pick<DeepGroup<E>, "gammaPowers" | "vz" | "vzn">;
+
+/** The group's powers γ^(offset + i) and Σ γ^(offset + i)·v_i at ζ and ζω, one power after the other. */
+function batchTermByTerm<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  input: VerifierInput<F, E, D>,
+  g: OpeningGroup,
+  gamma: E,
+): DeepBatch<E> {
+  const gammaPowers: E[] = [];
+  let vz = b.extConstant([0, 0, 0, 0]);
+  let vzn = b.extConstant([0, 0, 0, 0]);
+  let gp = extPowConst(b, gamma, g.gammaOffset);
+  for (const ti of g.tables) {
+    const o = input.proof.openings[ti]!;
+    for (const round of ROUNDS) {
+      const r = o[round];
+      for (let c = 0; c < r.zeta.length; c++) {
+        gammaPowers.push(gp);
+        vz = b.extAdd(vz, b.extMul(gp, r.zeta[c]!));
+        vzn = b.extAdd(vzn, b.extMul(gp, r.zetaNext[c]!));
+        gp = b.extMul(gp, gamma);
+      }
+    }
+  }
+  return { gammaPowers, vz, vzn };
+}
+
+/** The same by the backend's `extPowers` and `dotExt`. */
+function batchByDots<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  input: VerifierInput<F, E, D>,
+  g: OpeningGroup,
+  gamma: E,
+): DeepBatch<E> {
+  const atZeta: E[] = [];
+  const atZetaNext: E[] = [];
+  for (const ti of g.tables)
+    for (const round of ROUNDS) {
+      atZeta.push(...input.proof.openings[ti]![round].zeta);
+      atZetaNext.push(...input.proof.openings[ti]![round].zetaNext);
+    }
+  const gammaPowers = b.extPowers!(gamma, g.gammaOffset, atZeta.length);
+  return { gammaPowers, vz: b.dotExt!(gammaPowers, atZeta), vzn: b.dotExt!(gammaPowers, atZetaNext) };
 }
 
 function checkQuery<F, E, D>(

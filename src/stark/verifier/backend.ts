@@ -14,6 +14,12 @@ import type { Ext } from "../../field/extension.ts";
 export interface VerifierBackend<F, E, D> {
   /** The hash configuration these digests and this transcript belong to. */
   readonly hashId: string;
+  /**
+   * Evaluate the constraints in their linear forms (linear-forms.ts): the same polynomials, every linear
+   * sub-expression one combination with canonical coefficients. For a backend whose cost grows with chains
+   * of constant multiplications; the others evaluate the graph as the AIR built it.
+   */
+  readonly linearForms?: boolean;
 
   constant(x: number): F;
   extConstant(x: Readonly<Ext>): E;
@@ -38,11 +44,26 @@ export interface VerifierBackend<F, E, D> {
    * adds term by term; a builder can fuse packed rows.
    */
   dotBase?(coefficients: readonly E[], values: ArrayLike<F>): E;
+  /**
+   * x^offset … x^(offset + count − 1) (the DEEP batching powers), used only as `dotExt` and `dotBase`
+   * coefficients. Optional, with `dotExt`: without them the algorithm multiplies power by power; a builder
+   * whose products cost more when reduced at every step can arrange them otherwise.
+   */
+  extPowers?(x: E, offset: number, count: number): E[];
+  /** Σ_i coefficients_i · values_i for extension values. Optional, with `extPowers`. */
+  dotExt?(coefficients: readonly E[], values: readonly E[]): E;
+  /** Σ_k x^k·terms_k. Optional: without it, Horner's rule (one extension product per term). */
+  powerSum?(terms: readonly E[], x: E): E;
   /** a⁻¹; a zero `a` rejects the proof with `reason`. */
   extInverse(a: E, reason: VerificationReason, what: string): E;
 
   /** The low `count` bits of x's canonical value, least significant first; each is 0 or 1. */
   bits(x: F, count: number): F[];
+  /**
+   * g^(Σ_k bits_k·2^k) for a fixed base g and bits from `bits`. Optional: without it, a select and a product
+   * per bit.
+   */
+  fixedBasePow?(g: number, bits: readonly F[]): F;
   /** bit ? ifOne : ifZero, for a bit from `bits`. */
   select(bit: F, ifOne: F, ifZero: F): F;
   extSelect(bit: F, ifOne: E, ifZero: E): E;

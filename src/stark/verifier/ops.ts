@@ -39,8 +39,12 @@ export function extPowConst<F, E, D>(b: VerifierBackend<F, E, D>, x: E, e: numbe
   return acc === null ? b.extConstant([1, 0, 0, 0]) : acc.v;
 }
 
-/** g^(Σ_k bits_k·2^k) for a fixed base g: one select and one product per bit. */
+/**
+ * g^(Σ_k bits_k·2^k) for a fixed base g: the backend's own arrangement if it has one, else one select and
+ * one product per bit.
+ */
 export function powBits<F, E, D>(b: VerifierBackend<F, E, D>, g: number, bits: readonly F[]): F {
+  if (b.fixedBasePow) return b.fixedBasePow(g, bits);
   let acc = b.constant(1);
   let gk = g;
   const one = b.constant(1);
@@ -79,6 +83,11 @@ export function recombine<F, E, D>(b: VerifierBackend<F, E, D>, c: readonly E[])
   let acc = c[0] as E;
   for (let l = 1; l < 4; l++) acc = b.extAdd(acc, b.extMul(c[l] as E, b.extConstant(xPower(l))));
   return acc;
+}
+
+/** Σ_k x^k·terms_k: the backend's own arrangement if it has one, else Horner's rule. */
+export function powerSum<F, E, D>(b: VerifierBackend<F, E, D>, terms: readonly E[], x: E): E {
+  return b.powerSum ? b.powerSum(terms, x) : horner(b, terms, x);
 }
 
 /** Σ_k x^k·terms_k by Horner's rule, highest power first: one extension product per term (0 if empty). */
