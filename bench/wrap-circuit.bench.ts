@@ -121,9 +121,21 @@ for (const logN of sizes) {
   const ops = countVerifierOperations(air, config, poseidonBn254Hash, heights);
   const g = gadgets;
   const rowCells = Math.ceil(ops.hash.rowElements / ops.hash.rows / 8);
+  // A fused injection absorbs its row's cells beside the children if they fit in 16 inputs (as an average).
+  const injections = ops.hash.inject2 + ops.hash.inject4;
+  const injectCells = injections === 0 ? 0 : Math.ceil(ops.hash.injectElements / injections / 8);
+  const fused = (children: number) =>
+    children + injectCells <= 16
+      ? poseidonCost(children + injectCells)
+      : poseidonCost(children + 1) + poseidonCost(Math.min(16, injectCells));
   const model = {
-    // A binary step: Poseidon(2) and one swap constraint; a 4-ary step: Poseidon(4) and five selects.
-    merkle: ops.hash.compress * (g["poseidon(2)"] + 1) + ops.hash.compress4 * (g["poseidon(4)"] + 5),
+    // A binary step: Poseidon(2) and one swap constraint; a 4-ary step: Poseidon(4) and five selects; a
+    // fused injection the same selects and one Poseidon over the children and the row.
+    merkle:
+      ops.hash.compress * (g["poseidon(2)"] + 1) +
+      ops.hash.compress4 * (g["poseidon(4)"] + 5) +
+      (ops.hash.inject2 === 0 ? 0 : ops.hash.inject2 * (fused(2) + 1)) +
+      (ops.hash.inject4 === 0 ? 0 : ops.hash.inject4 * (fused(4) + 5)),
     "hash-row": ops.hash.rows * poseidonCost(Math.min(16, rowCells)),
     "range-check": (proofElements(heights) + air.publicCount) * g["range check (proof value)"],
     sample: ops.transcript.sample * g["transcript sample (cell mod p)"],

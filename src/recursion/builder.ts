@@ -371,6 +371,13 @@ export class RecursionBackend implements VerifierBackend<RBase, RExt, RDigest> {
     );
   }
 
+  /** Poseidon2-BabyBear proofs compress injected rows apart; fused injections are Poseidon-BN254's. */
+  merkleInjectStep(): RDigest {
+    throw new UnsupportedHashError(
+      "a recursion program verifies Poseidon2-BabyBear proofs (injections compressed apart); this proof's hash configuration fuses injections into the Merkle nodes",
+    );
+  }
+
   newChallenger(): BackendChallenger<RBase, RDigest> {
     return new RecursionChallenger(this);
   }

@@ -1,6 +1,7 @@
 import type { Ext } from "../field/extension.ts";
 import type { Air } from "../stark/air.ts";
 import type { StarkConfig } from "../stark/config.ts";
+import { merkleScheme } from "../stark/hash-config.ts";
 import { proofLayout } from "../stark/layout.ts";
 import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
 import type { StarkProof } from "../stark/proof.ts";
@@ -62,7 +63,7 @@ export function emitStarkVerifier(
     air,
     config,
     layout,
-    merkleArity: poseidon2Hash.merkleArity,
+    merkle: merkleScheme(poseidon2Hash),
     structureDigest: airStructureDigest(air, config, poseidon2Hash),
     publics,
     preprocessedRoot: preRoot,

@@ -1,7 +1,7 @@
 import { ZkvmError } from "../errors.ts";
 import { P } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
-import type { MerkleArity } from "./pcs/merkle-shape.ts";
+import type { MerkleArity, MerkleScheme } from "./pcs/merkle-shape.ts";
 
 /**
  * What the STARK needs from a hash: a leaf hash of a row of base-field elements, a 2-to-1 compression for
@@ -39,6 +39,22 @@ export interface StarkHash {
     end: number,
     arity: MerkleArity,
   ): void;
+  /**
+   * Fused injection (optional; docs/proof-system.md §3): the node of a step that lands on a level where
+   * shorter matrices are injected, hashed from the step's children (2 or 4, in order) and the injected row
+   * (those matrices' rows, concatenated) in one hash. Without it such a node is
+   * compress(step's node, hashRow(row)).
+   */
+  injectNode?(children: readonly Uint32Array[], row: Uint32Array, out: Uint32Array): void;
+  /**
+   * `injectNode` of several nodes whose rows have equal lengths (optional): for hashes whose engine permutes
+   * several states at once. Same digests as `injectNode` node by node.
+   */
+  injectNodes?(
+    children: readonly (readonly Uint32Array[])[],
+    rows: readonly Uint32Array[],
+    outs: readonly Uint32Array[],
+  ): void;
   /** Whether 8 words form a digest this configuration can produce (decoders reject the others). */
   isCanonicalDigest(d: Uint32Array): boolean;
   newChallenger(): Challenger;
@@ -54,6 +70,11 @@ export function compress4(hash: StarkHash, children: readonly Uint32Array[], out
   if (!hash.compress4)
     throw new UnsupportedHashError(`hash configuration ${hash.id} has no 4-to-1 compression (compress4)`);
   hash.compress4(children, out);
+}
+
+/** The shape and node hashing of the configuration's Merkle trees, as the verifier walks them. */
+export function merkleScheme(hash: StarkHash): MerkleScheme {
+  return { arity: hash.merkleArity, fusedInjection: hash.injectNode !== undefined };
 }
 
 /** Fiat–Shamir transcript: a duplex sponge (docs/proof-system.md §4). */

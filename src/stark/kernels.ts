@@ -1,7 +1,7 @@
 import { mul, P, pow, rootOfUnity } from "../field/babybear.ts";
 import { extBatchInverse, extMulScalars, extScratch, newExtColumns } from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
-import { compress4, type StarkHash } from "./hash-config.ts";
+import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
@@ -60,6 +60,18 @@ export type Kernel =
       readonly arity: MerkleArity;
       readonly prev: Uint32Array;
       readonly layer: Uint32Array;
+    }
+  | {
+      /**
+       * One tree step onto a level where shorter matrices are injected, fused (`StarkHash.injectNode`):
+       * node j of `layer` hashes nodes arity·j … of `prev` with row bitrev(j) of `columns`.
+       */
+      readonly kind: "inject";
+      readonly hash: string;
+      readonly arity: MerkleArity;
+      readonly prev: Uint32Array;
+      readonly columns: readonly Uint32Array[];
+      readonly layer: Uint32Array;
     };
 
 /** Rows per `hashRows` call: enough for the engine's paired permutations, small enough to stay in cache. */
@@ -83,6 +95,7 @@ export function kernelSize(k: Kernel): number {
       return k.out[0]!.length;
     case "hashRows":
     case "compress":
+    case "inject":
       return k.layer.length / 8;
   }
 }
@@ -147,6 +160,9 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       }
       return;
     }
+    case "inject":
+      injectRange(k, start, end, hashOverride ?? HASHES[k.hash]!);
+      return;
     case "compress": {
       const hash = hashOverride ?? HASHES[k.hash]!;
       const { prev, arity } = k;
@@ -162,6 +178,40 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       }
       return;
     }
+  }
+}
+
+/** Rows in natural order r ∈ [start, end), each into its bit-reversed node, a batch at a time as in `hashRows`. */
+function injectRange(
+  k: Extract<Kernel, { kind: "inject" }>,
+  start: number,
+  end: number,
+  hash: StarkHash,
+): void {
+  const { prev, arity, columns: cols } = k;
+  if (!hash.injectNode)
+    throw new UnsupportedHashError(`hash configuration ${hash.id} has no fused injection (injectNode)`);
+  const w = cols.length;
+  const bits = Math.log2(k.layer.length / 8);
+  const batch = hash.injectNodes ? ROW_BATCH : 1;
+  const rows = Array.from({ length: batch }, () => new Uint32Array(w));
+  const children: Uint32Array[][] = [];
+  const outs: Uint32Array[] = [];
+  for (let first = start; first < end; first += batch) {
+    const count = Math.min(batch, end - first);
+    children.length = 0;
+    outs.length = 0;
+    for (let i = 0; i < count; i++) {
+      const row = rows[i]!;
+      for (let c = 0; c < w; c++) row[c] = cols[c]![first + i]!;
+      const j = reverseBits(first + i, bits);
+      children.push(
+        Array.from({ length: arity }, (_, c) => prev.subarray(8 * (arity * j + c), 8 * (arity * j + c) + 8)),
+      );
+      outs.push(k.layer.subarray(8 * j, 8 * j + 8));
+    }
+    if (count === 1) hash.injectNode(children[0]!, rows[0]!, outs[0]!);
+    else hash.injectNodes!(children, rows.slice(0, count), outs);
   }
 }
 

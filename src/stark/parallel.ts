@@ -10,9 +10,15 @@ export { defaultWorkerCount, shutdownWorkers } from "../parallel/pool.ts";
  * Typed arrays handed to threads must be backed by SharedArrayBuffer (see `shared`).
  */
 const KERNELS = siblingModule(import.meta.url, "kernels");
+/**
+ * POSEIDON_BN254_HASH_ID spelled out, so that Poseidon2-only provers never load the BN254 module; its type
+ * makes the compiler check that it is the same string.
+ */
+const BN254_HASH_ID: typeof import("./poseidon-bn254-hash.ts").POSEIDON_BN254_HASH_ID =
+  "poseidon-bn254-circomlib-4ary-fused";
 /** Hash configurations whose kernels run in a module of their own (imported by threads only when used). */
 const HASH_KERNELS: Record<string, URL> = {
-  "poseidon-bn254-circomlib-4ary": siblingModule(import.meta.url, "kernels-bn254"),
+  [BN254_HASH_ID]: siblingModule(import.meta.url, "kernels-bn254"),
 };
 
 export function shared(length: number): Uint32Array {
@@ -45,7 +51,7 @@ export function parallelExecutor(workerCount: number, minUnits = 1024): Executor
   return {
     run(kernel, hash) {
       const size = kernelSize(kernel);
-      const hashId = kernel.kind === "hashRows" || kernel.kind === "compress" ? kernel.hash : undefined;
+      const hashId = "hash" in kernel ? kernel.hash : undefined;
       const own = hashId === undefined ? undefined : HASH_KERNELS[hashId];
       const portable = hashId === undefined || workerHash(hashId) !== undefined || own !== undefined;
       const threshold = kernel.kind === "lde" || kernel.kind === "transform" ? 2 : minUnits;

@@ -13,6 +13,10 @@ import type { Challenger, StarkHash } from "./hash-config.ts";
  * - compress(a, b) = circomlib Poseidon(2)(a, b); compress4(a, b, c, d) = circomlib Poseidon(4)(a, b, c, d).
  * - Merkle trees are 4-ary (pcs/merkle-shape.ts): a node of four children costs a BN254 circuit one Poseidon(4)
  *   (301 constraints) instead of three Poseidon(2) over two binary levels' paths (2 × 243 per opening).
+ * - Injections are fused (`injectNode`): a node on a level where shorter matrices are injected is
+ *   Poseidon(children ‖ cells), the injected row's packed cells beside its 2 or 4 children, when they fit in
+ *   circomlib's 16 inputs; else Poseidon(children ‖ hashRow(row)). Either way one Poseidon per injection
+ *   fewer than compress(node, hashRow(row)), and the first also saves the row's own hash.
  * - Digest: one BN254 element, as 8 u32 words little-endian (32 bytes LE); canonical iff < r.
  * - Transcript: a duplex sponge on the width-3 permutation, capacity cell 0, rate cells 1 and 2, overwrite
  *   mode. Observed BabyBear elements are packed 8 per cell; a digest takes one cell of its own. Each
@@ -48,11 +52,29 @@ export function bigintToDigest(v: bigint, out: Uint32Array): void {
   }
 }
 
+/** circomlib's Poseidon takes at most 16 inputs (width 17). */
+export const POSEIDON_MAX_INPUTS = 16;
+
 export function hashPackedRow(packed: readonly bigint[]): bigint {
-  if (packed.length <= 16) return poseidonBn254(packed);
-  let h = poseidonBn254(packed.slice(0, 16));
-  for (let i = 16; i < packed.length; i += 15) h = poseidonBn254([h, ...packed.slice(i, i + 15)]);
+  if (packed.length <= POSEIDON_MAX_INPUTS) return poseidonBn254(packed);
+  let h = poseidonBn254(packed.slice(0, POSEIDON_MAX_INPUTS));
+  for (let i = POSEIDON_MAX_INPUTS; i < packed.length; i += POSEIDON_MAX_INPUTS - 1)
+    h = poseidonBn254([h, ...packed.slice(i, i + POSEIDON_MAX_INPUTS - 1)]);
   return h;
+}
+
+/**
+ * Whether a fused injection absorbs the injected row's packed cells themselves (they fit beside the node's
+ * `children` in one Poseidon) rather than the row's digest. Fixed by the layout, like the row's length.
+ */
+export function injectsCells(children: number, cells: number): boolean {
+  return children + cells <= POSEIDON_MAX_INPUTS;
+}
+
+/** The Poseidon inputs of a fused injection's node: its children, then the row's cells or digest. */
+function injectInputs(children: readonly Uint32Array[], cells: readonly bigint[], digest: () => bigint) {
+  const tail = injectsCells(children.length, cells.length) ? cells : [digest()];
+  return [...children.map(digestToBigint), ...tail];
 }
 
 /** `hashPackedRow` of equal-length packed rows, each stage of the chain permuted for all rows together. */
@@ -127,8 +149,14 @@ export class PoseidonBn254Challenger implements Challenger {
   }
 }
 
+/**
+ * The configuration's name. "-fused" marks fused injections: proofs of the earlier shape
+ * ("poseidon-bn254-circomlib-4ary", injections compressed apart) have other roots and another transcript.
+ */
+export const POSEIDON_BN254_HASH_ID = "poseidon-bn254-circomlib-4ary-fused";
+
 export const poseidonBn254Hash: StarkHash = {
-  id: "poseidon-bn254-circomlib-4ary",
+  id: POSEIDON_BN254_HASH_ID,
   hashRow(row, out) {
     bigintToDigest(hashPackedRow(packElements(row)), out);
   },
@@ -158,6 +186,18 @@ export const poseidonBn254Hash: StarkHash = {
         bigintToDigest(d, level.subarray(8 * (first + i), 8 * (first + i) + 8));
       });
     }
+  },
+  injectNode(children, row, out) {
+    const cells = packElements(row);
+    bigintToDigest(poseidonBn254(injectInputs(children, cells, () => hashPackedRow(cells))), out);
+  },
+  injectNodes(children, rows, outs) {
+    if (rows.length === 0) return;
+    const cells = rows.map(packElements);
+    // Rows have equal lengths, so either every node absorbs its cells or every one its row's digest.
+    const digests = injectsCells(children[0]!.length, cells[0]!.length) ? [] : hashPackedRows(cells);
+    const inputs = children.map((c, i) => injectInputs(c, cells[i]!, () => digests[i]!));
+    poseidonBn254Batch(inputs).forEach((d, i) => bigintToDigest(d, outs[i]!));
   },
   isCanonicalDigest: (d) => digestToBigint(d) < BN254_R,
   newChallenger: () => new PoseidonBn254Challenger(),

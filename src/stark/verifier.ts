@@ -9,7 +9,7 @@ import {
   type StarkConfig,
 } from "./config.ts";
 import { VerificationError } from "./errors.ts";
-import type { StarkHash } from "./hash-config.ts";
+import { merkleScheme, type StarkHash } from "./hash-config.ts";
 import { commitmentPathLength, friPathLength, type ProofLayout, proofLayout, ROUNDS } from "./layout.ts";
 import type { StarkProof } from "./proof.ts";
 import { decodeProof } from "./proof-codec.ts";
@@ -100,7 +100,7 @@ export function verifyStark(
     air,
     config,
     layout,
-    merkleArity: hash.merkleArity,
+    merkle: merkleScheme(hash),
     structureDigest: airStructureDigest(air, config, hash),
     publics,
     preprocessedRoot: preRoot,

@@ -18,6 +18,7 @@ import type { Lc } from "../../src/groth16/circuit/lc.ts";
 import { poseidonCircuit, poseidonPermuteCircuit } from "../../src/groth16/circuit/poseidon.ts";
 import { BN254_R } from "../../src/groth16/types.ts";
 import { partialRounds } from "../../src/hash/poseidon-bn254/params.ts";
+import { bigintToDigest, digestToBigint, poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 import { r1csAccepts } from "./r1cs-accepts.ts";
 
@@ -380,5 +381,107 @@ describe("a 4-ary Merkle step (merkleStep4)", () => {
       return i === 0 ? 2n : i === 1 ? 0n : v;
     });
     expectRejected(c, "bit");
+  });
+});
+
+describe("a fused injection (merkleInjectStep)", () => {
+  const big = () => ((BigInt(rand()) << 222n) ^ (BigInt(rand()) << 100n) ^ BigInt(rand())) % BN254_R;
+  const node = big();
+  const siblings = [big(), big(), big()];
+  /** Poseidon of n ≤ 16 inputs from poseidon-lite. */
+  const poseidon = (inputs: bigint[]) =>
+    (lite as unknown as Record<string, (x: bigint[]) => bigint>)[`poseidon${inputs.length}`]!(inputs);
+  const cost = (inputs: number) => 3 * (8 * (inputs + 1) + partialRounds(inputs + 1)) - 3 + inputs;
+
+  /**
+   * The step of `bitCount` bits at the position of `index`'s low bits, absorbing `row`; checked against the
+   * native configuration and returned with its constraint count.
+   */
+  function step(bitCount: 1 | 2, index: number, row: number[], root: bigint, tamper?: Tamper) {
+    const c = builder(tamper);
+    const b = new R1csBackend(c);
+    const bits = b.bits(b.bb.input(index), bitCount);
+    const rowVars = row.map((x) => b.bb.input(x));
+    const before = c.constraints;
+    const sibs = siblings.slice(0, (1 << bitCount) - 1).map((s) => b.digestInput(s));
+    const out = b.merkleInjectStep(bits, b.digestInput(node), sibs, rowVars);
+    const measured = c.constraints - before;
+    b.assertDigestEqual(out, b.digestInput(root), "merkle-path", "root");
+    return { c, measured };
+  }
+  /** The native configuration's node (`injectNode`) with the node at `position`. */
+  function parent(bitCount: 1 | 2, position: number, row: number[]): bigint {
+    const children = siblings.slice(0, (1 << bitCount) - 1).map((s) => {
+      const d = new Uint32Array(8);
+      bigintToDigest(s, d);
+      return d;
+    });
+    const n = new Uint32Array(8);
+    bigintToDigest(node, n);
+    children.splice(position, 0, n);
+    const out = new Uint32Array(8);
+    poseidonBn254Hash.injectNode!(children, Uint32Array.from(row), out);
+    return digestToBigint(out);
+  }
+  const rowOf = (n: number) => Array.from({ length: n }, element);
+  /** Constraints of `hashRow` on the row (inputs excluded). */
+  const hashRowCost = (row: number[]) => {
+    const c = builder();
+    const b = new R1csBackend(c);
+    const vars = row.map((x) => b.bb.input(x));
+    const before = c.constraints;
+    b.hashRow(vars);
+    return c.constraints - before;
+  };
+
+  it.each([
+    // [bits, row length, cells absorbed directly]
+    [1, 5, true],
+    [1, 8 * 14, true],
+    [1, 8 * 14 + 1, false],
+    [2, 9, true],
+    [2, 8 * 12, true],
+    [2, 8 * 12 + 3, false],
+  ] as const)(
+    "%i bit(s), a row of %i elements: the native node, cells absorbed: %s",
+    (bitCount, n, direct) => {
+      const row = rowOf(n);
+      const cells = Math.ceil(n / 8);
+      for (let p = 0; p < 1 << bitCount; p++) {
+        const want = parent(bitCount, p, row);
+        const { c, measured } = step(bitCount, 4 + p, row, want);
+        expectAccepted(c);
+        // Independently: the node's Poseidon over the children and the cells (or the row's digest).
+        const children = siblings.slice(0, (1 << bitCount) - 1);
+        children.splice(p, 0, node);
+        const packed = Array.from({ length: cells }, (_, k) =>
+          row.slice(8 * k, 8 * k + 8).reduceRight((acc, e) => acc * P + BigInt(e), 0n),
+        );
+        if (direct) expect(want).toBe(poseidon([...children, ...packed]));
+        else expect(want).not.toBe(0n);
+        // Selects (one swap, or five) and one Poseidon over the children and the cells, plus the cells' own
+        // packing (what hashRow pays besides its Poseidon) — or, for a long row, plus the whole row hash.
+        const selects = bitCount === 1 ? 1 : 5;
+        const rowHash = hashRowCost(row);
+        const extra = direct ? rowHash - cost(cells) : rowHash;
+        expect(measured).toBe(selects + cost((1 << bitCount) + (direct ? cells : 1)) + extra);
+      }
+    },
+  );
+
+  it("rejects a changed row element, a wrong sibling and another position", () => {
+    for (const bitCount of [1, 2] as const) {
+      const row = rowOf(bitCount === 1 ? 20 : 8 * 13);
+      const want = parent(bitCount, 1, row);
+      const changed = [...row];
+      changed[row.length - 1] = (changed[row.length - 1]! + 1) % P_NUMBER;
+      expectRejected(step(bitCount, 1, changed, want).c, "root");
+      for (let q = 0; q < 1 << bitCount; q++)
+        if (q !== 1) expectRejected(step(bitCount, q, row, want).c, "root");
+      const saved = siblings[0]!;
+      siblings[0] = saved + 1n;
+      expectRejected(step(bitCount, 1, row, want).c, "root");
+      siblings[0] = saved;
+    }
   });
 });

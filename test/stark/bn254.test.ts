@@ -90,15 +90,27 @@ describe("Poseidon-BN254 configuration", () => {
     });
   }
 
-  it("a proof whose Merkle hashing runs partly in a worker thread is byte-identical to a serial one", () => {
-    // 2^11 rows at blowup 2: every hashing kernel is large enough to be split with the thread.
-    const air = cubicAir(8);
-    const w = cubicWitness(8, 11);
-    const serial = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 0 }), air, TEST_CONFIG);
-    const parallel = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 1 }), air, TEST_CONFIG);
-    expect(parallel).toEqual(serial);
-    verifyStarkBytes(air, TEST_CONFIG, hash, w.publics, parallel);
-  });
+  // At blowup 2, 2^11 rows: every hashing kernel is large enough to be split with the thread; a 2^9-row
+  // chip into a 2^11-row table: its fused injections (2^10 nodes per commitment) are split too.
+  it.each([
+    { air: cubicAir(8), w: cubicWitness(8, 11) },
+    {
+      air: rangeCheckAir(11),
+      w: rangeCheckWitness(
+        Array.from({ length: 512 }, (_, i) => (i * 977 + 5) % 2048),
+        2047,
+        11,
+      ),
+    },
+  ])(
+    "a proof whose Merkle hashing runs partly in a worker thread is byte-identical to a serial one ($air.name)",
+    ({ air, w }) => {
+      const serial = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 0 }), air, TEST_CONFIG);
+      const parallel = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 1 }), air, TEST_CONFIG);
+      expect(parallel).toEqual(serial);
+      verifyStarkBytes(air, TEST_CONFIG, hash, w.publics, parallel);
+    },
+  );
 
   it("the soundness harness rejects every perturbation under this configuration too", () => {
     const report = runSoundnessHarness({

@@ -1,7 +1,8 @@
 /**
- * 4-ary Merkle trees (the Poseidon-BN254 configuration; pcs/merkle-shape.ts): the tree shape over mixed
- * heights, the commitment against its recursive definition, openings of every leaf with each perturbation
- * rejected, binary trees (Poseidon2) unchanged, and the recursion backend refusing a 4-ary configuration.
+ * 4-ary Merkle trees with fused injections (the Poseidon-BN254 configuration; pcs/merkle-shape.ts): the tree
+ * shape over mixed heights, the commitment against its recursive definition (poseidon-lite), openings of every
+ * leaf with each perturbation rejected, binary trees (Poseidon2) unchanged, and the recursion backend refusing
+ * a 4-ary configuration.
  */
 import * as lite from "poseidon-lite";
 import { describe, expect, it } from "vitest";
@@ -13,16 +14,17 @@ import {
   type RExt,
   RecursionBackend,
 } from "../../src/recursion/builder.ts";
-import { type StarkHash, UnsupportedHashError } from "../../src/stark/hash-config.ts";
+import type { Air } from "../../src/stark/air.ts";
+import { merkleScheme, type StarkHash, UnsupportedHashError } from "../../src/stark/hash-config.ts";
 import { proofLayout } from "../../src/stark/layout.ts";
-import { merklePathLength, merkleSteps } from "../../src/stark/pcs/merkle-shape.ts";
+import { type MerkleScheme, merklePathLength, merkleSteps } from "../../src/stark/pcs/merkle-shape.ts";
 import { mmcsCommit, mmcsOpen } from "../../src/stark/pcs/mmcs.ts";
 import { digestToBigint, poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { airStructureDigest, reverseBits } from "../../src/stark/protocol.ts";
 import { verifyStarkProof } from "../../src/stark/verifier/algorithm.ts";
 import { mapProof, zeroProof } from "../../src/stark/verifier/proof-vars.ts";
-import { fibonacciAir, TEST_CONFIG } from "./airs.ts";
+import { fibonacciAir, rangeCheckAir, TEST_CONFIG } from "./airs.ts";
 import { mmcsAccepts } from "./mmcs-helpers.ts";
 
 const hash = poseidonBn254Hash;
@@ -86,31 +88,60 @@ describe("4-ary mixed-height commitment (Poseidon-BN254)", () => {
     height,
     columns: Array.from({ length: width }, () => Uint32Array.from({ length: height }, r)),
   });
-  // Heights 2^6, 2^5, 2^2, 2^0: steps binary, 4-ary, binary, 4-ary; and a single odd height, 2^5.
-  const cases = [[mk(64, 3), mk(4, 2), mk(32, 1), mk(64, 2), mk(1, 1)], [mk(32, 2)]];
+  // Heights 2^6, 2^5, 2^2, 2^0: steps binary, 4-ary, binary, 4-ary, injections after the binary steps and
+  // the last 4-ary one; a single odd height, 2^5. Then wide injected rows on both sides of circomlib's 16
+  // inputs: 13 cells after a 4-ary step (its digest), 15 after a binary one (digest), 14 after a binary one
+  // (cells); 12 cells after a 4-ary step (cells), 14 after one (digest).
+  const cases = [
+    [mk(64, 3), mk(4, 2), mk(32, 1), mk(64, 2), mk(1, 1)],
+    [mk(32, 2)],
+    [mk(16, 2), mk(4, 100), mk(2, 120), mk(1, 112)],
+    [mk(16, 1), mk(4, 90), mk(4, 6), mk(1, 105)],
+  ];
 
-  /** The root from the definition: a node hashes its children, then compresses in a row injected at its level. */
-  function naiveRoot(matrices: { height: number; columns: Uint32Array[] }[]): Uint32Array {
+  /** Poseidon of n inputs, n ≤ 16, from poseidon-lite (circomlib's constants; not the code under test). */
+  const poseidon = (inputs: bigint[]): bigint => {
+    const f = (lite as unknown as Record<string, (x: bigint[]) => bigint>)[`poseidon${inputs.length}`];
+    if (!f) throw new RangeError(`no Poseidon of ${inputs.length} inputs`);
+    return f(inputs);
+  };
+  const PB = BigInt(P);
+  /** A row's cells: 8 elements each, Σ e_i·p^i. */
+  const cellsOf = (row: number[]): bigint[] => {
+    const cells: bigint[] = [];
+    for (let i = 0; i < row.length; i += 8)
+      cells.push(row.slice(i, i + 8).reduceRight((acc, e) => acc * PB + BigInt(e), 0n));
+    return cells;
+  };
+  const rowDigest = (cells: bigint[]): bigint => {
+    if (cells.length <= 16) return poseidon(cells);
+    let h = poseidon(cells.slice(0, 16));
+    for (let i = 16; i < cells.length; i += 15) h = poseidon([h, ...cells.slice(i, i + 15)]);
+    return h;
+  };
+
+  /**
+   * The root from the definition (docs/proof-system.md §3), with poseidon-lite: a leaf hashes its row; a
+   * node hashes its 2 or 4 children and, on a level where a row is injected, the row's cells too if they fit
+   * in 16 inputs, else the row's digest.
+   */
+  function naiveRoot(matrices: { height: number; columns: Uint32Array[] }[]): bigint {
     const logs = matrices.map((m) => Math.log2(m.height));
     const levels = [Math.max(...logs)];
     for (const s of merkleSteps(logs, 4)) levels.push(levels[levels.length - 1]! - s);
-    const rowHash = (l: number, j: number) => {
+    const rowCells = (l: number, j: number) => {
       const row: number[] = [];
       for (const m of matrices)
         if (m.height === 1 << l) for (const c of m.columns) row.push(c[reverseBits(j, l)]!);
-      const out = new Uint32Array(8);
-      hash.hashRow(Uint32Array.from(row), out);
-      return out;
+      return cellsOf(row);
     };
-    const node = (i: number, j: number): Uint32Array => {
-      if (i === 0) return rowHash(levels[0]!, j);
+    const node = (i: number, j: number): bigint => {
+      if (i === 0) return rowDigest(rowCells(levels[0]!, j));
       const arity = 1 << (levels[i - 1]! - levels[i]!);
       const children = Array.from({ length: arity }, (_, k) => node(i - 1, arity * j + k));
-      const out = new Uint32Array(8);
-      if (arity === 2) hash.compress(children[0]!, children[1]!, out);
-      else hash.compress4!(children, out);
-      if (logs.includes(levels[i]!)) hash.compress(Uint32Array.from(out), rowHash(levels[i]!, j), out);
-      return out;
+      if (!logs.includes(levels[i]!)) return poseidon(children);
+      const cells = rowCells(levels[i]!, j);
+      return poseidon([...children, ...(arity + cells.length <= 16 ? cells : [rowDigest(cells)])]);
     };
     return node(levels.length - 1, 0);
   }
@@ -127,7 +158,7 @@ describe("4-ary mixed-height commitment (Poseidon-BN254)", () => {
     const heights = matrices.map((m) => m.height);
     it(`heights ${heights.join(", ")}: matches the definition; every leaf opens; any change is rejected`, () => {
       const data = mmcsCommit(hash, matrices);
-      expect(data.root).toEqual(naiveRoot(matrices));
+      expect(digestToBigint(data.root)).toBe(naiveRoot(matrices));
       const maxHeight = Math.max(...heights);
       const logs = heights.map(Math.log2);
       for (let i = 0; i < maxHeight; i++) {
@@ -170,27 +201,39 @@ describe("4-ary mixed-height commitment (Poseidon-BN254)", () => {
 });
 
 describe("the recursion backend", () => {
-  it("refuses to verify a proof of a 4-ary configuration (typed error, not a miscomputed program)", () => {
-    const air = fibonacciAir();
-    const layout = proofLayout(air, TEST_CONFIG, [4]);
+  /** The recursion backend verifying a proof of `air` at `heights` under a Merkle scheme. */
+  function recursionVerify(air: Air, heights: number[], merkle: MerkleScheme) {
+    const layout = proofLayout(air, TEST_CONFIG, heights);
     const builder = new ProgramBuilder("merkle4");
     const b = new RecursionBackend(builder);
-    const proof = mapProof<RBase, RExt, RDigest>(zeroProof(layout, 4), {
+    const proof = mapProof<RBase, RExt, RDigest>(zeroProof(layout, merkle.arity), {
       base: () => ({ addr: builder.hint(false) }),
       ext: () => ({ addr: builder.hint(true) }),
       digest: () => ({ blocks: [builder.hint(true), builder.hint(true)] }),
     });
-    expect(() =>
+    return () =>
       verifyStarkProof(b, {
         air,
         config: TEST_CONFIG,
         layout,
-        merkleArity: 4,
+        merkle,
         structureDigest: airStructureDigest(air, TEST_CONFIG, poseidonBn254Hash),
         publics: Array.from({ length: air.publicCount }, () => ({ addr: builder.hint(false) })),
         preprocessedRoot: null,
         proof,
-      }),
-    ).toThrow(UnsupportedHashError);
+      });
+  }
+
+  it("refuses to verify a proof of a 4-ary configuration (typed error, not a miscomputed program)", () => {
+    expect(recursionVerify(fibonacciAir(), [4], merkleScheme(poseidonBn254Hash))).toThrow(
+      UnsupportedHashError,
+    );
+  });
+
+  it("refuses fused injections, even in binary trees", () => {
+    // Two heights: the first opening's path reaches an injected level after binary steps.
+    const air = rangeCheckAir(6);
+    expect(recursionVerify(air, [3, 6], { arity: 2, fusedInjection: true })).toThrow(/fuses injections/);
+    expect(recursionVerify(air, [3, 6], { arity: 2, fusedInjection: true })).toThrow(UnsupportedHashError);
   });
 });

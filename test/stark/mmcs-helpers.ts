@@ -1,10 +1,10 @@
 import { VerificationError } from "../../src/stark/errors.ts";
-import type { StarkHash } from "../../src/stark/hash-config.ts";
+import { merkleScheme, type StarkHash } from "../../src/stark/hash-config.ts";
 import { verifyMmcsOpening } from "../../src/stark/pcs/mmcs-verify.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
 
 /**
- * Whether the generic opening check (native instance, the configuration's Merkle arity) accepts leaf `index`
+ * Whether the generic opening check (native instance, the configuration's Merkle scheme) accepts leaf `index`
  * of a commitment to matrices of these heights; any error other than a failed Merkle path is a bug.
  */
 export function mmcsAccepts(
@@ -19,7 +19,7 @@ export function mmcsAccepts(
   try {
     verifyMmcsOpening(
       nativeBackend(hash),
-      hash.merkleArity,
+      merkleScheme(hash),
       root,
       heights.map(Math.log2),
       Array.from({ length: logMax }, (_, k) => (index >>> k) & 1),

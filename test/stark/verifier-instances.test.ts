@@ -3,8 +3,9 @@ import { P } from "../../src/field/babybear.ts";
 import type { Air } from "../../src/stark/air.ts";
 import { CONFIG_BLOWUP_2, DEFAULT_CONFIG, type StarkConfig } from "../../src/stark/config.ts";
 import { VerificationError } from "../../src/stark/errors.ts";
-import type { StarkHash } from "../../src/stark/hash-config.ts";
+import { merkleScheme, type StarkHash } from "../../src/stark/hash-config.ts";
 import { proofLayout } from "../../src/stark/layout.ts";
+import type { MerkleScheme } from "../../src/stark/pcs/merkle-shape.ts";
 import { poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { airDigest } from "../../src/stark/protocol.ts";
@@ -24,48 +25,58 @@ const hash = poseidon2Hash;
 
 /**
  * Merkle steps of one opening, counted by stretches between the injected heights (each stretch of d levels
- * takes ⌊d/2⌋ 4-ary steps and d mod 2 binary ones in a 4-ary tree, d binary ones in a binary tree), plus one
- * compression per injected height.
+ * takes ⌊d/2⌋ 4-ary steps and d mod 2 binary ones in a 4-ary tree, the binary one last; d binary ones in a
+ * binary tree), plus one compression per injected height — or, where injections are fused, the stretch's
+ * last step is the injection (after a binary step if d is odd or the tree binary, else a 4-ary one).
  */
-function merkleCounts(logHeights: readonly number[], arity: 2 | 4): { compress: number; compress4: number } {
+function merkleCounts(logHeights: readonly number[], scheme: MerkleScheme) {
   const levels = [...new Set([...logHeights, 0])].sort((a, b) => b - a);
-  let compress = new Set(logHeights).size - 1;
-  let compress4 = 0;
+  const injected = new Set(logHeights).size - 1;
+  const counts = { compress: scheme.fusedInjection ? 0 : injected, compress4: 0, inject2: 0, inject4: 0 };
   for (let i = 0; i + 1 < levels.length; i++) {
     const d = levels[i]! - levels[i + 1]!;
-    if (arity === 2) compress += d;
-    else {
-      compress4 += Math.floor(d / 2);
-      compress += d % 2;
+    const binary = scheme.arity === 2 ? d : d % 2;
+    counts.compress += binary;
+    counts.compress4 += scheme.arity === 2 ? 0 : Math.floor(d / 2);
+    if (scheme.fusedInjection && logHeights.includes(levels[i + 1]!)) {
+      if (binary > 0) {
+        counts.compress--;
+        counts.inject2++;
+      } else {
+        counts.compress4--;
+        counts.inject4++;
+      }
     }
   }
-  return { compress, compress4 };
+  return counts;
 }
 
 /** What the layout alone says the verifier must hash, select and check per proof (independent arithmetic). */
-function expectedFromLayout(air: Air, config: StarkConfig, logHeights: number[], arity: 2 | 4) {
+function expectedFromLayout(air: Air, config: StarkConfig, logHeights: number[], scheme: MerkleScheme) {
   const layout = proofLayout(air, config, logHeights);
-  let compressPerQuery = 0;
-  let compress4PerQuery = 0;
-  let rowsPerQuery = 0;
-  let digestChecksPerQuery = 0;
+  const perQuery = { compress: 0, compress4: 0, inject2: 0, inject4: 0, rows: 0, digestChecks: 0 };
   const paths = [
     ...Object.values(layout.commitments).flatMap((c) => (c ? [c.matrices.map((m) => m.logHeight)] : [])),
     ...layout.fri.layers.map((l) => [l.logSize - l.logArity]),
   ];
   for (const heights of paths) {
-    const m = merkleCounts(heights, arity);
-    compressPerQuery += m.compress;
-    compress4PerQuery += m.compress4;
-    rowsPerQuery += new Set(heights).size;
-    digestChecksPerQuery++;
+    const m = merkleCounts(heights, scheme);
+    perQuery.compress += m.compress;
+    perQuery.compress4 += m.compress4;
+    perQuery.inject2 += m.inject2;
+    perQuery.inject4 += m.inject4;
+    // Every height's row is hashed apart, except where fused injections absorb the shorter ones.
+    perQuery.rows += scheme.fusedInjection ? 1 : new Set(heights).size;
+    perQuery.digestChecks++;
   }
   const q = config.numQueries;
   return {
-    compress: q * compressPerQuery,
-    compress4: q * compress4PerQuery,
-    rows: q * rowsPerQuery,
-    digestChecks: q * digestChecksPerQuery,
+    compress: q * perQuery.compress,
+    compress4: q * perQuery.compress4,
+    inject2: q * perQuery.inject2,
+    inject4: q * perQuery.inject4,
+    rows: q * perQuery.rows,
+    digestChecks: q * perQuery.digestChecks,
     // Z_H(ζ), first and last per table; (x − ζ), (x − ζω) per group per query; one per public interaction.
     inverses: 3 * air.tables.length + 2 * layout.groups.length * q + air.publicInteractions.length,
     decompositions: 1 + q,
@@ -91,10 +102,12 @@ describe("the verifier written once: a counting instance", () => {
   ];
   it.each(cases)("%s: counts match what the layout implies", (name, air, config, heights, h) => {
     const counts = countVerifierOperations(air, config, h, heights);
-    const want = expectedFromLayout(air, config, heights, h.merkleArity);
+    const want = expectedFromLayout(air, config, heights, merkleScheme(h));
     console.log(`verifier operations, ${name}: ${JSON.stringify(counts)}`);
     expect(counts.hash.compress).toBe(want.compress);
     expect(counts.hash.compress4).toBe(want.compress4);
+    expect(counts.hash.inject2).toBe(want.inject2);
+    expect(counts.hash.inject4).toBe(want.inject4);
     expect(counts.hash.rows).toBe(want.rows);
     expect(counts.assert.digest).toBe(want.digestChecks);
     expect(counts.ext.inverse).toBe(want.inverses);

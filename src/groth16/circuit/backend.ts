@@ -1,5 +1,5 @@
 import type { Ext as ExtNumbers } from "../../field/extension.ts";
-import { poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
+import { injectsCells, POSEIDON_MAX_INPUTS, poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
 import type { BackendChallenger, VerificationReason, VerifierBackend } from "../../stark/verifier/backend.ts";
 import { BabyBear, type Bb } from "./babybear.ts";
 import type { CircuitBuilder } from "./builder.ts";
@@ -17,8 +17,6 @@ import { CircuitChallenger, packCanonical } from "./transcript.ts";
  * single wire or linear combination, so a digest from the proof needs no range check: every field element
  * is a canonical digest of this configuration.
  */
-const MAX_ROW_CELLS = 16;
-
 export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
   readonly hashId = poseidonBn254Hash.id;
   readonly linearForms = true;
@@ -139,52 +137,83 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return out;
   }
 
-  /** Rows packed 8 elements per cell; ≤ 16 cells → Poseidon(k), more → a chain Poseidon(h, next ≤ 15). */
+  /** A row packed 8 elements per cell (`packElements`), each element reduced to its canonical value. */
+  private rowCells(row: readonly Bb[]): Lc[] {
+    const cells: Lc[] = [];
+    for (let i = 0; i < row.length; i += 8)
+      cells.push(packCanonical(row.slice(i, i + 8).map((x) => this.bb.reduce(x))));
+    return cells;
+  }
+
+  /** ≤ 16 cells → Poseidon(k), more → a chain Poseidon(h, next ≤ 15) (`hashPackedRow`). */
+  private hashCells(cells: readonly Lc[]): Lc {
+    if (cells.length <= POSEIDON_MAX_INPUTS) return poseidonCircuit(this.c, cells);
+    let h = poseidonCircuit(this.c, cells.slice(0, POSEIDON_MAX_INPUTS));
+    for (let i = POSEIDON_MAX_INPUTS; i < cells.length; i += POSEIDON_MAX_INPUTS - 1)
+      h = poseidonCircuit(this.c, [h, ...cells.slice(i, i + POSEIDON_MAX_INPUTS - 1)]);
+    return h;
+  }
+
   hashRow(row: readonly Bb[]): Lc {
-    return this.c.withCategory("hash-row", () => {
-      const cells: Lc[] = [];
-      for (let i = 0; i < row.length; i += 8)
-        cells.push(packCanonical(row.slice(i, i + 8).map((x) => this.bb.reduce(x))));
-      if (cells.length <= MAX_ROW_CELLS) return poseidonCircuit(this.c, cells);
-      let h = poseidonCircuit(this.c, cells.slice(0, MAX_ROW_CELLS));
-      for (let i = MAX_ROW_CELLS; i < cells.length; i += MAX_ROW_CELLS - 1)
-        h = poseidonCircuit(this.c, [h, ...cells.slice(i, i + MAX_ROW_CELLS - 1)]);
-      return h;
-    });
+    return this.c.withCategory("hash-row", () => this.hashCells(this.rowCells(row)));
   }
 
   compress(left: Lc, right: Lc): Lc {
     return this.c.withCategory("merkle", () => poseidonCircuit(this.c, [left, right]));
   }
 
-  /** The swap is one constraint (left = node + bit·(sibling − node), right = node + sibling − left). */
   merkleStep(bit: Bb, node: Lc, sibling: Lc): Lc {
     if (bit.isConstant) return bit.lc.k === 1n ? this.compress(sibling, node) : this.compress(node, sibling);
-    return this.c.withCategory("merkle", () => {
-      const left = this.c.hint(bit.value === 1n ? sibling.value : node.value, "select");
-      this.c.enforce(bit.lc, sibling.sub(node), left.sub(node), "merkle swap");
-      return poseidonCircuit(this.c, [left, node.add(sibling).sub(left)]);
-    });
+    return this.c.withCategory("merkle", () => poseidonCircuit(this.c, this.arrange2(bit, node, sibling)));
+  }
+
+  /** The swap is one constraint (left = node + bit·(sibling − node), right = node + sibling − left). */
+  private arrange2(bit: Bb, node: Lc, sibling: Lc): [Lc, Lc] {
+    if (bit.isConstant) return bit.lc.k === 1n ? [sibling, node] : [node, sibling];
+    const left = this.c.hint(bit.value === 1n ? sibling.value : node.value, "select");
+    this.c.enforce(bit.lc, sibling.sub(node), left.sub(node), "merkle swap");
+    return [left, node.add(sibling).sub(left)];
+  }
+
+  merkleStep4(bits: readonly [Bb, Bb], node: Lc, siblings: readonly [Lc, Lc, Lc]): Lc {
+    return this.c.withCategory("merkle", () => poseidonCircuit(this.c, this.arrange4(bits, node, siblings)));
   }
 
   /**
-   * The node's position p = b₀ + 2·b₁ among four children by five two-way selects (one constraint each),
-   * then Poseidon(4): t = b₀ ? node : s₀ and u = b₀ ? s₂ : node give child₁ = b₁ ? s₁ : t,
-   * child₂ = b₁ ? u : s₁, child₀ = b₁ ? s₀ : (node + s₀ − t), and child₃ = node + s₀ + s₁ + s₂ − the other
-   * three. For boolean bits (they come from `bits`) each select is one of its two inputs, and the four cases
-   * give exactly the arrangements p = 0..3.
+   * The node's position p = b₀ + 2·b₁ among four children by five two-way selects (one constraint each):
+   * t = b₀ ? node : s₀ and u = b₀ ? s₂ : node give child₁ = b₁ ? s₁ : t, child₂ = b₁ ? u : s₁,
+   * child₀ = b₁ ? s₀ : (node + s₀ − t), and child₃ = node + s₀ + s₁ + s₂ − the other three. For boolean
+   * bits (they come from `bits`) each select is one of its two inputs, and the four cases give exactly the
+   * arrangements p = 0..3.
    */
-  merkleStep4(bits: readonly [Bb, Bb], node: Lc, siblings: readonly [Lc, Lc, Lc]): Lc {
-    const [b0, b1] = bits;
-    const [s0, s1, s2] = siblings;
+  private arrange4(bits: readonly Bb[], node: Lc, siblings: readonly Lc[]): Lc[] {
+    const [b0, b1] = bits as [Bb, Bb];
+    const [s0, s1, s2] = siblings as [Lc, Lc, Lc];
+    const t = this.pickDigest(b0, node, s0);
+    const u = this.pickDigest(b0, s2, node);
+    const child1 = this.pickDigest(b1, s1, t);
+    const child2 = this.pickDigest(b1, u, s1);
+    const child0 = this.pickDigest(b1, s0, node.add(s0).sub(t));
+    const child3 = node.add(s0).add(s1).add(s2).sub(child0).sub(child1).sub(child2);
+    return [child0, child1, child2, child3];
+  }
+
+  /**
+   * A fused injection (`poseidonBn254Hash.injectNode`): the children arranged as in `merkleStep` or
+   * `merkleStep4`, then one Poseidon over them and the row's packed cells where they fit in 16 inputs
+   * (`injectsCells`), else over them and the row's hash.
+   */
+  merkleInjectStep(bits: readonly Bb[], node: Lc, siblings: readonly Lc[], row: readonly Bb[]): Lc {
+    if (siblings.length !== (1 << bits.length) - 1 || bits.length < 1 || bits.length > 2)
+      throw new RangeError(`circuit: a Merkle step of ${bits.length} bits with ${siblings.length} siblings`);
+    const cells = this.c.withCategory("hash-row", () => this.rowCells(row));
+    const tail = injectsCells(1 << bits.length, cells.length)
+      ? cells
+      : [this.c.withCategory("hash-row", () => this.hashCells(cells))];
     return this.c.withCategory("merkle", () => {
-      const t = this.pickDigest(b0, node, s0);
-      const u = this.pickDigest(b0, s2, node);
-      const child1 = this.pickDigest(b1, s1, t);
-      const child2 = this.pickDigest(b1, u, s1);
-      const child0 = this.pickDigest(b1, s0, node.add(s0).sub(t));
-      const child3 = node.add(s0).add(s1).add(s2).sub(child0).sub(child1).sub(child2);
-      return poseidonCircuit(this.c, [child0, child1, child2, child3]);
+      const children =
+        bits.length === 1 ? this.arrange2(bits[0]!, node, siblings[0]!) : this.arrange4(bits, node, siblings);
+      return poseidonCircuit(this.c, [...children, ...tail]);
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Air } from "../../stark/air.ts";
 import type { StarkConfig } from "../../stark/config.ts";
+import { merkleScheme } from "../../stark/hash-config.ts";
 import { proofLayout } from "../../stark/layout.ts";
 import { digestToBigint, poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
 import type { StarkProof } from "../../stark/proof.ts";
@@ -177,7 +178,7 @@ function emit(
     air,
     config,
     layout,
-    merkleArity: poseidonBn254Hash.merkleArity,
+    merkle: merkleScheme(poseidonBn254Hash),
     structureDigest: airStructureDigest(air, config, poseidonBn254Hash),
     publics,
     preprocessedRoot: preRoot,

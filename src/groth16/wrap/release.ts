@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    3139617773, 887105367, 3453951079, 925520418, 2874699199, 3571666453, 1486672449, 645417025,
+    52724909, 3261100493, 1060145089, 2466769697, 3083448762, 2997135926, 3513084763, 329003676,
   ]),
 });
 

@@ -4,7 +4,7 @@ import { COSET_SHIFT } from "../protocol.ts";
 import type { VerifierBackend } from "../verifier/backend.ts";
 import { extPowConst, extSelectByBits, powBits } from "../verifier/ops.ts";
 import type { FriStepVars } from "../verifier/proof-vars.ts";
-import type { MerkleArity } from "./merkle-shape.ts";
+import type { MerkleScheme } from "./merkle-shape.ts";
 import { verifyMmcsOpening } from "./mmcs-verify.ts";
 
 /**
@@ -106,7 +106,7 @@ export function evaluatePolynomial<F, E, D>(
  */
 export function verifyFriQuery<F, E, D>(
   b: VerifierBackend<F, E, D>,
-  merkleArity: MerkleArity,
+  merkle: MerkleScheme,
   fri: FriLayout,
   indexBits: readonly F[],
   first: E,
@@ -143,7 +143,7 @@ export function verifyFriQuery<F, E, D>(
     );
     verifyMmcsOpening(
       b,
-      merkleArity,
+      merkle,
       roots[li]!,
       [rowBits],
       [...k].reverse(),

@@ -20,6 +20,16 @@
 /** Children per Merkle node: 2 for binary trees, 4 for 4-ary trees (with binary steps as above). */
 export type MerkleArity = 2 | 4;
 
+/**
+ * What a verifier needs to walk a configuration's Merkle paths: the arity, and whether a step landing on an
+ * injected level absorbs the injected row into the node's own hash (`StarkHash.injectNode`) instead of
+ * compressing the row's hash into the node after the step. Fusion changes no path's length.
+ */
+export interface MerkleScheme {
+  readonly arity: MerkleArity;
+  readonly fusedInjection: boolean;
+}
+
 /** log2 of each step's arity (1: binary, 2: 4-ary), from the leaves to the root. */
 export function merkleSteps(logHeights: readonly number[], arity: MerkleArity): number[] {
   const logMax = Math.max(...logHeights);

@@ -1,18 +1,20 @@
 import type { VerifierBackend } from "../verifier/backend.ts";
-import { type MerkleArity, merklePathLength, merkleSteps } from "./merkle-shape.ts";
+import { type MerkleScheme, merklePathLength, merkleSteps } from "./merkle-shape.ts";
 
 /**
  * Verifier side of the mixed-height Merkle commitment (docs/proof-system.md §3), over any backend: hashes the
  * opened rows (one per matrix, in commitment order), walks the sibling path with the leaf index's bits (a
  * binary step takes one bit and one sibling, a 4-ary step two bits and three siblings: merkle-shape.ts),
- * injects the shorter matrices' row hashes at their levels, and requires the root.
+ * injects the shorter matrices' rows at their levels, and requires the root. A step onto an injected level
+ * is one `merkleInjectStep` where the scheme fuses injections, else the step and then
+ * compress(node, hashRow(row)).
  *
  * @param logHeights log2 of each matrix's height, in commitment order (fixed by the proof layout)
  * @param leafBits the leaf index, least significant bit first, one bit per tree level
  */
 export function verifyMmcsOpening<F, E, D>(
   b: VerifierBackend<F, E, D>,
-  arity: MerkleArity,
+  scheme: MerkleScheme,
   root: D,
   logHeights: readonly number[],
   leafBits: readonly F[],
@@ -23,7 +25,7 @@ export function verifyMmcsOpening<F, E, D>(
   const logMax = Math.max(...logHeights);
   if (
     leafBits.length !== logMax ||
-    path.length !== merklePathLength(logHeights, arity) ||
+    path.length !== merklePathLength(logHeights, scheme.arity) ||
     rows.length !== logHeights.length
   )
     throw new RangeError(`${what}: opening does not match the commitment layout`);
@@ -37,18 +39,28 @@ export function verifyMmcsOpening<F, E, D>(
   let node = b.hashRow(rowAt(logMax));
   let level = 0;
   let p = 0;
-  for (const step of merkleSteps(logHeights, arity)) {
-    if (step === 1) node = b.merkleStep(leafBits[level]!, node, path[p]!);
-    else
-      node = b.merkleStep4([leafBits[level]!, leafBits[level + 1]!], node, [
-        path[p]!,
-        path[p + 1]!,
-        path[p + 2]!,
-      ]);
+  for (const step of merkleSteps(logHeights, scheme.arity)) {
+    const h = logMax - level - step;
+    const injected = logHeights.includes(h);
+    if (injected && scheme.fusedInjection)
+      node = b.merkleInjectStep(
+        leafBits.slice(level, level + step),
+        node,
+        path.slice(p, p + (1 << step) - 1),
+        rowAt(h),
+      );
+    else {
+      if (step === 1) node = b.merkleStep(leafBits[level]!, node, path[p]!);
+      else
+        node = b.merkleStep4([leafBits[level]!, leafBits[level + 1]!], node, [
+          path[p]!,
+          path[p + 1]!,
+          path[p + 2]!,
+        ]);
+      if (injected) node = b.compress(node, b.hashRow(rowAt(h)));
+    }
     level += step;
     p += (1 << step) - 1;
-    const h = logMax - level;
-    if (logHeights.includes(h)) node = b.compress(node, b.hashRow(rowAt(h)));
   }
   b.assertDigestEqual(node, root, "merkle-path", `${what}: Merkle path does not lead to the root`);
 }

@@ -10,7 +10,9 @@ import { merkleSteps } from "./merkle-shape.ts";
  * the tree level of their height. Leaf j of a level of height h holds matrix row bitrev_{log h}(j), so that
  * leaf j >> k of a matrix 2^k times shorter holds the point whose natural index is congruent to the tall
  * matrix's modulo the shorter height — what FRI folding in natural order needs. Nodes join 2 or 4 children
- * per step as the hash configuration's Merkle arity and the heights say (merkle-shape.ts).
+ * per step as the hash configuration's Merkle arity and the heights say (merkle-shape.ts); a node on an
+ * injected level hashes the injected row with its children where the configuration fuses injections
+ * (`StarkHash.injectNode`), else is compressed with the row's hash after the step.
  */
 export interface Matrix {
   readonly height: number;
@@ -72,15 +74,23 @@ export function mmcsCommit(
   let h = maxHeight;
   for (const step of steps) {
     const prev = layer;
+    const arity = step === 1 ? 2 : 4;
     h >>>= step;
     layer = shared(8 * h);
-    exec.run({ kind: "compress", hash: hash.id, arity: step === 1 ? 2 : 4, prev, layer }, hash);
     const g = groups.get(h);
-    if (g)
+    if (g && hash.injectNode)
       exec.run(
-        { kind: "hashRows", hash: hash.id, columns: groupColumns(matrices, g), layer, inject: true },
+        { kind: "inject", hash: hash.id, arity, prev, columns: groupColumns(matrices, g), layer },
         hash,
       );
+    else {
+      exec.run({ kind: "compress", hash: hash.id, arity, prev, layer }, hash);
+      if (g)
+        exec.run(
+          { kind: "hashRows", hash: hash.id, columns: groupColumns(matrices, g), layer, inject: true },
+          hash,
+        );
+    }
     layers.push(layer);
   }
   return { matrices, steps, layers, root: layer.slice(0, 8) };

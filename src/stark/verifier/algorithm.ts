@@ -6,7 +6,7 @@ import { CHALLENGE_COUNT, CHALLENGE_LOGUP_ALPHA, CHALLENGE_LOGUP_BETA } from "..
 import { type OpeningGroup, type ProofLayout, ROUNDS, type Round } from "../layout.ts";
 import { tableLinearForms } from "../linear-forms.ts";
 import { type DeepGroup, deepValue, verifyFriQuery } from "../pcs/fri-verify.ts";
-import type { MerkleArity } from "../pcs/merkle-shape.ts";
+import type { MerkleScheme } from "../pcs/merkle-shape.ts";
 import { verifyMmcsOpening } from "../pcs/mmcs-verify.ts";
 import { PROTOCOL_TAG } from "../proof.ts";
 import { AIR_DIGEST_ELEMENTS, logupCapacityOk } from "../protocol.ts";
@@ -26,8 +26,8 @@ export interface VerifierInput<F, E, D> {
   readonly air: Air;
   readonly config: StarkConfig;
   readonly layout: ProofLayout;
-  /** The hash configuration's Merkle arity (`StarkHash.merkleArity`): the shape of every Merkle path. */
-  readonly merkleArity: MerkleArity;
+  /** The hash configuration's Merkle scheme (`merkleScheme(hash)`): the shape and hashing of every path. */
+  readonly merkle: MerkleScheme;
   /** `airStructureDigest(air, config, hash)` of the matching hash configuration. */
   readonly structureDigest: ArrayLike<number>;
   readonly publics: readonly F[];
@@ -313,7 +313,7 @@ function checkQuery<F, E, D>(
     const leafBits = indexBits.slice(0, c.logMaxHeight).reverse();
     verifyMmcsOpening(
       b,
-      input.merkleArity,
+      input.merkle,
       roots[round]!,
       c.matrices.map((m) => m.logHeight),
       leafBits,
@@ -337,7 +337,7 @@ function checkQuery<F, E, D>(
   };
   verifyFriQuery(
     b,
-    input.merkleArity,
+    input.merkle,
     layout.fri,
     indexBits,
     deepAt(0),

@@ -85,6 +85,14 @@ export interface VerifierBackend<F, E, D> {
    * UnsupportedHashError.
    */
   merkleStep4(bits: readonly [F, F], node: D, siblings: readonly [D, D, D]): D;
+  /**
+   * One Merkle step onto a level where shorter matrices are injected, under a configuration with fused
+   * injections (`StarkHash.injectNode`): the configuration's `injectNode` of the step's children and `row`
+   * (the injected matrices' rows, concatenated). One bit and one sibling arrange the children as in
+   * `merkleStep`, two bits and three siblings as in `merkleStep4`. A backend whose hash configuration has
+   * no fused injections throws UnsupportedHashError.
+   */
+  merkleInjectStep(bits: readonly F[], node: D, siblings: readonly D[], row: readonly F[]): D;
   newChallenger(): BackendChallenger<F, D>;
 
   assertEqual(a: F, b: F, reason: VerificationReason, what: string): void;

@@ -2,7 +2,7 @@ import { add, mul, sub } from "../../field/babybear.ts";
 import { type Ext, extAdd, extInv, extMul, extMulBase, extSub } from "../../field/extension.ts";
 import type { Air } from "../air.ts";
 import type { StarkConfig } from "../config.ts";
-import type { StarkHash } from "../hash-config.ts";
+import { merkleScheme, type StarkHash } from "../hash-config.ts";
 import { proofLayout } from "../layout.ts";
 import { airStructureDigest, preprocessedTables } from "../protocol.ts";
 import { verifyStarkProof } from "./algorithm.ts";
@@ -37,6 +37,13 @@ export interface OperationCounts {
     /** 2-to-1 compressions (binary Merkle steps and injections) and 4-to-1 ones (4-ary Merkle steps). */
     compress: number;
     compress4: number;
+    /**
+     * Fused injections (`merkleInjectStep`, after a binary or a 4-ary step), and the base elements of the
+     * rows they absorb: not counted in `compress`, `compress4` or `rows`.
+     */
+    inject2: number;
+    inject4: number;
+    injectElements: number;
   };
   transcript: {
     observe: number;
@@ -72,7 +79,7 @@ export function emptyCounts(): OperationCounts {
     },
     bits: { decompositions: 0, bits: 0 },
     select: { base: 0, ext: 0, digest: 0 },
-    hash: { rows: 0, rowElements: 0, compress: 0, compress4: 0 },
+    hash: { rows: 0, rowElements: 0, compress: 0, compress4: 0, inject2: 0, inject4: 0, injectElements: 0 },
     transcript: { observe: 0, observeDigest: 0, sample: 0, permutations: 0 },
     assert: { base: 0, ext: 0, digest: 0 },
   };
@@ -186,6 +193,14 @@ export function countingBackend(
       if (bits.some((bit) => bit.known === undefined)) counts.select.digest += 5;
       return VAR;
     },
+    merkleInjectStep(bits, _node, _siblings, row) {
+      if (bits.length === 1) counts.hash.inject2++;
+      else counts.hash.inject4++;
+      counts.hash.injectElements += row.length;
+      // The children are arranged as in merkleStep (two selects) or merkleStep4 (five).
+      if (bits.some((bit) => bit.known === undefined)) counts.select.digest += bits.length === 1 ? 2 : 5;
+      return VAR;
+    },
     newChallenger() {
       let input = 0;
       let output = 0;
@@ -250,7 +265,7 @@ export function countVerifierOperations(
     air,
     config,
     layout,
-    merkleArity: hash.merkleArity,
+    merkle: merkleScheme(hash),
     structureDigest: airStructureDigest(air, config, hash),
     publics: Array.from({ length: air.publicCount }, () => VAR),
     preprocessedRoot: preprocessedTables(air).length > 0 ? VAR : null,

@@ -10,7 +10,7 @@ import {
   extSub,
 } from "../../field/extension.ts";
 import { VerificationError } from "../errors.ts";
-import { compress4, type StarkHash } from "../hash-config.ts";
+import { compress4, type StarkHash, UnsupportedHashError } from "../hash-config.ts";
 import type { VerifierBackend } from "./backend.ts";
 
 /**
@@ -86,11 +86,17 @@ export function nativeBackend(hashConfig?: StarkHash): NativeBackend {
     },
     compress: (left, right) => compress(left, right),
     merkleStep: (bit, node, sibling) => (bit ? compress(sibling, node) : compress(node, sibling)),
-    merkleStep4([b0, b1], node, siblings) {
-      const children = [...siblings];
-      children.splice(b0 + 2 * b1, 0, node);
+    merkleStep4(bits, node, siblings) {
       const out = new Uint32Array(8);
-      compress4(hash(), children, out);
+      compress4(hash(), arrange(bits, node, siblings), out);
+      return out;
+    },
+    merkleInjectStep(bits, node, siblings, row) {
+      const h = hash();
+      if (!h.injectNode)
+        throw new UnsupportedHashError(`hash configuration ${h.id} has no fused injection (injectNode)`);
+      const out = new Uint32Array(8);
+      h.injectNode(arrange(bits, node, siblings), new Uint32Array(row), out);
       return out;
     },
     newChallenger: () => hash().newChallenger(),
@@ -104,6 +110,23 @@ export function nativeBackend(hashConfig?: StarkHash): NativeBackend {
       for (let i = 0; i < 8; i++) if (a[i] !== b[i]) throw new VerificationError(reason, what);
     },
   };
+}
+
+/** A step's children in order: `node` at position Σ bits_k·2^k, the siblings in order around it. */
+function arrange(
+  bits: readonly number[],
+  node: Uint32Array,
+  siblings: readonly Uint32Array[],
+): Uint32Array[] {
+  if (siblings.length !== (1 << bits.length) - 1)
+    throw new RangeError(`a Merkle step of ${bits.length} bits has ${(1 << bits.length) - 1} siblings`);
+  const children = [...siblings];
+  children.splice(
+    bits.reduce((p, bit, k) => p + bit * 2 ** k, 0),
+    0,
+    node,
+  );
+  return children;
 }
 
 /**
