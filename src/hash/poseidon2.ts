@@ -117,7 +117,20 @@ interface Lanes {
   /** Permutes {@link state} in place. */
   permute: () => void;
   backend: "wasm" | "js";
+  /** Four interleaved states (lane i of state k at word 4·i + k) and their permutation; WebAssembly only. */
+  four: Lanes4 | null;
 }
+
+/** Four states interleaved lane by lane, permuted together (see {@link poseidon2Lanes4}). */
+export interface Lanes4 {
+  /** 96 words: lane i of state k is word 4·i + k. */
+  readonly state: Uint32Array;
+  /** Permutes the four states in place. */
+  readonly permute: () => void;
+}
+
+/** Word offset of the four-state block in the kernel's memory (after the single state's 24 words). */
+const FOUR_OFFSET = 32;
 
 let lanes: Lanes | undefined;
 /** The permutation backend, chosen on first use: the WebAssembly kernel where it compiles, else JavaScript. */
@@ -125,10 +138,18 @@ function getLanes(): Lanes {
   if (lanes === undefined) {
     const w: Poseidon2Wasm | null = loadPoseidon2Wasm();
     if (w !== null) {
-      lanes = { state: w.words.subarray(0, POSEIDON2_WIDTH), permute: () => w.permuteAt(0), backend: "wasm" };
+      lanes = {
+        state: w.words.subarray(0, POSEIDON2_WIDTH),
+        permute: () => w.permuteAt(0),
+        backend: "wasm",
+        four: {
+          state: w.words.subarray(FOUR_OFFSET, FOUR_OFFSET + 4 * POSEIDON2_WIDTH),
+          permute: () => w.permute4At(FOUR_OFFSET),
+        },
+      };
     } else {
       const state = new Uint32Array(POSEIDON2_WIDTH);
-      lanes = { state, permute: () => poseidon2PermuteJs(state), backend: "js" };
+      lanes = { state, permute: () => poseidon2PermuteJs(state), backend: "js", four: null };
     }
   }
   return lanes;
@@ -141,6 +162,15 @@ function getLanes(): Lanes {
  */
 export function poseidon2Lanes(): { readonly state: Uint32Array; readonly permute: () => void } {
   return getLanes();
+}
+
+/**
+ * Four states permuted at once by the WebAssembly kernel's vector permutation (about twice the throughput
+ * of four single permutations), or null under the JavaScript backend. Shares the process's kernel like
+ * {@link poseidon2Lanes}.
+ */
+export function poseidon2Lanes4(): Lanes4 | null {
+  return getLanes().four;
 }
 
 /** The Poseidon2 permutation, in place, on 24 canonical BabyBear elements. */

@@ -21,6 +21,15 @@ export interface StarkHash {
   hashRows?(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void;
   compress(left: Uint32Array, right: Uint32Array, out: Uint32Array): void;
   /**
+   * `compress` of several pairs (optional): for hashes whose engine permutes several states at once. Same
+   * digests as `compress` pair by pair; `outs[i]` may be `lefts[i]` or `rights[i]`.
+   */
+  compressPairs?(
+    lefts: readonly Uint32Array[],
+    rights: readonly Uint32Array[],
+    outs: readonly Uint32Array[],
+  ): void;
+  /**
    * Children per Merkle node (pcs/merkle-shape.ts): 2, or 4 — then `compress4` joins four children per step
    * and `compress` serves the binary steps a mixed-height tree needs and the injection of shorter matrices.
    */

@@ -136,26 +136,33 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       // Rows are read in natural order (sequential in every column) and each digest is written to its
       // bit-reversed leaf: one scattered write per row instead of one scattered read per column. A hash
       // with `hashRows` takes them a batch at a time.
-      const batch = hash.hashRows ? ROW_BATCH : 1;
+      const batch = hash.hashRows || hash.compressPairs ? ROW_BATCH : 1;
       const rows = Array.from({ length: batch }, () => new Uint32Array(w));
       const leaves = Array.from({ length: batch }, () => new Uint32Array(8));
       const node = new Uint32Array(8);
+      const nodes: Uint32Array[] = new Array(batch);
       for (let first = start; first < end; first += batch) {
         const count = Math.min(batch, end - first);
         for (let i = 0; i < count; i++) {
           const row = rows[i]!;
           for (let c = 0; c < w; c++) row[c] = cols[c]![first + i]!;
         }
-        if (count === 1) hash.hashRow(rows[0]!, leaves[0]!);
-        else hash.hashRows!(rows.slice(0, count), leaves.slice(0, count));
+        if (hash.hashRows && count > 1) hash.hashRows(rows.slice(0, count), leaves.slice(0, count));
+        else for (let i = 0; i < count; i++) hash.hashRow(rows[i]!, leaves[i]!);
         for (let i = 0; i < count; i++) {
           const j = reverseBits(first + i, bits);
           const out = k.layer.subarray(8 * j, 8 * j + 8);
           if (!k.inject) out.set(leaves[i]!);
+          else if (hash.compressPairs) nodes[i] = out;
           else {
             node.set(out);
             hash.compress(node, leaves[i]!, out);
           }
+        }
+        // Injected rows: the level's node becomes compress(node, leaf), in place.
+        if (k.inject && hash.compressPairs) {
+          const n = nodes.slice(0, count);
+          hash.compressPairs(n, leaves.slice(0, count), n);
         }
       }
       return;

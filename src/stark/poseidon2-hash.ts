@@ -1,6 +1,12 @@
 import { P } from "../field/babybear.ts";
-import { POSEIDON2_RATE, POSEIDON2_WIDTH, poseidon2Lanes, poseidon2Permute } from "../hash/poseidon2.ts";
-import { type Challenger, checkPow, type StarkHash } from "./hash-config.ts";
+import {
+  POSEIDON2_RATE,
+  POSEIDON2_WIDTH,
+  poseidon2Lanes,
+  poseidon2Lanes4,
+  poseidon2Permute,
+} from "../hash/poseidon2.ts";
+import { type Challenger, checkPow, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
 
 /**
  * The Poseidon2-BabyBear configuration (RISC Zero's width-24 permutation). Rows are hashed in overwrite
@@ -20,6 +26,98 @@ function hashRow(row: Uint32Array, out: Uint32Array): void {
     i += take;
   } while (i < n);
   for (let j = 0; j < 8; j++) out[j] = s[j]!;
+}
+
+/** {@link hashRow} of equal-length rows, four at a time on the vector kernel. */
+function hashRows(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void {
+  const four = poseidon2Lanes4();
+  let r = 0;
+  if (four !== null)
+    for (; r + 4 <= rows.length; r += 4) {
+      const s = four.state;
+      s.fill(0);
+      const n = rows[r]!.length;
+      let i = 0;
+      do {
+        const take = Math.min(POSEIDON2_RATE, n - i);
+        for (let k = 0; k < 4; k++) {
+          const row = rows[r + k]!;
+          for (let j = 0; j < take; j++) s[4 * j + k] = row[i + j]!;
+          for (let j = take; j < POSEIDON2_RATE; j++) s[4 * j + k] = 0;
+        }
+        four.permute();
+        i += take;
+      } while (i < n);
+      for (let k = 0; k < 4; k++) {
+        const out = outs[r + k]!;
+        for (let j = 0; j < 8; j++) out[j] = s[4 * j + k]!;
+      }
+    }
+  for (; r < rows.length; r++) hashRow(rows[r]!, outs[r]!);
+}
+
+/** Digests j ∈ [start, end) of a binary tree level from the level below, four at a time on the vector kernel. */
+function compressLevel(
+  below: Uint32Array,
+  level: Uint32Array,
+  start: number,
+  end: number,
+  arity: 2 | 4,
+): void {
+  if (arity !== 2)
+    throw new UnsupportedHashError(
+      `hash configuration ${poseidon2Hash.id} has no 4-to-1 compression (compress4)`,
+    );
+  const four = poseidon2Lanes4();
+  let j = start;
+  if (four !== null) {
+    const s = four.state;
+    for (; j + 4 <= end; j += 4) {
+      for (let k = 0; k < 4; k++) {
+        const base = 16 * (j + k); // two children of 8 words
+        for (let i = 0; i < 16; i++) s[4 * i + k] = below[base + i]!;
+        for (let i = 16; i < POSEIDON2_WIDTH; i++) s[4 * i + k] = 0;
+      }
+      four.permute();
+      for (let k = 0; k < 4; k++) for (let i = 0; i < 8; i++) level[8 * (j + k) + i] = s[4 * i + k]!;
+    }
+  }
+  for (; j < end; j++)
+    compress(
+      below.subarray(16 * j, 16 * j + 8),
+      below.subarray(16 * j + 8, 16 * j + 16),
+      level.subarray(8 * j, 8 * j + 8),
+    );
+}
+
+/** {@link compress} of pairs, four at a time on the vector kernel (an output may alias its inputs). */
+function compressPairs(
+  lefts: readonly Uint32Array[],
+  rights: readonly Uint32Array[],
+  outs: readonly Uint32Array[],
+): void {
+  const four = poseidon2Lanes4();
+  let j = 0;
+  if (four !== null) {
+    const s = four.state;
+    for (; j + 4 <= outs.length; j += 4) {
+      for (let k = 0; k < 4; k++) {
+        const a = lefts[j + k]!;
+        const b = rights[j + k]!;
+        for (let i = 0; i < 8; i++) {
+          s[4 * i + k] = a[i]!;
+          s[4 * (i + 8) + k] = b[i]!;
+          s[4 * (i + 16) + k] = 0;
+        }
+      }
+      four.permute();
+      for (let k = 0; k < 4; k++) {
+        const out = outs[j + k]!;
+        for (let i = 0; i < 8; i++) out[i] = s[4 * i + k]!;
+      }
+    }
+  }
+  for (; j < outs.length; j++) compress(lefts[j]!, rights[j]!, outs[j]!);
 }
 
 function compress(a: Uint32Array, b: Uint32Array, out: Uint32Array): void {
@@ -97,7 +195,10 @@ export class Poseidon2Challenger implements Challenger {
 export const poseidon2Hash: StarkHash = {
   id: "poseidon2-babybear-w24",
   hashRow,
+  hashRows,
   compress,
+  compressPairs,
+  compressLevel,
   merkleArity: 2,
   isCanonicalDigest: (d) => d.every((w) => w < P),
   newChallenger: () => new Poseidon2Challenger(),

@@ -68,21 +68,34 @@ export const Op = {
 
 /** Fixed-width SIMD opcodes (prefix 0xfd, spec §5.4.8). */
 export const Simd = {
+  load: 0x00,
   load32_splat: 0x09,
+  store: 0x0b,
   const: 0x0c,
   shuffle: 0x0d,
+  i32x4_splat: 0x11,
   and: 0x4e,
   store64_lane: 0x5b,
   load64_zero: 0x5d,
+  i32x4_add: 0xae,
+  i32x4_sub: 0xb1,
+  i32x4_mul: 0xb5,
+  i32x4_min_u: 0xb7,
   i64x2_extend_low_i32x4_u: 0xc9,
   i64x2_shl: 0xcb,
   i64x2_shr_u: 0xcd,
   i64x2_add: 0xce,
   i64x2_sub: 0xd1,
   i64x2_extmul_low_i32x4_u: 0xde,
+  i64x2_extmul_high_i32x4_u: 0xdf,
 } as const;
 
 const EMPTY_BLOCK = 0x40;
+
+/** Appends without spreading: a function body can exceed the engine's argument-count limit. */
+function append(out: number[], bytes: readonly number[]): void {
+  for (let i = 0; i < bytes.length; i++) out.push(bytes[i]!);
+}
 
 /** Builds one function body; instructions are appended in stack-machine order. */
 export class FunctionBuilder {
@@ -259,7 +272,8 @@ export class FunctionBuilder {
       uleb(n, out);
       out.push(VALTYPE[t]);
     }
-    out.push(...this.body, Op.end);
+    append(out, this.body);
+    out.push(Op.end);
     const sized: number[] = [];
     uleb(out.length, sized);
     return sized.concat(out);
@@ -281,12 +295,12 @@ export class ModuleBuilder {
     const section = (id: number, content: number[]) => {
       bytes.push(id);
       uleb(content.length, bytes);
-      bytes.push(...content);
+      append(bytes, content);
     };
     const vec = (items: number[][]) => {
       const out: number[] = [];
       uleb(items.length, out);
-      for (const item of items) out.push(...item);
+      for (const item of items) append(out, item);
       return out;
     };
     const name = (s: string) => {

@@ -159,3 +159,43 @@ describe("Poseidon2 backends", () => {
     );
   });
 });
+
+describe("the four-state vector permutation", () => {
+  it("permutes four interleaved states as the BigInt reference permutes each", () => {
+    const wasm = loadPoseidon2Wasm()!;
+    const lane = fc.oneof(fc.constantFrom(0, 1, 2, P - 2, P - 1), fc.integer({ min: 0, max: P - 1 }));
+    const state = fc.array(lane, { minLength: 24, maxLength: 24 });
+    const base = 64; // a multiple of 4, clear of the single state at 24
+    fc.assert(
+      fc.property(fc.array(state, { minLength: 4, maxLength: 4 }), (states) => {
+        states.forEach((s, k) => {
+          for (let i = 0; i < 24; i++) wasm.words[base + 4 * i + k] = s[i]!;
+        });
+        wasm.permute4At(base);
+        states.forEach((s, k) => {
+          const expected = referencePermute(s.map(BigInt)).map(Number);
+          expect(Array.from({ length: 24 }, (_, i) => wasm.words[base + 4 * i + k])).toEqual(expected);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a state of all p − 1 and one of all 0 (the Montgomery reduction's extremes)", () => {
+    const wasm = loadPoseidon2Wasm()!;
+    const states = [
+      new Array(24).fill(P - 1),
+      new Array(24).fill(0),
+      new Array(24).fill(1),
+      new Array(24).fill(P - 1),
+    ];
+    states.forEach((s, k) => {
+      for (let i = 0; i < 24; i++) wasm.words[4 * i + k] = s[i]!;
+    });
+    wasm.permute4At(0);
+    states.forEach((s, k) => {
+      const expected = referencePermute(s.map(BigInt)).map(Number);
+      expect(Array.from({ length: 24 }, (_, i) => wasm.words[4 * i + k])).toEqual(expected);
+    });
+  });
+});
