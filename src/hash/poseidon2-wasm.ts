@@ -291,10 +291,10 @@ function permutation4(): FunctionBuilder {
 }
 
 /** The generated module's bytes (deterministic). */
-export function poseidon2WasmBytes(): Uint8Array<ArrayBuffer> {
+export function poseidon2WasmBytes(vector = true): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
   m.add(permutation(), "permute");
-  m.add(permutation4(), "permute4");
+  if (vector) m.add(permutation4(), "permute4");
   return m.encode(1);
 }
 
@@ -305,26 +305,31 @@ export interface Poseidon2Wasm {
   permuteAt(offset: number): void;
   /**
    * Permutes four states in place, interleaved from word offset `offset` (a multiple of 4): lane i of
-   * state k is word offset + 4·i + k.
+   * state k is word offset + 4·i + k. Null where the engine has no WebAssembly SIMD.
    */
-  permute4At(offset: number): void;
+  readonly permute4At: ((offset: number) => void) | null;
 }
 
-/** Compiles the module synchronously; null where the engine refuses (no WebAssembly, or size limits). */
+/**
+ * Compiles the module synchronously (without the vector permutation where the engine lacks WebAssembly
+ * SIMD); null where the engine refuses (no WebAssembly, or size limits).
+ */
 export function loadPoseidon2Wasm(): Poseidon2Wasm | null {
-  try {
-    if (typeof WebAssembly === "undefined") return null;
-    const module = new WebAssembly.Module(poseidon2WasmBytes());
-    const instance = new WebAssembly.Instance(module);
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    const permute = instance.exports.permute as (ptr: number) => void;
-    const permute4 = instance.exports.permute4 as (ptr: number) => void;
-    return {
-      words: new Uint32Array(memory.buffer),
-      permuteAt: (offset) => permute(offset * 4),
-      permute4At: (offset) => permute4(offset * 4),
-    };
-  } catch {
-    return null;
-  }
+  if (typeof WebAssembly === "undefined") return null;
+  for (const vector of [true, false])
+    try {
+      const module = new WebAssembly.Module(poseidon2WasmBytes(vector));
+      const instance = new WebAssembly.Instance(module);
+      const memory = instance.exports.memory as WebAssembly.Memory;
+      const permute = instance.exports.permute as (ptr: number) => void;
+      const permute4 = instance.exports.permute4 as ((ptr: number) => void) | undefined;
+      return {
+        words: new Uint32Array(memory.buffer),
+        permuteAt: (offset) => permute(offset * 4),
+        permute4At: permute4 ? (offset) => permute4(offset * 4) : null,
+      };
+    } catch {
+      // try the next variant
+    }
+  return null;
 }

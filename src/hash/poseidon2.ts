@@ -138,14 +138,17 @@ function getLanes(): Lanes {
   if (lanes === undefined) {
     const w: Poseidon2Wasm | null = loadPoseidon2Wasm();
     if (w !== null) {
+      const permute4 = w.permute4At;
       lanes = {
         state: w.words.subarray(0, POSEIDON2_WIDTH),
         permute: () => w.permuteAt(0),
         backend: "wasm",
-        four: {
-          state: w.words.subarray(FOUR_OFFSET, FOUR_OFFSET + 4 * POSEIDON2_WIDTH),
-          permute: () => w.permute4At(FOUR_OFFSET),
-        },
+        four: permute4
+          ? {
+              state: w.words.subarray(FOUR_OFFSET, FOUR_OFFSET + 4 * POSEIDON2_WIDTH),
+              permute: () => permute4(FOUR_OFFSET),
+            }
+          : null,
       };
     } else {
       const state = new Uint32Array(POSEIDON2_WIDTH);
