@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- recursion [--blowup4] [--segment-po2 k]`: a real session of the hello guest proven with the
- * machine's 100-bit configuration in segments of 2^k cycles (default 14: two segments), then made succinct:
- * one lift per segment and joins, under the recursion configuration (RECURSION_CONFIG, blowup 8; `--blowup4`:
- * CONFIG_BLOWUP_4 for comparison). Reports per program: instructions, the recursion shape, proving time,
- * proof bytes; and the succinct receipt's verification time: the first call, the median of 20 more in the same
- * process, and the same in a fresh process (bench/verify-succinct.ts: one-time template and first call apart
- * from the steady state). Last line: JSON.
+ * `npm run bench -- recursion [--blowup4] [--segment-po2 k] [--published] [--sha bytes]`: a real session
+ * proven with the machine's 100-bit configuration in segments of 2^k cycles (default 14), then made
+ * succinct: one lift per segment and joins, under the recursion configuration (RECURSION_CONFIG, blowup 8;
+ * `--blowup4`: CONFIG_BLOWUP_4 for comparison). The guest is hello (30,076 cycles), or with `--sha n` the
+ * sha guest hashing n bytes. The release is by default one built for the session's segment shapes;
+ * `--published` proves with the published release (RECURSION_RELEASE: its larger shape holds the lifts of
+ * every segment po2, as users prove; built or read from the release cache first, not timed as proving).
+ * Reports per program: instructions per chip next to the shape's rows, proving time, proof bytes; the
+ * succinct receipt's verification time (the first call, the median of 20 more in the same process, and
+ * the same in a fresh process: bench/verify-succinct.ts); the process's peak memory. Last line: JSON.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +20,9 @@ import { proveSession } from "../src/machine/prove.ts";
 import { MACHINE_CONFIG } from "../src/machine/verify.ts";
 import { encodeReceipt } from "../src/receipt/receipt.ts";
 import { verifySuccinct } from "../src/receipt/succinct-receipt.ts";
+import { chipRows, RECURSION_CHIPS } from "../src/recursion/air.ts";
 import { RECURSION_CONFIG } from "../src/recursion/config.ts";
+import { recursionReleaseSystem } from "../src/recursion/release-system.ts";
 import { controlInclusionOf, proveSuccinct, recursionSystem } from "../src/recursion/system.ts";
 import { CONFIG_BLOWUP_4 } from "../src/stark/config.ts";
 import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
@@ -30,9 +35,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const po2Flag = args.indexOf("--segment-po2");
 const segmentPo2 = po2Flag >= 0 ? Number(args.splice(po2Flag, 2)[1]) : 14;
+const published = args.includes("--published");
+const shaFlag = args.indexOf("--sha");
+const shaBytes = shaFlag >= 0 ? Number(args[shaFlag + 1]) : 0;
+if (published && args.includes("--blowup4"))
+  throw new Error("--published proves under the published RECURSION_CONFIG: drop --blowup4");
 const config = args.includes("--blowup4") ? CONFIG_BLOWUP_4 : RECURSION_CONFIG;
-const elf = new Uint8Array(readFileSync(join(root, "guests/examples/hello.elf")));
-const input = Uint8Array.of(7, 0, 0, 0, 9, 0, 0, 0);
+const elf = new Uint8Array(
+  readFileSync(join(root, shaBytes > 0 ? "guests/examples/sha.elf" : "guests/examples/hello.elf")),
+);
+const input =
+  shaBytes > 0
+    ? Uint8Array.from({ length: shaBytes }, (_, i) => (i * 131 + 7) & 0xff)
+    : Uint8Array.of(7, 0, 0, 0, 9, 0, 0, 0);
 const secs = (ms: number) => Math.round(ms) / 1000;
 
 let t = performance.now();
@@ -46,13 +61,28 @@ t = performance.now();
 const heights = session.segments.map(
   (s) => decodeProof(s.seal, machine().air, MACHINE_CONFIG, poseidon2Hash).logHeights,
 );
-const sys = recursionSystem(MACHINE_CONFIG, config, heights);
+const sys = published ? recursionReleaseSystem() : recursionSystem(MACHINE_CONFIG, config, heights);
 const systemMs = performance.now() - t;
-const lift = [...sys.lifts.values()][0]!;
+const liftKey = heights[0]!.join(",");
+const lift = [...sys.lifts.entries()].find(([k]) => k === liftKey)?.[1] ?? [...sys.lifts.values()][0]!;
 console.log(
-  `release: ${sys.tree.ids.length} programs in ${secs(systemMs)} s; shape ${JSON.stringify(sys.shape)}; ` +
-    `lift ${lift.program.instructions.length} instructions, join ${sys.join.program.instructions.length}`,
+  `release (${published ? "published" : "built for this session"}): ${sys.tree.ids.length} programs in ` +
+    `${secs(systemMs)} s; lift ${lift.program.instructions.length} instructions, join ${sys.join.program.instructions.length}`,
 );
+/** Instructions per chip of a program, next to the rows the shape gives that chip. */
+const perChip = (program: typeof lift.program) =>
+  Object.fromEntries(
+    [...chipRows(program, RECURSION_CHIPS)].map(([chip, rows]) => [
+      chip.name,
+      { instructions: rows.length, rows: 2 ** sys.shape[chip.name]! },
+    ]),
+  );
+const liftChips = perChip(lift.program);
+const joinChips = perChip(sys.join.program);
+for (const [name, { rows }] of Object.entries(liftChips))
+  console.log(
+    `  ${name.padEnd(18)} 2^${Math.log2(rows)} rows; lift ${liftChips[name]!.instructions}, join ${joinChips[name]!.instructions} instructions`,
+  );
 
 // proveSuccinct reports each step before it runs: a step ends where the next one (or the whole) does.
 const steps: { kind: "lift" | "join"; ms: number }[] = [];
@@ -118,14 +148,22 @@ console.log(
   `fresh process: template ${fresh.templateMs} ms, first verification ${fresh.firstMs} ms, then median ${fresh.steadyMedianMs} ms`,
 );
 
+const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(`peak memory (this process): ${peakMiB} MiB`);
 report("recursion", {
   config,
+  release: published ? "published" : "session",
+  guest: shaBytes > 0 ? `sha ${shaBytes} bytes` : "hello",
   cycles: session.result.cycles,
   segments: session.segments.length,
   sessionSeconds: secs(sessionMs),
   releaseSeconds: secs(systemMs),
   shape: sys.shape,
+  segmentPo2,
   liftInstructions: lift.program.instructions.length,
+  liftChips,
+  joinChips,
+  peakMiB,
   joinInstructions: sys.join.program.instructions.length,
   liftSeconds: lifts.map((l) => secs(l.ms)),
   joinSeconds: joinMs.map(secs),
