@@ -3,8 +3,8 @@
  * [--layouts] [--compare-chips] [--compare-bits] [--compare-threads]`: the BN254 step and its circuit
  * (docs/wrap-circuit.md §8).
  *
- * - Count: the BN254 identity AIR of a release, with the recursion release's chips, the BN254 step's
- *   (Poseidon2 on two rows, bits on 16 rows) and the BN254 step's with the release's one-row bits chip
+ * - Count: the BN254 identity AIR of a release, with the one-row chips, the BN254 step's (the release's:
+ *   Poseidon2 on two rows, bits on 16 rows) and the BN254 step's with the one-row bits chip
  *   (`--compare-bits`: with one and four bits a row as well) — with its heights and opened columns, and for each
  *   candidate BN254 configuration its conjectured security and the verifier circuit's constraints by
  *   category (structure only: no commitment is computed), and at P254_CONFIG the split into a part per query
@@ -15,13 +15,13 @@
  * - `--layouts`: what other layouts of the Poseidon2 table would cost the circuit (bench/wrap-p254-layouts.ts).
  * - Prove: one BN254 identity proof at the tests' small recursion configuration (test release, 2 queries),
  *   under the BN254 test configuration and P254_CONFIG (`--test-only`: the first; `--all-candidates`: every
- *   candidate), with the BN254 step's chips (`--compare-chips`: with the release's as well): proving time by
+ *   candidate), with the BN254 step's chips (`--compare-chips`: with the one-row chips as well): proving time by
  *   phase, native verification, the circuit's witness time; `--compare-threads`: the same proof on the
  *   calling thread alone as well (the in-run reference for the prover's worker threads).
  */
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "../src/groth16/wrap/p254-circuit.ts";
-import { type AnyRecursionChip, RECURSION_CHIPS } from "../src/recursion/air.ts";
+import { type AnyRecursionChip, ONE_ROW_CHIPS } from "../src/recursion/air.ts";
 import { bitsChip } from "../src/recursion/chips/arithmetic.ts";
 import { bitsRowsChip, makeBitsRowsChip } from "../src/recursion/chips/bits-rows.ts";
 import {
@@ -101,7 +101,7 @@ const withBits = (chip: AnyRecursionChip) => P254_CHIPS.map((c) => (c === bitsRo
 
 /** The chip sets the BN254 identity AIR is measured with: the Poseidon2 and bits chips it can have. */
 const CHIP_SETS: Record<string, readonly AnyRecursionChip[]> = {
-  "release chips (Poseidon2 and bits on one row)": RECURSION_CHIPS,
+  "one-row chips (Poseidon2 and bits on one row)": ONE_ROW_CHIPS,
   "BN254 chips, bits on one row (Poseidon2 on two rows)": withBits(bitsChip),
   ...(flag("--compare-bits") && {
     "BN254 chips, bits on 8 rows of 4": withBits(makeBitsRowsChip(4)),

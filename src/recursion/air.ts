@@ -3,9 +3,11 @@ import { type ChipDefinition, defineChip, Trace } from "../machine/chip.ts";
 import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
 import type { Witness } from "../stark/prover.ts";
 import { baseAluChip, bitsChip, dot4Chip, extAluChip, selectChip } from "./chips/arithmetic.ts";
+import { bitsRowsChip } from "./chips/bits-rows.ts";
 import { PUBLIC_BUS, type ReadCounts, type RecursionChip, rowsPerInstruction } from "./chips/chip.ts";
 import { assertEqChip, constChip, hintChip, publicChip, repackChip } from "./chips/moves.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
+import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
 import type { Execution } from "./executor.ts";
 import { type Address, type Block, type Instruction, type Program, reads } from "./ir.ts";
 
@@ -15,14 +17,21 @@ import { type Address, type Block, type Instruction, type Program, reads } from 
  * the AIR's structure, hence its structure digest; a program's identity — its control ID — is the AIR
  * digest, which adds the preprocessed root.
  *
- * The chips are a parameter: the recursion release uses {@link RECURSION_CHIPS}; the BN254 step proves the
- * same programs with another Poseidon2 chip (p254.ts), one instruction per chip's kinds either way.
+ * The chips are a parameter: the recursion release and the BN254 step use {@link RECURSION_CHIPS};
+ * {@link ONE_ROW_CHIPS} is the wider one-row layout, kept for tests and measurements. One chip per
+ * instruction kind either way.
  */
 // biome-ignore lint/suspicious/noExplicitAny: a list of chips of different column types
 export type AnyRecursionChip = RecursionChip<any, any>;
 type AnyChip = AnyRecursionChip;
 
-/** The chips of the recursion release's AIR (its control root depends on them). */
+/**
+ * The chips of the recursion release's AIR (its control root depends on them) and of the BN254 step's.
+ * Poseidon2 takes two rows per permutation (259 main columns instead of 467) and `bits` 16 rows of two bits
+ * (5 main columns instead of 34): a proof opens every column at each query, so narrow tables make the
+ * succinct receipt ~14 % smaller and the wrap circuit ~1,000 constraints cheaper per column, for the same
+ * cells to prove (docs/recursion.md §9, docs/wrap-circuit.md §8).
+ */
 export const RECURSION_CHIPS: readonly AnyChip[] = [
   constChip,
   hintChip,
@@ -31,11 +40,16 @@ export const RECURSION_CHIPS: readonly AnyChip[] = [
   dot4Chip,
   selectChip,
   repackChip,
-  bitsChip,
-  poseidon2Chip,
+  bitsRowsChip,
+  poseidon2TwoRowChip,
   assertEqChip,
   publicChip,
 ];
+
+/** The same chips with Poseidon2 and `bits` on one row an instruction (for comparisons only). */
+export const ONE_ROW_CHIPS: readonly AnyChip[] = RECURSION_CHIPS.map((c) =>
+  c === poseidon2TwoRowChip ? poseidon2Chip : c === bitsRowsChip ? bitsChip : c,
+);
 
 /** log2 of every chip table's height. */
 export type RecursionShape = Readonly<Record<string, number>>;

@@ -22,13 +22,13 @@ export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
     dot4: 16,
     select: 15,
     repack: 16,
-    bits: 7,
-    poseidon2: 15,
+    "bits-16-rows": 11,
+    "poseidon2-two-row": 16,
     "assert-eq": 12,
     public: 6,
   }),
   config: RECURSION_CONFIG,
   controlRoot: Uint32Array.from([
-    996247724, 1571623442, 1557974678, 1177742890, 769880248, 1210657961, 1469257241, 228656216,
+    1657935187, 416228132, 84202283, 1736943477, 1694300108, 1370342379, 1738663195, 1509151029,
   ]),
 });

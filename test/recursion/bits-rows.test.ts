@@ -11,7 +11,13 @@ import { describe, expect, it } from "vitest";
 import { P } from "../../src/field/babybear.ts";
 import { cellChangeAccepted, checkWitness } from "../../src/machine/check.ts";
 import { Trace } from "../../src/machine/chip.ts";
-import { RECURSION_CHIPS, recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
+import {
+  ONE_ROW_CHIPS,
+  RECURSION_CHIPS,
+  recursionAir,
+  recursionWitness,
+  shapeFor,
+} from "../../src/recursion/air.ts";
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
 import { bitsChip } from "../../src/recursion/chips/arithmetic.ts";
 import { type BitsRowsCols, bitsRowsChip, makeBitsRowsChip } from "../../src/recursion/chips/bits-rows.ts";
@@ -107,17 +113,19 @@ function expectRejected(w: Witness) {
   );
 }
 
-describe("bits on 16 rows of two bits (the BN254 step's chip)", () => {
-  it("is the BN254 step's chip only: the release's chips keep the one-row bits chip", () => {
-    expect(RECURSION_CHIPS).toContain(bitsChip);
-    expect(RECURSION_CHIPS).not.toContain(bitsRowsChip);
+describe("bits on 16 rows of two bits (the release's chip)", () => {
+  it("is the release's and the BN254 step's chip; the one-row chip is kept for comparisons", () => {
+    expect(RECURSION_CHIPS).toContain(bitsRowsChip);
+    expect(RECURSION_CHIPS).not.toContain(bitsChip);
     expect(P254_CHIPS).toContain(bitsRowsChip);
     expect(P254_CHIPS).not.toContain(bitsChip);
+    expect(ONE_ROW_CHIPS).toContain(bitsChip);
+    expect(ONE_ROW_CHIPS).not.toContain(bitsRowsChip);
   });
 
   it("proves the program's decompositions: the executor's bits, the same statement as the release's AIR", () => {
     expect(execution.publics).toEqual(expectedPublics(CASES));
-    const oneRow = recursionAir(program, shapeFor([program]), RECURSION_CHIPS);
+    const oneRow = recursionAir(program, shapeFor([program], ONE_ROW_CHIPS), ONE_ROW_CHIPS);
     expect(checkWitness(oneRow.air, recursionWitness(oneRow, execution))).toEqual([]);
     expect(checkWitness(air.air, witness)).toEqual([]);
     const t = air.air.tables[table]!;
@@ -137,7 +145,7 @@ describe("bits on 16 rows of two bits (the BN254 step's chip)", () => {
   it("also holds with one and four bits a row (the widths the bench measures)", () => {
     for (const perRow of [1, 4] as const) {
       const chip = makeBitsRowsChip(perRow);
-      const chips = RECURSION_CHIPS.map((c) => (c === bitsChip ? chip : c));
+      const chips = RECURSION_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
       const a = recursionAir(program, shapeFor([program], chips), chips);
       expect(checkWitness(a.air, recursionWitness(a, execution))).toEqual([]);
       expect(a.air.tables.find((t) => t.name === chip.name)!.degree).toBe(3);

@@ -10,7 +10,7 @@ import { P } from "../../src/field/babybear.ts";
 import { poseidon2Permute } from "../../src/hash/poseidon2.ts";
 import { cellChangeAccepted, checkWitness } from "../../src/machine/check.ts";
 import { externalLayerInverseValues, externalLayerValues } from "../../src/machine/chips/poseidon2.ts";
-import { RECURSION_CHIPS, recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
+import { ONE_ROW_CHIPS, recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
 import type { Address, Block } from "../../src/recursion/ir.ts";
@@ -91,7 +91,7 @@ describe("Poseidon2 on two rows per permutation (the BN254 step's chip)", () => 
 
   it("proves the program's permutations: the same statement as the release's AIR, checked exactly", () => {
     expect(execution.publics).toEqual(expectedPublics());
-    const oneRow = recursionAir(program, shapeFor([program]), RECURSION_CHIPS);
+    const oneRow = recursionAir(program, shapeFor([program], ONE_ROW_CHIPS), ONE_ROW_CHIPS);
     expect(checkWitness(oneRow.air, recursionWitness(oneRow, execution))).toEqual([]);
     expect(checkWitness(twoRow.air, witness)).toEqual([]);
     expect(witness.publics).toEqual(expectedPublics());

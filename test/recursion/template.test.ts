@@ -38,7 +38,7 @@ describe("the recursion AIR template", () => {
   });
 
   it("refuses a shape without a chip's height, as recursionAir does", () => {
-    const { bits: _, ...partial } = shape(1);
-    expect(() => recursionTemplate(partial)).toThrow(/no height for chip "bits"/);
+    const { "bits-16-rows": _, ...partial } = shape(1);
+    expect(() => recursionTemplate(partial)).toThrow(/no height for chip "bits-16-rows"/);
   });
 });
