@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- recursion [--blowup4] [--segment-po2 k] [--published] [--sha bytes]`: a real session
  * proven with the machine's 100-bit configuration in segments of 2^k cycles (default 14), then made
- * succinct: one lift per segment and joins, under the recursion configuration (RECURSION_CONFIG, blowup 8;
- * `--blowup4`: CONFIG_BLOWUP_4 for comparison). The guest is hello (30,076 cycles), or with `--sha n` the
+ * succinct: one lift per segment and joins, then `identity` of the result, under the recursion
+ * configuration (RECURSION_CONFIG, blowup 8; `--blowup4`: CONFIG_BLOWUP_4 for comparison). The guest is hello (30,076 cycles), or with `--sha n` the
  * sha guest hashing n bytes. The release is by default one built for the session's segment shapes;
  * `--published` proves with the published release (RECURSION_RELEASE: its larger shape holds the lifts of
  * every segment po2, as users prove; built or read from the release cache first, not timed as proving).
@@ -23,7 +23,13 @@ import { verifySuccinct } from "../src/receipt/succinct-receipt.ts";
 import { chipRows, RECURSION_CHIPS } from "../src/recursion/air.ts";
 import { RECURSION_CONFIG } from "../src/recursion/config.ts";
 import { recursionReleaseSystem } from "../src/recursion/release-system.ts";
-import { controlInclusionOf, proveSuccinct, recursionSystem } from "../src/recursion/system.ts";
+import {
+  controlInclusionOf,
+  innerHints,
+  proveProgram,
+  proveSuccinct,
+  recursionSystem,
+} from "../src/recursion/system.ts";
 import { CONFIG_BLOWUP_4 } from "../src/stark/config.ts";
 import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../src/stark/proof-codec.ts";
@@ -148,6 +154,16 @@ console.log(
   `fresh process: template ${fresh.templateMs} ms, first verification ${fresh.firstMs} ms, then median ${fresh.steadyMedianMs} ms`,
 );
 
+// identity: the final proof re-proven by the program that verifies one recursion proof and exposes its claim
+// unchanged (what the BN254 step runs under Poseidon-BN254), here under the release's own configuration.
+t = performance.now();
+const identity = proveProgram(sys, sys.identity, innerHints(sys, final));
+const identityMs = performance.now() - t;
+if (identity.publics.join() !== final.publics.join()) throw new Error("identity changed the claim");
+console.log(
+  `identity: ${sys.identity.program.instructions.length} instructions, ${secs(identityMs)} s, ${identity.proof.length} bytes`,
+);
+
 const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
 console.log(`peak memory (this process): ${peakMiB} MiB`);
 report("recursion", {
@@ -167,6 +183,8 @@ report("recursion", {
   joinInstructions: sys.join.program.instructions.length,
   liftSeconds: lifts.map((l) => secs(l.ms)),
   joinSeconds: joinMs.map(secs),
+  identityInstructions: sys.identity.program.instructions.length,
+  identitySeconds: secs(identityMs),
   segmentSealBytes: session.segments.map((s) => s.seal.length),
   succinctBytes: final.proof.length,
   verifyMs: Math.round(verifyMs),
