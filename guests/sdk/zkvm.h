@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/* Reads up to len bytes of the host's input into buf; returns the count (0 at end of input). */
+/* Reads up to len bytes (at most 4096 per call) of the host's input into buf; returns the count: fewer
+   than len does not mean the end of input, only 0 does, so a caller that needs len bytes loops. */
 size_t zkvm_read(void *buf, size_t len);
 
 /* Appends len bytes to the journal (the public output bound by the receipt's claim). */

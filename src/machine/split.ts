@@ -11,8 +11,8 @@ import { fitsPo2, MAX_SEGMENT_PO2, type SegmentRows, segmentCycleCapacity, small
  * segment shape (shapes.ts). Walking the cycles, it keeps an upper bound of every table's rows for the
  * segment so far and ends the segment before the cycle that would overflow the budget of po2 `maxPo2` (or
  * exceed `maxCycles`), as RISC Zero's executor splits on its own capacity. Each segment is then proven at
- * the smallest po2 it fits. A single cycle that fits no budget of `maxPo2` (a READ of a large buffer in one
- * ecall) gets a segment of its own at the smallest po2 that holds it.
+ * the smallest po2 it fits. A single cycle that fits no budget of `maxPo2` (a READ of up to 4 KiB, whose
+ * host rows fit po2 15) gets a segment of its own at the smallest po2 that holds it.
  */
 export interface SegmentPlan {
   readonly start: number;
@@ -123,7 +123,7 @@ export function planSegments(
     const po2 = smallestPo2(rows);
     if (po2 === undefined)
       throw new SegmentCapacityError(
-        `cycle ${start} needs more rows than a segment of po2 ${MAX_SEGMENT_PO2} holds (${JSON.stringify(rows)}): a READ must copy less in one ecall`,
+        `cycle ${start} needs more rows than a segment of po2 ${MAX_SEGMENT_PO2} holds (${JSON.stringify(rows)})`,
       );
     plans.push({ start, end, po2 });
     start = end;

@@ -32,6 +32,14 @@ export interface HostAccessSink {
   access(cycle: number, wordAddress: number, before: number, after: number, write: boolean): void;
 }
 
+/**
+ * The most bytes one READ copies (RISC Zero's MAX_BUF_BYTES, for the same reason): the host words a READ
+ * writes are rows of the segment that executes it, so an uncapped READ of a large buffer would need a segment
+ * taller than any published shape. 4 KiB — 1,024 host rows, at most five pages — fits every segment of po2
+ * 15 and up; a guest reading more loops, as the ABI lets a READ return fewer bytes than asked.
+ */
+export const READ_MAX_BYTES = 4 * 1024;
+
 /** Default cap on the journal, and separately on stdout + stderr: 64 MiB each. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
@@ -114,7 +122,7 @@ export class Host {
       case Syscall.READ: {
         const ptr = regs[A0]! >>> 0;
         const max = regs[A1]! >>> 0;
-        const count = Math.min(max, this.input.length - this.inputPos);
+        const count = Math.min(max, READ_MAX_BYTES, this.input.length - this.inputPos);
         checkRange(ptr, count, "read");
         const into = mem.subarray(ptr, ptr + count);
         if (sink) {

@@ -4,6 +4,7 @@
  * model checks random operands in alu-fuzz.test.ts.
  */
 import { describe, expect, it } from "vitest";
+import { READ_MAX_BYTES } from "../../src/zkvm/ecall.ts";
 import { CycleLimitExceededError, GuestFault } from "../../src/zkvm/errors.ts";
 import { execute } from "../../src/zkvm/executor.ts";
 import { loadProgram } from "../../src/zkvm/program.ts";
@@ -281,6 +282,19 @@ describe("memory is code (von Neumann): execution depends only on the image and 
       asm.i("addi", D, 0, 1), // at t: replaced by the input
     ];
     expect(uregs(runBoth(program(words), { input }))[D]).toBe(99);
+  });
+  it("a READ copies at most READ_MAX_BYTES: a larger request returns short, and the rest comes next", () => {
+    const input = Uint8Array.from({ length: 2 * READ_MAX_BYTES + 1808 }, (_, i) => (i * 7 + 3) & 0xff);
+    const counts = [18, 19, 20, 21];
+    const words = counts.flatMap((rd, k) => [
+      ...asm.li(5, 1),
+      ...asm.li(10, DATA_BASE + 32 + k * READ_MAX_BYTES),
+      ...asm.li(11, 10_000),
+      asm.ecall(), // READ up to 10,000 bytes
+      asm.i("addi", rd, 10, 0),
+    ]);
+    const r = runBoth(program(words, new Uint8Array(0), 32 + 4 * READ_MAX_BYTES), { input });
+    expect(counts.map((rd) => r.registers[rd])).toEqual([READ_MAX_BYTES, READ_MAX_BYTES, 1808, 0]);
   });
   it("jumping into a data segment executes it", () => {
     const data = new Uint8Array(

@@ -36,7 +36,8 @@ pub unsafe fn ecall(_n: u32, _a0: u32, _a1: u32, _a2: u32) -> (u32, u32) {
     panic!("zkvm-guest: ecalls exist only inside the zkVM; build the guest with `zkvm build` (target riscv32im-unknown-none-elf)")
 }
 
-/// Copies up to `buf.len()` bytes of host input into `buf`; returns the count (0 at end of input).
+/// Copies up to `buf.len()` bytes (at most 4096 per call) of host input into `buf`; returns the count
+/// (0 at end of input; fewer than asked otherwise does not mean the end).
 pub fn read(buf: &mut [u8]) -> usize {
     unsafe { ecall(READ, buf.as_mut_ptr() as u32, buf.len() as u32, 0).0 as usize }
 }
