@@ -12,7 +12,7 @@ import { fitsPo2, MAX_SEGMENT_PO2, type SegmentRows, segmentCycleCapacity, small
  * segment so far and ends the segment before the cycle that would overflow the budget of po2 `maxPo2` (or
  * exceed `maxCycles`), as RISC Zero's executor splits on its own capacity. Each segment is then proven at
  * the smallest po2 it fits. A single cycle that fits no budget of `maxPo2` (a READ of up to 4 KiB, whose
- * host rows fit po2 15) gets a segment of its own at the smallest po2 that holds it.
+ * host rows fit po2 16) gets a segment of its own at the smallest po2 that holds it.
  */
 export interface SegmentPlan {
   readonly start: number;

@@ -35,8 +35,9 @@ export interface HostAccessSink {
 /**
  * The most bytes one READ copies (RISC Zero's MAX_BUF_BYTES, for the same reason): the host words a READ
  * writes are rows of the segment that executes it, so an uncapped READ of a large buffer would need a segment
- * taller than any published shape. 4 KiB — 1,024 host rows, at most five pages — fits every segment of po2
- * 15 and up; a guest reading more loops, as the ABI lets a READ return fewer bytes than asked.
+ * taller than any published shape. 4 KiB — 1,024 host rows (1,025 unaligned), at most five pages — fits
+ * every segment of po2 16 and up; a guest reading more loops, as the ABI lets a READ return fewer bytes
+ * than asked.
  */
 export const READ_MAX_BYTES = 4 * 1024;
 

@@ -189,6 +189,21 @@ describe("segment shapes: the splitter", () => {
     expect(read.end - read.start).toBe(1);
     expect(read.po2).toBe(12);
   });
+
+  it("a READ of any length copies at most 4 KiB: 1,025 host rows when unaligned, a segment of po2 16", () => {
+    // Asks for 2^16 words and more, which no segment shape holds; the executor copies READ_MAX_BYTES.
+    const n = 4 * 2 ** 16 + 4;
+    const elf = program(
+      [...asm.li(10, DATA_BASE + 1025), ...asm.li(11, n), ...asm.li(5, 1), asm.ecall()],
+      new Uint8Array(0),
+      8192,
+    );
+    const r = plannedWitnesses(elf, 10, undefined, new Uint8Array(n).fill(7));
+    expectPlanHolds(r, MAX_SEGMENT_PO2, segmentCycleCapacity(10));
+    const read = r.plan.find((s) => s.po2 > 10)!;
+    expect(read.end - read.start).toBe(1);
+    expect(read.po2).toBe(16);
+  });
 });
 
 describe("segment shapes: padding and pinning", () => {
