@@ -2,8 +2,8 @@
  * `npm run bench -- recursion [--blowup4] [--segment-po2 k] [--published] [--sha bytes]`: a real session
  * proven with the machine's 100-bit configuration in segments of 2^k cycles (default 14), then made
  * succinct: one lift per segment and joins, then `identity` of the result, under the recursion
- * configuration (RECURSION_CONFIG, blowup 8; `--blowup4`: CONFIG_BLOWUP_4 for comparison). The guest is hello (30,076 cycles), or with `--sha n` the
- * sha guest hashing n bytes. The release is by default one built for the session's segment shapes;
+ * configuration (RECURSION_CONFIG, blowup 8; `--blowup4`: CONFIG_BLOWUP_4 for comparison). The guest is
+ * hello (30,076 cycles), or with `--sha n` the sha guest hashing n bytes. The release is by default one built for the session's segment shapes;
  * `--published` proves with the published release (RECURSION_RELEASE: its larger shape holds the lifts of
  * every segment po2, as users prove; built or read from the release cache first, not timed as proving).
  * Reports per program: instructions per chip next to the shape's rows, proving time, proof bytes; the

@@ -30,7 +30,7 @@ type AnyChip = AnyRecursionChip;
  * Poseidon2 takes two rows per permutation (259 main columns instead of 467) and `bits` 16 rows of two bits
  * (5 main columns instead of 34): a proof opens every column at each query, so narrow tables make the
  * succinct receipt ~14 % smaller and the wrap circuit ~1,000 constraints cheaper per column, for the same
- * cells to prove (docs/recursion.md §9, docs/wrap-circuit.md §8).
+ * cells to prove (docs/recursion.md §7, docs/wrap-circuit.md §8).
  */
 export const RECURSION_CHIPS: readonly AnyChip[] = [
   constChip,
