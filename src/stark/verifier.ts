@@ -14,8 +14,8 @@ import { commitmentPathLength, friPathLength, type ProofLayout, proofLayout, ROU
 import type { StarkProof } from "./proof.ts";
 import { decodeProof } from "./proof-codec.ts";
 import { airStructureDigest, preprocessedTables } from "./protocol.ts";
-import { verifyStarkProof } from "./verifier/algorithm.ts";
-import { nativeBackend } from "./verifier/native.ts";
+import { type VerifierOutput, verifyStarkProof } from "./verifier/algorithm.ts";
+import { nativeVerifierBackend } from "./verifier/native.ts";
 
 // Everything a browser needs to verify, without the prover: AIR definitions, configurations, hash
 // configurations, the proof codec and the verifier.
@@ -96,16 +96,26 @@ export function verifyStark(
   const logHeights = checkHeights(air, config.logBlowup, proof.logHeights, key.logHeights);
   const layout = proofLayout(air, config, logHeights);
   checkProofShape(layout, hash, proof);
-  const out = verifyStarkProof(nativeBackend(hash), {
-    air,
-    config,
-    layout,
-    merkle: merkleScheme(hash),
-    structureDigest: airStructureDigest(air, config, hash),
-    publics,
-    preprocessedRoot: preRoot,
-    proof,
-  });
+  // Merkle openings are checked together at the end (verifier/deferred-openings.ts); on any earlier failure
+  // they are checked first, so that the first failing check in the algorithm's order is the one reported.
+  const backend = nativeVerifierBackend(hash);
+  let out: VerifierOutput<number>;
+  try {
+    out = verifyStarkProof(backend, {
+      air,
+      config,
+      layout,
+      merkle: merkleScheme(hash),
+      structureDigest: airStructureDigest(air, config, hash),
+      publics,
+      preprocessedRoot: preRoot,
+      proof,
+    });
+  } catch (e) {
+    backend.flush();
+    throw e;
+  }
+  backend.flush();
   return { logHeights, airDigest: Uint32Array.from(out.airDigest) };
 }
 

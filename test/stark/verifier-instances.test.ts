@@ -186,13 +186,14 @@ describe("the native instance", () => {
     const air = fibonacciAir();
     const w = fibonacciWitness(6);
     const proof = proveStark(air, TEST_CONFIG, hash, w);
-    const buggy = {
-      ...hash,
-      compress: () => {
-        throw new TypeError("a bug in a hash configuration");
-      },
+    const bug = () => {
+      throw new TypeError("a bug in a hash configuration");
     };
+    // In the compression the Merkle checks batch (deferred openings), and in the one-at-a-time compression.
+    const buggy = { ...hash, compressPairs: bug };
     expect(() => verifyStark(air, TEST_CONFIG, buggy, w.publics, proof)).toThrow(TypeError);
+    const { compressPairs: _, ...unbatched } = { ...hash, compress: bug };
+    expect(() => verifyStark(air, TEST_CONFIG, unbatched, w.publics, proof)).toThrow(TypeError);
   });
 });
 

@@ -7,7 +7,8 @@ import { type MerkleScheme, merklePathLength, merkleSteps } from "./merkle-shape
  * binary step takes one bit and one sibling, a 4-ary step two bits and three siblings: merkle-shape.ts),
  * injects the shorter matrices' rows at their levels, and requires the root. A step onto an injected level
  * is one `merkleInjectStep` where the scheme fuses injections, else the step and then
- * compress(node, hashRow(row)).
+ * compress(node, hashRow(row)). A backend with `deferOpening` runs the check when it chooses (the native
+ * verifier batches the hashing of all openings).
  *
  * @param logHeights log2 of each matrix's height, in commitment order (fixed by the proof layout)
  * @param leafBits the leaf index, least significant bit first, one bit per tree level
@@ -29,38 +30,42 @@ export function verifyMmcsOpening<F, E, D>(
     rows.length !== logHeights.length
   )
     throw new RangeError(`${what}: opening does not match the commitment layout`);
-  const rowAt = (logH: number): F[] => {
-    const out: F[] = [];
-    logHeights.forEach((h, m) => {
-      if (h === logH) for (let i = 0; i < rows[m]!.length; i++) out.push(rows[m]![i]!);
-    });
-    return out;
-  };
-  let node = b.hashRow(rowAt(logMax));
-  let level = 0;
-  let p = 0;
-  for (const step of merkleSteps(logHeights, scheme.arity)) {
-    const h = logMax - level - step;
-    const injected = logHeights.includes(h);
-    if (injected && scheme.fusedInjection)
-      node = b.merkleInjectStep(
-        leafBits.slice(level, level + step),
-        node,
-        path.slice(p, p + (1 << step) - 1),
-        rowAt(h),
-      );
-    else {
-      if (step === 1) node = b.merkleStep(leafBits[level]!, node, path[p]!);
-      else
-        node = b.merkleStep4([leafBits[level]!, leafBits[level + 1]!], node, [
-          path[p]!,
-          path[p + 1]!,
-          path[p + 2]!,
-        ]);
-      if (injected) node = b.compress(node, b.hashRow(rowAt(h)));
+  const check = (c: VerifierBackend<F, E, D>) => {
+    const rowAt = (logH: number): F[] => {
+      const out: F[] = [];
+      logHeights.forEach((h, m) => {
+        if (h === logH) for (let i = 0; i < rows[m]!.length; i++) out.push(rows[m]![i]!);
+      });
+      return out;
+    };
+    let node = c.hashRow(rowAt(logMax));
+    let level = 0;
+    let p = 0;
+    for (const step of merkleSteps(logHeights, scheme.arity)) {
+      const h = logMax - level - step;
+      const injected = logHeights.includes(h);
+      if (injected && scheme.fusedInjection)
+        node = c.merkleInjectStep(
+          leafBits.slice(level, level + step),
+          node,
+          path.slice(p, p + (1 << step) - 1),
+          rowAt(h),
+        );
+      else {
+        if (step === 1) node = c.merkleStep(leafBits[level]!, node, path[p]!);
+        else
+          node = c.merkleStep4([leafBits[level]!, leafBits[level + 1]!], node, [
+            path[p]!,
+            path[p + 1]!,
+            path[p + 2]!,
+          ]);
+        if (injected) node = c.compress(node, c.hashRow(rowAt(h)));
+      }
+      level += step;
+      p += (1 << step) - 1;
     }
-    level += step;
-    p += (1 << step) - 1;
-  }
-  b.assertDigestEqual(node, root, "merkle-path", `${what}: Merkle path does not lead to the root`);
+    c.assertDigestEqual(node, root, "merkle-path", `${what}: Merkle path does not lead to the root`);
+  };
+  if (b.deferOpening) b.deferOpening(check);
+  else check(b);
 }

@@ -94,6 +94,14 @@ export interface VerifierBackend<F, E, D> {
    */
   merkleInjectStep(bits: readonly F[], node: D, siblings: readonly D[], row: readonly F[]): D;
   newChallenger(): BackendChallenger<F, D>;
+  /**
+   * Takes one Merkle opening check (pcs/mmcs-verify.ts), stated as a function of the backend that runs it,
+   * to run later (optional: without it the check runs at once). The check returns nothing and only hashes
+   * and compares, so running it later changes nothing but when a failure is seen; the native verifier runs
+   * all of a proof's checks together to batch their hashing (verifier/deferred-openings.ts), and reports
+   * their failures before any later one.
+   */
+  deferOpening?(check: (b: VerifierBackend<F, E, D>) => void): void;
 
   assertEqual(a: F, b: F, reason: VerificationReason, what: string): void;
   assertExtEqual(a: E, b: E, reason: VerificationReason, what: string): void;

@@ -12,12 +12,31 @@ import {
 import { VerificationError } from "../errors.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "../hash-config.ts";
 import type { VerifierBackend } from "./backend.ts";
+import { deferredOpenings } from "./deferred-openings.ts";
 
 /**
  * The verifier's native instance: values are canonical numbers, extension values 4-tuples, digests 8 words;
  * a failed check throws VerificationError with its reason.
  */
 export type NativeBackend = VerifierBackend<number, Ext, Uint32Array>;
+
+/** A native backend that defers its Merkle opening checks: {@link flush} runs them (verifier/deferred-openings.ts). */
+export interface DeferringNativeBackend extends NativeBackend {
+  /** Runs the deferred opening checks; throws VerificationError for the first that fails. */
+  flush(): void;
+}
+
+/**
+ * The native backend of a verification: with a hash whose openings can be batched
+ * (verifier/deferred-openings.ts), its Merkle opening checks wait for `flush`; else they run at once and
+ * `flush` does nothing.
+ */
+export function nativeVerifierBackend(hashConfig: StarkHash): DeferringNativeBackend {
+  const backend = nativeBackend(hashConfig);
+  const deferred = deferredOpenings(backend, hashConfig);
+  if (!deferred) return { ...backend, flush: () => {} };
+  return { ...backend, deferOpening: (check) => deferred.defer(check), flush: () => deferred.flush() };
+}
 
 /**
  * The native backend for a hash configuration. Without one it does arithmetic only (constraint and bus
