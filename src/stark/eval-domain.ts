@@ -11,6 +11,11 @@ import { type Node, nodeIsExt } from "./expr.ts";
 export interface DomainInputs {
   /** Number of points to evaluate. */
   readonly length: number;
+  /**
+   * The first point's index (default 0): points offset … offset + length − 1 are evaluated; sources are read
+   * at those indices, selectors at index − offset (a share of a domain carries its own selectors).
+   */
+  readonly offset?: number;
   /** Preprocessed columns (empty if the table has none). */
   readonly pre?: readonly Uint32Array[];
   readonly main: readonly Uint32Array[];
@@ -77,8 +82,10 @@ export function evaluateOnDomain(
   }
   const { stride, nextOffset, sourceLength } = inp;
   const mask = sourceLength - 1;
-  for (let start = 0; start < inp.length; start += chunk) {
-    const len = Math.min(chunk, inp.length - start);
+  const offset = inp.offset ?? 0;
+  const end = offset + inp.length;
+  for (let start = offset; start < end; start += chunk) {
+    const len = Math.min(chunk, end - start);
     for (let i = 0; i < nodes.length; i++) {
       if (!needed[i]) continue;
       const n = nodes[i]!;
@@ -108,7 +115,7 @@ export function evaluateOnDomain(
         case "first":
         case "last":
         case "transition":
-          (out as Uint32Array).set(inp.selectors[n.op].subarray(start, start + len));
+          (out as Uint32Array).set(inp.selectors[n.op].subarray(start - offset, start - offset + len));
           break;
         case "neg":
           if (isExt[i]) {

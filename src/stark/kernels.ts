@@ -1,10 +1,17 @@
 import { mul, P, pow, rootOfUnity } from "../field/babybear.ts";
-import { extBatchInverse, extMulScalars, extScratch, newExtColumns } from "../field/ext-columns.ts";
+import {
+  type ExtColumns,
+  extBatchInverse,
+  extMulScalars,
+  extScratch,
+  newExtColumns,
+} from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
+import { type QuotientInputs, quotientRange } from "./quotient.ts";
 
 /**
  * Prover work split into independent ranges, run either on the calling thread or in worker threads
@@ -45,6 +52,12 @@ export type Kernel =
       readonly logN: number;
       readonly shift: number;
       readonly out: readonly Uint32Array[];
+    }
+  | {
+      /** A table's quotient on its coset (quotient.ts), into four shared coordinate columns. */
+      readonly kind: "quotient";
+      readonly inputs: QuotientInputs;
+      readonly out: ExtColumns;
     }
   | {
       readonly kind: "hashRows";
@@ -92,6 +105,7 @@ export function kernelSize(k: Kernel): number {
     case "transform":
       return k.arrays.length;
     case "deep":
+    case "quotient":
       return k.out[0]!.length;
     case "hashRows":
     case "compress":
@@ -126,6 +140,9 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       return;
     case "deep":
       deepRange(k, start, end);
+      return;
+    case "quotient":
+      quotientRange(k.inputs, start, end, k.out);
       return;
     case "hashRows": {
       const hash = hashOverride ?? HASHES[k.hash]!;

@@ -1,4 +1,5 @@
 import { P } from "../field/babybear.ts";
+import { type ExtColumns, newExtColumns } from "../field/ext-columns.ts";
 import { type Ext, extAdd } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { publicBusSum } from "./bus.ts";
@@ -13,11 +14,11 @@ import { ProverInputError } from "./errors.ts";
 import { type Challenger, observeExt, observeMany, type StarkHash, sampleExt } from "./hash-config.ts";
 import { proofLayout, ROUNDS } from "./layout.ts";
 import { buildAuxTrace, type MultiplicityTamper } from "./logup.ts";
-import { defaultWorkerCount, type Executor, parallelExecutor, serialExecutor } from "./parallel.ts";
+import { defaultWorkerCount, type Executor, parallelExecutor, serialExecutor, shared } from "./parallel.ts";
 import { PcsProver, type RoundData, type Rounds } from "./pcs/prover.ts";
 import type { StarkProof } from "./proof.ts";
 import { COSET_SHIFT, logupCapacityOk, preprocessedTables, startTranscript } from "./protocol.ts";
-import { quotientOnCoset } from "./quotient.ts";
+import { quotientInputs, quotientSize } from "./quotient.ts";
 import { PhaseTimer } from "./timer.ts";
 import { checkTraceConstraints } from "./trace-domain.ts";
 import { evaluateNodes } from "./verifier/constraints.ts";
@@ -127,7 +128,8 @@ export function proveStarkWithHooks(
   const quotientChunks = air.tables.map((t, i) => {
     const logN = logHeights[i]!;
     const n = 1 << logN;
-    const values = quotientOnCoset(
+    // Every point of the coset is independent: the threads take shares (the `quotient` kernel).
+    const inputs = quotientInputs(
       t,
       logN,
       config.logBlowup,
@@ -139,9 +141,14 @@ export function proveStarkWithHooks(
       cumsums[i]!,
       alpha,
     );
+    const size = quotientSize(inputs);
+    const values: ExtColumns =
+      workers > 0 ? [shared(size), shared(size), shared(size), shared(size)] : newExtColumns(size);
+    exec.run({ kind: "quotient", inputs, out: values });
     timer.lap("quotient");
-    const coefficients = values.map((c) => (workers > 0 ? toSharedCopy(c) : c));
-    exec.run({ kind: "transform", op: "cosetIntt", arrays: coefficients, shift: COSET_SHIFT });
+    // In place: the values become the coefficients.
+    exec.run({ kind: "transform", op: "cosetIntt", arrays: values, shift: COSET_SHIFT });
+    const coefficients = values;
     const chunks: Uint32Array[] = [];
     for (let c = 0; c < t.quotientChunks; c++)
       for (let l = 0; l < 4; l++) chunks.push(coefficients[l]!.slice(c * n, (c + 1) * n));
@@ -168,12 +175,6 @@ export function proveStarkWithHooks(
     openings,
     ...opening,
   };
-}
-
-function toSharedCopy(a: Uint32Array): Uint32Array {
-  const s = new Uint32Array(new SharedArrayBuffer(4 * a.length));
-  s.set(a);
-  return s;
 }
 
 /** Every public multiplicity within its declared bound (what the verifier requires). */

@@ -14,7 +14,14 @@ import { proveStark } from "../../src/stark/prover.ts";
 import { securityReport, securityShape } from "../../src/stark/security.ts";
 import { asExt, evaluateNodes } from "../../src/stark/verifier/constraints.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
-import { cubicAir, cubicWitness, rangeCheckAir, TEST_CONFIG } from "./airs.ts";
+import {
+  cubicAir,
+  cubicWitness,
+  rangeCheckAir,
+  rangeCheckFixedAir,
+  rangeCheckFixedWitness,
+  TEST_CONFIG,
+} from "./airs.ts";
 import { mmcsAccepts } from "./mmcs-helpers.ts";
 
 const hash = poseidon2Hash;
@@ -269,6 +276,18 @@ describe("worker threads", () => {
   it("a proof made with a worker thread is byte-identical to one made without", () => {
     const air = cubicAir(8);
     const w = cubicWitness(8, 10);
+    const serial = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 0 }), air, TEST_CONFIG);
+    const parallel = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 1 }), air, TEST_CONFIG);
+    expect(parallel).toEqual(serial);
+  });
+
+  it("so is one with preprocessed columns, LogUp and tables of two heights (each quotient split in shares)", () => {
+    const air = rangeCheckFixedAir(10);
+    const w = rangeCheckFixedWitness(
+      Array.from({ length: 2048 }, (_, i) => (i * 37) % 1024),
+      3,
+      10,
+    );
     const serial = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 0 }), air, TEST_CONFIG);
     const parallel = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 1 }), air, TEST_CONFIG);
     expect(parallel).toEqual(serial);
