@@ -20,7 +20,7 @@ import { proveSession } from "../src/machine/prove.ts";
 import { MACHINE_CONFIG } from "../src/machine/verify.ts";
 import { encodeReceipt } from "../src/receipt/receipt.ts";
 import { verifySuccinct } from "../src/receipt/succinct-receipt.ts";
-import { chipRows, RECURSION_CHIPS } from "../src/recursion/air.ts";
+import { chipRows, chipsOfShape } from "../src/recursion/air.ts";
 import { RECURSION_CONFIG } from "../src/recursion/config.ts";
 import { recursionReleaseSystem } from "../src/recursion/release-system.ts";
 import {
@@ -78,7 +78,7 @@ console.log(
 /** Instructions per chip of a program, next to the rows the shape gives that chip. */
 const perChip = (program: typeof lift.program) =>
   Object.fromEntries(
-    [...chipRows(program, RECURSION_CHIPS)].map(([chip, rows]) => [
+    [...chipRows(program, chipsOfShape(sys.shape))].map(([chip, rows]) => [
       chip.name,
       { instructions: rows.length, rows: 2 ** sys.shape[chip.name]! },
     ]),

@@ -1,12 +1,14 @@
 import { ZkvmError } from "../errors.ts";
 import { type ChipDefinition, defineChip, Trace } from "../machine/chip.ts";
 import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
+import type { StarkConfig } from "../stark/config.ts";
 import type { Witness } from "../stark/prover.ts";
 import { baseAluChip, bitsChip, dot4Chip, extAluChip, selectChip } from "./chips/arithmetic.ts";
 import { bitsRowsChip } from "./chips/bits-rows.ts";
 import { PUBLIC_BUS, type ReadCounts, type RecursionChip, rowsPerInstruction } from "./chips/chip.ts";
 import { assertEqChip, constChip, hintChip, publicChip, repackChip } from "./chips/moves.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
+import { poseidon2Degree7Chip } from "./chips/poseidon2-degree7.ts";
 import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
 import type { Execution } from "./executor.ts";
 import { type Address, type Block, type Instruction, type Program, reads } from "./ir.ts";
@@ -17,7 +19,8 @@ import { type Address, type Block, type Instruction, type Program, reads } from 
  * the AIR's structure, hence its structure digest; a program's identity — its control ID — is the AIR
  * digest, which adds the preprocessed root.
  *
- * The chips are a parameter: the recursion release and the BN254 step use {@link RECURSION_CHIPS};
+ * The chips are a parameter, and a shape names them (its keys are chip names, in table order): the
+ * recursion release uses {@link recursionChips} of its configuration, the BN254 step {@link DEGREE3_CHIPS};
  * {@link ONE_ROW_CHIPS} is the wider one-row layout, kept for tests and measurements. One chip per
  * instruction kind either way.
  */
@@ -26,13 +29,14 @@ export type AnyRecursionChip = RecursionChip<any, any>;
 type AnyChip = AnyRecursionChip;
 
 /**
- * The chips of the recursion release's AIR (its control root depends on them) and of the BN254 step's.
- * Poseidon2 takes two rows per permutation (259 main columns instead of 467) and `bits` 16 rows of two bits
- * (5 main columns instead of 34): a proof opens every column at each query, so narrow tables make the
- * succinct receipt ~14 % smaller and the wrap circuit ~1,000 constraints cheaper per column, for the same
- * cells to prove (docs/recursion.md §7, docs/wrap-circuit.md §8).
+ * Chips whose constraints are all of degree ≤ 3, so that any blowup (2 and up) proves them: the recursion
+ * AIR of configurations of blowup 2 and 4 (the tests') and the BN254 step's. Poseidon2 takes two rows per
+ * permutation (259 main columns instead of 467) and `bits` 16 rows of two bits (5 main columns instead of
+ * 34): a proof opens every column at each query, so narrow tables make proofs smaller and the wrap circuit
+ * ~1,000 constraints cheaper per column, for the same cells to prove (docs/recursion.md §7,
+ * docs/wrap-circuit.md §8).
  */
-export const RECURSION_CHIPS: readonly AnyChip[] = [
+export const DEGREE3_CHIPS: readonly AnyChip[] = [
   constChip,
   hintChip,
   baseAluChip,
@@ -46,10 +50,49 @@ export const RECURSION_CHIPS: readonly AnyChip[] = [
   publicChip,
 ];
 
+/**
+ * {@link DEGREE3_CHIPS} with Poseidon2 on one row of degree-7 constraints (238 main columns: one per
+ * S-box): half the cells per permutation of the two-row chip, for configurations of blowup ≥ 8 — the
+ * recursion release's (docs/recursion.md §7).
+ */
+export const DEGREE7_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
+  c === poseidon2TwoRowChip ? poseidon2Degree7Chip : c,
+);
+
 /** The same chips with Poseidon2 and `bits` on one row an instruction (for comparisons only). */
-export const ONE_ROW_CHIPS: readonly AnyChip[] = RECURSION_CHIPS.map((c) =>
+export const ONE_ROW_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Chip : c === bitsRowsChip ? bitsChip : c,
 );
+
+/**
+ * The chips of recursion programs proven under `config`: the degree-7 Poseidon2 table has 8 quotient chunks,
+ * so it needs a blowup of at least 8; smaller blowups use the degree-3 chips.
+ */
+export function recursionChips(config: Pick<StarkConfig, "logBlowup">): readonly AnyChip[] {
+  return config.logBlowup >= 3 ? DEGREE7_CHIPS : DEGREE3_CHIPS;
+}
+
+const CHIPS_BY_NAME = new Map<string, AnyChip>(
+  [...DEGREE3_CHIPS, ...DEGREE7_CHIPS, ...ONE_ROW_CHIPS].map((c) => [c.name, c]),
+);
+
+/**
+ * The chips a shape names, in its key order (the AIR's table order). Throws RecursionShapeError for a name
+ * no chip has, or a set that does not give every instruction kind exactly one chip.
+ */
+export function chipsOfShape(shape: RecursionShape): readonly AnyChip[] {
+  const chips = Object.keys(shape).map((name) => {
+    const chip = CHIPS_BY_NAME.get(name);
+    if (!chip) throw new RecursionShapeError(`the shape names an unknown recursion chip "${name}"`);
+    return chip;
+  });
+  const kinds = chips.flatMap((c) => c.kinds);
+  if (new Set(kinds).size !== kinds.length || kinds.length !== DEGREE3_CHIPS.flatMap((c) => c.kinds).length)
+    throw new RecursionShapeError(
+      `the shape's chips [${Object.keys(shape).join(", ")}] do not give every instruction kind one chip`,
+    );
+  return chips;
+}
 
 /** log2 of every chip table's height. */
 export type RecursionShape = Readonly<Record<string, number>>;
@@ -73,10 +116,7 @@ export interface RecursionAir {
 }
 
 /** Instructions per chip. */
-export function chipRows(
-  program: Program,
-  chips: readonly AnyChip[] = RECURSION_CHIPS,
-): Map<AnyChip, Instruction[]> {
+export function chipRows(program: Program, chips: readonly AnyChip[]): Map<AnyChip, Instruction[]> {
   const byKind = new Map<string, AnyChip>();
   for (const chip of chips) for (const k of chip.kinds) byKind.set(k, chip);
   const rows = new Map<AnyChip, Instruction[]>(chips.map((c) => [c, []]));
@@ -85,10 +125,7 @@ export function chipRows(
 }
 
 /** The smallest shape that holds every given program (each table at least 2^2 rows). */
-export function shapeFor(
-  programs: readonly Program[],
-  chips: readonly AnyChip[] = RECURSION_CHIPS,
-): RecursionShape {
+export function shapeFor(programs: readonly Program[], chips: readonly AnyChip[]): RecursionShape {
   const shape: Record<string, number> = {};
   for (const chip of chips) shape[chip.name] = 2;
   for (const p of programs)
@@ -108,7 +145,7 @@ function readCounts(program: Program): ReadCounts {
 export function recursionAir(
   program: Program,
   shape: RecursionShape,
-  chips: readonly AnyChip[] = RECURSION_CHIPS,
+  chips: readonly AnyChip[] = chipsOfShape(shape),
 ): RecursionAir {
   const counts = readCounts(program);
   const tables = [...chipRows(program, chips)].map(([chip, rows]) => {

@@ -3,7 +3,7 @@ import { Pub } from "../machine/publics.ts";
 import { machinePreprocessedRoot } from "../machine/verify.ts";
 import type { Air } from "../stark/air.ts";
 import type { StarkConfig } from "../stark/config.ts";
-import { type AnyRecursionChip, RECURSION_CHIPS, type RecursionShape, recursionAir } from "./air.ts";
+import { type AnyRecursionChip, chipsOfShape, type RecursionShape, recursionAir } from "./air.ts";
 import { type ProgramBuilder, type RBase, type RDigest, RecursionBackend } from "./builder.ts";
 import type { Program } from "./ir.ts";
 import { emitStarkVerifier, type VerifierInstance } from "./verifier-program.ts";
@@ -165,11 +165,11 @@ const TEMPLATES_KEPT = 4;
  * The recursion AIR of no program: the structure every program of the shape shares. Built once per shape
  * and process (its preprocessed columns, zeros at the shape's heights, take most of a succinct receipt's
  * verification time to build otherwise) and shared: an `Air` is data that no caller changes. The key is the
- * shape's heights in chip order — the caller's release, never anything a proof says.
+ * shape (its chips and heights) — the caller's release, never anything a proof says.
  */
 export function recursionTemplate(shape: RecursionShape): Air {
-  const heights = RECURSION_CHIPS.map((c) => shape[c.name]);
-  const key = heights.every((h) => Number.isInteger(h)) ? heights.join(",") : null;
+  const heights = chipsOfShape(shape).map((c) => shape[c.name]);
+  const key = heights.every((h) => Number.isInteger(h)) ? JSON.stringify(shape) : null;
   const hit = key === null ? undefined : templates.get(key);
   if (hit) return hit;
   const air = recursionAir(
@@ -186,7 +186,7 @@ export function recursionTemplate(shape: RecursionShape): Air {
 /** Table heights of recursion proofs of a shape, in AIR table order. */
 export function shapeHeights(
   shape: RecursionShape,
-  chips: readonly AnyRecursionChip[] = RECURSION_CHIPS,
+  chips: readonly AnyRecursionChip[] = chipsOfShape(shape),
 ): number[] {
   return chips.map((c) => shape[c.name]!);
 }

@@ -23,12 +23,12 @@ export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
     select: 15,
     repack: 16,
     "bits-16-rows": 11,
-    "poseidon2-two-row": 16,
+    "poseidon2-degree7": 15,
     "assert-eq": 12,
     public: 6,
   }),
   config: RECURSION_CONFIG,
   controlRoot: Uint32Array.from([
-    1657935187, 416228132, 84202283, 1736943477, 1694300108, 1370342379, 1738663195, 1509151029,
+    898539121, 333831366, 408630457, 1643316205, 876927349, 1226593515, 1868689915, 523585207,
   ]),
 });

@@ -9,7 +9,14 @@ import { poseidon2Hash } from "../stark/poseidon2-hash.ts";
 import { decodeProof, encodeProof } from "../stark/proof-codec.ts";
 import { airDigest, logupCapacityOk } from "../stark/protocol.ts";
 import { proveStark } from "../stark/prover.ts";
-import { type RecursionAir, type RecursionShape, recursionAir, recursionWitness, shapeFor } from "./air.ts";
+import {
+  type RecursionAir,
+  type RecursionShape,
+  recursionAir,
+  recursionChips,
+  recursionWitness,
+  shapeFor,
+} from "./air.ts";
 import { ProgramBuilder } from "./builder.ts";
 import {
   type ControlId,
@@ -103,12 +110,13 @@ export function recursionSystem(
   // join and identity verify proofs of the shape they must themselves fit: iterate to a fixed point. The
   // shape only grows (a table's height is the largest seen), so the iteration ends: a verifier's size
   // depends on the heights it reads, and letting heights shrink again can cycle.
-  let shape = shapeFor(leaves);
+  const chips = recursionChips(config);
+  let shape = shapeFor(leaves, chips);
   for (let round = 0; ; round++) {
     if (round === 32) throw new RangeError("the recursion shape does not settle (a bug: report it)");
     const join = built("join", (b) => buildJoin(b, shape, config));
     const identity = built("identity", (b) => buildIdentity(b, shape, config));
-    const fitted = shapeFor([...leaves, join.program, identity.program]);
+    const fitted = shapeFor([...leaves, join.program, identity.program], chips);
     const next: RecursionShape = Object.fromEntries(
       Object.keys(fitted).map((k) => [k, Math.max(fitted[k]!, shape[k] ?? 0)]),
     );

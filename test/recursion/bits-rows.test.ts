@@ -12,8 +12,9 @@ import { P } from "../../src/field/babybear.ts";
 import { cellChangeAccepted, checkWitness } from "../../src/machine/check.ts";
 import { Trace } from "../../src/machine/chip.ts";
 import {
+  DEGREE3_CHIPS,
+  DEGREE7_CHIPS,
   ONE_ROW_CHIPS,
-  RECURSION_CHIPS,
   recursionAir,
   recursionWitness,
   shapeFor,
@@ -115,8 +116,10 @@ function expectRejected(w: Witness) {
 
 describe("bits on 16 rows of two bits (the release's chip)", () => {
   it("is the release's and the BN254 step's chip; the one-row chip is kept for comparisons", () => {
-    expect(RECURSION_CHIPS).toContain(bitsRowsChip);
-    expect(RECURSION_CHIPS).not.toContain(bitsChip);
+    for (const chips of [DEGREE3_CHIPS, DEGREE7_CHIPS]) {
+      expect(chips).toContain(bitsRowsChip);
+      expect(chips).not.toContain(bitsChip);
+    }
     expect(P254_CHIPS).toContain(bitsRowsChip);
     expect(P254_CHIPS).not.toContain(bitsChip);
     expect(ONE_ROW_CHIPS).toContain(bitsChip);
@@ -145,7 +148,7 @@ describe("bits on 16 rows of two bits (the release's chip)", () => {
   it("also holds with one and four bits a row (the widths the bench measures)", () => {
     for (const perRow of [1, 4] as const) {
       const chip = makeBitsRowsChip(perRow);
-      const chips = RECURSION_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
+      const chips = DEGREE3_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
       const a = recursionAir(program, shapeFor([program], chips), chips);
       expect(checkWitness(a.air, recursionWitness(a, execution))).toEqual([]);
       expect(a.air.tables.find((t) => t.name === chip.name)!.degree).toBe(3);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type RecursionAir, recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
+import {
+  type RecursionAir,
+  recursionAir,
+  recursionChips,
+  recursionWitness,
+  shapeFor,
+} from "../../src/recursion/air.ts";
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
 import { type AssertionInfo, executeProgram } from "../../src/recursion/executor.ts";
 import type { Program } from "../../src/recursion/ir.ts";
@@ -33,7 +39,7 @@ function proveRecursion(ra: RecursionAir, hints: Parameters<typeof executeProgra
 
 describe("the recursion AIR", () => {
   const { program, info } = fibVerifier();
-  const ra = recursionAir(program, shapeFor([program]));
+  const ra = recursionAir(program, shapeFor([program], recursionChips(config)));
   const key = { preprocessedRoot: preprocessedRoot(ra.air, config, hash) };
   const w = fibonacciWitness(5);
   const innerProof = proveStark(inner, config, hash, w);

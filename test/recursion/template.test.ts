@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { RECURSION_CHIPS, type RecursionShape, recursionAir } from "../../src/recursion/air.ts";
+import {
+  DEGREE3_CHIPS,
+  type RecursionShape,
+  RecursionShapeError,
+  recursionAir,
+} from "../../src/recursion/air.ts";
 import { RECURSION_PUBLIC_COUNT, recursionTemplate } from "../../src/recursion/programs.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { airStructureDigest } from "../../src/stark/protocol.ts";
@@ -7,7 +12,7 @@ import { TEST_CONFIG } from "../stark/airs.ts";
 
 /** Small shapes: every table 2^4 rows, one table taller. */
 const shape = (tall: number, log = 5): RecursionShape =>
-  Object.fromEntries(RECURSION_CHIPS.map((c, i) => [c.name, i === tall ? log : 4]));
+  Object.fromEntries(DEGREE3_CHIPS.map((c, i) => [c.name, i === tall ? log : 4]));
 
 const fresh = (s: RecursionShape) =>
   recursionAir(
@@ -18,10 +23,11 @@ const fresh = (s: RecursionShape) =>
 const digest = (air: ReturnType<typeof fresh>) => [...airStructureDigest(air, TEST_CONFIG, poseidon2Hash)];
 
 describe("the recursion AIR template", () => {
-  it("is built once per shape (by its heights, not the object) and equals a fresh build", () => {
+  it("is built once per shape (by its chips and heights, not the object) and equals a fresh build", () => {
     const a = recursionTemplate(shape(1));
     expect(recursionTemplate(shape(1))).toBe(a); // an equal shape, another object
-    expect(recursionTemplate({ ...shape(1), unknown: 9 })).toBe(a); // keys the chips do not read
+    // A shape names its chips: a key no chip has is refused, not ignored.
+    expect(() => recursionTemplate({ ...shape(1), unknown: 9 })).toThrow(RecursionShapeError);
     expect(digest(a)).toEqual(digest(fresh(shape(1))));
     const b = recursionTemplate(shape(1, 6));
     expect(b).not.toBe(a);
@@ -37,8 +43,9 @@ describe("the recursion AIR template", () => {
     expect(digest(again)).toEqual(digest(first));
   });
 
-  it("refuses a shape without a chip's height, as recursionAir does", () => {
+  it("refuses a shape without a chip for every instruction kind, as recursionAir does", () => {
     const { "bits-16-rows": _, ...partial } = shape(1);
-    expect(() => recursionTemplate(partial)).toThrow(/no height for chip "bits-16-rows"/);
+    expect(() => recursionTemplate(partial)).toThrow(/do not give every instruction kind one chip/);
+    expect(() => fresh(partial)).toThrow(RecursionShapeError);
   });
 });

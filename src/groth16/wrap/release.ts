@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    2605380537, 3846239854, 3818322105, 1259687660, 1489162217, 3149474069, 1339404789, 423694202,
+    35728622, 2068591487, 134805780, 439321772, 1574248055, 583149230, 3393653806, 530880066,
   ]),
 });
 

@@ -20,8 +20,11 @@ import { type ChipContext, type Col, defineChip, type PadRow, Trace } from "../c
  * 2-to-1 compressions (input lanes 16..23 zero).
  */
 const WIDTH = 24;
-const HALF_FULL = 4;
-const PARTIAL = 21;
+/** Full rounds on each side of the partial rounds, and partial rounds (RISC Zero's width-24 parameters). */
+export const HALF_FULL_ROUNDS = 4;
+export const PARTIAL_ROUNDS = 21;
+const HALF_FULL = HALF_FULL_ROUNDS;
+const PARTIAL = PARTIAL_ROUNDS;
 
 export interface Poseidon2Cols {
   readonly input: readonly Col[];

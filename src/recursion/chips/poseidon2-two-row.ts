@@ -1,4 +1,5 @@
 import { add } from "../../field/babybear.ts";
+import { POSEIDON2_WIDTH } from "../../hash/poseidon2.ts";
 import { FULL_ROUND_CONSTANTS, PARTIAL_ROUND_CONSTANTS } from "../../hash/poseidon2-constants.ts";
 import type { ChipContext, Col, Trace } from "../../machine/chip.ts";
 import {
@@ -7,16 +8,20 @@ import {
   externalLayerInverseValues,
   externalLayerValues,
   fillSbox,
+  HALF_FULL_ROUNDS,
   internalLayer,
   internalLayerValues,
+  PARTIAL_ROUNDS,
 } from "../../machine/chips/poseidon2.ts";
 import type { Expr } from "../../stark/expr.ts";
 import { asBlock, type RecursionChip, readBlock, writeBlock } from "./chip.ts";
+import { permutationInput, readLane } from "./poseidon2-io.ts";
 
 /**
  * The `poseidon2` instruction (width 24 on six memory blocks, optional swap of blocks 0–1 with 2–3) on two
- * rows per instruction, for the BN254 step's AIR (docs/wrap-circuit.md §8): 259 main columns instead of
- * poseidon2Chip's 467, at twice the rows. The recursion release keeps poseidon2Chip.
+ * rows per instruction (docs/wrap-circuit.md §8): 259 main columns instead of poseidon2Chip's 467, at twice
+ * the rows. The Poseidon2 chip of DEGREE3_CHIPS: the BN254 step's AIR and recursion configurations of blowup
+ * below 8 (the tests'); the recursion release's blowup 8 takes poseidon2Degree7Chip.
  *
  * Why two rows of one chain. Constraints stay of degree 3, so that the BN254 layer still proves at the
  * tests' blowup 2 (degree 4 needs blowup 4: every BN254 test proof would cost twice as much). An S-box then needs its cube and its output as columns (c = x³, y = c²·x), and
@@ -45,9 +50,9 @@ import { asBlock, type RecursionChip, readBlock, writeBlock } from "./chip.ts";
  * second writes each used output block with its read count. Addresses share preprocessed columns: inputs on
  * the first row, outputs on the second.
  */
-const WIDTH = 24;
-const HALF_FULL = 4;
-const PARTIAL = 21;
+const WIDTH = POSEIDON2_WIDTH;
+const HALF_FULL = HALF_FULL_ROUNDS;
+const PARTIAL = PARTIAL_ROUNDS;
 
 /** Preprocessed columns: addr_0..5 (inputs on the first row, outputs on the second), swap, m_0..5, flags. */
 const SWAP_ADDR = 6;
@@ -64,8 +69,6 @@ interface Cols {
   readonly partialCube: readonly Col[];
   readonly partialOut: readonly Col[];
 }
-
-const swapped = (l: number) => (l < 8 ? l + 8 : l - 8);
 
 /** x^7 through its cube (two constraints of degree 3); returns the output column. */
 function sbox(c: ChipContext, x: Expr, cube: Col, out: Col): Expr {
@@ -122,13 +125,12 @@ export const poseidon2TwoRowChip: RecursionChip<"poseidon2", Cols> = {
     // then an involution, and the reads fix s).
     const w = cols.swap.e;
     c.zero(first.mul(w.mul(w.sub(1))));
-    const rawLane = (l: number) => cols.s[l]!.e.add(w.mul(cols.s[swapped(l)]!.e.sub(cols.s[l]!.e)));
     // Every cell is fixed by the statement: swap exists on first rows only, s on real rows only.
     c.pin([cols.swap], first);
     c.pin(cols.s, first.add(second));
 
     for (let j = 0; j < 6; j++) {
-      const lanes = [0, 1, 2, 3].map((k) => (j < 4 ? rawLane(4 * j + k) : cols.s[4 * j + k]!.e));
+      const lanes = [0, 1, 2, 3].map((k) => (j < 4 ? readLane(cols.s, w, 4 * j + k) : cols.s[4 * j + k]!.e));
       readBlock(c.t, fixed(j), lanes, first);
     }
     readBlock(c.t, fixed(SWAP_ADDR), asBlock(w), first);
@@ -142,7 +144,7 @@ export const poseidon2TwoRowChip: RecursionChip<"poseidon2", Cols> = {
     const w = value(ins.swap)[0]!;
     const lanes = blocks.flatMap((b) => [...b]);
     tr.set(cols.swap, row, w);
-    const input = lanes.map((v, l) => (l < 16 && w === 1 ? lanes[swapped(l)]! : v));
+    const input = permutationInput(lanes, w);
     const afterPartial = fillRow(tr, row, cols, input, 0, true);
     externalLayerInverseValues(afterPartial);
     fillRow(tr, row + 1, cols, afterPartial, HALF_FULL, false);

@@ -7,6 +7,7 @@ import {
 } from "../../machine/chips/poseidon2.ts";
 import type { Expr } from "../../stark/expr.ts";
 import { asBlock, type RecursionChip, readBlock, writeBlock, zeroWhenPadding } from "./chip.ts";
+import { oneRowFixedRow, permutationInput, swappedLane } from "./poseidon2-io.ts";
 
 /**
  * Poseidon2 width 24 on six memory blocks, one permutation per row (the machine's permutation AIR,
@@ -22,18 +23,12 @@ interface Cols {
   readonly out: readonly Expr[];
 }
 
-const swapped = (l: number) => (l < 8 ? l + 8 : l - 8);
-
 export const poseidon2Chip: RecursionChip<"poseidon2", Cols> = {
   name: "poseidon2",
   kinds: ["poseidon2"],
   // in_0..in_5, swap, out_0..out_5, m_0..m_5, real
   fixedWidth: 20,
-  fixedRow(ins, reads) {
-    const outs = ins.outs.map((o) => (o >= 0 ? o : 0));
-    const mults = ins.outs.map((o) => (o >= 0 ? reads[o]! : 0));
-    return [...ins.inputs, ins.swap, ...outs, ...mults, 1];
-  },
+  fixedRow: oneRowFixedRow,
   define(c, fixed) {
     const s = c.col("s");
     const raw = c.cols("raw", 16);
@@ -42,7 +37,8 @@ export const poseidon2Chip: RecursionChip<"poseidon2", Cols> = {
     zeroWhenPadding(c, fixed(19), [s, ...raw, ...perm.input]);
     const out = constrainPoseidon2(c, perm);
     const x = perm.input.map((p) => p.e);
-    for (let l = 0; l < 16; l++) c.zero(x[l]!.sub(raw[l]!.e).sub(s.e.mul(raw[swapped(l)]!.e.sub(raw[l]!.e))));
+    for (let l = 0; l < 16; l++)
+      c.zero(x[l]!.sub(raw[l]!.e).sub(s.e.mul(raw[swappedLane(l)]!.e.sub(raw[l]!.e))));
     const real = fixed(19);
     for (let j = 0; j < 6; j++) {
       const lanes = j < 4 ? raw.slice(4 * j, 4 * j + 4).map((r) => r.e) : x.slice(4 * j, 4 * j + 4);
@@ -58,7 +54,7 @@ export const poseidon2Chip: RecursionChip<"poseidon2", Cols> = {
     tr.set(cols.s, row, s);
     const lanes = blocks.flatMap((b) => [...b]);
     for (let l = 0; l < 16; l++) tr.set(cols.raw[l]!, row, lanes[l]!);
-    const input = lanes.map((v, l) => (l < 16 && s === 1 ? lanes[swapped(l)]! : v));
+    const input = permutationInput(lanes, s);
     fillPoseidon2(tr, row, cols.perm, input);
   },
 };

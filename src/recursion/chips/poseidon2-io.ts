@@ -1,0 +1,28 @@
+import type { Col } from "../../machine/chip.ts";
+import type { Expr } from "../../stark/expr.ts";
+import type { InstructionOf, ReadCounts } from "./chip.ts";
+
+/**
+ * What the recursion Poseidon2 chips share about the `poseidon2` instruction: six memory blocks in (24
+ * lanes), an optional swap of blocks 0–1 with 2–3 (a Merkle step's order, by a bit), six blocks out.
+ */
+
+/** The lane that lane l of the first four blocks exchanges with when the swap bit is one. */
+export const swappedLane = (l: number): number => (l < 8 ? l + 8 : l - 8);
+
+/** The permutation's input from the lanes as read: lanes 0–15 exchanged when `swap` is one. */
+export function permutationInput(lanes: readonly number[], swap: number): number[] {
+  return lanes.map((v, l) => (l < 16 && swap === 1 ? lanes[swappedLane(l)]! : v));
+}
+
+/** Lane l (< 16) as read from memory, from the permutation input X and the swap bit w: X_l + w·(X_l' − X_l). */
+export function readLane(x: readonly Col[], w: Expr, l: number): Expr {
+  return x[l]!.e.add(w.mul(x[swappedLane(l)]!.e.sub(x[l]!.e)));
+}
+
+/** The preprocessed row of a one-row chip: in_0..5, swap address, out_0..5, m_0..5, real. */
+export function oneRowFixedRow(ins: InstructionOf<"poseidon2">, reads: ReadCounts): number[] {
+  const outs = ins.outs.map((o) => (o >= 0 ? o : 0));
+  const mults = ins.outs.map((o) => (o >= 0 ? reads[o]! : 0));
+  return [...ins.inputs, ins.swap, ...outs, ...mults, 1];
+}
