@@ -146,12 +146,11 @@ export function proveStarkWithHooks(
       workers > 0 ? [shared(size), shared(size), shared(size), shared(size)] : newExtColumns(size);
     exec.run({ kind: "quotient", inputs, out: values });
     timer.lap("quotient");
-    // In place: the values become the coefficients.
+    // In place: the values become the coefficients, split into the chunks.
     exec.run({ kind: "transform", op: "cosetIntt", arrays: values, shift: COSET_SHIFT });
-    const coefficients = values;
     const chunks: Uint32Array[] = [];
     for (let c = 0; c < t.quotientChunks; c++)
-      for (let l = 0; l < 4; l++) chunks.push(coefficients[l]!.slice(c * n, (c + 1) * n));
+      for (let l = 0; l < 4; l++) chunks.push(values[l]!.slice(c * n, (c + 1) * n));
     return chunks;
   });
   const quotient = pcs.commit("quotient", quotientChunks, "coefficients")!;

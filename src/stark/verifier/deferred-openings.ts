@@ -2,6 +2,7 @@ import type { Ext } from "../../field/extension.ts";
 import { VerificationError } from "../errors.ts";
 import type { StarkHash } from "../hash-config.ts";
 import type { VerificationReason, VerifierBackend } from "./backend.ts";
+import { pairKey } from "./pair-key.ts";
 
 type NativeOps = VerifierBackend<number, Ext, Uint32Array>;
 
@@ -117,16 +118,12 @@ function compute(
     );
   if (pairs.length === 0) return;
   // Paths of different queries meet below the root: compress each distinct (left, right) once. Looked up
-  // by a 32-bit mix of the 16 input words and used only if all 16 are equal.
+  // by `pairKey` and used only if all 16 input words are equal.
   const firstByKey = new Map<number, number[]>();
   const distinct: Extract<Op, { kind: "pair" }>[] = [];
   const sameAs = new Int32Array(pairs.length).fill(-1);
   pairs.forEach((op, j) => {
-    let key = 0;
-    for (let i = 0; i < 8; i++) {
-      key = Math.imul(key ^ op.left[i]!, 0x9e3779b1);
-      key = Math.imul(key ^ op.right[i]!, 0x85ebca6b);
-    }
+    const key = pairKey(op.left, op.right);
     const candidates = firstByKey.get(key);
     const match = candidates?.find((d) => equalPair(distinct[d]!, op));
     if (match !== undefined) sameAs[j] = match;

@@ -13,6 +13,7 @@ import { VerificationError } from "../errors.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "../hash-config.ts";
 import type { VerifierBackend } from "./backend.ts";
 import { deferredOpenings } from "./deferred-openings.ts";
+import { pairKey } from "./pair-key.ts";
 
 /**
  * The verifier's native instance: values are canonical numbers, extension values 4-tuples, digests 8 words;
@@ -152,22 +153,16 @@ function arrange(
  * The configuration's `compress`, remembering its results for this backend's lifetime (one verification):
  * the Merkle paths of different queries meet below the root, so a verifier of 28 queries recomputes about
  * a quarter of its compressions (the recursion release's succinct receipts: 6,412 of which 4,633 distinct).
- * An entry is looked up by a 32-bit mix of both inputs and used only if all 16 input words are equal, so a
- * result is returned only for exactly the inputs it was computed from; a colliding entry is replaced.
+ * An entry is looked up by `pairKey` and used only if all 16 input words are equal, so a result is
+ * returned only for exactly the inputs it was computed from; a colliding entry is replaced.
  */
 function compressMemo(hash: () => StarkHash): (left: Uint32Array, right: Uint32Array) => Uint32Array {
   // Entries live in one growing array, 24 words each (left, right, digest); the map holds their offsets.
-  // Keys are masked to 30 bits so that they stay small integers (cheap map keys, no allocation).
   const offsets = new Map<number, number>();
   let entries = new Uint32Array(24 * 256);
   let used = 0;
   return (left, right) => {
-    let key = 0;
-    for (let i = 0; i < 8; i++) {
-      key = Math.imul(key ^ left[i]!, 0x9e3779b1);
-      key = Math.imul(key ^ right[i]!, 0x85ebca6b);
-    }
-    key &= 0x3fffffff;
+    const key = pairKey(left, right);
     const out = new Uint32Array(8);
     let at = offsets.get(key);
     if (at !== undefined) {
