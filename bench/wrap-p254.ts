@@ -3,9 +3,10 @@
  * [--layouts] [--compare-chips] [--compare-bits] [--compare-threads]`: the BN254 step and its circuit
  * (docs/wrap-circuit.md §8).
  *
- * - Count: the BN254 identity AIR of a release, with the one-row chips, the BN254 step's (the release's:
- *   Poseidon2 on two rows, bits on 16 rows) and the BN254 step's with the one-row bits chip
- *   (`--compare-bits`: with one and four bits a row as well) — with its heights and opened columns, and for each
+ * - Count: the BN254 identity AIR of a release, with the one-row chips, the degree-3 chips (Poseidon2 on two
+ *   rows, bits on 16 rows), those with the one-row bits chip (`--compare-bits`: with one and four bits a row
+ *   as well) and the BN254 step's at P254_CONFIG (the release's: Poseidon2 on one row of degree-7
+ *   constraints, bits on 16 rows) — with its heights and opened columns, and for each
  *   candidate BN254 configuration its conjectured security and the verifier circuit's constraints by
  *   category (structure only: no commitment is computed), and at P254_CONFIG the split into a part per query
  *   and a part independent of the queries (P254_CONFIG against one query fewer). The release: the published
@@ -15,19 +16,20 @@
  * - `--layouts`: what other layouts of the Poseidon2 table would cost the circuit (bench/wrap-p254-layouts.ts).
  * - Prove: one BN254 identity proof at the tests' small recursion configuration (test release, 2 queries),
  *   under the BN254 test configuration and P254_CONFIG (`--test-only`: the first; `--all-candidates`: every
- *   candidate), with the BN254 step's chips (`--compare-chips`: with the one-row chips as well): proving time by
+ *   candidate), with the BN254 step's chips (`--compare-chips`: with every chip set above that the configuration
+ *   admits as well): proving time by
  *   phase, native verification, the circuit's witness time; `--compare-threads`: the same proof on the
  *   calling thread alone as well (the in-run reference for the prover's worker threads).
  */
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "../src/groth16/wrap/p254-circuit.ts";
-import { type AnyRecursionChip, ONE_ROW_CHIPS } from "../src/recursion/air.ts";
+import { type AnyRecursionChip, DEGREE3_CHIPS, DEGREE7_CHIPS, ONE_ROW_CHIPS } from "../src/recursion/air.ts";
 import { bitsChip } from "../src/recursion/chips/arithmetic.ts";
 import { bitsRowsChip, makeBitsRowsChip } from "../src/recursion/chips/bits-rows.ts";
 import {
-  P254_CHIPS,
   P254_CONFIG,
   p254Air,
+  p254Chips,
   p254Program,
   proveP254,
   verifyP254,
@@ -96,19 +98,24 @@ const TEST_BN254: StarkConfig = {
 
 const out: Record<string, unknown> = {};
 
-/** The BN254 step's chips with another bits chip in place of its own. */
-const withBits = (chip: AnyRecursionChip) => P254_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
+/** The degree-3 chips with another bits chip in place of their own. */
+const withBits = (chip: AnyRecursionChip) => DEGREE3_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
 
 /** The chip sets the BN254 identity AIR is measured with: the Poseidon2 and bits chips it can have. */
 const CHIP_SETS: Record<string, readonly AnyRecursionChip[]> = {
   "one-row chips (Poseidon2 and bits on one row)": ONE_ROW_CHIPS,
-  "BN254 chips, bits on one row (Poseidon2 on two rows)": withBits(bitsChip),
+  "degree-3 chips, bits on one row (Poseidon2 on two rows)": withBits(bitsChip),
   ...(flag("--compare-bits") && {
-    "BN254 chips, bits on 8 rows of 4": withBits(makeBitsRowsChip(4)),
-    "BN254 chips, bits on 32 rows of 1": withBits(makeBitsRowsChip(1)),
+    "degree-3 chips, bits on 8 rows of 4": withBits(makeBitsRowsChip(4)),
+    "degree-3 chips, bits on 32 rows of 1": withBits(makeBitsRowsChip(1)),
   }),
-  "BN254 chips (Poseidon2 on two rows, bits on 16 rows of 2)": P254_CHIPS,
+  "degree-3 chips (Poseidon2 on two rows, bits on 16 rows of 2)": DEGREE3_CHIPS,
+  "degree-7 chips (Poseidon2 on one row of degree 7, bits on 16 rows of 2)": DEGREE7_CHIPS,
 };
+
+/** Whether a configuration can prove a chip set: the degree-7 table has 8 quotient chunks. */
+const admits = (config: StarkConfig, chips: readonly AnyRecursionChip[]) =>
+  config.logBlowup >= 3 || chips !== DEGREE7_CHIPS;
 
 if (!flag("--prove-only")) {
   const queries = numberArg("--release-queries", CONFIG_BLOWUP_4.numQueries);
@@ -123,7 +130,7 @@ if (!flag("--prove-only")) {
   );
   const variants: Record<string, unknown>[] = [];
   for (const [chipSet, chips] of Object.entries(CHIP_SETS)) {
-    const a = p254Air(sys, chips);
+    const a = p254Air(sys, P254_CONFIG, chips);
     const tables = a.air.air.tables.map((t, i) => ({
       table: t.name,
       logHeight: a.logHeights[i],
@@ -187,11 +194,10 @@ if (!flag("--count-only")) {
     : flag("--test-only")
       ? { "test (2 queries)": TEST_BN254 }
       : { "test (2 queries)": TEST_BN254, P254_CONFIG: P254_CONFIG };
-  const chipSets = flag("--compare-chips")
-    ? Object.entries(CHIP_SETS)
-    : Object.entries(CHIP_SETS).filter(([, chips]) => chips === P254_CHIPS);
   for (const [name, config] of Object.entries(configs))
-    for (const [chipSet, chips] of chipSets) {
+    for (const [chipSet, chips] of Object.entries(CHIP_SETS).filter(([, chips]) =>
+      flag("--compare-chips") ? admits(config, chips) : chips === p254Chips(config),
+    )) {
       t0 = performance.now();
       const p = p254Program(sys, config, chips);
       const programSeconds = seconds(t0);

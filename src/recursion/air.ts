@@ -20,7 +20,7 @@ import { type Address, type Block, type Instruction, type Program, reads } from 
  * digest, which adds the preprocessed root.
  *
  * The chips are a parameter, and a shape names them (its keys are chip names, in table order): the
- * recursion release uses {@link recursionChips} of its configuration, the BN254 step {@link DEGREE3_CHIPS};
+ * recursion release and the BN254 step use {@link recursionChips} of their configurations;
  * {@link ONE_ROW_CHIPS} is the wider one-row layout, kept for tests and measurements. One chip per
  * instruction kind either way.
  */
@@ -30,7 +30,7 @@ type AnyChip = AnyRecursionChip;
 
 /**
  * Chips whose constraints are all of degree ≤ 3, so that any blowup (2 and up) proves them: the recursion
- * AIR of configurations of blowup 2 and 4 (the tests') and the BN254 step's. Poseidon2 takes two rows per
+ * AIR of configurations of blowup 2 and 4 (the tests', recursion and BN254). Poseidon2 takes two rows per
  * permutation (259 main columns instead of 467) and `bits` 16 rows of two bits (5 main columns instead of
  * 34): a proof opens every column at each query, so narrow tables make proofs smaller and the wrap circuit
  * ~1,000 constraints cheaper per column, for the same cells to prove (docs/recursion.md §7,
@@ -53,7 +53,7 @@ export const DEGREE3_CHIPS: readonly AnyChip[] = [
 /**
  * {@link DEGREE3_CHIPS} with Poseidon2 on one row of degree-7 constraints (238 main columns: one per
  * S-box): half the cells per permutation of the two-row chip, for configurations of blowup ≥ 8 — the
- * recursion release's (docs/recursion.md §7).
+ * recursion release's and the BN254 step's (docs/recursion.md §7, docs/wrap-circuit.md §8).
  */
 export const DEGREE7_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Degree7Chip : c,

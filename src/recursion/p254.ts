@@ -6,10 +6,10 @@ import { type ProveOptions, proveStark, type Witness } from "../stark/prover.ts"
 import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
 import {
   type AnyRecursionChip,
-  DEGREE3_CHIPS,
   type RecursionAir,
   type RecursionShape,
   recursionAir,
+  recursionChips,
   recursionWitness,
   shapeFor,
 } from "./air.ts";
@@ -66,15 +66,15 @@ export const P254_CONFIG: StarkConfig = {
 /**
  * The BN254 step of a release under a Poseidon-BN254 configuration (deterministic: a verifier recomputes
  * the BN254 control ID from the release and the configuration). `chips` is for measurements only: the BN254
- * step's AIR is the one {@link P254_CHIPS} make.
+ * step's AIR is the one {@link p254Chips} of the configuration make.
  */
 export function p254Program(
   system: RecursionSystem,
   config: StarkConfig = P254_CONFIG,
-  chips: readonly AnyRecursionChip[] = P254_CHIPS,
+  chips: readonly AnyRecursionChip[] = p254Chips(config),
   rootOf: PreprocessedRootOf = computePreprocessedRoot,
 ): P254Program {
-  const { shape, air, logHeights } = p254Air(system, chips);
+  const { shape, air, logHeights } = p254Air(system, config, chips);
   const root = rootOf(air.air, config, poseidonBn254Hash);
   return {
     system,
@@ -88,11 +88,16 @@ export function p254Program(
 }
 
 /**
- * The chips of the BN254 identity AIR: the degree-3 set (narrow Poseidon2 and `bits` tables: the wrap
- * circuit pays for every opened column, docs/wrap-circuit.md §8), which the tests' BN254 configuration of
- * blowup 2 also proves.
+ * The chips of the BN254 identity AIR under `config`: the recursion release's rule ({@link recursionChips}).
+ * At P254_CONFIG's blowup 32 that is Poseidon2 on one row of degree-7 constraints: 38 % fewer cells than the
+ * two-row chip's AIR (9.2 M against 14.8 M), and the BN254 step's time is Poseidon-BN254 hashing in
+ * proportion to cells; the circuit pays 14 % more constraints for it (1,872,057 against 1,635,249: the
+ * S-boxes' x^7 at ζ, and a third table height), still under 2^21 (docs/wrap-circuit.md §8). The tests'
+ * BN254 configuration of blowup 2 gets the degree-3 chips.
  */
-export const P254_CHIPS: readonly AnyRecursionChip[] = DEGREE3_CHIPS;
+export function p254Chips(config: Pick<StarkConfig, "logBlowup">): readonly AnyRecursionChip[] {
+  return recursionChips(config);
+}
 
 /**
  * How many levels below the tallest table the BN254 identity AIR's shortest tables sit: shorter tables are
@@ -105,13 +110,14 @@ export const P254_CHIPS: readonly AnyRecursionChip[] = DEGREE3_CHIPS;
 export const P254_HEIGHT_SPREAD = 2;
 
 /**
- * The BN254 identity AIR of a release and its heights, which do not depend on the BN254 configuration (only
- * the control ID does): what a circuit's size is measured on before any commitment is computed. `chips` is
- * for measurements (bench/wrap-p254.ts compares the recursion release's).
+ * The BN254 identity AIR of a release and its heights, which depend on the BN254 configuration only through
+ * its chips (the control ID depends on all of it): what a circuit's size is measured on before any
+ * commitment is computed. `chips` is for measurements (bench/wrap-p254.ts compares other chip sets).
  */
 export function p254Air(
   system: Pick<RecursionSystem, "identity">,
-  chips: readonly AnyRecursionChip[] = P254_CHIPS,
+  config: Pick<StarkConfig, "logBlowup"> = P254_CONFIG,
+  chips: readonly AnyRecursionChip[] = p254Chips(config),
 ): Pick<P254Program, "shape" | "air" | "logHeights"> {
   const program = system.identity.program;
   const fitted = shapeFor([program], chips);

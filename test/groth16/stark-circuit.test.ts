@@ -24,12 +24,18 @@ import { prove } from "../../src/groth16/prove.ts";
 import { type R1cs, readR1cs } from "../../src/groth16/r1cs.ts";
 import { verifyGroth16 } from "../../src/groth16/verify.ts";
 import { checkWitness } from "../../src/groth16/witness.ts";
+import { recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
+import { poseidon2Degree7Chip } from "../../src/recursion/chips/poseidon2-degree7.ts";
+import { executeProgram } from "../../src/recursion/executor.ts";
+import { P254_CONFIG, p254Chips } from "../../src/recursion/p254.ts";
+import { shapeHeights } from "../../src/recursion/programs.ts";
 import type { Air } from "../../src/stark/air.ts";
 import type { StarkConfig } from "../../src/stark/config.ts";
 import { digestToBigint, poseidonBn254Hash as hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { decodeProof } from "../../src/stark/proof-codec.ts";
 import { preprocessedRoot, proveStark, type Witness } from "../../src/stark/prover.ts";
-import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
+import { runSoundnessHarness, type SoundnessOptions } from "../../src/stark/testing/perturb.ts";
+import { HINTS, permutations } from "../recursion/poseidon2-programs.ts";
 import {
   byteLookupsAir,
   byteLookupsWitness,
@@ -48,13 +54,18 @@ const config: StarkConfig = { logBlowup: 1, numQueries: 2, powBits: 2, friLogAri
 const dir = mkdtempSync(join(tmpdir(), "zkvm-stark-circuit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function specFor(air: Air, logHeights: number[], root?: "input"): StarkCircuitSpec {
+function specFor(
+  air: Air,
+  logHeights: readonly number[],
+  root?: "input",
+  cfg: StarkConfig = config,
+): StarkCircuitSpec {
   const fixed = air.tables.some((t) => t.preprocessed.length > 0);
   return {
     air,
-    config,
+    config: cfg,
     logHeights,
-    preprocessedRoot: fixed ? (root ?? preprocessedRoot(air, config, hash)) : undefined,
+    preprocessedRoot: fixed ? (root ?? preprocessedRoot(air, cfg, hash)) : undefined,
   };
 }
 
@@ -94,50 +105,86 @@ const cases: [string, Air, Witness, number[]][] = [
   ["batched LogUp", byteLookupsAir(), byteLookupsWitness(3), [3, 8]],
 ];
 
+/**
+ * Runs the perturbation harness on `air`'s proofs with the circuit as the differential verdict: the circuit
+ * must accept exactly what the native verifier accepts.
+ */
+function acceptsWhatNativeAccepts(
+  name: string,
+  air: Air,
+  witness: Witness,
+  logHeights: readonly number[],
+  cfg: StarkConfig = config,
+  harness: Partial<SoundnessOptions> = {},
+): void {
+  const spec = specFor(air, logHeights, undefined, cfg);
+  const circuit = buildStarkVerifierCircuit(spec);
+  const r1cs = readR1cs(Buffer.concat(circuit.r1cs));
+  expect(r1cs.header.nConstraints).toBe(circuit.stats.constraints);
+  expect(r1cs.header.nPublic).toBe(air.publicCount);
+  console.log(`${name}: ${JSON.stringify(circuit.stats)}`);
+  let presented = 0;
+  const verdict = (publics: readonly number[], bytes: Uint8Array): boolean => {
+    let proof: ReturnType<typeof decodeProof>;
+    try {
+      proof = decodeProof(bytes, air, cfg, hash);
+    } catch {
+      return false; // malformed bytes: there is no proof to give the circuit
+    }
+    if (proof.logHeights.some((h, i) => h !== logHeights[i])) return false; // another circuit's shape
+    const w = starkVerifierWitness(spec, { publics, proof });
+    expect(w.fingerprint).toBe(circuit.fingerprint);
+    expect(w.values.length).toBe(circuit.stats.wires);
+    // A check that failed leaves a witness violating a constraint, and only a failed check does.
+    expect(w.violationCount > 0).toBe(w.failures.length > 0);
+    if (w.accepted || presented++ % 4 === 0) expect(independentlySatisfied(r1cs, w.values)).toBe(w.accepted);
+    if (w.accepted) expect(w.publicSignals).toEqual(publics.map(BigInt));
+    return w.accepted;
+  };
+  const report = runSoundnessHarness({
+    air,
+    config: cfg,
+    hash,
+    witness,
+    cellsPerColumn: 1,
+    multiplicitiesPerInteraction: 1,
+    byteMutations: 24,
+    ...harness,
+    differential: verdict,
+  });
+  console.log(`${name}: harness ${JSON.stringify(report.tried)}`);
+  expect(report.accepted).toEqual([]);
+  expect(report.disagreements).toEqual([]);
+  expect(presented).toBeGreaterThan(report.tried.cell);
+}
+
 describe("the STARK verifier as an R1CS circuit", () => {
   it.each(cases)(
     "%s: accepts exactly the proofs the native verifier accepts",
-    (name, air, witness, logHeights) => {
-      const spec = specFor(air, logHeights);
-      const circuit = buildStarkVerifierCircuit(spec);
-      const r1cs = readR1cs(Buffer.concat(circuit.r1cs));
-      expect(r1cs.header.nConstraints).toBe(circuit.stats.constraints);
-      expect(r1cs.header.nPublic).toBe(air.publicCount);
-      console.log(`${name}: ${JSON.stringify(circuit.stats)}`);
-      let presented = 0;
-      const verdict = (publics: readonly number[], bytes: Uint8Array): boolean => {
-        let proof: ReturnType<typeof decodeProof>;
-        try {
-          proof = decodeProof(bytes, air, config, hash);
-        } catch {
-          return false; // malformed bytes: there is no proof to give the circuit
-        }
-        if (proof.logHeights.some((h, i) => h !== logHeights[i])) return false; // another circuit's shape
-        const w = starkVerifierWitness(spec, { publics, proof });
-        expect(w.fingerprint).toBe(circuit.fingerprint);
-        expect(w.values.length).toBe(circuit.stats.wires);
-        // A check that failed leaves a witness violating a constraint, and only a failed check does.
-        expect(w.violationCount > 0).toBe(w.failures.length > 0);
-        if (w.accepted || presented++ % 4 === 0)
-          expect(independentlySatisfied(r1cs, w.values)).toBe(w.accepted);
-        if (w.accepted) expect(w.publicSignals).toEqual(publics.map(BigInt));
-        return w.accepted;
-      };
-      const report = runSoundnessHarness({
-        air,
-        config,
-        hash,
-        witness,
-        cellsPerColumn: 1,
-        multiplicitiesPerInteraction: 1,
-        byteMutations: 24,
-        differential: verdict,
-      });
-      expect(report.accepted).toEqual([]);
-      expect(report.disagreements).toEqual([]);
-      expect(presented).toBeGreaterThan(report.tried.cell);
-    },
+    (name, air, witness, logHeights) => acceptsWhatNativeAccepts(name, air, witness, logHeights),
   );
+
+  it("the BN254 step's degree-7 Poseidon2 table (blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
+    // P254_CONFIG's chips, on a program of three permutations, at the least blowup that admits degree 7.
+    const config8: StarkConfig = { ...config, logBlowup: 3 };
+    const chips = p254Chips(P254_CONFIG);
+    const program = permutations();
+    const shape = shapeFor([program], chips);
+    const air = recursionAir(program, shape, chips);
+    const table = air.air.tables.findIndex((t) => t.name === poseidon2Degree7Chip.name);
+    expect(table).toBeGreaterThanOrEqual(0);
+    expect(air.air.tables[table]!.quotientChunks).toBe(8);
+    const witness = recursionWitness(air, executeProgram(program, HINTS));
+    acceptsWhatNativeAccepts("degree-7 Poseidon2", air.air, witness, shapeHeights(shape, chips), config8, {
+      // Every cell change fails the same out-of-domain check: a sample of the table's cells exercises it (the
+      // native harness of test/recursion/poseidon2-degree7.test.ts changes every column).
+      cellTables: [table],
+      sampledCells: 32,
+      sampledInteractions: 2,
+      publicIndices: [0, 40],
+      byteMutations: 16,
+    });
+  }, 1_800_000);
 
   it("takes the preprocessed root as a public signal: one circuit for every root, a wrong root rejected", () => {
     const air = rangeCheckFixedAir(4);

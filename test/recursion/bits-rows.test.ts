@@ -24,13 +24,14 @@ import { bitsChip } from "../../src/recursion/chips/arithmetic.ts";
 import { type BitsRowsCols, bitsRowsChip, makeBitsRowsChip } from "../../src/recursion/chips/bits-rows.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
 import type { Address, Block, Instruction } from "../../src/recursion/ir.ts";
-import { P254_CHIPS } from "../../src/recursion/p254.ts";
+import { P254_CONFIG, p254Chips } from "../../src/recursion/p254.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { preprocessedRoot, proveStark, type Witness } from "../../src/stark/prover.ts";
 import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
 import { prng, runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
 import { VerificationError, verifyStark } from "../../src/stark/verifier.ts";
 import { TEST_CONFIG } from "../stark/airs.ts";
+import { BN254_TEST_CONFIG } from "./test-release.ts";
 
 const rand = prng(11);
 const ROWS = 16;
@@ -69,7 +70,7 @@ const expectedPublics = (cases: readonly [number, number][]) =>
 const hints: Block[] = CASES.map(([v]) => [v, 0, 0, 0]);
 const program = bitsProgram();
 const execution = executeProgram(program, hints);
-const air = recursionAir(program, shapeFor([program], P254_CHIPS), P254_CHIPS);
+const air = recursionAir(program, shapeFor([program], DEGREE3_CHIPS), DEGREE3_CHIPS);
 const table = air.air.tables.findIndex((t) => t.name === bitsRowsChip.name);
 const witness = recursionWitness(air, execution);
 const bitsIns = program.instructions.filter(
@@ -120,8 +121,10 @@ describe("bits on 16 rows of two bits (the release's chip)", () => {
       expect(chips).toContain(bitsRowsChip);
       expect(chips).not.toContain(bitsChip);
     }
-    expect(P254_CHIPS).toContain(bitsRowsChip);
-    expect(P254_CHIPS).not.toContain(bitsChip);
+    for (const config of [P254_CONFIG, BN254_TEST_CONFIG]) {
+      expect(p254Chips(config)).toContain(bitsRowsChip);
+      expect(p254Chips(config)).not.toContain(bitsChip);
+    }
     expect(ONE_ROW_CHIPS).toContain(bitsChip);
     expect(ONE_ROW_CHIPS).not.toContain(bitsRowsChip);
   });

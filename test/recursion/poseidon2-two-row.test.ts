@@ -1,5 +1,5 @@
 /**
- * The BN254 step's Poseidon2 chip (two rows per permutation, src/recursion/chips/poseidon2-two-row.ts)
+ * The degree-3 Poseidon2 chip (two rows per permutation, src/recursion/chips/poseidon2-two-row.ts)
  * against the release's one-row chip: the same program proves the same statement under both AIRs; every
  * single cell of the two-row table is pinned (an exact check over every column at every kind of row); a
  * second row whose own constraints hold but which does not continue its first row is caught; and the
@@ -9,9 +9,14 @@ import { describe, expect, it } from "vitest";
 import { P } from "../../src/field/babybear.ts";
 import { cellChangeAccepted, checkWitness } from "../../src/machine/check.ts";
 import { externalLayerInverseValues, externalLayerValues } from "../../src/machine/chips/poseidon2.ts";
-import { ONE_ROW_CHIPS, recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
+import {
+  DEGREE3_CHIPS,
+  ONE_ROW_CHIPS,
+  recursionAir,
+  recursionWitness,
+  shapeFor,
+} from "../../src/recursion/air.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
-import { P254_CHIPS } from "../../src/recursion/p254.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
 import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
@@ -22,11 +27,11 @@ import { element, expectedPublics, HINTS, permutations, rand } from "./poseidon2
 
 const program = permutations();
 const execution = executeProgram(program, HINTS);
-const twoRow = recursionAir(program, shapeFor([program], P254_CHIPS), P254_CHIPS);
+const twoRow = recursionAir(program, shapeFor([program], DEGREE3_CHIPS), DEGREE3_CHIPS);
 const table = twoRow.air.tables.findIndex((t) => t.name === "poseidon2-two-row");
 const witness = recursionWitness(twoRow, execution);
 
-describe("Poseidon2 on two rows per permutation (the BN254 step's chip)", () => {
+describe("Poseidon2 on two rows per permutation (the chip of blowups below 8)", () => {
   it("inverts the external layer (the second row's input is L_ext⁻¹ of a state)", () => {
     for (let k = 0; k < 20; k++) {
       const s = Array.from({ length: 24 }, element);

@@ -1,6 +1,6 @@
 import { ZkvmError } from "../../errors.ts";
 import type { Groth16ReceiptVerifierParameters } from "../../receipt/groth16-receipt.ts";
-import { P254_CHIPS, P254_CONFIG, type P254Program, p254Program } from "../../recursion/p254.ts";
+import { P254_CONFIG, type P254Program, p254Chips, p254Program } from "../../recursion/p254.ts";
 import { RECURSION_RELEASE } from "../../recursion/release.ts";
 import { cachedReleaseBuild, type ReleaseCacheOptions } from "../../recursion/release-cache.ts";
 import { recursionReleaseSystem } from "../../recursion/release-system.ts";
@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    35728622, 2068591487, 134805780, 439321772, 1574248055, 583149230, 3393653806, 530880066,
+    4229419521, 2054226735, 1585179597, 1616336906, 261114125, 2850126017, 3022009466, 745725541,
   ]),
 });
 
@@ -51,7 +51,7 @@ export function wrapReleaseProgram(cache: ReleaseCacheOptions = {}): P254Program
         config: WRAP_RELEASE.config,
       },
     },
-    (rootOf) => p254Program(system, WRAP_RELEASE.config, P254_CHIPS, rootOf),
+    (rootOf) => p254Program(system, WRAP_RELEASE.config, p254Chips(WRAP_RELEASE.config), rootOf),
     publishes,
     cache,
   );

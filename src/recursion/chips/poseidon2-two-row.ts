@@ -20,8 +20,8 @@ import { permutationInput, readLane } from "./poseidon2-io.ts";
 /**
  * The `poseidon2` instruction (width 24 on six memory blocks, optional swap of blocks 0–1 with 2–3) on two
  * rows per instruction (docs/wrap-circuit.md §8): 259 main columns instead of poseidon2Chip's 467, at twice
- * the rows. The Poseidon2 chip of DEGREE3_CHIPS: the BN254 step's AIR and recursion configurations of blowup
- * below 8 (the tests'); the recursion release's blowup 8 takes poseidon2Degree7Chip.
+ * the rows. The Poseidon2 chip of DEGREE3_CHIPS: recursion and BN254 configurations of blowup below 8 (the
+ * tests'); the recursion release's blowup 8 and the BN254 step's blowup 32 take poseidon2Degree7Chip.
  *
  * Why two rows of one chain. Constraints stay of degree 3, so that the BN254 layer still proves at the
  * tests' blowup 2 (degree 4 needs blowup 4: every BN254 test proof would cost twice as much). An S-box then needs its cube and its output as columns (c = x³, y = c²·x), and
