@@ -5,8 +5,15 @@ import type { StarkConfig } from "../stark/config.ts";
 import type { Witness } from "../stark/prover.ts";
 import { baseAluChip, bitsChip, dot4Chip, extAluChip, selectChip } from "./chips/arithmetic.ts";
 import { bitsRowsChip } from "./chips/bits-rows.ts";
-import { PUBLIC_BUS, type ReadCounts, type RecursionChip, rowsPerInstruction } from "./chips/chip.ts";
-import { assertEqChip, constChip, hintChip, publicChip, repackChip } from "./chips/moves.ts";
+import {
+  lanesOf,
+  PUBLIC_BUS,
+  type ReadCounts,
+  type RecursionChip,
+  rowsFor,
+  rowsPerInstruction,
+} from "./chips/chip.ts";
+import { assertEqChip, constChip, hintChip, hintTwoLaneChip, publicChip, repackChip } from "./chips/moves.ts";
 import { poseidon2Chip } from "./chips/poseidon2.ts";
 import { poseidon2Degree7Chip } from "./chips/poseidon2-degree7.ts";
 import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
@@ -59,6 +66,15 @@ export const DEGREE7_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Degree7Chip : c,
 );
 
+/**
+ * {@link DEGREE7_CHIPS} with hints two a row ({@link hintTwoLaneChip}): the recursion release's chips. Its
+ * largest programs read between 2^16 and 2^17 hints, so a one-lane hint table is the AIR's only table at 2^17
+ * rows; on two lanes every table is at most 2^16 rows, and every Merkle tree of a proof half as tall.
+ */
+export const RELEASE_CHIPS: readonly AnyChip[] = DEGREE7_CHIPS.map((c) =>
+  c === hintChip ? hintTwoLaneChip : c,
+);
+
 /** The same chips with Poseidon2 and `bits` on one row an instruction (for comparisons only). */
 export const ONE_ROW_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Chip : c === bitsRowsChip ? bitsChip : c,
@@ -66,14 +82,14 @@ export const ONE_ROW_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
 
 /**
  * The chips of recursion programs proven under `config`: the degree-7 Poseidon2 table has 8 quotient chunks,
- * so it needs a blowup of at least 8; smaller blowups use the degree-3 chips.
+ * so it needs a blowup of at least 8 ({@link RELEASE_CHIPS}); smaller blowups use the degree-3 chips.
  */
 export function recursionChips(config: Pick<StarkConfig, "logBlowup">): readonly AnyChip[] {
-  return config.logBlowup >= 3 ? DEGREE7_CHIPS : DEGREE3_CHIPS;
+  return config.logBlowup >= 3 ? RELEASE_CHIPS : DEGREE3_CHIPS;
 }
 
 const CHIPS_BY_NAME = new Map<string, AnyChip>(
-  [...DEGREE3_CHIPS, ...DEGREE7_CHIPS, ...ONE_ROW_CHIPS].map((c) => [c.name, c]),
+  [...DEGREE3_CHIPS, ...RELEASE_CHIPS, ...DEGREE7_CHIPS, ...ONE_ROW_CHIPS].map((c) => [c.name, c]),
 );
 
 /**
@@ -130,7 +146,7 @@ export function shapeFor(programs: readonly Program[], chips: readonly AnyChip[]
   for (const chip of chips) shape[chip.name] = 2;
   for (const p of programs)
     for (const [chip, rows] of chipRows(p, chips)) {
-      const height = rows.length * rowsPerInstruction(chip);
+      const height = rowsFor(chip, rows.length);
       shape[chip.name] = Math.max(shape[chip.name]!, Math.ceil(Math.log2(Math.max(4, height))));
     }
   return shape;
@@ -154,18 +170,31 @@ export function recursionAir(
       throw new RecursionShapeError(`the shape has no height for chip "${chip.name}"`);
     const height = 2 ** logHeight;
     const span = rowsPerInstruction(chip);
-    if (rows.length * span > height)
+    const lanes = lanesOf(chip);
+    if (lanes > 1 && span > 1)
+      throw new RangeError(`chip "${chip.name}": lanes need one row per instruction`);
+    if (rowsFor(chip, rows.length) > height)
       throw new RecursionShapeError(
-        `program "${program.name}" has ${rows.length} ${chip.name} instructions of ${span} rows; the shape holds ${height} rows`,
+        `program "${program.name}" has ${rows.length} ${chip.name} instructions (${rowsFor(chip, rows.length)} rows); the shape holds ${height} rows`,
       );
-    const fixed = Array.from({ length: chip.fixedWidth }, () => new Uint32Array(height));
-    rows.forEach((ins, r) => {
+    const width = chip.fixedWidth;
+    const fixed = Array.from({ length: lanes * width }, () => new Uint32Array(height));
+    rows.forEach((ins, n) => {
+      const [r, lane] = [Math.floor(n / lanes), n % lanes];
       for (let k = 0; k < span; k++)
         chip.fixedRow(ins, counts, k).forEach((v: number, i: number) => {
-          fixed[i]![r * span + k] = v;
+          fixed[lane * width + i]![r * span + k] = v;
         });
     });
-    const def = defineChip(chip.name, (c) => chip.define(c, (i) => c.t.fixed(i)), { preprocessed: fixed });
+    // One lane's columns as the chip defines them; several lanes' as an array of those.
+    const def = defineChip(
+      chip.name,
+      (c) => {
+        const lane = (l: number) => chip.define(c, (i) => c.t.fixed(l * width + i));
+        return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
+      },
+      { preprocessed: fixed },
+    );
     return { chip, def, rows };
   });
   const pub = new PublicInteractionBuilder();
@@ -187,8 +216,16 @@ export function recursionWitness(ra: RecursionAir, execution: Execution): Witnes
     const height = 2 ** ra.shape[chip.name]!;
     const tr = new Trace(def.width, height);
     const span = rowsPerInstruction(chip);
-    rows.forEach((ins, r) => chip.fill(tr, r * span, def.cols, ins, value));
-    for (let r = rows.length * span; r < height; r++) chip.fill(tr, r, def.cols, null, value);
+    const lanes = lanesOf(chip);
+    if (lanes === 1) {
+      rows.forEach((ins, r) => chip.fill(tr, r * span, def.cols, ins, value));
+      for (let r = rows.length * span; r < height; r++) chip.fill(tr, r, def.cols, null, value);
+    } else {
+      // Instruction n on row n / lanes, in lane n mod lanes; every lane after the last instruction pads.
+      const cols = def.cols as unknown[];
+      for (let n = 0; n < height * lanes; n++)
+        chip.fill(tr, Math.floor(n / lanes), cols[n % lanes], rows[n] ?? null, value);
+    }
     return tr.columns;
   });
   return { tables, publics: execution.publics };

@@ -6,10 +6,11 @@ import { type ProveOptions, proveStark, type Witness } from "../stark/prover.ts"
 import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
 import {
   type AnyRecursionChip,
+  DEGREE3_CHIPS,
+  DEGREE7_CHIPS,
   type RecursionAir,
   type RecursionShape,
   recursionAir,
-  recursionChips,
   recursionWitness,
   shapeFor,
 } from "./air.ts";
@@ -88,15 +89,17 @@ export function p254Program(
 }
 
 /**
- * The chips of the BN254 identity AIR under `config`: the recursion release's rule ({@link recursionChips}).
- * At P254_CONFIG's blowup 32 that is Poseidon2 on one row of degree-7 constraints: 38 % fewer cells than the
- * two-row chip's AIR (9.2 M against 14.8 M), and the BN254 step's time is Poseidon-BN254 hashing in
- * proportion to cells; the circuit pays 14 % more constraints for it (1,872,057 against 1,635,249: the
- * S-boxes' x^7 at ζ, and a third table height), still under 2^21 (docs/wrap-circuit.md §8). The tests'
- * BN254 configuration of blowup 2 gets the degree-3 chips.
+ * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 32 — Poseidon2 on one
+ * row of degree-7 constraints ({@link DEGREE7_CHIPS}): 38 % fewer cells than the two-row chip's AIR (9.2 M
+ * against 14.8 M), and the BN254 step's time is Poseidon-BN254 hashing in proportion to cells; the circuit
+ * pays 14 % more constraints for it (1,872,057 against 1,635,249: the S-boxes' x^7 at ζ, and a third table
+ * height), still under 2^21 (docs/wrap-circuit.md §8). Hints stay on one lane (unlike the release's chips):
+ * the identity program's hint table shares the tallest height with ext-alu, so two lanes would add opened
+ * columns to the circuit and lower no tree. The tests' BN254 configuration of blowup 2 gets the degree-3
+ * chips.
  */
 export function p254Chips(config: Pick<StarkConfig, "logBlowup">): readonly AnyRecursionChip[] {
-  return recursionChips(config);
+  return config.logBlowup >= 3 ? DEGREE7_CHIPS : DEGREE3_CHIPS;
 }
 
 /**

@@ -16,7 +16,7 @@ import { RECURSION_CONFIG } from "./config.ts";
 export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
   shape: Object.freeze({
     const: 9,
-    hint: 17,
+    "hint-2-lanes": 16,
     "base-alu": 15,
     "ext-alu": 16,
     dot4: 16,
@@ -29,6 +29,6 @@ export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
   }),
   config: RECURSION_CONFIG,
   controlRoot: Uint32Array.from([
-    898539121, 333831366, 408630457, 1643316205, 876927349, 1226593515, 1868689915, 523585207,
+    493872040, 546149233, 573497218, 24180327, 1265797097, 1441411994, 183526818, 1855907128,
   ]),
 });

@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    4229419521, 2054226735, 1585179597, 1616336906, 261114125, 2850126017, 3022009466, 745725541,
+    3957295733, 32088997, 3841891804, 966315599, 2762077762, 3959868791, 832002812, 368585272,
   ]),
 });
 

@@ -27,6 +27,12 @@ export interface RecursionChip<K extends Instruction["kind"], C> {
   readonly kinds: readonly K[];
   /** Consecutive rows each instruction occupies (default 1); padding rows are single rows. */
   readonly rowsPerInstruction?: number;
+  /**
+   * Instructions side by side on one row (default 1), each in its own copy of the preprocessed and main
+   * columns, constraints and interactions: the same cells on `lanes` times fewer, wider rows. For a chip of
+   * one row per instruction whose table would be the AIR's tallest (docs/recursion.md §7).
+   */
+  readonly lanes?: number;
   readonly fixedWidth: number;
   /** Preprocessed row `k` (< rowsPerInstruction) of one instruction; a padding row is all zeros. */
   fixedRow(ins: InstructionOf<K>, reads: ReadCounts, k: number): number[];
@@ -42,6 +48,15 @@ export interface RecursionChip<K extends Instruction["kind"], C> {
 /** Rows one instruction of the chip occupies. */
 export const rowsPerInstruction = (chip: { readonly rowsPerInstruction?: number }): number =>
   chip.rowsPerInstruction ?? 1;
+
+/** Instructions of the chip side by side on one row. */
+export const lanesOf = (chip: { readonly lanes?: number }): number => chip.lanes ?? 1;
+
+/** Rows `count` instructions of the chip occupy. */
+export const rowsFor = (
+  chip: { readonly rowsPerInstruction?: number; readonly lanes?: number },
+  count: number,
+): number => Math.ceil(count / lanesOf(chip)) * rowsPerInstruction(chip);
 
 /** Receives (addr, block) from the memory bus: a read. */
 export function readBlock(t: TableBuilder, addr: Expr, block: readonly (Expr | number)[], mult: Expr): void {

@@ -55,6 +55,14 @@ export const hintChip: RecursionChip<"hint", Col[]> = {
 };
 
 /**
+ * The hint chip with two instructions a row, each in its own copy of the columns: the same cells on half the
+ * rows. The recursion release's programs read more hints than any other table has rows, so on one lane the
+ * hint table alone set the AIR's tallest height, and with it every commitment's Merkle tree
+ * (docs/recursion.md §7).
+ */
+export const hintTwoLaneChip: RecursionChip<"hint", Col[]> = { ...hintChip, name: "hint-2-lanes", lanes: 2 };
+
+/**
  * pack (4 base values → 1 block) and unpack (1 block → 4 base values) in one table: the block and the four
  * base values are sends whose preprocessed multiplicities carry the direction (−1 is a read).
  */
