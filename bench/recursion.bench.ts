@@ -6,7 +6,8 @@
  * hello (30,076 cycles), or with `--sha n` the sha guest hashing n bytes. The release is by default one built for the session's segment shapes;
  * `--published` proves with the published release (RECURSION_RELEASE: its larger shape holds the lifts of
  * every segment po2, as users prove; built or read from the release cache first, not timed as proving).
- * Reports per program: instructions per chip next to the shape's rows, proving time, proof bytes; the
+ * Reports per program: instructions per chip next to the shape's rows and the counting backend's operations
+ * by kind (bench/recursion-counts.ts), proving time, proof bytes; the
  * succinct receipt's verification time (the first call, the median of 20 more in the same process, and
  * the same in a fresh process: bench/verify-succinct.ts); the process's peak memory. Last line: JSON.
  */
@@ -35,6 +36,7 @@ import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../src/stark/proof-codec.ts";
 import { computeImageId } from "../src/zkvm/image-id.ts";
 import { loadProgram } from "../src/zkvm/program.ts";
+import { verifierCounts } from "./recursion-counts.ts";
 import { report } from "./util.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -89,6 +91,11 @@ for (const [name, { rows }] of Object.entries(liftChips))
   console.log(
     `  ${name.padEnd(18)} 2^${Math.log2(rows)} rows; lift ${liftChips[name]!.instructions}, join ${joinChips[name]!.instructions} instructions`,
   );
+
+// The cost model (the counting backend's operations by kind) next to the instructions above.
+const counts = verifierCounts(sys, lift, heights[0]!);
+for (const [program, c] of Object.entries(counts))
+  console.log(`  ${program} verifier, counted: ${JSON.stringify(c.counted)}`);
 
 // proveSuccinct reports each step before it runs: a step ends where the next one (or the whole) does.
 const steps: { kind: "lift" | "join"; ms: number }[] = [];
@@ -179,6 +186,7 @@ report("recursion", {
   liftInstructions: lift.program.instructions.length,
   liftChips,
   joinChips,
+  verifierCounts: { lift: counts.lift.counted, join: counts.join.counted },
   peakMiB,
   joinInstructions: sys.join.program.instructions.length,
   liftSeconds: lifts.map((l) => secs(l.ms)),
