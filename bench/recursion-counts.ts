@@ -1,14 +1,13 @@
 /**
  * The verifier's cost model next to what the recursion programs became (bench/recursion.bench.ts): the
  * counting backend's operations (src/stark/verifier/counting.ts) for what a lift verifies (one segment proof)
- * and what a join verifies (two recursion proofs of the release's shape), beside the programs' instructions
- * per chip. The counts are of the abstract verifier on symbolic values; the builder folds constants and
- * shares repeated work, so the instructions a chip gets can be fewer than the operations of its kind.
+ * and what a join verifies (two recursion proofs of the release's shape), to print beside the programs'
+ * instructions per chip. The counts are of the abstract verifier on symbolic values; the builder folds
+ * constants and shares repeated work, so the instructions a chip gets can be fewer than the operations of
+ * its kind.
  */
 import { machine } from "../src/machine/air.ts";
 import { MACHINE_CONFIG } from "../src/machine/verify.ts";
-import { chipRows, chipsOfShape } from "../src/recursion/air.ts";
-import type { Program } from "../src/recursion/ir.ts";
 import { recursionTemplate, shapeHeights } from "../src/recursion/programs.ts";
 import type { RecursionSystem } from "../src/recursion/system.ts";
 import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
@@ -31,16 +30,9 @@ function byKind(c: OperationCounts, times: number) {
   };
 }
 
-/** Instructions per chip of a program. */
-const instructions = (sys: Pick<RecursionSystem, "shape">, program: Program) =>
-  Object.fromEntries(
-    [...chipRows(program, chipsOfShape(sys.shape))].map(([chip, rows]) => [chip.name, rows.length]),
-  );
-
-/** The lift's and the join's counted operations and instructions per chip. */
+/** What the lift (one segment proof of `segmentHeights`) and the join (two recursion proofs) verify, counted. */
 export function verifierCounts(
-  sys: Pick<RecursionSystem, "shape" | "config" | "join">,
-  lift: { readonly program: Program },
+  sys: Pick<RecursionSystem, "shape" | "config">,
   segmentHeights: readonly number[],
 ) {
   const segment = countVerifierOperations(machine().air, MACHINE_CONFIG, poseidon2Hash, segmentHeights);
@@ -51,7 +43,7 @@ export function verifierCounts(
     shapeHeights(sys.shape),
   );
   return {
-    lift: { counted: byKind(segment, 1), instructions: instructions(sys, lift.program) },
-    join: { counted: byKind(recursion, 2), instructions: instructions(sys, sys.join.program) },
+    lift: byKind(segment, 1),
+    join: byKind(recursion, 2),
   };
 }

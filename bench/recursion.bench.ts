@@ -93,9 +93,9 @@ for (const [name, { rows }] of Object.entries(liftChips))
   );
 
 // The cost model (the counting backend's operations by kind) next to the instructions above.
-const counts = verifierCounts(sys, lift, heights[0]!);
-for (const [program, c] of Object.entries(counts))
-  console.log(`  ${program} verifier, counted: ${JSON.stringify(c.counted)}`);
+const verifierOps = verifierCounts(sys, heights[0]!);
+for (const [program, counted] of Object.entries(verifierOps))
+  console.log(`  ${program} verifier, counted: ${JSON.stringify(counted)}`);
 
 // proveSuccinct reports each step before it runs: a step ends where the next one (or the whole) does.
 const steps: { kind: "lift" | "join"; ms: number }[] = [];
@@ -186,7 +186,7 @@ report("recursion", {
   liftInstructions: lift.program.instructions.length,
   liftChips,
   joinChips,
-  verifierCounts: { lift: counts.lift.counted, join: counts.join.counted },
+  verifierOps,
   peakMiB,
   joinInstructions: sys.join.program.instructions.length,
   liftSeconds: lifts.map((l) => secs(l.ms)),

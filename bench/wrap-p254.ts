@@ -23,7 +23,13 @@
  */
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "../src/groth16/wrap/p254-circuit.ts";
-import { type AnyRecursionChip, DEGREE3_CHIPS, DEGREE7_CHIPS, ONE_ROW_CHIPS } from "../src/recursion/air.ts";
+import {
+  type AnyRecursionChip,
+  admitsDegree7,
+  DEGREE3_CHIPS,
+  DEGREE7_CHIPS,
+  ONE_ROW_CHIPS,
+} from "../src/recursion/air.ts";
 import { bitsChip } from "../src/recursion/chips/arithmetic.ts";
 import { bitsRowsChip, makeBitsRowsChip } from "../src/recursion/chips/bits-rows.ts";
 import {
@@ -113,9 +119,9 @@ const CHIP_SETS: Record<string, readonly AnyRecursionChip[]> = {
   "degree-7 chips (Poseidon2 on one row of degree 7, bits on 16 rows of 2)": DEGREE7_CHIPS,
 };
 
-/** Whether a configuration can prove a chip set: the degree-7 table has 8 quotient chunks. */
+/** Whether a configuration can prove a chip set. */
 const admits = (config: StarkConfig, chips: readonly AnyRecursionChip[]) =>
-  config.logBlowup >= 3 || chips !== DEGREE7_CHIPS;
+  chips !== DEGREE7_CHIPS || admitsDegree7(config);
 
 if (!flag("--prove-only")) {
   const queries = numberArg("--release-queries", CONFIG_BLOWUP_4.numQueries);

@@ -27,7 +27,7 @@ import { type Address, type Block, type Instruction, type Program, reads } from 
  * digest, which adds the preprocessed root.
  *
  * The chips are a parameter, and a shape names them (its keys are chip names, in table order): the
- * recursion release and the BN254 step use {@link recursionChips} of their configurations;
+ * recursion release uses {@link recursionChips} of its configuration, the BN254 step `p254Chips` (p254.ts);
  * {@link ONE_ROW_CHIPS} is the wider one-row layout, kept for tests and measurements. One chip per
  * instruction kind either way.
  */
@@ -60,7 +60,8 @@ export const DEGREE3_CHIPS: readonly AnyChip[] = [
 /**
  * {@link DEGREE3_CHIPS} with Poseidon2 on one row of degree-7 constraints (238 main columns: one per
  * S-box): half the cells per permutation of the two-row chip, for configurations of blowup ≥ 8 — the
- * recursion release's and the BN254 step's (docs/recursion.md §7, docs/wrap-circuit.md §8).
+ * BN254 step's, and with hints two a row the recursion release's (docs/recursion.md §7,
+ * docs/wrap-circuit.md §8).
  */
 export const DEGREE7_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Degree7Chip : c,
@@ -80,12 +81,15 @@ export const ONE_ROW_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Chip : c === bitsRowsChip ? bitsChip : c,
 );
 
+/** Whether `config` proves the degree-7 Poseidon2 table: its 8 quotient chunks need a blowup of at least 8. */
+export const admitsDegree7 = (config: Pick<StarkConfig, "logBlowup">): boolean => config.logBlowup >= 3;
+
 /**
- * The chips of recursion programs proven under `config`: the degree-7 Poseidon2 table has 8 quotient chunks,
- * so it needs a blowup of at least 8 ({@link RELEASE_CHIPS}); smaller blowups use the degree-3 chips.
+ * The chips of recursion programs proven under `config`: {@link RELEASE_CHIPS} where it admits the degree-7
+ * Poseidon2 table, the degree-3 chips otherwise.
  */
 export function recursionChips(config: Pick<StarkConfig, "logBlowup">): readonly AnyChip[] {
-  return config.logBlowup >= 3 ? RELEASE_CHIPS : DEGREE3_CHIPS;
+  return admitsDegree7(config) ? RELEASE_CHIPS : DEGREE3_CHIPS;
 }
 
 const CHIPS_BY_NAME = new Map<string, AnyChip>(

@@ -6,6 +6,7 @@ import { type ProveOptions, proveStark, type Witness } from "../stark/prover.ts"
 import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
 import {
   type AnyRecursionChip,
+  admitsDegree7,
   DEGREE3_CHIPS,
   DEGREE7_CHIPS,
   type RecursionAir,
@@ -100,7 +101,7 @@ export function p254Program(
  * chips.
  */
 export function p254Chips(config: Pick<StarkConfig, "logBlowup">): readonly AnyRecursionChip[] {
-  return config.logBlowup >= 3 ? DEGREE7_CHIPS : DEGREE3_CHIPS;
+  return admitsDegree7(config) ? DEGREE7_CHIPS : DEGREE3_CHIPS;
 }
 
 /**
