@@ -47,7 +47,7 @@ export function verifyStarkProof<F, E, D>(
 ): VerifierOutput<F> {
   const { air, config, layout, proof, publics } = input;
   const preRoot = input.preprocessedRoot;
-  checkStatic(b, input);
+  checkStatic(input);
 
   // Transcript (docs/proof-system.md §4).
   const airDigest = airDigestOf(b, input.structureDigest, preRoot);
@@ -93,7 +93,7 @@ export function verifyStarkProof<F, E, D>(
 }
 
 /** Checks that depend only on the layout, the configuration and (natively) the public values. */
-function checkStatic<F, E, D>(b: VerifierBackend<F, E, D>, input: VerifierInput<F, E, D>): void {
+function checkStatic<F, E, D>(input: VerifierInput<F, E, D>): void {
   const { air, config, layout, publics } = input;
   if ((layout.commitments.pre !== null) !== (input.preprocessedRoot !== null))
     throw new VerificationError(
