@@ -79,6 +79,13 @@ const CANDIDATES: Record<string, StarkConfig> = {
     friLogArity: 3,
     logFinalDegree: 3,
   },
+  "blowup 16, 21 queries, PoW 16, arity 8": {
+    logBlowup: 4,
+    numQueries: 21,
+    powBits: 16,
+    friLogArity: 3,
+    logFinalDegree: 3,
+  },
   "blowup 16, 21 queries, PoW 16": {
     logBlowup: 4,
     numQueries: 21,

@@ -275,8 +275,8 @@ function preprocessedRound(air: Air, config: StarkConfig, hash: StarkHash): Roun
       config,
       air.tables.map((t) => t.fixedLogHeight ?? MIN_LOG_HEIGHT),
     );
-    // Threads as the prover uses them: under Poseidon-BN254 this commitment is the BN254 control ID, a
-    // minute of hashing at blowup 32.
+    // Threads as the prover uses them: under Poseidon-BN254 this commitment is the BN254 control ID, tens
+    // of seconds of hashing at blowup 16.
     const workers = layout.logMaxLdeHeight >= 16 ? defaultWorkerCount() : 0;
     const exec: Executor = workers > 0 ? parallelExecutor(workers) : serialExecutor;
     const pcs = new PcsProver(hash, config, layout, exec, workers > 0);

@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    3957295733, 32088997, 3841891804, 966315599, 2762077762, 3959868791, 832002812, 368585272,
+    1946771657, 1398512433, 3141538522, 1588878328, 21399061, 36302813, 32628997, 285179065,
   ]),
 });
 
