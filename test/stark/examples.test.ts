@@ -100,4 +100,36 @@ describe("example AIRs at default security (Poseidon2-BabyBear)", () => {
     (w.tables[0]![3] as Uint32Array)[5] ^= 1;
     expect(() => proveStark(air, DEFAULT_CONFIG, hash, w)).toThrow(/constraint \d+ does not hold at row 5/);
   });
+
+  it("the honest prover verifies its own proof, and checks every row first only when asked", () => {
+    const air = cubicAir(4);
+    const timings: Record<string, number> = {};
+    proveStark(air, DEFAULT_CONFIG, hash, cubicWitness(4, 4), { timings });
+    expect(Object.keys(timings)).toContain("verify");
+    expect(Object.keys(timings)).not.toContain("check");
+
+    // A bad witness: by default the whole proof is made, fails its verification, and the diagnosis names
+    // the row; with checkConstraints the same error comes before anything is committed.
+    const bad = cubicWitness(4, 4);
+    (bad.tables[0]![3] as Uint32Array)[5] ^= 1;
+    const late: Record<string, number> = {};
+    expect(() => proveStark(air, DEFAULT_CONFIG, hash, bad, { timings: late })).toThrow(
+      /constraint \d+ does not hold at row 5/,
+    );
+    expect(Object.keys(late)).toContain("fri");
+    const early: Record<string, number> = {};
+    expect(() =>
+      proveStark(air, DEFAULT_CONFIG, hash, bad, { timings: early, checkConstraints: true }),
+    ).toThrow(/constraint \d+ does not hold at row 5/);
+    expect(Object.keys(early)).not.toContain("quotient");
+  });
+
+  it("the honest prover's diagnosis covers the buses: an unbalanced bus fails after proving", () => {
+    const air = rangeCheckAir(8);
+    const w = rangeCheckWitness([1, 2, 3, 4], 5, 8);
+    // The looked-up value changes while the table's multiplicities stay: every row holds, the bus does not.
+    const looked = w.tables[0]![0] as Uint32Array;
+    looked[1] = 7;
+    expect(() => proveStark(air, DEFAULT_CONFIG, hash, w)).toThrow(/the buses do not balance/);
+  });
 });
