@@ -34,10 +34,12 @@ export function extMulScalars(
   extScratch[3] = (mul(x0, y3) + mul(x1, y2) + mul(x2, y1) + mul(x3, y0)) % P;
 }
 
-/** Inverts every element (Montgomery's trick); throws naming the first zero element. */
-export function extBatchInverse(a: ExtColumns): ExtColumns {
+/**
+ * Inverts every element (Montgomery's trick) into `out` (new columns by default; never `a` itself); throws
+ * naming the first zero element.
+ */
+export function extBatchInverse(a: ExtColumns, out: ExtColumns = newExtColumns(a[0].length)): ExtColumns {
   const n = a[0].length;
-  const out = newExtColumns(n);
   if (n === 0) return out;
   const [a0, a1, a2, a3] = a;
   const [p0, p1, p2, p3] = out; // prefix products, later overwritten by the inverses

@@ -8,6 +8,7 @@ import {
 } from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
+import { type LogupInputs, logupFractions } from "./logup.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
@@ -52,6 +53,12 @@ export type Kernel =
       readonly logN: number;
       readonly shift: number;
       readonly out: readonly Uint32Array[];
+    }
+  | {
+      /** A table's LogUp fractions on its trace domain (logup.ts), four shared columns per interaction. */
+      readonly kind: "logup";
+      readonly inputs: LogupInputs;
+      readonly out: readonly ExtColumns[];
     }
   | {
       /** A table's quotient on its coset (quotient.ts), into four shared coordinate columns. */
@@ -107,6 +114,8 @@ export function kernelSize(k: Kernel): number {
     case "deep":
     case "quotient":
       return k.out[0]!.length;
+    case "logup":
+      return 1 << k.inputs.logN;
     case "hashRows":
     case "compress":
     case "inject":
@@ -143,6 +152,9 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       return;
     case "quotient":
       quotientRange(k.inputs, start, end, k.out);
+      return;
+    case "logup":
+      logupFractions(k.inputs, start, end, k.out);
       return;
     case "hashRows": {
       const hash = hashOverride ?? HASHES[k.hash]!;

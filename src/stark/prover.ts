@@ -13,8 +13,15 @@ import {
 import { ProverInputError, VerificationError } from "./errors.ts";
 import { type Challenger, observeExt, observeMany, type StarkHash, sampleExt } from "./hash-config.ts";
 import { proofLayout, ROUNDS } from "./layout.ts";
-import { buildAuxTrace, type MultiplicityTamper } from "./logup.ts";
-import { defaultWorkerCount, type Executor, parallelExecutor, serialExecutor, shared } from "./parallel.ts";
+import { buildAuxTrace, type LogupFractions, type MultiplicityTamper } from "./logup.ts";
+import {
+  defaultWorkerCount,
+  type Executor,
+  parallelExecutor,
+  serialExecutor,
+  shared,
+  toShared,
+} from "./parallel.ts";
 import { PcsProver, type RoundData, type Rounds } from "./pcs/prover.ts";
 import type { StarkProof } from "./proof.ts";
 import { COSET_SHIFT, logupCapacityOk, preprocessedTables, startTranscript } from "./protocol.ts";
@@ -114,11 +121,12 @@ export function proveStarkWithHooks(
     const r = buildAuxTrace(
       t,
       logHeights[i]!,
-      witness.tables[i]!,
+      workers > 0 ? witness.tables[i]!.map(toShared) : witness.tables[i]!,
       publics,
       challenges[0]!,
       challenges[1]!,
       tamper,
+      workers > 0 ? threadedFractions(exec) : undefined,
     );
     auxTraces[i] = r.columns;
     cumsums[i] = r.cumsum;
@@ -197,6 +205,16 @@ export function proveStarkWithHooks(
     timer.lap("verify");
   }
   return proof;
+}
+
+/** LogUp fractions computed by the prover's threads, each taking a share of the rows. */
+function threadedFractions(exec: Executor): LogupFractions {
+  return (inputs) => {
+    const n = 1 << inputs.logN;
+    const out = inputs.interactions.map((): ExtColumns => [shared(n), shared(n), shared(n), shared(n)]);
+    exec.run({ kind: "logup", inputs, out });
+    return out;
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { inv, mul, rootOfUnity, sub } from "../field/babybear.ts";
+import { inv, mul, pow, rootOfUnity, sub } from "../field/babybear.ts";
 import type { Ext } from "../field/extension.ts";
 import type { Table } from "./air.ts";
 import { ProverInputError } from "./errors.ts";
@@ -9,18 +9,21 @@ import { type DomainInputs, dependencies, evaluateOnDomain } from "./eval-domain
  * the honest prover's constraint check.
  */
 
-/** Selectors on the trace domain: only their zero pattern matters there. */
-function traceSelectors(logN: number) {
+/**
+ * Selectors on rows [start, start + len) of the trace domain (all of it by default): only their zero pattern
+ * matters there.
+ */
+export function traceSelectors(logN: number, start = 0, len = 1 << logN) {
   const n = 1 << logN;
   const w = rootOfUnity(logN);
   const wInv = inv(w);
-  const first = new Uint32Array(n);
-  const last = new Uint32Array(n);
-  const transition = new Uint32Array(n);
-  first[0] = 1;
-  last[n - 1] = 1;
-  let x = 1;
-  for (let i = 0; i < n; i++) {
+  const first = new Uint32Array(len);
+  const last = new Uint32Array(len);
+  const transition = new Uint32Array(len);
+  if (start === 0) first[0] = 1;
+  if (start + len === n) last[len - 1] = 1;
+  let x = pow(w, start);
+  for (let i = 0; i < len; i++) {
     transition[i] = sub(x, wInv);
     x = mul(x, w);
   }

@@ -281,7 +281,7 @@ describe("worker threads", () => {
     expect(parallel).toEqual(serial);
   });
 
-  it("so is one with preprocessed columns, LogUp and tables of two heights (each quotient split in shares)", () => {
+  it("so is one with preprocessed columns, LogUp and tables of two heights (each quotient and LogUp trace split in shares)", () => {
     const air = rangeCheckFixedAir(10);
     const w = rangeCheckFixedWitness(
       Array.from({ length: 2048 }, (_, i) => (i * 37) % 1024),
