@@ -5,7 +5,7 @@ import type { Interaction, Table } from "./air.ts";
 import { ProverInputError } from "./errors.ts";
 import { dependencies, evaluateOnDomain } from "./eval-domain.ts";
 import type { Node } from "./expr.ts";
-import { traceSelectors } from "./trace-domain.ts";
+import { traceDomainInputs } from "./trace-domain.ts";
 
 /**
  * The prover's side of LogUp (docs/proof-system.md §2): a table's auxiliary trace, h_i = ±m_i/d_i per
@@ -26,7 +26,7 @@ export interface MultiplicityTamper {
 export interface LogupInputs {
   readonly nodes: readonly Node[];
   readonly interactions: readonly Interaction[];
-  readonly pre: readonly Uint32Array[];
+  readonly preprocessed: readonly Uint32Array[];
   readonly main: readonly Uint32Array[];
   readonly logN: number;
   readonly publics: readonly number[];
@@ -54,18 +54,7 @@ export function logupFractions(
   const maxFields = Math.max(...interactions.map((it) => it.fields.length));
   for (let j = 1; j < maxFields; j++) alphaPows.push(extMul(alphaPows[j - 1]!, alpha));
   const domain = {
-    length: len,
-    offset: start,
-    pre: inp.pre,
-    main: inp.main,
-    aux: [],
-    stride: 1,
-    nextOffset: 1,
-    sourceLength: 1 << inp.logN,
-    publics: inp.publics,
-    challenges: [alpha, beta],
-    cumsum: [0, 0, 0, 0] as Ext,
-    selectors: traceSelectors(inp.logN, start, len),
+    ...traceDomainInputs(inp, inp.logN, inp.main, [], inp.publics, [alpha, beta], [0, 0, 0, 0], start, len),
     needed: dependencies(inp.nodes, roots),
   };
   evaluateOnDomain(inp.nodes, domain, (row, count, values) => {
@@ -149,8 +138,8 @@ export function buildAuxTrace(
   fractions: LogupFractions = serialFractions,
 ): { columns: Uint32Array[]; cumsum: Ext } {
   const n = 1 << logN;
-  const { nodes, interactions, preprocessed: pre } = table;
-  const hs = fractions({ nodes, interactions, pre, main, logN, publics, alpha, beta, tamper });
+  const { nodes, interactions, preprocessed } = table;
+  const hs = fractions({ nodes, interactions, preprocessed, main, logN, publics, alpha, beta, tamper });
   // One column per batch: the sum of its interactions' fractions.
   const batchColumns: ExtColumns[] = table.logupBatches.map((batch) => {
     if (batch.length === 1) return hs[batch[0]!]!;

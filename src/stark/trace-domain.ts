@@ -13,7 +13,7 @@ import { type DomainInputs, dependencies, evaluateOnDomain } from "./eval-domain
  * Selectors on rows [start, start + len) of the trace domain (all of it by default): only their zero pattern
  * matters there.
  */
-export function traceSelectors(logN: number, start = 0, len = 1 << logN) {
+function traceSelectors(logN: number, start = 0, len = 1 << logN) {
   const n = 1 << logN;
   const w = rootOfUnity(logN);
   const wInv = inv(w);
@@ -30,18 +30,22 @@ export function traceSelectors(logN: number, start = 0, len = 1 << logN) {
   return { first, last, transition };
 }
 
+/** A table's trace domain as `evaluateOnDomain` reads it: rows [start, start + len), all of them by default. */
 export function traceDomainInputs(
-  table: Table,
+  table: Pick<Table, "preprocessed">,
   logN: number,
   main: readonly Uint32Array[],
   aux: readonly Uint32Array[],
   publics: readonly number[],
   challenges: readonly Ext[],
   cumsum: Ext,
+  start = 0,
+  len = 1 << logN,
 ): DomainInputs {
   const n = 1 << logN;
   return {
-    length: n,
+    length: len,
+    offset: start,
     pre: table.preprocessed,
     main,
     aux,
@@ -51,7 +55,7 @@ export function traceDomainInputs(
     publics,
     challenges,
     cumsum,
-    selectors: traceSelectors(logN),
+    selectors: traceSelectors(logN, start, len),
   };
 }
 
