@@ -29,7 +29,7 @@ for (const logN of sizes) {
   const proof = proveStark(air, config, poseidon2Hash, witness, { timings });
   const proveMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const bytes = encodeProof(proof, air, config);
+  const bytes = encodeProof(proof, air, config, poseidon2Hash);
   let verifyMs = Infinity;
   for (let i = 0; i < 3; i++) {
     const t1 = performance.now();

@@ -101,7 +101,12 @@ export function proveSession(elf: Uint8Array | Program, options: ProveSessionOpt
       workers: options.workers,
       timings: options.timings,
     });
-    segments.push({ index, po2, statement: sw.statement, seal: encodeProof(proof, m.air, config) });
+    segments.push({
+      index,
+      po2,
+      statement: sw.statement,
+      seal: encodeProof(proof, m.air, config, poseidon2Hash),
+    });
     progress("done");
   }
   const { trace: _trace, ...result } = run;

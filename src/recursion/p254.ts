@@ -168,7 +168,7 @@ export function proveP254(p: P254Program, inner: P254Input, options: ProveOption
   checkPreprocessedRoot(p.air.air, p.config, poseidonBn254Hash, p.bn254ControlId, "the BN254 step");
   const witness = p254Witness(p, inner);
   const proof = proveStark(p.air.air, p.config, poseidonBn254Hash, witness, options);
-  return { proof: encodeProof(proof, p.air.air, p.config), publics: witness.publics };
+  return { proof: encodeProof(proof, p.air.air, p.config, poseidonBn254Hash), publics: witness.publics };
 }
 
 /** The BN254 identity AIR's witness for one inner proof (throws RecursionAssertionError as `proveP254`). */

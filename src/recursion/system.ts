@@ -198,7 +198,11 @@ export function proveProgram(
   const exec = executeProgram(p.program, hints, p.info);
   const witness = recursionWitness(p.air, exec);
   const proof = proveStark(p.air.air, sys.config, poseidon2Hash, witness);
-  return { program: p, proof: encodeProof(proof, p.air.air, sys.config), publics: exec.publics };
+  return {
+    program: p,
+    proof: encodeProof(proof, p.air.air, sys.config, poseidon2Hash),
+    publics: exec.publics,
+  };
 }
 
 /** The inclusion proof of a program's control ID in the release's tree (of the depth the programs read). */

@@ -4,7 +4,8 @@ import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { MAX_LOG_HEIGHT, MAX_LOG_LDE_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
 import type { StarkHash } from "./hash-config.ts";
-import { commitmentPathLength, friPathLength, proofLayout, ROUNDS, type Round } from "./layout.ts";
+import { type ProofLayout, proofLayout, ROUNDS, type Round } from "./layout.ts";
+import { commitmentLeaf, friLeaf, type OpeningSlots, openingSlots } from "./pcs/opening-positions.ts";
 import type {
   FriQueryStep,
   MerkleOpening,
@@ -15,22 +16,26 @@ import type {
 } from "./proof.ts";
 
 /**
- * Binary proof format, version 1 (docs/proof-system.md §9). Deterministic: one encoding per proof. Every
+ * Binary proof format, version 2 (docs/proof-system.md §9). Deterministic: one encoding per proof. Every
  * length follows from the AIR, the configuration and the table heights in the proof, so none is encoded;
  * field elements are u32 little-endian and must be canonical; digests are 8 u32 words the hash
  * configuration must accept. The decoder reads each byte at most once, so it cannot hang.
  *
  *   u8 version | u8 logHeight × tables | digest mainRoot | [digest auxRoot] | digest quotientRoot
  *   | ext cumsum × tables-with-buses | per table: (pre, main, aux, quotient) × (ζ, ζω) ext values
- *   | digest × FRI layers | ext × final coefficients | u32 PoW nonce
+ *   | digest × FRI layers | ext × final coefficients | u32 PoW nonce | u32 query index × queries
  *   | per query: [pre rows + path], main rows + path, [aux rows + path], quotient rows + path,
  *     per FRI layer: row + path
  *
  * A path lists its sibling digests from the leaves up: one per binary step, the three other children in
  * order per 4-ary step; its length follows from the heights and the hash configuration's Merkle arity
- * (pcs/merkle-shape.ts).
+ * (pcs/merkle-shape.ts). Queries share openings: a row or sibling that an earlier query of the same tree
+ * already sent at the same position (pcs/opening-positions.ts, from the query indices) is not sent again,
+ * and the decoder restores it. The decoded proof has every query's full paths, so every verifier instance
+ * reads it unchanged; the native verifier requires the indices to be the ones the transcript draws.
+ * Version 1 (2026-11) sent every opening in full and had no indices.
  */
-export const PROOF_VERSION = 1;
+export const PROOF_VERSION = 2;
 
 export class ProofFormatError extends ZkvmError {
   override name = "ProofFormatError";
@@ -148,7 +153,12 @@ class Reader {
   }
 }
 
-export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig): Uint8Array {
+/**
+ * Encodes a proof. The hash configuration gives its Merkle arity (the path shapes); a proof whose queries
+ * disagree on a row or sibling at a shared position (no honest prover makes one) has no encoding and throws
+ * ProofLengthError.
+ */
+export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig, hash: StarkHash): Uint8Array {
   const w = new Writer();
   const fail = (what: string): never => {
     throw new ProofLengthError(`cannot encode: ${what} does not match the AIR and configuration`);
@@ -178,17 +188,30 @@ export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig): U
   w.u32(proof.powNonce);
   if (proof.queries.length !== layout.numQueries) fail("query count");
   for (const q of proof.queries) {
+    if (!Number.isInteger(q.index) || q.index < 0 || q.index >= 2 ** layout.logMaxLdeHeight)
+      fail("query index");
+    w.u32(q.index);
+  }
+  const trees = openingTrees(layout, hash);
+  for (const q of proof.queries) {
+    const opened = (tree: OpeningTree, o: { rows: readonly Uint32Array[]; path: readonly Uint32Array[] }) => {
+      const slots = tree.slots(q.index);
+      if (o.rows.length !== slots.rows.length || o.path.length !== slots.siblings.length)
+        fail(`${tree.what} opening`);
+      o.rows.forEach((row, m) => {
+        if (tree.first("row", slots.rows[m]!, row)) w.elems(row);
+      });
+      o.path.forEach((d, k) => {
+        if (tree.first("sibling", slots.siblings[k]!, d)) w.elems(d);
+      });
+    };
     for (const round of ROUNDS) {
       const o = q[round];
       if ((layout.commitments[round] !== null) !== (o !== null)) fail(`${round} opening`);
-      if (!o) continue;
-      for (const r of o.rows) w.elems(r);
-      for (const d of o.path) w.elems(d);
+      if (o) opened(trees[round]!, o);
     }
-    for (const step of q.fri) {
-      w.elems(step.row);
-      for (const d of step.path) w.elems(d);
-    }
+    if (q.fri.length !== layout.fri.layers.length) fail("FRI steps");
+    q.fri.forEach((step, li) => opened(trees.fri[li]!, { rows: [step.row], path: step.path }));
   }
   return w.bytes();
 }
@@ -230,26 +253,51 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
   const friRoots = r.digests(layout.fri.layers.length, "FRI root");
   const finalPoly = r.exts(layout.fri.finalCoefficients, "final polynomial");
   const powNonce = r.elem("PoW nonce");
-  const opening = (round: Round): MerkleOpening | null => {
-    const c = layout.commitments[round];
-    if (!c) return null;
+  const indices: number[] = [];
+  for (let q = 0; q < layout.numQueries; q++) {
+    const index = r.u32("query index");
+    if (index >= 2 ** layout.logMaxLdeHeight)
+      throw new NonCanonicalProofError(
+        `query index ${index} is outside the LDE domain of 2^${layout.logMaxLdeHeight} points`,
+      );
+    indices.push(index);
+  }
+  const trees = openingTrees(layout, hash);
+  const opened = (tree: OpeningTree, index: number, widths: readonly number[]): MerkleOpening => {
+    const slots = tree.slots(index);
     return {
-      rows: c.matrices.map((m) => r.elems(m.width, `${round} row`)),
-      path: r.digests(commitmentPathLength(c, hash.merkleArity), `${round} Merkle path`),
+      rows: widths.map(
+        (n, m) =>
+          tree.sent("row", slots.rows[m]!) ??
+          tree.keep("row", slots.rows[m]!, r.elems(n, `${tree.what} row`)),
+      ),
+      path: slots.siblings.map(
+        (slot) =>
+          tree.sent("sibling", slot) ?? tree.keep("sibling", slot, r.digest(`${tree.what} Merkle path`)),
+      ),
     };
   };
-  const queries: QueryProof[] = [];
-  for (let q = 0; q < layout.numQueries; q++) {
+  const queries: QueryProof[] = indices.map((index) => {
+    const opening = (round: Round): MerkleOpening | null => {
+      const c = layout.commitments[round];
+      return c
+        ? opened(
+            trees[round]!,
+            index,
+            c.matrices.map((m) => m.width),
+          )
+        : null;
+    };
     const pre = opening("pre");
     const main = opening("main")!;
     const aux = opening("aux");
     const quotient = opening("quotient")!;
-    const fri: FriQueryStep[] = layout.fri.layers.map((l) => ({
-      row: r.elems(4 << l.logArity, "FRI row"),
-      path: r.digests(friPathLength(l, hash.merkleArity), "FRI path"),
-    }));
-    queries.push({ pre, main, aux, quotient, fri });
-  }
+    const fri: FriQueryStep[] = layout.fri.layers.map((l, li) => {
+      const o = opened(trees.fri[li]!, index, [4 << l.logArity]);
+      return { row: o.rows[0]!, path: o.path };
+    });
+    return { index, pre, main, aux, quotient, fri };
+  });
   if (r.remaining !== 0) throw new TrailingBytesError(`${r.remaining} bytes follow the end of the proof`);
   return {
     logHeights,
@@ -262,5 +310,77 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
     finalPoly,
     powNonce,
     queries,
+  };
+}
+
+/**
+ * One tree's openings across the queries, in encoding order: which slots (pcs/opening-positions.ts) were
+ * already sent, and their values.
+ */
+type Part = "row" | "sibling";
+
+interface OpeningTree {
+  readonly what: string;
+  slots(index: number): OpeningSlots;
+  /** The value already sent at `slot`, if any. */
+  sent(part: Part, slot: number): Uint32Array | undefined;
+  keep(part: Part, slot: number, value: Uint32Array): Uint32Array;
+  /** Whether `value` is the first at `slot` (to be sent); throws if it differs from the one sent. */
+  first(part: Part, slot: number, value: Uint32Array): boolean;
+}
+
+function openingTree(
+  what: string,
+  logHeights: readonly number[],
+  arity: StarkHash["merkleArity"],
+  leaf: (index: number) => number,
+): OpeningTree {
+  const values: Record<Part, Map<number, Uint32Array>> = { row: new Map(), sibling: new Map() };
+  return {
+    what,
+    slots: (index) => openingSlots(logHeights, arity, leaf(index)),
+    sent: (part, slot) => values[part].get(slot),
+    keep(part, slot, value) {
+      values[part].set(slot, value);
+      return value;
+    },
+    first(part, slot, value) {
+      const earlier = values[part].get(slot);
+      if (!earlier) {
+        values[part].set(slot, value);
+        return true;
+      }
+      if (earlier.length !== value.length || earlier.some((x, i) => x !== value[i]))
+        throw new ProofLengthError(
+          `cannot encode: two queries open different ${what} ${part}s at one position`,
+        );
+      return false;
+    },
+  };
+}
+
+function openingTrees(
+  layout: ProofLayout,
+  hash: StarkHash,
+): Record<Round, OpeningTree | null> & { fri: OpeningTree[] } {
+  const a = hash.merkleArity;
+  const commitment = (round: Round) => {
+    const c = layout.commitments[round];
+    if (!c) return null;
+    return openingTree(
+      `${round} commitment`,
+      c.matrices.map((m) => m.logHeight),
+      a,
+      (index) => commitmentLeaf(index, layout.logMaxLdeHeight, c),
+    );
+  };
+  return {
+    pre: commitment("pre"),
+    main: commitment("main"),
+    aux: commitment("aux"),
+    quotient: commitment("quotient"),
+    fri: layout.fri.layers.map((l, li) =>
+      openingTree(`FRI layer ${li}`, [l.logSize - l.logArity], a, (index) => friLeaf(index, l)),
+    ),
   };
 }

@@ -32,6 +32,11 @@ export interface FriQueryStep {
 }
 
 export interface QueryProof {
+  /**
+   * The query's index in the tallest LDE domain, as the transcript draws it. Every opening's position follows
+   * from it (pcs/opening-positions.ts); the verifier requires the transcript's.
+   */
+  readonly index: number;
   /** Present iff some table has preprocessed columns. */
   readonly pre: MerkleOpening | null;
   readonly main: MerkleOpening;

@@ -116,6 +116,12 @@ export function verifyStark(
     throw e;
   }
   backend.flush();
+  // The encoding shares openings between queries by these indices (proof-codec.ts); only the transcript's make
+  // the bytes of a valid proof unique.
+  out.queryBits.forEach((bits, q) => {
+    if (proof.queries[q]!.index !== bits.reduce((acc, bit, i) => acc + bit * 2 ** i, 0))
+      throw new VerificationError("shape", `query ${q}'s index differs from the one the transcript draws`);
+  });
   return { logHeights, airDigest: Uint32Array.from(out.airDigest) };
 }
 
@@ -208,6 +214,8 @@ function checkProofShape(layout: ProofLayout, hash: StarkHash, proof: StarkProof
   if (!isElement(proof.powNonce)) fail("proof-of-work nonce");
   if (!Array.isArray(proof.queries) || proof.queries.length !== layout.numQueries) fail("query count");
   proof.queries.forEach((q, qi) => {
+    if (!Number.isInteger(q.index) || q.index < 0 || q.index >= 2 ** layout.logMaxLdeHeight)
+      fail(`query ${qi} index`);
     for (const round of ROUNDS) {
       const c = layout.commitments[round];
       const o = q[round];

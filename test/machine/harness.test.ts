@@ -84,7 +84,12 @@ describe("machine: perturbation harness", () => {
 
   it("through the STARK: sampled cells, publics, multiplicities and proof bytes are rejected", () => {
     const rand = prng(0xc0ffee);
-    const honest = encodeProof(proveStark(m.air, CONFIG, poseidon2Hash, W.witness), m.air, CONFIG);
+    const honest = encodeProof(
+      proveStark(m.air, CONFIG, poseidon2Hash, W.witness),
+      m.air,
+      CONFIG,
+      poseidon2Hash,
+    );
     verifySegmentSeal(W.statement, honest, CONFIG);
     const accepted: string[] = [];
     // One changed cell per table.
@@ -112,7 +117,8 @@ describe("machine: perturbation harness", () => {
       const proof = proveDishonestly(m.air, CONFIG, poseidon2Hash, W.witness, {
         tamperMultiplicity: { table: t, interaction: rand() % ni, row: 1, delta: 1 },
       });
-      if (verifies(W, encodeProof(proof, m.air, CONFIG))) accepted.push(`multiplicity in table ${t}`);
+      if (verifies(W, encodeProof(proof, m.air, CONFIG, poseidon2Hash)))
+        accepted.push(`multiplicity in table ${t}`);
     }
     // Proof bytes: changed, truncated or extended.
     for (let k = 0; k < 300; k++) {

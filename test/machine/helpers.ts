@@ -44,7 +44,12 @@ export function expectValidWitness(w: SegmentWitness): void {
 export function dishonestProof(w: SegmentWitness): Uint8Array | null {
   const m = machine();
   try {
-    return encodeProof(proveDishonestly(m.air, CONFIG, poseidon2Hash, w.witness), m.air, CONFIG);
+    return encodeProof(
+      proveDishonestly(m.air, CONFIG, poseidon2Hash, w.witness),
+      m.air,
+      CONFIG,
+      poseidon2Hash,
+    );
   } catch {
     return null;
   }

@@ -273,7 +273,7 @@ describe("segment shapes: padding and pinning", () => {
     verifyStark(m.air, CONFIG, poseidon2Hash, w.witness.publics, proof, {
       preprocessedRoot: machinePreprocessedRoot(CONFIG),
     });
-    const seal = encodeProof(proof, m.air, CONFIG);
+    const seal = encodeProof(proof, m.air, CONFIG, poseidon2Hash);
     let err: unknown;
     try {
       verifySegmentSeal(w.statement, seal, CONFIG);

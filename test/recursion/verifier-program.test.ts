@@ -105,7 +105,7 @@ describe("the STARK verifier as a recursion program", () => {
       const counts: Record<string, number> = {};
       for (const ins of built.program.instructions) counts[ins.kind] = (counts[ins.kind] ?? 0) + 1;
       console.log(`${name}: ${built.program.instructions.length} instructions ${JSON.stringify(counts)}`);
-      const honest = encodeProof(proveStark(air, config, hash, witness), air, config);
+      const honest = encodeProof(proveStark(air, config, hash, witness), air, config, hash);
       expect(programAccepts(air, built, witness.publics, honest, logHeights)).toBe(true);
       const report = runSoundnessHarness({
         air,

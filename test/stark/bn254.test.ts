@@ -80,9 +80,11 @@ describe("Poseidon-BN254 configuration", () => {
   for (const { air, witness } of cases) {
     it(`proves and verifies ${air.name} at default security`, () => {
       const proof = proveStark(air, DEFAULT_CONFIG, hash, witness);
-      const bytes = encodeProof(proof, air, DEFAULT_CONFIG);
+      const bytes = encodeProof(proof, air, DEFAULT_CONFIG, hash);
       verifyStarkBytes(air, DEFAULT_CONFIG, hash, witness.publics, bytes);
-      expect(encodeProof(decodeProof(bytes, air, DEFAULT_CONFIG, hash), air, DEFAULT_CONFIG)).toEqual(bytes);
+      expect(encodeProof(decodeProof(bytes, air, DEFAULT_CONFIG, hash), air, DEFAULT_CONFIG, hash)).toEqual(
+        bytes,
+      );
       // The hash configuration is part of the statement.
       expect(() => verifyStark(air, DEFAULT_CONFIG, poseidon2Hash, witness.publics, proof)).toThrow(
         VerificationError,
@@ -105,8 +107,18 @@ describe("Poseidon-BN254 configuration", () => {
   ])(
     "a proof whose Merkle hashing runs partly in a worker thread is byte-identical to a serial one ($air.name)",
     ({ air, w }) => {
-      const serial = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 0 }), air, TEST_CONFIG);
-      const parallel = encodeProof(proveStark(air, TEST_CONFIG, hash, w, { workers: 1 }), air, TEST_CONFIG);
+      const serial = encodeProof(
+        proveStark(air, TEST_CONFIG, hash, w, { workers: 0 }),
+        air,
+        TEST_CONFIG,
+        hash,
+      );
+      const parallel = encodeProof(
+        proveStark(air, TEST_CONFIG, hash, w, { workers: 1 }),
+        air,
+        TEST_CONFIG,
+        hash,
+      );
       expect(parallel).toEqual(serial);
       verifyStarkBytes(air, TEST_CONFIG, hash, w.publics, parallel);
     },

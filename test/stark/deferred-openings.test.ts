@@ -82,7 +82,7 @@ describe("deferred Merkle openings in the native verifier", () => {
       const root = air.tables.some((t) => t.preprocessed.length > 0)
         ? preprocessedRoot(air, config, hash)
         : null;
-      const bytes = encodeProof(proveStark(air, config, hash, witness), air, config);
+      const bytes = encodeProof(proveStark(air, config, hash, witness), air, config, hash);
       expect(outcome(() => verifyDeferred(air, bytes, witness.publics, root))).toBe("accepted");
       expect(outcome(() => verifyImmediately(air, bytes, witness.publics, root))).toBe("accepted");
 

@@ -40,7 +40,7 @@ describe("example AIRs at default security (Poseidon2-BabyBear)", () => {
     const w = fibonacciWitness(10);
     expect(w.publics[2]).toBe(fibonacciReference(10));
     const proof = proveStark(air, DEFAULT_CONFIG, hash, w);
-    const bytes = encodeProof(proof, air, DEFAULT_CONFIG);
+    const bytes = encodeProof(proof, air, DEFAULT_CONFIG, hash);
     verifyStarkBytes(air, DEFAULT_CONFIG, hash, w.publics, bytes);
     const wrong = [w.publics[0]!, w.publics[1]!, fibonacciReference(10, 1n, 2n)];
     expect(() => verifyStarkBytes(air, DEFAULT_CONFIG, hash, wrong, bytes)).toThrow(VerificationError);

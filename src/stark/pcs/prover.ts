@@ -7,11 +7,12 @@ import { type Challenger, grind, observeExt, type StarkHash, sampleBits, sampleE
 import { type ProofLayout, ROUNDS, type Round } from "../layout.ts";
 import { type Executor, shared, toShared } from "../parallel.ts";
 import type { FriQueryStep, QueryProof, TableOpenings } from "../proof.ts";
-import { COSET_SHIFT, reverseBits } from "../protocol.ts";
+import { COSET_SHIFT } from "../protocol.ts";
 import type { PhaseTimer } from "../timer.ts";
 import { foldLayer } from "./fri-fold.ts";
 import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
 import { PointOpener } from "./open.ts";
+import { commitmentLeaf, friLeaf } from "./opening-positions.ts";
 
 /**
  * The prover's side of the polynomial commitment scheme (docs/proof-system.md §3, §6): commit columns
@@ -186,22 +187,17 @@ export class PcsProver {
     const queries: QueryProof[] = [];
     for (let q = 0; q < layout.numQueries; q++) {
       const index = sampleBits(ch, logMax);
-      const leaf = reverseBits(index, logMax);
       const open = (round: Round) => {
         const r = rounds[round];
         const c = layout.commitments[round];
-        return r && c ? mmcsOpen(r.commitment, leaf >>> (logMax - c.logMaxHeight)) : null;
+        return r && c ? mmcsOpen(r.commitment, commitmentLeaf(index, logMax, c)) : null;
       };
-      const fri: FriQueryStep[] = [];
-      let idx = index;
-      layout.fri.layers.forEach((layer, li) => {
-        const rowBits = layer.logSize - layer.logArity;
-        const k = idx & ((1 << rowBits) - 1);
-        const o = mmcsOpen(layers[li]!, reverseBits(k, rowBits));
-        fri.push({ row: o.rows[0]!, path: o.path });
-        idx = k;
+      const fri: FriQueryStep[] = layout.fri.layers.map((layer, li) => {
+        const o = mmcsOpen(layers[li]!, friLeaf(index, layer));
+        return { row: o.rows[0]!, path: o.path };
       });
       queries.push({
+        index,
         pre: open("pre"),
         main: open("main")!,
         aux: open("aux"),

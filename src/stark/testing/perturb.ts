@@ -85,7 +85,7 @@ function nativeVerdict(o: SoundnessOptions, publics: readonly number[], bytes: U
 
 function dishonest(o: SoundnessOptions, w: Witness, hooks: DishonestProverHooks = {}): Uint8Array | null {
   try {
-    return encodeProof(proveDishonestly(o.air, o.config, o.hash, w, hooks), o.air, o.config);
+    return encodeProof(proveDishonestly(o.air, o.config, o.hash, w, hooks), o.air, o.config, o.hash);
   } catch {
     return null; // the dishonest prover could not even produce a proof (e.g. a vanishing denominator)
   }
@@ -104,7 +104,7 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
     return native;
   };
   const tried = { cell: 0, public: 0, multiplicity: 0, bytes: 0, total: 0 };
-  const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config);
+  const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config, o.hash);
   if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
 
   const cellTargets: [number, number][] = [];

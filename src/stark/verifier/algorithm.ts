@@ -39,6 +39,8 @@ export interface VerifierInput<F, E, D> {
 export interface VerifierOutput<F> {
   /** The AIR digest the proof was verified against (for a recursion program: the inner control ID). */
   readonly airDigest: readonly F[];
+  /** Each query's index bits, least significant first, as the transcript drew them. */
+  readonly queryBits: readonly (readonly F[])[];
 }
 
 export function verifyStarkProof<F, E, D>(
@@ -89,7 +91,7 @@ export function verifyStarkProof<F, E, D>(
   checkConstraints(b, input, challenges, alpha, zeta);
   const groups = deepGroups(b, input, zeta, gamma);
   queryBits.forEach((bits, q) => checkQuery(b, input, groups, betas, bits, q));
-  return { airDigest };
+  return { airDigest, queryBits };
 }
 
 /** Checks that depend only on the layout, the configuration and (natively) the public values. */

@@ -128,6 +128,7 @@ export function zeroProof(layout: ProofLayout, merkleArity: MerkleArity): StarkP
     finalPoly: exts(layout.fri.finalCoefficients),
     powNonce: 0,
     queries: Array.from({ length: layout.numQueries }, () => ({
+      index: 0,
       pre: merkle("pre"),
       main: merkle("main")!,
       aux: merkle("aux"),
