@@ -8,7 +8,7 @@ import {
 } from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
-import { type LogupInputs, logupFractions } from "./logup.ts";
+import { type LogupInputs, logupBatchSums } from "./logup.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
@@ -55,7 +55,7 @@ export type Kernel =
       readonly out: readonly Uint32Array[];
     }
   | {
-      /** A table's LogUp fractions on its trace domain (logup.ts), four shared columns per interaction. */
+      /** A table's LogUp batch columns on its trace domain (logup.ts), four shared columns per batch. */
       readonly kind: "logup";
       readonly inputs: LogupInputs;
       readonly out: readonly ExtColumns[];
@@ -154,7 +154,7 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       quotientRange(k.inputs, start, end, k.out);
       return;
     case "logup":
-      logupFractions(k.inputs, start, end, k.out);
+      logupBatchSums(k.inputs, start, end, k.out);
       return;
     case "hashRows": {
       const hash = hashOverride ?? HASHES[k.hash]!;

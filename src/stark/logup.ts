@@ -20,12 +20,14 @@ export interface MultiplicityTamper {
 }
 
 /**
- * What computing a table's LogUp fractions needs, as plain data (threads receive it by structured clone;
+ * What computing a table's LogUp batch columns needs, as plain data (threads receive it by structured clone;
  * the main columns are shared when threads run it).
  */
 export interface LogupInputs {
   readonly nodes: readonly Node[];
   readonly interactions: readonly Interaction[];
+  /** The table's LogUp batches (`Table.logupBatches`): interaction indices, one aux column each. */
+  readonly batches: readonly (readonly number[])[];
   readonly preprocessed: readonly Uint32Array[];
   readonly main: readonly Uint32Array[];
   readonly logN: number;
@@ -36,20 +38,43 @@ export interface LogupInputs {
 }
 
 /**
- * h_i = ±m_i/d_i of every interaction of a table on rows [start, end), into out[i] (four coordinate columns
- * of the whole trace; nothing outside the range is touched). Rows are independent, so threads take shares.
+ * Rows per step of {@link logupBatchSums}: the denominators, multiplicities and inverses of every interaction
+ * are held for this many rows at a time (a few megabytes for the widest machine table), never for the whole
+ * trace.
  */
-export function logupFractions(
+const CHUNK_ROWS = 1 << 13;
+
+/**
+ * Each batch's Σ_(i ∈ batch) ±m_i/d_i on rows [start, end), into out[b] (four coordinate columns of the whole
+ * trace; nothing outside the range is touched). Rows are independent, so threads take shares.
+ */
+export function logupBatchSums(
   inp: LogupInputs,
   start: number,
   end: number,
   out: readonly ExtColumns[],
 ): void {
+  const scratch = {
+    dens: inp.interactions.map(() => newExtColumns(Math.min(CHUNK_ROWS, end - start))),
+    mults: inp.interactions.map(() => new Uint32Array(Math.min(CHUNK_ROWS, end - start))),
+    h: newExtColumns(Math.min(CHUNK_ROWS, end - start)),
+  };
+  for (let s = start; s < end; s += CHUNK_ROWS)
+    chunkSums(inp, s, Math.min(end, s + CHUNK_ROWS), out, scratch);
+}
+
+function chunkSums(
+  inp: LogupInputs,
+  start: number,
+  end: number,
+  out: readonly ExtColumns[],
+  scratch: { dens: ExtColumns[]; mults: Uint32Array[]; h: ExtColumns },
+): void {
   const { interactions, alpha, beta, tamper } = inp;
   const len = end - start;
   const roots = interactions.flatMap((it) => [...it.fields, it.multiplicity]);
-  const dens: ExtColumns[] = interactions.map(() => newExtColumns(len));
-  const mults: Uint32Array[] = interactions.map(() => new Uint32Array(len));
+  const dens = scratch.dens.map((d) => d.map((c) => c.subarray(0, len)) as ExtColumns);
+  const mults = scratch.mults.map((m) => m.subarray(0, len));
   const alphaPows: Ext[] = [alpha];
   const maxFields = Math.max(...interactions.map((it) => it.fields.length));
   for (let j = 1; j < maxFields; j++) alphaPows.push(extMul(alphaPows[j - 1]!, alpha));
@@ -94,35 +119,46 @@ export function logupFractions(
     const m = mults[tamper.interaction]!;
     m[tamper.row - start] = (m[tamper.row - start]! + tamper.delta) % P;
   }
-  interactions.forEach((it, i) => {
-    // The inverses go straight into this share's rows of the output, then become the fractions in place.
-    const h = out[i]!.map((c) => c.subarray(start, end)) as ExtColumns;
-    try {
-      extBatchInverse(dens[i]!, h);
-    } catch {
-      throw new ProverInputError(
-        "a LogUp denominator vanished (negligible probability); retry with other inputs",
-      );
-    }
-    const m = mults[i]!;
-    const sign = it.kind === "send";
-    for (let l = 0; l < 4; l++) {
-      const c = h[l];
-      for (let r = 0; r < len; r++) {
-        const v = mul(m[r]!, c[r]!);
-        c[r] = sign || v === 0 ? v : P - v;
+  const h = scratch.h.map((c) => c.subarray(0, len)) as ExtColumns;
+  inp.batches.forEach((batch, b) => {
+    const sum = out[b]!.map((c) => c.subarray(start, end)) as ExtColumns;
+    batch.forEach((i, k) => {
+      // The first fraction of a batch is computed in the batch's own rows of the output; the others in
+      // scratch, then added.
+      const target = k === 0 ? sum : h;
+      try {
+        extBatchInverse(dens[i]!, target);
+      } catch {
+        throw new ProverInputError(
+          "a LogUp denominator vanished (negligible probability); retry with other inputs",
+        );
       }
-    }
+      const m = mults[i]!;
+      const send = interactions[i]!.kind === "send";
+      for (let l = 0; l < 4; l++) {
+        const c = target[l];
+        const o = sum[l];
+        for (let r = 0; r < len; r++) {
+          const v = mul(m[r]!, c[r]!);
+          const f = send || v === 0 ? v : P - v;
+          if (k === 0) c[r] = f;
+          else {
+            const t = o[r]! + f;
+            o[r] = t >= P ? t - P : t;
+          }
+        }
+      }
+    });
   });
 }
 
-/** How the fractions of a table are computed: on the calling thread by default, or by the prover's threads. */
-export type LogupFractions = (inputs: LogupInputs) => ExtColumns[];
+/** How the batch columns of a table are computed: on the calling thread by default, or by the prover's threads. */
+export type LogupBatchColumns = (inputs: LogupInputs) => ExtColumns[];
 
-const serialFractions: LogupFractions = (inputs) => {
+const serialBatchColumns: LogupBatchColumns = (inputs) => {
   const n = 1 << inputs.logN;
-  const out = inputs.interactions.map(() => newExtColumns(n));
-  logupFractions(inputs, 0, n, out);
+  const out = inputs.batches.map(() => newExtColumns(n));
+  logupBatchSums(inputs, 0, n, out);
   return out;
 };
 
@@ -135,26 +171,21 @@ export function buildAuxTrace(
   alpha: Ext,
   beta: Ext,
   tamper?: MultiplicityTamper,
-  fractions: LogupFractions = serialFractions,
+  batchSums: LogupBatchColumns = serialBatchColumns,
 ): { columns: Uint32Array[]; cumsum: Ext } {
   const n = 1 << logN;
   const { nodes, interactions, preprocessed } = table;
-  const hs = fractions({ nodes, interactions, preprocessed, main, logN, publics, alpha, beta, tamper });
-  // One column per batch: the sum of its interactions' fractions.
-  const batchColumns: ExtColumns[] = table.logupBatches.map((batch) => {
-    if (batch.length === 1) return hs[batch[0]!]!;
-    const out = newExtColumns(n);
-    const acc = new Float64Array(n);
-    for (let l = 0; l < 4; l++) {
-      acc.fill(0);
-      for (const i of batch) {
-        const h = hs[i]![l];
-        for (let r = 0; r < n; r++) acc[r] = acc[r]! + h[r]!;
-      }
-      const o = out[l];
-      for (let r = 0; r < n; r++) o[r] = acc[r]! % P;
-    }
-    return out;
+  const batchColumns = batchSums({
+    nodes,
+    interactions,
+    batches: table.logupBatches,
+    preprocessed,
+    main,
+    logN,
+    publics,
+    alpha,
+    beta,
+    tamper,
   });
   const columns: Uint32Array[] = [];
   for (const h of batchColumns) for (let l = 0; l < 4; l++) columns.push(h[l]);

@@ -13,7 +13,7 @@ import {
 import { ProverInputError, VerificationError } from "./errors.ts";
 import { type Challenger, observeExt, observeMany, type StarkHash, sampleExt } from "./hash-config.ts";
 import { proofLayout, ROUNDS } from "./layout.ts";
-import { buildAuxTrace, type LogupFractions, type MultiplicityTamper } from "./logup.ts";
+import { buildAuxTrace, type LogupBatchColumns, type MultiplicityTamper } from "./logup.ts";
 import {
   defaultWorkerCount,
   type Executor,
@@ -126,7 +126,7 @@ export function proveStarkWithHooks(
       challenges[0]!,
       challenges[1]!,
       tamper,
-      workers > 0 ? threadedFractions(exec) : undefined,
+      workers > 0 ? threadedBatchColumns(exec) : undefined,
     );
     auxTraces[i] = r.columns;
     cumsums[i] = r.cumsum;
@@ -207,11 +207,11 @@ export function proveStarkWithHooks(
   return proof;
 }
 
-/** LogUp fractions computed by the prover's threads, each taking a share of the rows. */
-function threadedFractions(exec: Executor): LogupFractions {
+/** LogUp batch columns computed by the prover's threads, each taking a share of the rows. */
+function threadedBatchColumns(exec: Executor): LogupBatchColumns {
   return (inputs) => {
     const n = 1 << inputs.logN;
-    const out = inputs.interactions.map((): ExtColumns => [shared(n), shared(n), shared(n), shared(n)]);
+    const out = inputs.batches.map((): ExtColumns => [shared(n), shared(n), shared(n), shared(n)]);
     exec.run({ kind: "logup", inputs, out });
     return out;
   };
