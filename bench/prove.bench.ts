@@ -4,19 +4,22 @@
  * configuration, segments of at most po2 k (default 19, so that 2^20 is multi-segment; each segment is
  * proven at the smallest published segment shape it fits, docs/machine.md "Segment shapes"). Per size: proving
  * throughput (cycles/s, wall), peak memory per cycle, receipt bytes per segment, verification time per
- * segment (warm: the median of three, with the process's first, cold verification as `coldVerifyMs`), and
- * the split (trace generation, LDE, hashing, quotient, FRI…). Last line: JSON.
+ * segment (in a fresh process, bench/verify-segments.ts: the median of nine per segment after warm-up, and the process's
+ * first verification as `firstVerifyMs`), and the split (trace generation, LDE, hashing, quotient, FRI…). Last line: JSON.
  *
  * `--blowup4` proves with CONFIG_BLOWUP_4 instead (42 queries, LogUp batches of four): smaller receipts for
  * larger LDEs. Do not run the long sizes while other work shares the machine; `npm run bench -- prove 12`
  * checks it runs.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineFor } from "../src/machine/air.ts";
 import { proveSession } from "../src/machine/prove.ts";
-import { MACHINE_CONFIG, verifySegmentSeal } from "../src/machine/verify.ts";
+import { MACHINE_CONFIG } from "../src/machine/verify.ts";
+import { encodeReceipt } from "../src/receipt/receipt-codec.ts";
 import { CONFIG_BLOWUP_4 } from "../src/stark/config.ts";
 import { execute } from "../src/zkvm/executor.ts";
 import { loadProgram } from "../src/zkvm/program.ts";
@@ -45,7 +48,6 @@ const fixed = c1 - 1000 * perIteration;
 machineFor(config); // build the AIR outside the timings
 
 const results: Record<string, unknown>[] = [];
-let coldVerifyMs: number | undefined;
 for (const logCycles of sizes) {
   const iterations = Math.max(1, Math.floor((2 ** logCycles - fixed) / perIteration));
   const timings: Record<string, number> = {};
@@ -58,19 +60,30 @@ for (const logCycles of sizes) {
   });
   const proveMs = performance.now() - t;
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-  // Verification per segment: the median of three runs after the process's first (cold) verification, which
-  // also compiles the verifier's code and kernels and is reported on its own.
-  const timeVerify = (seg: (typeof s.segments)[number]) => {
-    const v = performance.now();
-    verifySegmentSeal(seg.statement, seg.seal, config);
-    return performance.now() - v;
-  };
-  coldVerifyMs ??= timeVerify(s.segments[0]!);
-  let verifyMs = 0;
-  for (const seg of s.segments) {
-    const runs = [timeVerify(seg), timeVerify(seg), timeVerify(seg)].sort((a, b) => a - b);
-    verifyMs += runs[1]!;
-  }
+  // Verification in a fresh process (bench/verify-segments.ts): a verifier's heap, not the one this prover
+  // has just filled, whose garbage collection would be charged to the verifier.
+  const dir = mkdtempSync(join(tmpdir(), "zkvm-prove-bench-"));
+  const receiptPath = join(dir, "receipt.bin");
+  writeFileSync(
+    receiptPath,
+    encodeReceipt({
+      kind: "composite",
+      config,
+      journal: s.result.journal,
+      segments: s.segments.map((x) => ({
+        kind: "segment",
+        index: x.index,
+        statement: x.statement,
+        seal: x.seal,
+      })),
+    }),
+  );
+  const child = spawnSync(process.execPath, [join(root, "bench/verify-segments.ts"), receiptPath], {
+    encoding: "utf8",
+  });
+  rmSync(dir, { recursive: true, force: true });
+  if (child.status !== 0) throw new Error(`bench/verify-segments.ts failed: ${child.stderr}`);
+  const verified = JSON.parse(child.stdout.trim().split("\n").at(-1)!);
   const cycles = s.result.cycles;
   const largestSegment = Math.max(...s.segments.map((x) => x.statement.post.cycles - x.statement.pre.cycles));
   const figures = {
@@ -83,15 +96,16 @@ for (const logCycles of sizes) {
     peakRssMiB: Math.round(maxRssBytes / 2 ** 20),
     peakBytesPerCycle: Math.round(maxRssBytes / largestSegment),
     receiptBytesPerSegment: Math.round(s.segments.reduce((n, x) => n + x.seal.length, 0) / s.segments.length),
-    verifyMsPerSegment: Number((verifyMs / s.segments.length).toFixed(1)),
+    verifyMsPerSegment: verified.meanOfMediansMs,
+    firstVerifyMs: verified.firstMs,
     splitMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
   };
   console.log(
     `2^${logCycles}: ${cycles} cycles in ${s.segments.length} segment(s), proven in ${figures.proveSeconds} s ` +
       `(${figures.cyclesPerSecond} cycles/s), peak RSS ${figures.peakRssMiB} MiB (${figures.peakBytesPerCycle} B/cycle ` +
       `of the largest segment), ${figures.receiptBytesPerSegment} B per segment receipt, verified in ` +
-      `${figures.verifyMsPerSegment} ms per segment (median of 3); split ${JSON.stringify(figures.splitMs)}`,
+      `${figures.verifyMsPerSegment} ms per segment in a fresh process (first ${figures.firstVerifyMs} ms); split ${JSON.stringify(figures.splitMs)}`,
   );
   results.push(figures);
 }
-report("prove", { config, segmentPo2, coldVerifyMs: Number(coldVerifyMs?.toFixed(1)), results });
+report("prove", { config, segmentPo2, results });
