@@ -31,7 +31,8 @@ import type {
  * order per 4-ary step; its length follows from the heights and the hash configuration's Merkle arity
  * (pcs/merkle-shape.ts). Queries share openings: a row or sibling that an earlier query of the same tree
  * already sent at the same position (pcs/opening-positions.ts, from the query indices) is not sent again,
- * and the decoder restores it. The decoded proof has every query's full paths, so every verifier instance
+ * and the decoder restores it (as the same array: treat a decoded proof as read-only). The decoded proof has
+ * every query's full paths, so every verifier instance
  * reads it unchanged; the native verifier requires the indices to be the ones the transcript draws.
  * Version 1 (2026-11) sent every opening in full and had no indices.
  */
