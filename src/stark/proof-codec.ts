@@ -314,12 +314,12 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
   };
 }
 
+type Part = "row" | "sibling";
+
 /**
  * One tree's openings across the queries, in encoding order: which slots (pcs/opening-positions.ts) were
  * already sent, and their values.
  */
-type Part = "row" | "sibling";
-
 interface OpeningTree {
   readonly what: string;
   slots(index: number): OpeningSlots;
