@@ -205,6 +205,16 @@ export function fe(v: number): number {
   return r < 0 ? r + P : r;
 }
 
+/**
+ * A zeroed column, in shared memory where the platform has it: the prover's threads then read the witness in
+ * place instead of copying every column before its LDE and again before its LogUp fractions.
+ */
+function newColumn(height: number): Uint32Array {
+  return typeof SharedArrayBuffer === "undefined"
+    ? new Uint32Array(height)
+    : new Uint32Array(new SharedArrayBuffer(4 * height));
+}
+
 /** Column-major witness of one table. */
 export class Trace {
   readonly columns: Uint32Array[];
@@ -214,7 +224,7 @@ export class Trace {
     if (!(height >= rows && height >= 4 && Number.isInteger(Math.log2(height))))
       throw new RangeError(`a trace of ${rows} rows cannot have height ${height}`);
     this.height = height;
-    this.columns = Array.from({ length: width }, () => new Uint32Array(this.height));
+    this.columns = Array.from({ length: width }, () => newColumn(this.height));
   }
   set(c: Col, row: number, v: number): void {
     this.columns[c.i]![row] = v >= 0 && v < P ? v : fe(v);
