@@ -54,13 +54,31 @@ export function logupBatchSums(
   end: number,
   out: readonly ExtColumns[],
 ): void {
-  const scratch = {
-    dens: inp.interactions.map(() => newExtColumns(Math.min(CHUNK_ROWS, end - start))),
-    mults: inp.interactions.map(() => new Uint32Array(Math.min(CHUNK_ROWS, end - start))),
-    h: newExtColumns(Math.min(CHUNK_ROWS, end - start)),
+  const { interactions, alpha } = inp;
+  const rows = Math.min(CHUNK_ROWS, end - start);
+  const alphaPows: Ext[] = [alpha];
+  const maxFields = Math.max(...interactions.map((it) => it.fields.length));
+  for (let j = 1; j < maxFields; j++) alphaPows.push(extMul(alphaPows[j - 1]!, alpha));
+  const share: ChunkShare = {
+    needed: dependencies(
+      inp.nodes,
+      interactions.flatMap((it) => [...it.fields, it.multiplicity]),
+    ),
+    alphaPows,
+    dens: interactions.map(() => newExtColumns(rows)),
+    mults: interactions.map(() => new Uint32Array(rows)),
+    h: newExtColumns(rows),
   };
-  for (let s = start; s < end; s += CHUNK_ROWS)
-    chunkSums(inp, s, Math.min(end, s + CHUNK_ROWS), out, scratch);
+  for (let s = start; s < end; s += CHUNK_ROWS) chunkSums(inp, s, Math.min(end, s + CHUNK_ROWS), out, share);
+}
+
+/** What every chunk of one share uses: the nodes to evaluate, α's powers, and scratch columns of one chunk. */
+interface ChunkShare {
+  readonly needed: readonly boolean[];
+  readonly alphaPows: readonly Ext[];
+  readonly dens: ExtColumns[];
+  readonly mults: Uint32Array[];
+  readonly h: ExtColumns;
 }
 
 function chunkSums(
@@ -68,19 +86,16 @@ function chunkSums(
   start: number,
   end: number,
   out: readonly ExtColumns[],
-  scratch: { dens: ExtColumns[]; mults: Uint32Array[]; h: ExtColumns },
+  share: ChunkShare,
 ): void {
   const { interactions, alpha, beta, tamper } = inp;
+  const { alphaPows } = share;
   const len = end - start;
-  const roots = interactions.flatMap((it) => [...it.fields, it.multiplicity]);
-  const dens = scratch.dens.map((d) => d.map((c) => c.subarray(0, len)) as ExtColumns);
-  const mults = scratch.mults.map((m) => m.subarray(0, len));
-  const alphaPows: Ext[] = [alpha];
-  const maxFields = Math.max(...interactions.map((it) => it.fields.length));
-  for (let j = 1; j < maxFields; j++) alphaPows.push(extMul(alphaPows[j - 1]!, alpha));
+  const dens = share.dens.map((d) => d.map((c) => c.subarray(0, len)) as ExtColumns);
+  const mults = share.mults.map((m) => m.subarray(0, len));
   const domain = {
     ...traceDomainInputs(inp, inp.logN, inp.main, [], inp.publics, [alpha, beta], [0, 0, 0, 0], start, len),
-    needed: dependencies(inp.nodes, roots),
+    needed: share.needed,
   };
   evaluateOnDomain(inp.nodes, domain, (row, count, values) => {
     const at = row - start;
@@ -119,7 +134,7 @@ function chunkSums(
     const m = mults[tamper.interaction]!;
     m[tamper.row - start] = (m[tamper.row - start]! + tamper.delta) % P;
   }
-  const h = scratch.h.map((c) => c.subarray(0, len)) as ExtColumns;
+  const h = share.h.map((c) => c.subarray(0, len)) as ExtColumns;
   inp.batches.forEach((batch, b) => {
     const sum = out[b]!.map((c) => c.subarray(start, end)) as ExtColumns;
     batch.forEach((i, k) => {
