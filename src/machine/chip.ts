@@ -1,4 +1,5 @@
 import { inv, P } from "../field/babybear.ts";
+import { sharedColumn } from "../field/shared-columns.ts";
 import { TableBuilder } from "../stark/air.ts";
 import type { Expr } from "../stark/expr.ts";
 import { Bus, TS_PER_CYCLE } from "./buses.ts";
@@ -207,13 +208,10 @@ export function fe(v: number): number {
 
 /**
  * A zeroed column, in shared memory where the platform has it: the prover's threads then read the witness in
- * place instead of copying every column before its LDE and again before its LogUp fractions.
+ * place instead of copying every column before its LDE and again before its LogUp fractions. A session
+ * recycles a segment's columns once it is proven (prove.ts), so the next segment's reuse them.
  */
-function newColumn(height: number): Uint32Array {
-  return typeof SharedArrayBuffer === "undefined"
-    ? new Uint32Array(height)
-    : new Uint32Array(new SharedArrayBuffer(4 * height));
-}
+const newColumn = sharedColumn;
 
 /** Column-major witness of one table. */
 export class Trace {

@@ -97,9 +97,12 @@ export function proveSession(elf: Uint8Array | Program, options: ProveSessionOpt
     const sw = segmentWitness(run.trace, start, end, image, m, undefined, po2);
     if (options.timings) options.timings.witness = (options.timings.witness ?? 0) + (performance.now() - t0);
     progress("prove");
+    // The prover reuses the witness's memory once it has built the LogUp trace: the segment's columns are
+    // read by nothing else (src/field/shared-columns.ts).
     const proof = proveStark(m.air, config, poseidon2Hash, sw.witness, {
       workers: options.workers,
       timings: options.timings,
+      recycleWitness: true,
     });
     segments.push({
       index,

@@ -1,4 +1,5 @@
 import { ZkvmError } from "../errors.ts";
+import { recycleColumns } from "../field/shared-columns.ts";
 import type { Witness } from "../stark/prover.ts";
 import { Syscall } from "../zkvm/ecall.ts";
 import type { ExecutionTrace } from "../zkvm/recorder.ts";
@@ -280,7 +281,12 @@ export function segmentWitness(
     page: pagePadding(chips.page),
     poseidon2: poseidon2Padding(chips.poseidon2),
   };
-  const columns = m.order.map((k, i) => extendTrace(all[i]!, 2 ** budget[k], padding[k]).columns);
+  const columns = m.order.map((k, i) => {
+    const padded = extendTrace(all[i]!, 2 ** budget[k], padding[k]);
+    // Copied into the taller trace: the next allocations (the other tables, then the LDEs) take its memory.
+    if (padded !== all[i]) recycleColumns(all[i]!.columns);
+    return padded.columns;
+  });
   tallyLookups(m.air, columns, publics, (t, i) => multiplicityColumn(m, t, i), !honest);
   const rows: Record<string, number> = { ...count, page: pages.length * 32 };
   return { witness: { tables: columns, publics }, statement, rows, po2: shapePo2 };

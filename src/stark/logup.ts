@@ -1,6 +1,7 @@
 import { mul, P } from "../field/babybear.ts";
 import { type ExtColumns, extBatchInverse, newExtColumns } from "../field/ext-columns.ts";
 import { type Ext, extMul } from "../field/extension.ts";
+import { sharedColumn } from "../field/shared-columns.ts";
 import type { Interaction, Table } from "./air.ts";
 import { ProverInputError } from "./errors.ts";
 import { dependencies, evaluateOnDomain } from "./eval-domain.ts";
@@ -204,7 +205,8 @@ export function buildAuxTrace(
   });
   const columns: Uint32Array[] = [];
   for (const h of batchColumns) for (let l = 0; l < 4; l++) columns.push(h[l]);
-  const phi = newExtColumns(n);
+  // In shared memory: the prover's threads take it as it is for the LDE, and recycle it after.
+  const phi: ExtColumns = [sharedColumn(n), sharedColumn(n), sharedColumn(n), sharedColumn(n)];
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -1,3 +1,4 @@
+import { sharedColumn } from "../field/shared-columns.ts";
 import { siblingModule, workerPool } from "../parallel/pool.ts";
 import type { StarkHash } from "./hash-config.ts";
 import { type Kernel, kernelSize, runKernel, workerHash } from "./kernels.ts";
@@ -21,8 +22,9 @@ const HASH_KERNELS: Record<string, URL> = {
   [BN254_HASH_ID]: siblingModule(import.meta.url, "kernels-bn254"),
 };
 
+/** A zeroed column in shared memory (src/field/shared-columns.ts: it may reuse a recycled buffer). */
 export function shared(length: number): Uint32Array {
-  return new Uint32Array(new SharedArrayBuffer(4 * length));
+  return sharedColumn(length);
 }
 
 export function toShared(a: Uint32Array): Uint32Array {

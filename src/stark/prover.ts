@@ -1,6 +1,8 @@
 import { P } from "../field/babybear.ts";
 import { type ExtColumns, newExtColumns } from "../field/ext-columns.ts";
 import { type Ext, extAdd } from "../field/extension.ts";
+import { cosetIntt, ntt } from "../field/ntt.ts";
+import { recycleColumns } from "../field/shared-columns.ts";
 import type { Air } from "./air.ts";
 import { publicBusSum } from "./bus.ts";
 import {
@@ -61,6 +63,14 @@ export interface ProveOptions {
    * fails, to say which constraint and row the witness violates.
    */
   readonly checkConstraints?: boolean;
+  /**
+   * Let the prover reuse the memory of the witness's columns once it no longer reads them (after the LogUp
+   * trace is built): the caller promises not to read or write them afterwards. For callers that generate one
+   * witness per proof, as a session does per segment; it lowers the peak by the witness's size
+   * (src/field/shared-columns.ts). A failed self-check then recovers the trace from its LDE to say which
+   * constraint it violates.
+   */
+  readonly recycleWitness?: boolean;
 }
 
 /**
@@ -118,16 +128,19 @@ export function proveStarkWithHooks(
   air.tables.forEach((t, i) => {
     if (t.auxWidth === 0) return;
     const tamper = hooks.tamperMultiplicity?.table === i ? hooks.tamperMultiplicity : undefined;
+    const own = witness.tables[i]!;
+    const columns = workers > 0 ? own.map(toShared) : own;
     const r = buildAuxTrace(
       t,
       logHeights[i]!,
-      workers > 0 ? witness.tables[i]!.map(toShared) : witness.tables[i]!,
+      columns,
       publics,
       challenges[0]!,
       challenges[1]!,
       tamper,
       workers > 0 ? threadedBatchColumns(exec) : undefined,
     );
+    recycleColumns(columns.filter((c, j) => c !== own[j]));
     auxTraces[i] = r.columns;
     cumsums[i] = r.cumsum;
   });
@@ -136,12 +149,15 @@ export function proveStarkWithHooks(
     checkWitnessConstraints(air, logHeights, witness, auxTraces, cumsums, challenges);
     timer.lap("check");
   }
-  const aux = pcs.commit("aux", auxTraces);
+  if (options.recycleWitness) recycleColumns(witness.tables.flat());
+  // Consumed: from here on the prover reads the LDE (the openings too), so trace-order copies are dead.
+  const aux = pcs.commit("aux", auxTraces, "evaluations", true);
   if (aux) ch.observeDigest(aux.commitment.root);
   const revealed = layout.cumsumTables.map((i) => cumsums[i]!);
   for (const c of revealed) observeExt(ch, c);
   const alpha = sampleExt(ch);
 
+  const quotientValues: Uint32Array[] = [];
   const quotientChunks = air.tables.map((t, i) => {
     const logN = logHeights[i]!;
     const n = 1 << logN;
@@ -165,12 +181,14 @@ export function proveStarkWithHooks(
     timer.lap("quotient");
     // In place: the values become the coefficients, split into the chunks.
     exec.run({ kind: "transform", op: "cosetIntt", arrays: values, shift: COSET_SHIFT });
+    quotientValues.push(...values);
     const chunks: Uint32Array[] = [];
     for (let c = 0; c < t.quotientChunks; c++)
-      for (let l = 0; l < 4; l++) chunks.push(values[l]!.slice(c * n, (c + 1) * n));
+      for (let l = 0; l < 4; l++) chunks.push(values[l]!.subarray(c * n, (c + 1) * n));
     return chunks;
   });
   const quotient = pcs.commit("quotient", quotientChunks, "coefficients")!;
+  recycleColumns(quotientValues);
   ch.observeDigest(quotient.commitment.root);
   const zeta = sampleExt(ch);
 
@@ -194,17 +212,29 @@ export function proveStarkWithHooks(
   if (honest) {
     verifyOwnProof(air, config, hash, proof, publics, pre ? pre.commitment.root : null, () => {
       // The LogUp traces are rebuilt rather than kept through the proving work: this runs only on failure.
+      const tables = options.recycleWitness
+        ? main.lde.map((cols) => cols.map((c) => traceFromLde(c, config.logBlowup)))
+        : witness.tables;
       const traces = air.tables.map((t, i) =>
         t.auxWidth === 0
           ? []
-          : buildAuxTrace(t, logHeights[i]!, witness.tables[i]!, publics, challenges[0]!, challenges[1]!)
-              .columns,
+          : buildAuxTrace(t, logHeights[i]!, tables[i]!, publics, challenges[0]!, challenges[1]!).columns,
       );
-      checkWitnessConstraints(air, logHeights, witness, traces, cumsums, challenges);
+      checkWitnessConstraints(air, logHeights, { tables, publics }, traces, cumsums, challenges);
     });
     timer.lap("verify");
   }
+  // The proof holds copies of what it opened; the next proof (a session's next segment) takes this memory.
+  pcs.recycle([main, aux, quotient]);
   return proof;
+}
+
+/** A column's values on the trace domain, in order, from its LDE (every 2^b-th point is on the coset s·H_n). */
+function traceFromLde(lde: Uint32Array, logBlowup: number): Uint32Array {
+  const n = lde.length >>> logBlowup;
+  const values = new Uint32Array(n);
+  for (let i = 0; i < n; i++) values[i] = lde[i << logBlowup]!;
+  return ntt(cosetIntt(values, COSET_SHIFT));
 }
 
 /** LogUp batch columns computed by the prover's threads, each taking a share of the rows. */
@@ -347,13 +377,44 @@ function preprocessedRound(air: Air, config: StarkConfig, hash: StarkHash): Roun
     const workers = layout.logMaxLdeHeight >= 16 ? defaultWorkerCount() : 0;
     const exec: Executor = workers > 0 ? parallelExecutor(workers) : serialExecutor;
     const pcs = new PcsProver(hash, config, layout, exec, workers > 0);
-    r = pcs.commit(
-      "pre",
-      air.tables.map((t) => t.preprocessed),
-    )!;
+    r = detached(
+      pcs.commit(
+        "pre",
+        air.tables.map((t) => t.preprocessed),
+      )!,
+    );
     m.set(key, r);
   }
   return r;
+}
+
+/**
+ * A copy of a round in shared buffers of its own, the original recycled: a cached round outlives the run
+ * that made it and must not pin that run's slabs (src/field/shared-columns.ts).
+ */
+function detached(r: RoundData): RoundData {
+  const copies = new Map<Uint32Array, Uint32Array>();
+  const copy = (c: Uint32Array) => {
+    let d = copies.get(c);
+    if (!d) {
+      d = new Uint32Array(new SharedArrayBuffer(c.byteLength));
+      d.set(c);
+      copies.set(c, d);
+    }
+    return d;
+  };
+  const { commitment } = r;
+  const detachedRound: RoundData = {
+    round: r.round,
+    lde: r.lde.map((cols) => cols.map(copy)),
+    commitment: {
+      ...commitment,
+      matrices: commitment.matrices.map((m) => ({ height: m.height, columns: m.columns.map(copy) })),
+      layers: commitment.layers.map(copy),
+    },
+  };
+  recycleColumns(copies.keys());
+  return detachedRound;
 }
 
 /**

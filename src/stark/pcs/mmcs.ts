@@ -1,3 +1,4 @@
+import { recycleColumns } from "../../field/shared-columns.ts";
 import type { StarkHash } from "../hash-config.ts";
 import { type Executor, serialExecutor, shared } from "../parallel.ts";
 import type { MerkleOpening } from "../proof.ts";
@@ -20,10 +21,19 @@ export interface Matrix {
 }
 
 export interface MmcsData {
+  /** The hash the tree was built with (an opening rehashes the leaves it needs). */
+  readonly hash: StarkHash;
   readonly matrices: readonly Matrix[];
+  /** Rows of the tallest matrices: the number of leaves. */
+  readonly maxHeight: number;
   /** log2 of each step's arity, leaves to root (merkle-shape.ts). */
   readonly steps: readonly number[];
-  /** layers[0] has maxHeight nodes, layers[i + 1] the nodes after step i, layers[last] the root; 8 words per node. */
+  /**
+   * layers[i] holds the nodes after step i (8 words per node; layers[last] is the root). The leaf digests
+   * are not kept once the first step is built: they are the largest layer (a quarter of a binary tree's
+   * memory, three quarters of a 4-ary one's), and an opening needs only its arity group's, rehashed from the
+   * rows (`mmcsOpen`).
+   */
   readonly layers: readonly Uint32Array[];
   readonly root: Uint32Array;
 }
@@ -66,7 +76,8 @@ export function mmcsCommit(
     },
     hash,
   );
-  const layers = [layer];
+  const leaves = layer;
+  const layers: Uint32Array[] = [];
   const steps = merkleSteps(
     matrices.map((m) => Math.log2(m.height)),
     hash.merkleArity,
@@ -92,13 +103,14 @@ export function mmcsCommit(
         );
     }
     layers.push(layer);
+    if (layers.length === 1) recycleColumns([leaves]);
   }
-  return { matrices, steps, layers, root: layer.slice(0, 8) };
+  return { hash, matrices, maxHeight, steps, layers, root: layer.slice(0, 8) };
 }
 
 /** Opens leaf `index` (in leaf order, i.e. bit-reversed row order) of the tallest level. */
 export function mmcsOpen(data: MmcsData, index: number): MerkleOpening {
-  const maxHeight = data.layers[0]!.length / 8;
+  const { maxHeight } = data;
   const rows = data.matrices.map((m) => {
     const r = reverseBits(index >>> Math.log2(maxHeight / m.height), Math.log2(m.height));
     return Uint32Array.from(m.columns, (c) => c[r]!);
@@ -108,8 +120,23 @@ export function mmcsOpen(data: MmcsData, index: number): MerkleOpening {
   data.steps.forEach((step, l) => {
     const first = (i >>> step) << step;
     for (let s = first; s < first + (1 << step); s++)
-      if (s !== i) path.push(data.layers[l]!.slice(8 * s, 8 * s + 8));
+      if (s !== i) path.push(l === 0 ? leafDigest(data, s) : data.layers[l - 1]!.slice(8 * s, 8 * s + 8));
     i >>>= step;
   });
   return { rows, path };
+}
+
+/** Leaf `leaf`'s digest: the hash of the tallest matrices' row bitrev(leaf), as `mmcsCommit` computed it. */
+function leafDigest(data: MmcsData, leaf: number): Uint32Array {
+  const r = reverseBits(leaf, Math.log2(data.maxHeight));
+  const columns = groupColumns(
+    data.matrices,
+    groupByHeight(data.matrices.map((m) => m.height)).get(data.maxHeight)!,
+  );
+  const digest = new Uint32Array(8);
+  data.hash.hashRow(
+    Uint32Array.from(columns, (c) => c[r]!),
+    digest,
+  );
+  return digest;
 }

@@ -1,27 +1,40 @@
-import { inv, mul, P, rootOfUnity, sub } from "../../field/babybear.ts";
+import { inv, mul, P, pow, rootOfUnity, sub } from "../../field/babybear.ts";
 import { type ExtColumns, extBatchInverse, newExtColumns } from "../../field/ext-columns.ts";
-import { type Ext, extAdd, extMul, extMulBase, extPow } from "../../field/extension.ts";
+import { type Ext, extMul, extMulBase, extPow } from "../../field/extension.ts";
 import type { OpenedValues } from "../proof.ts";
 
 /**
- * Openings of committed columns at ζ and ζω, computed barycentrically from their values on the trace
- * domain: f(z) = (zⁿ − 1)/n · Σ_i f(ω^i)·ω^i/(z − ω^i), and f(zω) from the same weights shifted by one row.
+ * Openings of committed columns at ζ and ζω, computed barycentrically from their LDE: a column of height n
+ * extended by 2^b on the coset s·H_(n·2^b) has, at every 2^b-th point, its values on the coset s·H_n, which
+ * determine the polynomial (degree < n). With x_j = s·ω^j:
+ *
+ *   f(z) = (zⁿ − sⁿ)/(n·sⁿ) · Σ_j f(x_j)·x_j/(z − x_j),
+ *
+ * and f(zω) from the same weights shifted by one point (x_j/(zω − x_j) = x_(j−1)/(z − x_(j−1)), and
+ * (zω)ⁿ = zⁿ). Reading the LDE means the prover keeps no copy of its columns in trace order once they are
+ * committed.
  */
 export class PointOpener {
   private readonly zeta: Ext;
+  private readonly logBlowup: number;
+  private readonly shift: number;
   private readonly weights = new Map<number, { wts: ExtColumns; factor: Ext }>();
 
-  constructor(zeta: Ext) {
+  constructor(zeta: Ext, logBlowup: number, shift: number) {
     this.zeta = zeta;
+    this.logBlowup = logBlowup;
+    this.shift = shift;
   }
 
-  /** Values at ζ and ζω of columns of one height (2^logN rows, natural order). */
-  open(columns: readonly Uint32Array[], logN: number): OpenedValues {
+  /** Values at ζ and ζω of the columns of one table (height 2^logN), given their LDE. */
+  open(lde: readonly Uint32Array[], logN: number): OpenedValues {
     const { wts, factor } = this.weightsFor(logN);
     const zeta: Ext[] = [];
     const zetaNext: Ext[] = [];
-    for (const c of columns) {
-      const [a, b] = openColumn(c, wts, factor);
+    for (const c of lde) {
+      if (c.length !== 1 << (logN + this.logBlowup))
+        throw new RangeError(`an LDE column of ${c.length} points is not 2^${logN + this.logBlowup}`);
+      const [a, b] = openColumn(c, this.logBlowup, wts, factor);
       zeta.push(a);
       zetaNext.push(b);
     }
@@ -32,9 +45,11 @@ export class PointOpener {
     let w = this.weights.get(logN);
     if (!w) {
       const n = 1 << logN;
+      const sn = pow(this.shift, n);
+      const zn = extPow(this.zeta, n);
       w = {
-        wts: barycentricWeights(this.zeta, logN),
-        factor: extMulBase(extAdd(extPow(this.zeta, n), [P - 1, 0, 0, 0]), inv(n)),
+        wts: barycentricWeights(this.zeta, logN, this.shift),
+        factor: extMulBase([sub(zn[0], sn), zn[1], zn[2], zn[3]], inv(mul(n, sn))),
       };
       this.weights.set(logN, w);
     }
@@ -42,12 +57,12 @@ export class PointOpener {
   }
 }
 
-/** Barycentric weights ω^i/(ζ − ω^i) on the trace domain. */
-function barycentricWeights(zeta: Ext, logN: number): ExtColumns {
+/** Barycentric weights x_j/(ζ − x_j) on the coset s·H_n. */
+function barycentricWeights(zeta: Ext, logN: number, shift: number): ExtColumns {
   const n = 1 << logN;
   const w = rootOfUnity(logN);
   const d = newExtColumns(n);
-  let x = 1;
+  let x = shift;
   for (let i = 0; i < n; i++) {
     d[0][i] = sub(zeta[0], x);
     d[1][i] = zeta[1];
@@ -56,7 +71,7 @@ function barycentricWeights(zeta: Ext, logN: number): ExtColumns {
     x = mul(x, w);
   }
   const r = extBatchInverse(d);
-  x = 1;
+  x = shift;
   for (let i = 0; i < n; i++) {
     for (let l = 0; l < 4; l++) r[l][i] = mul(r[l][i]!, x);
     x = mul(x, w);
@@ -64,17 +79,17 @@ function barycentricWeights(zeta: Ext, logN: number): ExtColumns {
   return r;
 }
 
-/** f(ζ) and f(ζω) from f's values on the trace domain. */
-function openColumn(col: Uint32Array, wts: ExtColumns, factor: Ext): [Ext, Ext] {
-  const n = col.length;
+/** f(ζ) and f(ζω) from f's LDE (every 2^logBlowup-th point is on the coset s·H_n). */
+function openColumn(lde: Uint32Array, logBlowup: number, wts: ExtColumns, factor: Ext): [Ext, Ext] {
+  const n = lde.length >>> logBlowup;
   const a = [0, 0, 0, 0];
   const b = [0, 0, 0, 0];
   for (let l = 0; l < 4; l++) {
     const wl = wts[l];
     let sa = 0;
-    let sb = mul(col[0]!, wl[n - 1]!);
+    let sb = mul(lde[0]!, wl[n - 1]!);
     for (let i = 0; i < n; i++) {
-      const f = col[i]!;
+      const f = lde[i << logBlowup]!;
       sa += mul(f, wl[i]!);
       if (i > 0) sb += mul(f, wl[i - 1]!);
       if ((i & 0x3fffff) === 0x3fffff) {

@@ -2,6 +2,7 @@ import { P, rootOfUnity } from "../../field/babybear.ts";
 import { type ExtColumns, extMulScalars, extScratch, newExtColumns } from "../../field/ext-columns.ts";
 import { type Ext, extAdd, extMul, extMulBase, extPow } from "../../field/extension.ts";
 import { intt } from "../../field/ntt.ts";
+import { recycleColumns } from "../../field/shared-columns.ts";
 import type { StarkConfig } from "../config.ts";
 import { type Challenger, grind, observeExt, type StarkHash, sampleBits, sampleExt } from "../hash-config.ts";
 import { type ProofLayout, ROUNDS, type Round } from "../layout.ts";
@@ -21,13 +22,19 @@ import { commitmentLeaf, friLeaf } from "./opening-positions.ts";
  * and pcs/fri-verify.ts.
  */
 
+/** Everything a commitment holds: its matrices' columns and its tree. */
+function committedColumns(c: MmcsData): Uint32Array[] {
+  return [...c.matrices.flatMap((m) => m.columns), ...c.layers];
+}
+
 /** One committed round. */
 export interface RoundData {
   readonly round: Round;
   readonly commitment: MmcsData;
-  /** Per table, its columns on the trace domain in natural order (empty for tables outside the round). */
-  readonly trace: readonly (readonly Uint32Array[])[];
-  /** Per table, the same columns on the LDE coset. */
+  /**
+   * Per table, its columns on the LDE coset (empty for tables outside the round). The openings at ζ read
+   * them too (open.ts), so no copy in trace order is kept.
+   */
   readonly lde: readonly (readonly Uint32Array[])[];
 }
 
@@ -72,54 +79,47 @@ export class PcsProver {
   private ldeOf(columns: readonly Uint32Array[], coefficients: boolean): Uint32Array[] {
     const logB = this.config.logBlowup;
     const outputs = columns.map((c) => shared(c.length << logB));
-    this.exec.run({
-      kind: "lde",
-      inputs: columns.map((c) => this.share(c)),
-      outputs,
-      logBlowup: logB,
-      shift: COSET_SHIFT,
-      coefficients,
-    });
+    const inputs = columns.map((c) => this.share(c));
+    this.exec.run({ kind: "lde", inputs, outputs, logBlowup: logB, shift: COSET_SHIFT, coefficients });
+    recycleColumns(inputs.filter((c, i) => c !== columns[i]));
     return outputs;
   }
 
   /**
    * Commits a round: each table's columns (of its trace height; evaluations on the trace domain, or the
    * coefficients of polynomials of degree below it) extended to the LDE coset and hashed into one tree.
-   * Returns null for a round with no columns in this layout.
+   * Returns null for a round with no columns in this layout. With `consume`, the caller hands the columns
+   * over: each table's are recycled once extended, so that the next tables' LDEs and the tree reuse them.
    */
   commit(
     round: Round,
     columns: readonly (readonly Uint32Array[])[],
     from: "evaluations" | "coefficients" = "evaluations",
+    consume = false,
   ): RoundData | null {
     const c = this.layout.commitments[round];
     if (!c) return null;
     const inRound = new Set(c.matrices.map((m) => m.table));
-    const lde = columns.map((cols, i) => (inRound.has(i) ? this.ldeOf(cols, from === "coefficients") : []));
-    let trace = columns;
-    if (from === "coefficients") {
-      trace = columns.map((cols, i) => {
-        if (!inRound.has(i)) return [];
-        const evals = cols.map((col) => (this.threaded ? toShared(col) : Uint32Array.from(col)));
-        this.exec.run({ kind: "transform", op: "ntt", arrays: evals, shift: 1 });
-        return evals;
-      });
-    }
+    const lde = columns.map((cols, i) => {
+      if (!inRound.has(i)) return [];
+      const extended = this.ldeOf(cols, from === "coefficients");
+      if (consume) recycleColumns(cols);
+      return extended;
+    });
     this.timer?.lap("lde");
     const matrices: Matrix[] = c.matrices.map((m) => ({ height: 1 << m.logHeight, columns: lde[m.table]! }));
     const commitment = mmcsCommit(this.hash, matrices, this.exec);
     this.timer?.lap("hash");
-    return { round, commitment, trace, lde };
+    return { round, commitment, lde };
   }
 
   /** Every committed column's values at ζ and at ζ·ω_t, per table and round (docs/proof-system.md §6). */
   open(zeta: Ext, rounds: Rounds): TableOpenings[] {
-    const opener = new PointOpener(zeta);
+    const opener = new PointOpener(zeta, this.config.logBlowup, COSET_SHIFT);
     const openings = this.layout.tables.map((t, i) => {
       const open = (round: Round) => {
         const r = rounds[round];
-        const cols = r ? r.trace[i]! : [];
+        const cols = r ? r.lde[i]! : [];
         return cols.length > 0 ? opener.open(cols, t.logHeight) : { zeta: [], zetaNext: [] };
       };
       return { pre: open("pre"), main: open("main"), aux: open("aux"), quotient: open("quotient") };
@@ -206,7 +206,17 @@ export class PcsProver {
       });
     }
     this.timer?.lap("queries");
+    // The answers are copies: the DEEP columns and FRI layers are dead.
+    recycleColumns([...deep.flat(), ...layers.flatMap(committedColumns)]);
     return { friRoots, finalPoly, powNonce, queries };
+  }
+
+  /**
+   * Hands a finished proof's rounds back for reuse (src/field/shared-columns.ts): their LDE columns and
+   * Merkle trees. Only for rounds this prover committed for one proof — never the cached preprocessed round.
+   */
+  recycle(rounds: readonly (RoundData | null)[]): void {
+    recycleColumns(rounds.flatMap((r) => (r ? committedColumns(r.commitment) : [])));
   }
 
   /** F_N on the LDE coset of one height: Σ_i γ^(o+i)·[(c_i − c_i(ζ))/(x − ζ) + γ^M·(c_i − c_i(ζω))/(x − ζω)]. */
@@ -243,7 +253,10 @@ export class PcsProver {
       vzn = extAdd(vzn, extMul(gp, o.zn));
       gp = extMul(gp, gamma);
     });
-    const out = newExtColumns(1 << ldeLogHeight).map((c) => this.share(c)) as ExtColumns;
+    const size = 1 << ldeLogHeight;
+    const out: ExtColumns = this.threaded
+      ? [shared(size), shared(size), shared(size), shared(size)]
+      : newExtColumns(size);
     this.exec.run({
       kind: "deep",
       columns: cols,
