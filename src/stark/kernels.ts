@@ -10,6 +10,7 @@ import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
 import { type LogupInputs, logupBatchSums } from "./logup.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
+import { openingSums } from "./pcs/open.ts";
 import { poseidon2Hash } from "./poseidon2-hash.ts";
 import { reverseBits } from "./protocol.ts";
 import { type QuotientInputs, quotientRange } from "./quotient.ts";
@@ -35,6 +36,14 @@ export type Kernel =
       readonly op: "cosetIntt" | "ntt";
       readonly arrays: readonly Uint32Array[];
       readonly shift: number;
+    }
+  | {
+      /** Openings at ζ and ζω (pcs/open.ts): each column's two weighted sums, 8 words per column in `out`. */
+      readonly kind: "open";
+      readonly columns: readonly Uint32Array[];
+      readonly logBlowup: number;
+      readonly weights: ExtColumns;
+      readonly out: Uint32Array;
     }
   | {
       /**
@@ -111,6 +120,8 @@ export function kernelSize(k: Kernel): number {
       return k.inputs.length;
     case "transform":
       return k.arrays.length;
+    case "open":
+      return k.columns.length;
     case "deep":
     case "quotient":
       return k.out[0]!.length;
@@ -146,6 +157,9 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
         if (k.op === "ntt") ntt(k.arrays[c]!);
         else cosetIntt(k.arrays[c]!, k.shift);
       }
+      return;
+    case "open":
+      openingSums(k.columns, k.logBlowup, k.weights, start, end, k.out);
       return;
     case "deep":
       deepRange(k, start, end);

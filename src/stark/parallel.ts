@@ -56,7 +56,8 @@ export function parallelExecutor(workerCount: number, minUnits = 1024): Executor
       const hashId = "hash" in kernel ? kernel.hash : undefined;
       const own = hashId === undefined ? undefined : HASH_KERNELS[hashId];
       const portable = hashId === undefined || workerHash(hashId) !== undefined || own !== undefined;
-      const threshold = kernel.kind === "lde" || kernel.kind === "transform" ? 2 : minUnits;
+      const threshold =
+        kernel.kind === "lde" || kernel.kind === "transform" || kernel.kind === "open" ? 2 : minUnits;
       if (workerCount === 0 || size < threshold || !portable) {
         runKernel(kernel, 0, size, hash);
         return;

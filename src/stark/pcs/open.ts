@@ -1,6 +1,7 @@
 import { inv, mul, P, pow, rootOfUnity, sub } from "../../field/babybear.ts";
 import { type ExtColumns, extBatchInverse, newExtColumns } from "../../field/ext-columns.ts";
 import { type Ext, extMul, extMulBase, extPow } from "../../field/extension.ts";
+import { recycleColumns, sharedColumn } from "../../field/shared-columns.ts";
 import type { OpenedValues } from "../proof.ts";
 
 /**
@@ -19,26 +20,37 @@ export class PointOpener {
   private readonly logBlowup: number;
   private readonly shift: number;
   private readonly weights = new Map<number, { wts: ExtColumns; factor: Ext }>();
+  private readonly sums: OpeningSums;
 
-  constructor(zeta: Ext, logBlowup: number, shift: number) {
+  /** `sums` computes the weighted sums (default: on this thread; the prover passes its threads'). */
+  constructor(zeta: Ext, logBlowup: number, shift: number, sums: OpeningSums = serialOpeningSums) {
     this.zeta = zeta;
     this.logBlowup = logBlowup;
     this.shift = shift;
+    this.sums = sums;
   }
 
   /** Values at ζ and ζω of the columns of one table (height 2^logN), given their LDE. */
   open(lde: readonly Uint32Array[], logN: number): OpenedValues {
     const { wts, factor } = this.weightsFor(logN);
-    const zeta: Ext[] = [];
-    const zetaNext: Ext[] = [];
-    for (const c of lde) {
+    for (const c of lde)
       if (c.length !== 1 << (logN + this.logBlowup))
         throw new RangeError(`an LDE column of ${c.length} points is not 2^${logN + this.logBlowup}`);
-      const [a, b] = openColumn(c, this.logBlowup, wts, factor);
-      zeta.push(a);
-      zetaNext.push(b);
+    const sums = this.sums(lde, this.logBlowup, wts);
+    const zeta: Ext[] = [];
+    const zetaNext: Ext[] = [];
+    for (let c = 0; c < lde.length; c++) {
+      const o = 8 * c;
+      zeta.push(extMul(factor, [sums[o]!, sums[o + 1]!, sums[o + 2]!, sums[o + 3]!]));
+      zetaNext.push(extMul(factor, [sums[o + 4]!, sums[o + 5]!, sums[o + 6]!, sums[o + 7]!]));
     }
     return { zeta, zetaNext };
+  }
+
+  /** Hands the barycentric weights back (src/field/shared-columns.ts): the opener is done. */
+  dispose(): void {
+    for (const { wts } of this.weights.values()) recycleColumns(wts);
+    this.weights.clear();
   }
 
   private weightsFor(logN: number) {
@@ -57,7 +69,31 @@ export class PointOpener {
   }
 }
 
-/** Barycentric weights x_j/(ζ − x_j) on the coset s·H_n. */
+/**
+ * Per LDE column c, its weighted sums: Σ_j f_c(x_j)·w_j at 8c … 8c + 3 and Σ_j f_c(x_j)·w_(j−1) at
+ * 8c + 4 … 8c + 7 (reduced; w_(−1) = w_(n−1)).
+ */
+export type OpeningSums = (lde: readonly Uint32Array[], logBlowup: number, wts: ExtColumns) => Uint32Array;
+
+const serialOpeningSums: OpeningSums = (lde, logBlowup, wts) => {
+  const out = new Uint32Array(8 * lde.length);
+  openingSums(lde, logBlowup, wts, 0, lde.length, out);
+  return out;
+};
+
+/** The weighted sums of columns [start, end) into `out` (the `open` kernel's unit is a column). */
+export function openingSums(
+  lde: readonly Uint32Array[],
+  logBlowup: number,
+  wts: ExtColumns,
+  start: number,
+  end: number,
+  out: Uint32Array,
+): void {
+  for (let c = start; c < end; c++) columnSums(lde[c]!, logBlowup, wts, out, 8 * c);
+}
+
+/** Barycentric weights x_j/(ζ − x_j) on the coset s·H_n (in shared memory, for the threads). */
 function barycentricWeights(zeta: Ext, logN: number, shift: number): ExtColumns {
   const n = 1 << logN;
   const w = rootOfUnity(logN);
@@ -70,7 +106,7 @@ function barycentricWeights(zeta: Ext, logN: number, shift: number): ExtColumns 
     d[3][i] = zeta[3];
     x = mul(x, w);
   }
-  const r = extBatchInverse(d);
+  const r = extBatchInverse(d, [sharedColumn(n), sharedColumn(n), sharedColumn(n), sharedColumn(n)]);
   x = shift;
   for (let i = 0; i < n; i++) {
     for (let l = 0; l < 4; l++) r[l][i] = mul(r[l][i]!, x);
@@ -79,11 +115,9 @@ function barycentricWeights(zeta: Ext, logN: number, shift: number): ExtColumns 
   return r;
 }
 
-/** f(ζ) and f(ζω) from f's LDE (every 2^logBlowup-th point is on the coset s·H_n). */
-function openColumn(lde: Uint32Array, logBlowup: number, wts: ExtColumns, factor: Ext): [Ext, Ext] {
+/** f's two weighted sums into out[o … o + 7] (f(ζ) and f(ζω) before the common factor). */
+function columnSums(lde: Uint32Array, logBlowup: number, wts: ExtColumns, out: Uint32Array, o: number): void {
   const n = lde.length >>> logBlowup;
-  const a = [0, 0, 0, 0];
-  const b = [0, 0, 0, 0];
   for (let l = 0; l < 4; l++) {
     const wl = wts[l];
     let sa = 0;
@@ -97,8 +131,7 @@ function openColumn(lde: Uint32Array, logBlowup: number, wts: ExtColumns, factor
         sb %= P;
       }
     }
-    a[l] = sa % P;
-    b[l] = sb % P;
+    out[o + l] = sa % P;
+    out[o + 4 + l] = sb % P;
   }
-  return [extMul(factor, a as Ext), extMul(factor, b as Ext)];
 }

@@ -12,7 +12,7 @@ import { COSET_SHIFT } from "../protocol.ts";
 import type { PhaseTimer } from "../timer.ts";
 import { foldLayer } from "./fri-fold.ts";
 import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
-import { PointOpener } from "./open.ts";
+import { type OpeningSums, PointOpener } from "./open.ts";
 import { commitmentLeaf, friLeaf } from "./opening-positions.ts";
 
 /**
@@ -115,7 +115,15 @@ export class PcsProver {
 
   /** Every committed column's values at ζ and at ζ·ω_t, per table and round (docs/proof-system.md §6). */
   open(zeta: Ext, rounds: Rounds): TableOpenings[] {
-    const opener = new PointOpener(zeta, this.config.logBlowup, COSET_SHIFT);
+    // The threads take shares of the columns (the `open` kernel); the weights are in shared memory.
+    const sums: OpeningSums | undefined = this.threaded
+      ? (columns, logBlowup, weights) => {
+          const out = shared(8 * columns.length);
+          this.exec.run({ kind: "open", columns, logBlowup, weights, out });
+          return out;
+        }
+      : undefined;
+    const opener = new PointOpener(zeta, this.config.logBlowup, COSET_SHIFT, sums);
     const openings = this.layout.tables.map((t, i) => {
       const open = (round: Round) => {
         const r = rounds[round];
@@ -124,6 +132,7 @@ export class PcsProver {
       };
       return { pre: open("pre"), main: open("main"), aux: open("aux"), quotient: open("quotient") };
     });
+    opener.dispose();
     this.timer?.lap("open");
     return openings;
   }
