@@ -1,10 +1,12 @@
 import { batchInverse, inv, mul, P, pow, rootOfUnity, sub } from "../field/babybear.ts";
 import { type ExtColumns, extMulScalars, extScratch } from "../field/ext-columns.ts";
 import { type Ext, extMul } from "../field/extension.ts";
+import { type MontgomeryArrays, montgomeryArrays } from "../field/montgomery-wasm.ts";
 import type { Table } from "./air.ts";
 import { dependencies, evaluateOnDomain, type NodeValue } from "./eval-domain.ts";
 import type { Node } from "./expr.ts";
 import { COSET_SHIFT } from "./protocol.ts";
+import { quotientOnKernel } from "./quotient-wasm.ts";
 
 /**
  * The prover's quotient (docs/proof-system.md §5): the constraints combined with powers of α and divided by
@@ -70,7 +72,13 @@ export const quotientSize = (q: Pick<QuotientInputs, "quotientChunks" | "logN">)
  * Σ_k α^k C_k / Z_H at points [start, end) of the quotient coset g·⟨ω_{q·n}⟩, written into `out` (four
  * coordinate columns of the whole coset; nothing outside the range is touched).
  */
-export function quotientRange(inputs: QuotientInputs, start: number, end: number, out: ExtColumns): void {
+export function quotientRange(
+  inputs: QuotientInputs,
+  start: number,
+  end: number,
+  out: ExtColumns,
+  kernel: MontgomeryArrays | null = montgomeryArrays(),
+): void {
   const { logN, logB, quotientChunks: q, constraints } = inputs;
   const n = 1 << logN;
   const logQ = Math.log2(q);
@@ -119,6 +127,10 @@ export function quotientRange(inputs: QuotientInputs, start: number, end: number
     selectors: { first, last, transition: xmw },
     needed: dependencies(inputs.nodes, constraints),
   };
+  if (kernel) {
+    quotientOnKernel(kernel, inputs.nodes, constraints, inp.needed, inp, alphaPows, zhInv, out);
+    return;
+  }
   const acc = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   evaluateOnDomain(inputs.nodes, inp, (at, len, values: readonly NodeValue[]) => {
     if (acc[0]!.length !== len) for (let l = 0; l < 4; l++) acc[l] = new Float64Array(len);

@@ -1,0 +1,371 @@
+import { FunctionBuilder, ModuleBuilder, Op, Simd } from "../wasm/builder.ts";
+import { mul, P } from "./babybear.ts";
+
+/**
+ * BabyBear arithmetic over arrays as a generated WebAssembly kernel on 128-bit vectors (four elements an
+ * instruction). Elements are in Montgomery form x̃ = x·2^32 mod p: the vector unit multiplies 32-bit lanes
+ * into 64-bit products, and Montgomery reduction needs nothing wider, so a product costs a few vector
+ * instructions where JavaScript estimates a quotient in floating point for each. Sums and differences are
+ * the same in either form. A product with one operand in canonical form leaves Montgomery form:
+ * mont(x̃, c) = x·c. Every function keeps its outputs canonical (below p) for canonical inputs.
+ *
+ * Arrays are given as byte offsets into the module's memory, lengths as counts of 4-element vectors; an
+ * extension element array is four coordinate arrays {@link EXT_STRIDE_BYTES} apart. The module is generated
+ * at load time (no binary is shipped) and is null where WebAssembly or its SIMD is unavailable.
+ */
+
+const p = BigInt(P);
+const R = (1n << 32n) % p;
+
+/** 2^32 mod p and its square: mont(x, R²) = x̃ enters Montgomery form. */
+export const MONT_R = Number(R);
+export const MONT_R2 = Number((R * R) % p);
+
+/** x̃ = x·2^32 mod p for a canonical x. */
+export const toMontgomery = (x: number): number => mul(x, MONT_R);
+
+/** Elements per coordinate array of an extension array: the kernel's chunk of points. */
+export const EXT_CHUNK = 512;
+/** Bytes between the coordinate arrays of an extension array. */
+export const EXT_STRIDE_BYTES = 4 * EXT_CHUNK;
+
+/** p⁻¹ mod 2^32, by Newton's iteration (each step doubles the correct low bits). */
+const P_INV = (() => {
+  let inv = 1n;
+  for (let i = 0; i < 5; i++) inv = (inv * (2n - p * inv)) & 0xffffffffn;
+  return inv;
+})();
+/** 11 (the extension's x⁴) in Montgomery form. */
+const W_MONT = (11n * R) % p;
+
+/** Emits vector code for one function: the constant vectors and the Montgomery product and sum. */
+class VectorCode {
+  readonly f: FunctionBuilder;
+  private readonly vp: number;
+  private readonly vpInv: number;
+  private readonly q: number;
+  private readonly t: number;
+
+  constructor(f: FunctionBuilder) {
+    this.f = f;
+    [this.vp, this.vpInv, this.q, this.t] = f.localsOf("v128", 4) as [number, number, number, number];
+    this.splat(p).set(this.vp);
+    this.splat(P_INV).set(this.vpInv);
+  }
+
+  splat(c: bigint): FunctionBuilder {
+    const w = c | (c << 32n);
+    return this.f.v128(w, w);
+  }
+
+  /** Pushes u·v·2^-32 mod p (canonical) for canonical lanes in locals u, v. */
+  mont(u: number, v: number): void {
+    const { f } = this;
+    f.get(u).get(v).simd(Simd.i32x4_mul).get(this.vpInv).simd(Simd.i32x4_mul).set(this.q);
+    // q·p ≡ u·v (mod 2^32), so u·v − q·p = d·2^32 with d in (−p, p): d is each difference's high word.
+    f.get(u).get(v).simd(Simd.i64x2_extmul_low_i32x4_u);
+    f.get(this.q).get(this.vp).simd(Simd.i64x2_extmul_low_i32x4_u).simd(Simd.i64x2_sub);
+    f.get(u).get(v).simd(Simd.i64x2_extmul_high_i32x4_u);
+    f.get(this.q).get(this.vp).simd(Simd.i64x2_extmul_high_i32x4_u).simd(Simd.i64x2_sub);
+    f.shuffle([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]);
+    f.tee(this.t).get(this.t).get(this.vp).simd(Simd.i32x4_add).simd(Simd.i32x4_min_u); // d, or d + p
+  }
+
+  /** Replaces the two canonical vectors on top of the stack with their sum mod p. */
+  add(): void {
+    const { f } = this;
+    f.simd(Simd.i32x4_add).tee(this.t).get(this.t).get(this.vp).simd(Simd.i32x4_sub).simd(Simd.i32x4_min_u);
+  }
+
+  /** Replaces the two canonical vectors on top of the stack (a, then b) with a − b mod p. */
+  sub(): void {
+    const { f } = this;
+    f.simd(Simd.i32x4_sub).tee(this.t).get(this.t).get(this.vp).simd(Simd.i32x4_add).simd(Simd.i32x4_min_u);
+  }
+
+  load(ptr: number, offset = 0): void {
+    this.f.get(ptr).simdMem(Simd.load, 4, offset);
+  }
+
+  /** `body` once per vector, n times; every pointer in `ptrs` advances 16 bytes a step. */
+  loop(n: number, ptrs: readonly number[], body: () => void): void {
+    const { f } = this;
+    f.block().loop();
+    f.get(n).op(Op.i32_eqz).brIf(1);
+    body();
+    for (const ptr of ptrs) f.get(ptr).i32(16).op(Op.i32_add).set(ptr);
+    f.get(n).i32(1).op(Op.i32_sub).set(n);
+    f.br(0).end().end();
+  }
+
+  /**
+   * Pushes the four coordinates of a·b in F_p[x]/(x⁴ − 11), in order, for coordinates in locals a[0..3]
+   * and b[0..3]; `w` holds 11 in Montgomery form and `h` is scratch.
+   */
+  extProduct(a: readonly number[], b: readonly number[], w: number, h: number): void {
+    const [a0, a1, a2, a3] = a as [number, number, number, number];
+    const [b0, b1, b2, b3] = b as [number, number, number, number];
+    const sum = (terms: readonly [number, number][]) => {
+      terms.forEach(([u, v], i) => {
+        this.mont(u, v);
+        if (i > 0) this.add();
+      });
+    };
+    const coordinate = (low: readonly [number, number][], high: readonly [number, number][]) => {
+      if (high.length > 0) {
+        sum(high);
+        this.f.set(h);
+        sum(low);
+        this.mont(h, w);
+        this.add();
+      } else sum(low);
+    };
+    coordinate(
+      [[a0, b0]],
+      [
+        [a1, b3],
+        [a2, b2],
+        [a3, b1],
+      ],
+    );
+    coordinate(
+      [
+        [a0, b1],
+        [a1, b0],
+      ],
+      [
+        [a2, b3],
+        [a3, b2],
+      ],
+    );
+    coordinate(
+      [
+        [a0, b2],
+        [a1, b1],
+        [a2, b0],
+      ],
+      [[a3, b3]],
+    );
+    coordinate(
+      [
+        [a0, b3],
+        [a1, b2],
+        [a2, b1],
+        [a3, b0],
+      ],
+      [],
+    );
+  }
+}
+
+/** o ← a ∘ b, elementwise, for `combine` on two loaded vectors. */
+function binary(combine: (c: VectorCode, a: number, b: number) => void): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [o, a, b, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const [va, vb] = f.localsOf("v128", 2) as [number, number];
+  c.loop(n, [o, a, b], () => {
+    c.load(a);
+    f.set(va);
+    c.load(b);
+    f.set(vb);
+    f.get(o);
+    combine(c, va, vb);
+    f.simdMem(Simd.store, 4, 0);
+  });
+  return f;
+}
+
+/** mulConst(o, a, c, n): o ← mont(a, c) with the scalar c broadcast. */
+function mulConst(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [o, a, cc, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const [va, vc] = f.localsOf("v128", 2) as [number, number];
+  f.get(cc).simd(Simd.i32x4_splat).set(vc);
+  c.loop(n, [o, a], () => {
+    c.load(a);
+    f.set(va);
+    f.get(o);
+    c.mont(va, vc);
+    f.simdMem(Simd.store, 4, 0);
+  });
+  return f;
+}
+
+/** maddConst(acc, v, c, n): acc ← acc + mont(v, c) with the scalar c broadcast. */
+function maddConst(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [acc, v, cc, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const [vv, vc] = f.localsOf("v128", 2) as [number, number];
+  f.get(cc).simd(Simd.i32x4_splat).set(vc);
+  c.loop(n, [acc, v], () => {
+    c.load(v);
+    f.set(vv);
+    f.get(acc);
+    c.load(acc);
+    c.mont(vv, vc);
+    c.add();
+    f.simdMem(Simd.store, 4, 0);
+  });
+  return f;
+}
+
+/** neg(o, a, n): o ← −a. */
+function neg(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32"]);
+  const [o, a, n] = [0, 1, 2];
+  const c = new VectorCode(f);
+  c.loop(n, [o, a], () => {
+    f.get(o);
+    f.v128(0n, 0n);
+    c.load(a);
+    c.sub();
+    f.simdMem(Simd.store, 4, 0);
+  });
+  return f;
+}
+
+/** mulExt(o, a, b, n): extension arrays, o ← a·b. */
+function mulExt(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [o, a, b, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const va = f.localsOf("v128", 4);
+  const vb = f.localsOf("v128", 4);
+  const out = f.localsOf("v128", 4);
+  const [w, h] = f.localsOf("v128", 2) as [number, number];
+  c.splat(W_MONT).set(w);
+  c.loop(n, [o, a, b], () => {
+    for (let l = 0; l < 4; l++) {
+      c.load(a, l * EXT_STRIDE_BYTES);
+      f.set(va[l]!);
+      c.load(b, l * EXT_STRIDE_BYTES);
+      f.set(vb[l]!);
+    }
+    c.extProduct(va, vb, w, h);
+    for (let l = 3; l >= 0; l--) f.set(out[l]!);
+    for (let l = 0; l < 4; l++)
+      f.get(o)
+        .get(out[l]!)
+        .simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
+  });
+  return f;
+}
+
+/** maddExtConst(acc, v, c0, c1, c2, c3, n): extension arrays, acc ← acc + v·c for the constant c. */
+function maddExtConst(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
+  const [acc, v, n] = [0, 1, 6];
+  const c = new VectorCode(f);
+  const vv = f.localsOf("v128", 4);
+  const vc = f.localsOf("v128", 4);
+  const out = f.localsOf("v128", 4);
+  const [w, h] = f.localsOf("v128", 2) as [number, number];
+  c.splat(W_MONT).set(w);
+  for (let l = 0; l < 4; l++)
+    f.get(2 + l)
+      .simd(Simd.i32x4_splat)
+      .set(vc[l]!);
+  c.loop(n, [acc, v], () => {
+    for (let l = 0; l < 4; l++) {
+      c.load(v, l * EXT_STRIDE_BYTES);
+      f.set(vv[l]!);
+    }
+    c.extProduct(vv, vc, w, h);
+    for (let l = 3; l >= 0; l--) f.set(out[l]!);
+    for (let l = 0; l < 4; l++) {
+      f.get(acc);
+      c.load(acc, l * EXT_STRIDE_BYTES);
+      f.get(out[l]!);
+      c.add();
+      f.simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
+    }
+  });
+  return f;
+}
+
+/** The generated module's bytes (deterministic). */
+export function montgomeryWasmBytes(): Uint8Array<ArrayBuffer> {
+  const m = new ModuleBuilder();
+  m.add(
+    binary((c, a, b) => c.mont(a, b)),
+    "mul",
+  );
+  m.add(
+    binary((c, a, b) => {
+      c.f.get(a).get(b);
+      c.add();
+    }),
+    "add",
+  );
+  m.add(
+    binary((c, a, b) => {
+      c.f.get(a).get(b);
+      c.sub();
+    }),
+    "sub",
+  );
+  m.add(neg(), "neg");
+  m.add(mulConst(), "mulConst");
+  m.add(maddConst(), "maddConst");
+  m.add(mulExt(), "mulExt");
+  m.add(maddExtConst(), "maddExtConst");
+  return m.encode(1);
+}
+
+/**
+ * The kernel's entry points: byte offsets into its memory, `n` counts of 4-element vectors. In-place
+ * calls (o equal to an input) are allowed; other overlaps are not.
+ */
+export interface MontgomeryArrays {
+  mul(o: number, a: number, b: number, n: number): void;
+  add(o: number, a: number, b: number, n: number): void;
+  sub(o: number, a: number, b: number, n: number): void;
+  neg(o: number, a: number, n: number): void;
+  /** o ← mont(a, c) for a scalar c (c = {@link MONT_R2} enters Montgomery form, c = 1 leaves it). */
+  mulConst(o: number, a: number, c: number, n: number): void;
+  /** acc ← acc + mont(v, c) for a scalar c. */
+  maddConst(acc: number, v: number, c: number, n: number): void;
+  /** Extension arrays (coordinates {@link EXT_STRIDE_BYTES} apart): o ← a·b. */
+  mulExt(o: number, a: number, b: number, n: number): void;
+  /** Extension arrays: acc ← acc + v·(c0, c1, c2, c3), the constant's coordinates in Montgomery form. */
+  maddExtConst(acc: number, v: number, c0: number, c1: number, c2: number, c3: number, n: number): void;
+  /** The memory as 32-bit words, grown to at least `bytes`; a new view after growth. */
+  words(bytes: number): Uint32Array;
+}
+
+let cached: MontgomeryArrays | null | undefined;
+
+/** The kernel, compiled on first use (once per thread); null where WebAssembly SIMD is unavailable. */
+export function montgomeryArrays(): MontgomeryArrays | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (typeof WebAssembly === "undefined") return null;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(montgomeryWasmBytes()));
+    const e = instance.exports as Record<string, (...args: number[]) => void>;
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    let view = new Uint32Array(memory.buffer);
+    cached = {
+      mul: e.mul!,
+      add: e.add!,
+      sub: e.sub!,
+      neg: e.neg!,
+      mulConst: e.mulConst!,
+      maddConst: e.maddConst!,
+      mulExt: e.mulExt!,
+      maddExtConst: e.maddExtConst!,
+      words(bytes) {
+        const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
+        if (pages > 0) memory.grow(pages);
+        if (view.buffer !== memory.buffer) view = new Uint32Array(memory.buffer);
+        return view;
+      },
+    };
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
