@@ -21,8 +21,13 @@ const R = (1n << 32n) % p;
 export const MONT_R = Number(R);
 export const MONT_R2 = Number((R * R) % p);
 
+/** 2^-32 mod p. */
+const MONT_R_INV = Number(((p + 1n) / 2n) ** 32n % p);
+
 /** x̃ = x·2^32 mod p for a canonical x. */
 export const toMontgomery = (x: number): number => mul(x, MONT_R);
+/** x for x̃ = x·2^32 mod p. */
+export const fromMontgomery = (xm: number): number => mul(xm, MONT_R_INV);
 
 /** Elements per coordinate array of an extension array: the kernel's chunk of points. */
 export const EXT_CHUNK = 512;
@@ -286,6 +291,113 @@ function maddExtConst(): FunctionBuilder {
   return f;
 }
 
+/**
+ * maddExtBase(acc, e, b, n) / msubExtBase: extension arrays acc, e and a base array b, acc ← acc ± e·b.
+ */
+function maddExtBase(subtract: boolean): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [acc, e, b, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const [ve, vb] = f.localsOf("v128", 2) as [number, number];
+  c.loop(n, [acc, e, b], () => {
+    c.load(b);
+    f.set(vb);
+    for (let l = 0; l < 4; l++) {
+      c.load(e, l * EXT_STRIDE_BYTES);
+      f.set(ve);
+      f.get(acc);
+      c.load(acc, l * EXT_STRIDE_BYTES);
+      c.mont(ve, vb);
+      if (subtract) c.sub();
+      else c.add();
+      f.simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
+    }
+  });
+  return f;
+}
+
+/**
+ * The two passes of a batch inversion of extension arrays, run as four independent chains (lane k of
+ * every vector: the elements whose index is k mod 4). `carry` points at four vectors, the chains' running
+ * products by coordinate (64 bytes).
+ *
+ * prefixExt(prefix, x, carry, n): prefix[t] ← carry, then carry ← carry·x[t], for t = 0 … n − 1.
+ * backExt(out, x, prefix, carry, n): out[t] ← carry·prefix[t], then carry ← carry·x[t], for t = n − 1 … 0;
+ * with carry the inverse of the chains' products on entry, out[t] = x[t]⁻¹. `out` may be `prefix`.
+ */
+function prefixExt(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [prefix, x, carry, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const acc = f.localsOf("v128", 4);
+  const vx = f.localsOf("v128", 4);
+  const [w, h] = f.localsOf("v128", 2) as [number, number];
+  c.splat(W_MONT).set(w);
+  for (let l = 0; l < 4; l++) {
+    c.load(carry, 16 * l);
+    f.set(acc[l]!);
+  }
+  c.loop(n, [prefix, x], () => {
+    for (let l = 0; l < 4; l++) {
+      f.get(prefix)
+        .get(acc[l]!)
+        .simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
+      c.load(x, l * EXT_STRIDE_BYTES);
+      f.set(vx[l]!);
+    }
+    c.extProduct(acc, vx, w, h);
+    for (let l = 3; l >= 0; l--) f.set(acc[l]!);
+  });
+  for (let l = 0; l < 4; l++)
+    f.get(carry)
+      .get(acc[l]!)
+      .simdMem(Simd.store, 4, 16 * l);
+  return f;
+}
+
+function backExt(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32"]);
+  const [out, x, prefix, carry, n] = [0, 1, 2, 3, 4];
+  const c = new VectorCode(f);
+  const acc = f.localsOf("v128", 4);
+  const vx = f.localsOf("v128", 4);
+  const vp = f.localsOf("v128", 4);
+  const [w, h] = f.localsOf("v128", 2) as [number, number];
+  c.splat(W_MONT).set(w);
+  for (let l = 0; l < 4; l++) {
+    c.load(carry, 16 * l);
+    f.set(acc[l]!);
+  }
+  // Walk from the last vector down: every pointer starts 16·(n − 1) bytes in.
+  const last = f.local("i32");
+  f.get(n).i32(1).op(Op.i32_sub).i32(4).op(Op.i32_shl).set(last);
+  for (const ptr of [out, x, prefix]) f.get(ptr).get(last).op(Op.i32_add).set(ptr);
+  f.block().loop();
+  f.get(n).op(Op.i32_eqz).brIf(1);
+  for (let l = 0; l < 4; l++) {
+    c.load(prefix, l * EXT_STRIDE_BYTES);
+    f.set(vp[l]!);
+    c.load(x, l * EXT_STRIDE_BYTES);
+    f.set(vx[l]!);
+  }
+  c.extProduct(acc, vp, w, h);
+  for (let l = 3; l >= 0; l--) f.set(vp[l]!);
+  for (let l = 0; l < 4; l++)
+    f.get(out)
+      .get(vp[l]!)
+      .simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
+  c.extProduct(acc, vx, w, h);
+  for (let l = 3; l >= 0; l--) f.set(acc[l]!);
+  for (const ptr of [out, x, prefix]) f.get(ptr).i32(16).op(Op.i32_sub).set(ptr);
+  f.get(n).i32(1).op(Op.i32_sub).set(n);
+  f.br(0).end().end();
+  for (let l = 0; l < 4; l++)
+    f.get(carry)
+      .get(acc[l]!)
+      .simdMem(Simd.store, 4, 16 * l);
+  return f;
+}
+
 /** The generated module's bytes (deterministic). */
 export function montgomeryWasmBytes(): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
@@ -312,6 +424,10 @@ export function montgomeryWasmBytes(): Uint8Array<ArrayBuffer> {
   m.add(maddConst(), "maddConst");
   m.add(mulExt(), "mulExt");
   m.add(maddExtConst(), "maddExtConst");
+  m.add(maddExtBase(false), "maddExtBase");
+  m.add(maddExtBase(true), "msubExtBase");
+  m.add(prefixExt(), "prefixExt");
+  m.add(backExt(), "backExt");
   return m.encode(1);
 }
 
@@ -332,6 +448,17 @@ export interface MontgomeryArrays {
   mulExt(o: number, a: number, b: number, n: number): void;
   /** Extension arrays: acc ← acc + v·(c0, c1, c2, c3), the constant's coordinates in Montgomery form. */
   maddExtConst(acc: number, v: number, c0: number, c1: number, c2: number, c3: number, n: number): void;
+  /** Extension arrays acc, e and a base array b: acc ← acc + e·b. */
+  maddExtBase(acc: number, e: number, b: number, n: number): void;
+  /** Extension arrays acc, e and a base array b: acc ← acc − e·b. */
+  msubExtBase(acc: number, e: number, b: number, n: number): void;
+  /**
+   * First pass of a batch inversion in four chains (lane k: elements k mod 4): prefix[t] ← carry, then
+   * carry ← carry·x[t]; `carry` is four vectors (the chains' products by coordinate, 64 bytes).
+   */
+  prefixExt(prefix: number, x: number, carry: number, n: number): void;
+  /** Second pass, from the last vector down: out[t] ← carry·prefix[t], then carry ← carry·x[t]. */
+  backExt(out: number, x: number, prefix: number, carry: number, n: number): void;
   /** The memory as 32-bit words, grown to at least `bytes`; a new view after growth. */
   words(bytes: number): Uint32Array;
 }
@@ -357,6 +484,10 @@ export function montgomeryArrays(): MontgomeryArrays | null {
       maddConst: e.maddConst!,
       mulExt: e.mulExt!,
       maddExtConst: e.maddExtConst!,
+      maddExtBase: e.maddExtBase!,
+      msubExtBase: e.msubExtBase!,
+      prefixExt: e.prefixExt!,
+      backExt: e.backExt!,
       words(bytes) {
         const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
         if (pages > 0) memory.grow(pages);

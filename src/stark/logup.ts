@@ -1,11 +1,13 @@
 import { mul, P } from "../field/babybear.ts";
 import { type ExtColumns, extBatchInverse, newExtColumns } from "../field/ext-columns.ts";
 import { type Ext, extMul } from "../field/extension.ts";
+import { type MontgomeryArrays, montgomeryArrays } from "../field/montgomery-wasm.ts";
 import { sharedColumn } from "../field/shared-columns.ts";
 import type { Interaction, Table } from "./air.ts";
 import { ProverInputError } from "./errors.ts";
 import { dependencies, evaluateOnDomain } from "./eval-domain.ts";
 import type { Node } from "./expr.ts";
+import { logupSumsOnKernel } from "./logup-wasm.ts";
 import { traceDomainInputs } from "./trace-domain.ts";
 
 /**
@@ -54,7 +56,14 @@ export function logupBatchSums(
   start: number,
   end: number,
   out: readonly ExtColumns[],
+  kernel: MontgomeryArrays | null = montgomeryArrays(),
 ): void {
+  // The vector kernel computes the same values; the JavaScript path remains where the engine has no
+  // WebAssembly SIMD, and for soundness tests that tamper with a multiplicity.
+  if (kernel && !inp.tamper) {
+    logupSumsOnKernel(kernel, inp, start, end, out);
+    return;
+  }
   const { interactions, alpha } = inp;
   const rows = Math.min(CHUNK_ROWS, end - start);
   const alphaPows: Ext[] = [alpha];

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { add, mul, P, sub } from "../../src/field/babybear.ts";
-import { type Ext, extAdd, extMul } from "../../src/field/extension.ts";
+import { type Ext, extAdd, extInv, extMul, extMulBase } from "../../src/field/extension.ts";
 import {
   EXT_CHUNK,
   EXT_STRIDE_BYTES,
+  fromMontgomery,
   MONT_R2,
   montgomeryArrays,
   toMontgomery,
@@ -32,8 +33,16 @@ const chunk = fc
     return xs;
   });
 
+/** Element i of an extension array given as its four coordinate arrays, concatenated. */
+const ext = (xs: readonly number[], i: number): Ext => [
+  xs[i]!,
+  xs[EXT_CHUNK + i]!,
+  xs[2 * EXT_CHUNK + i]!,
+  xs[3 * EXT_CHUNK + i]!,
+];
+
 function words(): Uint32Array {
-  return kernel!.words(12 * EXT_STRIDE_BYTES);
+  return kernel!.words(13 * EXT_STRIDE_BYTES);
 }
 
 describe("Montgomery array kernel (WebAssembly SIMD)", () => {
@@ -57,7 +66,7 @@ describe("Montgomery array kernel (WebAssembly SIMD)", () => {
         kernel!.mul(O, A, B, VECTORS);
         expect(out()).toEqual(a.slice(0, EXT_CHUNK).map((x, i) => mul(mul(x, b[i]!), R_INV)));
       }),
-      { numRuns: 20 },
+      { numRuns: 20, endOnFailure: true },
     );
   });
 
@@ -80,17 +89,11 @@ describe("Montgomery array kernel (WebAssembly SIMD)", () => {
           a.slice(0, EXT_CHUNK).map((x, i) => add(acc[i]!, mul(x, c))),
         );
       }),
-      { numRuns: 20 },
+      { numRuns: 20, endOnFailure: true },
     );
   });
 
   it("multiplies extension arrays, and accumulates products with an extension constant", () => {
-    const ext = (xs: readonly number[], i: number): Ext => [
-      xs[i]!,
-      xs[EXT_CHUNK + i]!,
-      xs[2 * EXT_CHUNK + i]!,
-      xs[3 * EXT_CHUNK + i]!,
-    ];
     const coordinates = (w: Uint32Array, at: number, i: number): number[] =>
       [0, 1, 2, 3].map((l) => w[at / 4 + l * EXT_CHUNK + i]!);
     fc.assert(
@@ -120,7 +123,44 @@ describe("Montgomery array kernel (WebAssembly SIMD)", () => {
             expect(coordinates(w, A, i)).toEqual(extAdd(ext(a, i), extMul(ext(b, i), c as Ext)));
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 8, endOnFailure: true },
+    );
+  });
+
+  it("inverts extension arrays in four chains (prefix and back passes), and adds or subtracts e·b", () => {
+    const coordinates = (w: Uint32Array, at: number, i: number): Ext =>
+      [0, 1, 2, 3].map((l) => fromMontgomery(w[at / 4 + l * EXT_CHUNK + i]!)) as Ext;
+    const CARRY = 12 * EXT_STRIDE_BYTES; // past O's four coordinate arrays
+    fc.assert(
+      fc.property(chunk, chunk, fc.integer({ min: 1, max: VECTORS }), (x, m, vectors) => {
+        x.splice(0, 1, 1); // an element 1 + (its other coordinates)
+        const w = words();
+        w.set(x.map(toMontgomery), A / 4);
+        const c = CARRY / 4;
+        w.fill(0, c, c + 16);
+        w.fill(toMontgomery(1), c, c + 4);
+        kernel!.prefixExt(O, A, CARRY, vectors);
+        // Each chain's product, inverted in JavaScript.
+        for (let k = 0; k < 4; k++) {
+          const product = [0, 1, 2, 3].map((l) => fromMontgomery(w[c + 4 * l + k]!)) as Ext;
+          let expected: Ext = [1, 0, 0, 0];
+          for (let t = 0; t < vectors; t++) expected = extMul(expected, ext(x, 4 * t + k));
+          expect(product).toEqual(expected);
+          const inverse = extInv(product);
+          for (let l = 0; l < 4; l++) w[c + 4 * l + k] = toMontgomery(inverse[l]);
+        }
+        kernel!.backExt(O, A, O, CARRY, vectors);
+        for (let i = 0; i < 4 * vectors; i++) expect(coordinates(w, O, i)).toEqual(extInv(ext(x, i)));
+        // acc ± e·b, e = the inverses just computed, b = m.
+        w.set(m.slice(0, EXT_CHUNK).map(toMontgomery), B / 4);
+        w.fill(0, A / 4, A / 4 + 4 * EXT_CHUNK);
+        kernel!.maddExtBase(A, O, B, vectors);
+        kernel!.maddExtBase(A, O, B, vectors);
+        kernel!.msubExtBase(A, O, B, vectors);
+        for (let i = 0; i < 4 * vectors; i++)
+          expect(coordinates(w, A, i)).toEqual(extMulBase(extInv(ext(x, i)), m[i]!));
+      }),
+      { numRuns: 12, endOnFailure: true },
     );
   });
 });

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { inv, mul, P, sub } from "../../src/field/babybear.ts";
+import type { ExtColumns } from "../../src/field/ext-columns.ts";
+import type { Ext } from "../../src/field/extension.ts";
+import { montgomeryArrays } from "../../src/field/montgomery-wasm.ts";
+import { machine } from "../../src/machine/air.ts";
+import { ProverInputError } from "../../src/stark/errors.ts";
+import type { Node } from "../../src/stark/expr.ts";
+import { type LogupInputs, logupBatchSums } from "../../src/stark/logup.ts";
+import { quotientInputs, quotientRange, quotientSize } from "../../src/stark/quotient.ts";
+import { prng } from "../../src/stark/testing/perturb.ts";
+
+describe("the prover's evaluations on the WebAssembly kernel", () => {
+  const kernel = montgomeryArrays();
+
+  // Every table of the machine at both LogUp budgets (degree 3 for blowup 2, degree 5 for blowup 4): base
+  // and extension nodes, constants, publics, challenges, the cumsum, selectors, next-row columns. The range
+  // spans several of the kernel's chunks and starts and ends off a vector boundary.
+  for (const [maxDegree, logB] of [
+    [3, 1],
+    [5, 2],
+  ] as const)
+    it(`equals the JavaScript evaluation value for value on every machine table (degree ${maxDegree})`, () => {
+      expect(kernel).not.toBeNull();
+      const { air } = machine(maxDegree);
+      const u32 = prng(maxDegree);
+      const next = () => u32() % P;
+      const column = (n: number) => Uint32Array.from({ length: n }, next);
+      const ext = (): Ext => [next(), next(), next(), next()];
+      const logN = 9;
+      for (const t of air.tables) {
+        const n = 1 << (logN + logB);
+        const inputs = quotientInputs(
+          t,
+          logN,
+          logB,
+          t.preprocessed.map(() => column(n)),
+          Array.from({ length: t.mainWidth }, () => column(n)),
+          Array.from({ length: 4 * t.auxWidth }, () => column(n)),
+          Array.from({ length: air.publicCount }, next),
+          [ext(), ext()],
+          ext(),
+          ext(),
+        );
+        const size = quotientSize(inputs);
+        const columns = () => [0, 1, 2, 3].map(() => new Uint32Array(size)) as unknown as ExtColumns;
+        const js = columns();
+        const wasm = columns();
+        quotientRange(inputs, 3, size - 5, js, null);
+        quotientRange(inputs, 3, size - 5, wasm, kernel);
+        for (let l = 0; l < 4; l++) expect(wasm[l], `table ${t.name}, coordinate ${l}`).toEqual(js[l]);
+        // Outside the range nothing is written.
+        expect([wasm[0][2], wasm[0][size - 5]]).toEqual([0, 0]);
+      }
+    });
+
+  for (const maxDegree of [3, 5])
+    it(`computes the LogUp batch sums of every machine table as the JavaScript path does (degree ${maxDegree})`, () => {
+      const { air } = machine(maxDegree);
+      const u32 = prng(10 + maxDegree);
+      const next = () => u32() % P;
+      const ext = (): Ext => [next(), next(), next(), next()];
+      const logN = 11;
+      const n = 1 << logN;
+      const column = () => Uint32Array.from({ length: n }, next);
+      for (const t of air.tables) {
+        if (t.interactions.length === 0) continue;
+        const inputs: LogupInputs = {
+          nodes: t.nodes,
+          interactions: t.interactions,
+          batches: t.logupBatches,
+          preprocessed: t.preprocessed.map(column),
+          main: Array.from({ length: t.mainWidth }, column),
+          logN,
+          publics: Array.from({ length: air.publicCount }, next),
+          alpha: ext(),
+          beta: ext(),
+        };
+        const columns = () =>
+          t.logupBatches.map(() => [0, 1, 2, 3].map(() => new Uint32Array(n)) as unknown as ExtColumns);
+        const js = columns();
+        const wasm = columns();
+        // Several of the kernel's chunks, a range off the vector boundaries.
+        logupBatchSums(inputs, 5, n - 3, js, null);
+        logupBatchSums(inputs, 5, n - 3, wasm, kernel);
+        wasm.forEach((batch, b) => {
+          for (let l = 0; l < 4; l++) expect(batch[l], `table ${t.name}, batch ${b}`).toEqual(js[b]![l]);
+        });
+      }
+    });
+
+  it("refuses a vanishing LogUp denominator on both paths, in any lane and chunk", () => {
+    // One interaction (bus 3) looking up one main column, multiplicity 1: with α = 7 and β = 12345 in the base
+    // field, d = 12345 + 3 + 7·f vanishes where f = −12348/7.
+    const nodes: Node[] = [
+      { op: "col", kind: "main", index: 0, next: false },
+      { op: "const", value: 1 },
+    ];
+    const logN = 11;
+    const n = 1 << logN;
+    const inputs = (zeroAt: number | null): LogupInputs => {
+      const f = Uint32Array.from({ length: n }, (_, r) => r + 1);
+      if (zeroAt !== null) f[zeroAt] = mul(sub(0, 12348), inv(7));
+      return {
+        nodes,
+        interactions: [{ bus: 3, kind: "send", fields: [0], multiplicity: 1, bound: 1 }],
+        batches: [[0]],
+        preprocessed: [],
+        main: [f],
+        logN,
+        publics: [],
+        alpha: [7, 0, 0, 0],
+        beta: [12345, 0, 0, 0],
+      };
+    };
+    const run = (zeroAt: number | null, k: typeof kernel) => {
+      const out = [[0, 1, 2, 3].map(() => new Uint32Array(n)) as unknown as ExtColumns];
+      try {
+        logupBatchSums(inputs(zeroAt), 0, n, out, k);
+        return out[0]![0][zeroAt ?? 0];
+      } catch (e) {
+        if (e instanceof ProverInputError) return "refused";
+        throw e;
+      }
+    };
+    // Without a vanishing denominator both paths give 1/d.
+    expect(run(null, kernel)).toBe(inv(12348 + 7));
+    expect(run(null, null)).toBe(inv(12348 + 7));
+    // Rows in each of the four lanes, in the first, a middle and the last chunk of the kernel.
+    for (const row of [0, 1, 2, 3, 777, 1028, n - 2, n - 1]) {
+      expect(run(row, null)).toBe("refused");
+      expect(run(row, kernel)).toBe("refused");
+    }
+  });
+});
