@@ -44,7 +44,7 @@ const P_INV = (() => {
 const W_MONT = (11n * R) % p;
 
 /** Emits vector code for one function: the constant vectors and the Montgomery product and sum. */
-class VectorCode {
+export class VectorCode {
   readonly f: FunctionBuilder;
   private readonly vp: number;
   private readonly vpInv: number;

@@ -7,6 +7,7 @@ import {
   newExtColumns,
 } from "../field/ext-columns.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
+import { cosetLdeKernel, kernelFits } from "../field/ntt-simd.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
 import { type LogupInputs, logupBatchSums } from "./logup.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
@@ -145,6 +146,13 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       for (let c = start; c < end; c++) {
         const inp = k.inputs[c]!;
         const out = k.outputs[c]!;
+        const logBlowup = Math.log2(out.length / inp.length);
+        const simd = kernelFits(inp.length, logBlowup) ? cosetLdeKernel() : null;
+        if (simd) {
+          if (k.coefficients) simd.ldeOfCoefficients(inp, out, logBlowup, k.shift);
+          else simd.lde(inp, out, logBlowup, k.shift);
+          continue;
+        }
         // Coefficients go straight into the (shared) output, which is then scaled and transformed in place.
         out.fill(0);
         out.set(inp);
