@@ -55,8 +55,16 @@ export function extAddBase(a: Readonly<Ext>, b: number): Ext {
 }
 
 export function extMul(a: Readonly<Ext>, b: Readonly<Ext>): Ext {
-  const [a0, a1, a2, a3] = a;
-  const [b0, b1, b2, b3] = b;
+  // Indexed reads, not destructuring: a destructured tuple goes through the iterator protocol (an object per
+  // element) wherever this call is not inlined, and the verifier makes tens of thousands of these calls.
+  const a0 = a[0];
+  const a1 = a[1];
+  const a2 = a[2];
+  const a3 = a[3];
+  const b0 = b[0];
+  const b1 = b[1];
+  const b2 = b[2];
+  const b3 = b[3];
   // Sums of four canonical products stay below 2^33, exact in doubles; reduce once per coefficient.
   const hi0 = mul(a1, b3) + mul(a2, b2) + mul(a3, b1);
   const hi1 = mul(a2, b3) + mul(a3, b2);

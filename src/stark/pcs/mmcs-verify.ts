@@ -31,11 +31,14 @@ export function verifyMmcsOpening<F, E, D>(
   )
     throw new RangeError(`${what}: opening does not match the commitment layout`);
   const check = (c: VerifierBackend<F, E, D>) => {
+    /** The rows of the matrices of height 2^logH, concatenated (one array of its final length). */
     const rowAt = (logH: number): F[] => {
-      const out: F[] = [];
-      logHeights.forEach((h, m) => {
-        if (h === logH) for (let i = 0; i < rows[m]!.length; i++) out.push(rows[m]![i]!);
-      });
+      let length = 0;
+      for (let m = 0; m < logHeights.length; m++) if (logHeights[m] === logH) length += rows[m]!.length;
+      const out = new Array<F>(length);
+      let k = 0;
+      for (let m = 0; m < logHeights.length; m++)
+        if (logHeights[m] === logH) for (let i = 0; i < rows[m]!.length; i++) out[k++] = rows[m]![i]!;
       return out;
     };
     let node = c.hashRow(rowAt(logMax));

@@ -329,11 +329,14 @@ function checkQuery<F, E, D>(
   }
   const deepAt = (gi: number): E => {
     const g = layout.groups[gi]!;
-    const row: F[] = [];
+    let length = 0;
+    for (const ti of g.tables) for (const round of ROUNDS) length += rows[round][ti]?.length ?? 0;
+    const row = new Array<F>(length);
+    let k = 0;
     for (const ti of g.tables)
       for (const round of ROUNDS) {
         const r = rows[round][ti];
-        if (r) for (let i = 0; i < r.length; i++) row.push(r[i]!);
+        if (r) for (let i = 0; i < r.length; i++) row[k++] = r[i]!;
       }
     return deepValue(b, groups[gi]!, row, indexBits);
   };
