@@ -6,8 +6,10 @@ import {
   extScratch,
   newExtColumns,
 } from "../field/ext-columns.ts";
+import { type MontgomeryArrays, montgomeryArrays } from "../field/montgomery-wasm.ts";
 import { cosetIntt, intt, ntt, scaleByPowers } from "../field/ntt.ts";
 import { cosetLdeKernel, kernelFits } from "../field/ntt-simd.ts";
+import { type DeepInputs, deepOnKernel } from "./deep-wasm.ts";
 import { compress4, type StarkHash, UnsupportedHashError } from "./hash-config.ts";
 import { type LogupInputs, logupBatchSums } from "./logup.ts";
 import type { MerkleArity } from "./pcs/merkle-shape.ts";
@@ -46,24 +48,13 @@ export type Kernel =
       readonly weights: ExtColumns;
       readonly out: Uint32Array;
     }
-  | {
+  | ({
       /**
        * DEEP combination on rows of one LDE height (docs/proof-system.md §6): out = (S − vz)/(x − ζ) +
        * γ^M (S − vzn)/(x − ζω) with S = Σ_i γ^{o+i} c_i(x), x = g·ω_N^r.
        */
       readonly kind: "deep";
-      readonly columns: readonly Uint32Array[];
-      /** 4 coordinates per column: γ^{o+i}. */
-      readonly gammaPowers: Uint32Array;
-      readonly vz: readonly number[];
-      readonly vzn: readonly number[];
-      readonly gammaM: readonly number[];
-      readonly zeta: readonly number[];
-      readonly zetaNext: readonly number[];
-      readonly logN: number;
-      readonly shift: number;
-      readonly out: readonly Uint32Array[];
-    }
+    } & DeepInputs)
   | {
       /** A table's LogUp batch columns on its trace domain (logup.ts), four shared columns per batch. */
       readonly kind: "logup";
@@ -290,8 +281,18 @@ interface DeepScratch {
   readonly izn: ExtColumns;
 }
 
-function deepRange(k: Extract<Kernel, { kind: "deep" }>, start: number, end: number): void {
+/** The DEEP kernel on rows [start, end): on the vector kernel where there is one (deep-wasm.ts), else here. */
+export function deepRange(
+  k: Extract<Kernel, { kind: "deep" }>,
+  start: number,
+  end: number,
+  kernel: MontgomeryArrays | null = montgomeryArrays(),
+): void {
   if (end <= start) return;
+  if (kernel) {
+    deepOnKernel(kernel, k, start, end);
+    return;
+  }
   const b = Math.min(DEEP_BLOCK, end - start);
   const scratch: DeepScratch = {
     s: [new Float64Array(b), new Float64Array(b), new Float64Array(b), new Float64Array(b)],

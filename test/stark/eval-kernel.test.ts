@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { inv, mul, P, sub } from "../../src/field/babybear.ts";
+import { GENERATOR, inv, mul, P, sub } from "../../src/field/babybear.ts";
 import type { ExtColumns } from "../../src/field/ext-columns.ts";
 import type { Ext } from "../../src/field/extension.ts";
 import { montgomeryArrays } from "../../src/field/montgomery-wasm.ts";
 import { machine } from "../../src/machine/air.ts";
 import { ProverInputError } from "../../src/stark/errors.ts";
 import type { Node } from "../../src/stark/expr.ts";
+import { deepRange } from "../../src/stark/kernels.ts";
 import { type LogupInputs, logupBatchSums } from "../../src/stark/logup.ts";
 import { quotientInputs, quotientRange, quotientSize } from "../../src/stark/quotient.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
@@ -131,5 +132,36 @@ describe("the prover's evaluations on the WebAssembly kernel", () => {
       expect(run(row, null)).toBe("refused");
       expect(run(row, kernel)).toBe("refused");
     }
+  });
+
+  it("computes the DEEP combination as the JavaScript path does", () => {
+    const u32 = prng(21);
+    const next = () => u32() % P;
+    const logN = 11;
+    const n = 1 << logN;
+    const width = 37;
+    const gammaPowers = Uint32Array.from({ length: 4 * width }, next);
+    gammaPowers.fill(0, 4, 8); // a column without weight
+    gammaPowers.set([5, 0, 0, 0], 8); // one with a base-field weight
+    const deep = (out: Uint32Array[]) => ({
+      kind: "deep" as const,
+      columns: Array.from({ length: width }, () => Uint32Array.from({ length: n }, next)),
+      gammaPowers,
+      vz: [next(), next(), next(), next()],
+      vzn: [next(), next(), next(), next()],
+      gammaM: [next(), next(), next(), next()],
+      zeta: [next(), next(), next(), next()],
+      zetaNext: [next(), next(), next(), next()],
+      logN,
+      shift: GENERATOR,
+      out,
+    });
+    const js = [0, 1, 2, 3].map(() => new Uint32Array(n));
+    const wasm = [0, 1, 2, 3].map(() => new Uint32Array(n));
+    const k = deep(js);
+    deepRange(k, 3, n - 7, null);
+    deepRange({ ...k, out: wasm }, 3, n - 7, kernel);
+    for (let l = 0; l < 4; l++) expect(wasm[l], `coordinate ${l}`).toEqual(js[l]);
+    expect([wasm[0]![2], wasm[0]![n - 7]]).toEqual([0, 0]);
   });
 });

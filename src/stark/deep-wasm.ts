@@ -1,0 +1,116 @@
+import { FieldError, mul, P, pow, rootOfUnity } from "../field/babybear.ts";
+import { type Ext, extInv } from "../field/extension.ts";
+import {
+  EXT_CHUNK,
+  fromMontgomery,
+  MONT_R,
+  MONT_R2,
+  type MontgomeryArrays,
+  toMontgomery,
+} from "../field/montgomery-wasm.ts";
+import { BASE_BYTES, CHUNK_VECTORS, EXT_BYTES } from "./eval-kernel.ts";
+
+/** What the DEEP combination of one LDE height needs (the `deep` kernel of kernels.ts). */
+export interface DeepInputs {
+  readonly columns: readonly Uint32Array[];
+  /** 4 coordinates per column: γ^{o+i}. */
+  readonly gammaPowers: Uint32Array;
+  readonly vz: readonly number[];
+  readonly vzn: readonly number[];
+  readonly gammaM: readonly number[];
+  readonly zeta: readonly number[];
+  readonly zetaNext: readonly number[];
+  readonly logN: number;
+  readonly shift: number;
+  readonly out: readonly Uint32Array[];
+}
+
+/**
+ * The DEEP combination out = (S − vz)/(x − ζ) + γ^M·(S − vzn)/(x − ζω), S = Σ_i γ^{o+i}·c_i(x), on rows
+ * [start, end) of one LDE height: kernels.ts's JavaScript loop on the vector kernel, value for value the same.
+ * The columns stay canonical (γ's powers are in Montgomery form, so each product is canonical); the
+ * denominators enter Montgomery form and are inverted together per chunk (four chains), so that their
+ * products with canonical values are canonical again.
+ */
+export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: number, end: number): void {
+  const COL = 0;
+  const ACC = COL + BASE_BYTES;
+  // Extension chunks after the accumulator: denominators, their inverses, the constants vz and vzn.
+  const at = (i: number) => ACC + (1 + i) * EXT_BYTES;
+  const DZ = at(0);
+  const DZN = at(1);
+  const IZ = at(2);
+  const IZN = at(3);
+  const CZ = at(4);
+  const CZN = at(5);
+  const CARRY = at(6);
+  const words = kernel.words(CARRY + 64);
+  const gamma = Uint32Array.from(k.gammaPowers, toMontgomery);
+  const gammaM = k.gammaM.map(toMontgomery);
+  const fillExt = (at: number, value: readonly number[]) => {
+    for (let l = 0; l < 4; l++)
+      words.fill(value[l]!, (at + l * BASE_BYTES) >> 2, (at + (l + 1) * BASE_BYTES) >> 2);
+  };
+  fillExt(CZ, k.vz);
+  fillExt(CZN, k.vzn);
+  const w = rootOfUnity(k.logN);
+  /** 1/(x − z) for the chunk's points into `inv`, given x − z's coordinates 1–3 (constants). */
+  const invertDenominators = (
+    dz: number,
+    iz: number,
+    z: readonly number[],
+    xs: Uint32Array,
+    len: number,
+    n4: number,
+  ) => {
+    fillExt(dz, [0, z[1] === 0 ? 0 : P - z[1]!, z[2] === 0 ? 0 : P - z[2]!, z[3] === 0 ? 0 : P - z[3]!]);
+    const d0 = dz >> 2;
+    for (let r = 0; r < len; r++) words[d0 + r] = subm(xs[r]!, z[0]!);
+    // Lanes past the chunk's end: one, so that no chain vanishes.
+    for (let r = len; r < 4 * n4; r++)
+      for (let l = 0; l < 4; l++) words[d0 + l * EXT_CHUNK + r] = l === 0 ? 1 : 0;
+    kernel.mulConst(dz, dz, MONT_R2, 4 * CHUNK_VECTORS);
+    const c = CARRY >> 2;
+    words.fill(0, c, c + 16);
+    words.fill(MONT_R, c, c + 4);
+    kernel.prefixExt(iz, dz, CARRY, n4);
+    for (let lane = 0; lane < 4; lane++) {
+      const product = [0, 1, 2, 3].map((l) => fromMontgomery(words[c + 4 * l + lane]!)) as Ext;
+      if (product[0] === 0 && product[1] === 0 && product[2] === 0 && product[3] === 0)
+        throw new FieldError("DEEP: an out-of-domain point lies on the LDE coset");
+      const inverse = extInv(product);
+      for (let l = 0; l < 4; l++) words[c + 4 * l + lane] = toMontgomery(inverse[l]);
+    }
+    kernel.backExt(iz, dz, iz, CARRY, n4);
+  };
+  const xs = new Uint32Array(EXT_CHUNK);
+  for (let from = start; from < end; from += EXT_CHUNK) {
+    const len = Math.min(EXT_CHUNK, end - from);
+    const n4 = (len + 3) >> 2;
+    words.fill(0, ACC >> 2, (ACC + EXT_BYTES) >> 2);
+    const col = COL >> 2;
+    k.columns.forEach((c, j) => {
+      words.set(c.subarray(from, from + len), col);
+      for (let l = 0; l < 4; l++) {
+        const g = gamma[4 * j + l]!;
+        if (g !== 0) kernel.maddConst(ACC + l * BASE_BYTES, COL, g, n4);
+      }
+    });
+    let x = mul(k.shift, pow(w, from));
+    for (let r = 0; r < len; r++, x = mul(x, w)) xs[r] = x;
+    invertDenominators(DZ, IZ, k.zeta, xs, len, n4);
+    invertDenominators(DZN, IZN, k.zetaNext, xs, len, n4);
+    // (S − vz)·1/(x − ζ) + γ^M·(S − vzn)·1/(x − ζω), in the chunks of the denominators.
+    kernel.sub(DZ, ACC, CZ, 4 * CHUNK_VECTORS);
+    kernel.sub(DZN, ACC, CZN, 4 * CHUNK_VECTORS);
+    kernel.mulExt(DZ, DZ, IZ, n4);
+    kernel.mulExt(DZN, DZN, IZN, n4);
+    kernel.maddExtConst(DZ, DZN, gammaM[0]!, gammaM[1]!, gammaM[2]!, gammaM[3]!, n4);
+    for (let l = 0; l < 4; l++) {
+      const o = (DZ + l * BASE_BYTES) >> 2;
+      k.out[l]!.set(words.subarray(o, o + len), from);
+    }
+  }
+}
+
+const subm = (a: number, b: number) => (a >= b ? a - b : a - b + P);
