@@ -131,10 +131,82 @@ export class MissingFactError extends ZkvmError {
 }
 
 /**
+ * A 53-bit hash of row r's tuple (two 32-bit mixes): the key under which a provider's tuples are found. A key
+ * only narrows the search; a tuple is matched only if every field is equal.
+ */
+function tupleKey(fields: readonly Uint32Array[], r: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x27d4eb2f;
+  for (let j = 0; j < fields.length; j++) {
+    const v = fields[j]![r]!;
+    h1 = Math.imul(h1 ^ v, 0x9e3779b1);
+    h1 ^= h1 >>> 15;
+    h2 = Math.imul(h2 ^ v, 0x85ebca6b);
+    h2 ^= h2 >>> 13;
+  }
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+}
+
+/** A lookup provider's tuples: each row's field values, and the first row holding each tuple by key. */
+interface Provider {
+  readonly table: number;
+  readonly column: number;
+  readonly fields: readonly Uint32Array[];
+  /** Key → first row with that tuple (or the first rows of the distinct tuples sharing the key). */
+  readonly rows: Map<number, number | number[]>;
+}
+
+function sameTuple(a: readonly Uint32Array[], ra: number, b: readonly Uint32Array[], rb: number): boolean {
+  for (let j = 0; j < a.length; j++) if (a[j]![ra] !== b[j]![rb]) return false;
+  return true;
+}
+
+/** The first provider row holding row r's tuple of `fields`, or undefined. */
+function findRow(p: Provider, fields: readonly Uint32Array[], r: number): number | undefined {
+  const hit = p.rows.get(tupleKey(fields, r));
+  if (hit === undefined) return undefined;
+  if (typeof hit === "number") return sameTuple(p.fields, hit, fields, r) ? hit : undefined;
+  return hit.find((row) => sameTuple(p.fields, row, fields, r));
+}
+
+/** A provider table's tuples of one interaction, on every row (its multiplicity is what is being counted). */
+function providerOf(
+  air: Air,
+  table: number,
+  it: Interaction,
+  main: readonly Uint32Array[],
+  publics: readonly number[],
+  column: number,
+): Provider {
+  const t = air.tables[table]!;
+  const n = main[0]?.length ?? t.preprocessed[0]!.length;
+  const values = evaluateChunk(
+    t.nodes,
+    neededNodes(t.nodes, [...it.fields]),
+    main,
+    t.preprocessed,
+    publics,
+    0,
+    n,
+  );
+  const fields = it.fields.map((f) => values[f]!);
+  const p: Provider = { table, column, fields, rows: new Map() };
+  for (let r = 0; r < n; r++) {
+    const key = tupleKey(fields, r);
+    const hit = p.rows.get(key);
+    if (hit === undefined) p.rows.set(key, r);
+    else if (findRow(p, fields, r) === undefined)
+      p.rows.set(key, typeof hit === "number" ? [hit, r] : [...hit, r]);
+  }
+  return p;
+}
+
+/**
  * Sets the multiplicity column of every lookup provider: for each interaction declared with
  * `bound: "lookup"` (the provider side), counts how often the other tables send each of its tuples.
  * `multiplicityColumn(table, interaction)` names the main column holding that interaction's count.
  * A looked-up tuple that no provider row holds is an error unless `allowMissing` (dishonest witnesses).
+ * Each table's interactions are evaluated together, chunk by chunk, and tuples are found by a numeric key.
  */
 export function tallyLookups(
   air: Air,
@@ -143,45 +215,47 @@ export function tallyLookups(
   multiplicityColumn: (table: number, interaction: number) => number,
   allowMissing = false,
 ): void {
-  const providers = new Map<number, { table: number; column: number; rows: Map<string, number> }>();
+  const providers = new Map<number, Provider>();
   air.tables.forEach((t, ti) => {
     t.interactions.forEach((it, ii) => {
       if (it.bound !== "lookup") return;
       if (providers.has(it.bus)) throw new Error(`bus ${it.bus} has two lookup providers`);
-      const rows = new Map<string, number>();
       const column = multiplicityColumn(ti, ii);
       traces[ti]![column]!.fill(0);
-      // Every row's tuple (its multiplicity column is what we are computing).
-      forEachTuple(
-        air,
-        ti,
-        it,
-        traces[ti]!,
-        publics,
-        (row, tuple) => {
-          const key = tuple.join(",");
-          if (!rows.has(key)) rows.set(key, row);
-        },
-        true,
-      );
-      providers.set(it.bus, { table: ti, column, rows });
+      providers.set(it.bus, providerOf(air, ti, it, traces[ti]!, publics, column));
     });
   });
   air.tables.forEach((t, ti) => {
-    for (const it of t.interactions) {
-      const prov = providers.get(it.bus);
-      if (!prov || it.bound === "lookup") continue;
-      const col = traces[prov.table]![prov.column]!;
-      forEachTuple(air, ti, it, traces[ti]!, publics, (row, tuple, m) => {
-        const r = prov.rows.get(tuple.join(","));
-        if (r === undefined) {
-          if (allowMissing) return;
-          throw new MissingFactError(
-            `table "${t.name}" row ${row} looks up (${tuple.join(", ")}) on bus ${it.bus}, which table "${air.tables[prov.table]!.name}" does not hold`,
-          );
+    const lookups = t.interactions.filter((it) => it.bound !== "lookup" && providers.has(it.bus));
+    if (lookups.length === 0) return;
+    const main = traces[ti]!;
+    const need = neededNodes(
+      t.nodes,
+      lookups.flatMap((it) => [...it.fields, it.multiplicity]),
+    );
+    const n = main[0]?.length ?? t.preprocessed[0]!.length;
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start);
+      const vals = evaluateChunk(t.nodes, need, main, t.preprocessed, publics, start, len);
+      for (const it of lookups) {
+        const prov = providers.get(it.bus)!;
+        const col = traces[prov.table]![prov.column]!;
+        const m = vals[it.multiplicity]!;
+        const fields = it.fields.map((f) => vals[f]!);
+        for (let r = 0; r < len; r++) {
+          const mult = m[r]!;
+          if (mult === 0) continue;
+          const row = findRow(prov, fields, r);
+          if (row === undefined) {
+            if (allowMissing) continue;
+            const tuple = fields.map((f) => f[r]!);
+            throw new MissingFactError(
+              `table "${t.name}" row ${start + r} looks up (${tuple.join(", ")}) on bus ${it.bus}, which table "${air.tables[prov.table]!.name}" does not hold`,
+            );
+          }
+          col[row] = add(col[row]!, it.kind === "send" ? mult : P - mult);
         }
-        col[r] = add(col[r]!, it.kind === "send" ? m : P - m);
-      });
+      }
     }
   });
 }
