@@ -398,6 +398,38 @@ function backExt(): FunctionBuilder {
   return f;
 }
 
+/**
+ * dotBase4(acc, f, w, n): for each coordinate l of the extension array w, acc[l] ← acc[l] + f·w_l elementwise
+ * (four vectors at acc, 16 bytes apart: lane sums, reduced). `f` need not be 16-byte aligned.
+ */
+function dotBase4(): FunctionBuilder {
+  const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
+  const [acc, fp, w, n] = [0, 1, 2, 3];
+  const c = new VectorCode(f);
+  const sums = f.localsOf("v128", 4);
+  const [vf, vw] = f.localsOf("v128", 2) as [number, number];
+  for (let l = 0; l < 4; l++)
+    f.get(acc)
+      .simdMem(Simd.load, 4, 16 * l)
+      .set(sums[l]!);
+  c.loop(n, [fp, w], () => {
+    f.get(fp).simdMem(Simd.load, 0, 0).set(vf);
+    for (let l = 0; l < 4; l++) {
+      c.load(w, l * EXT_STRIDE_BYTES);
+      f.set(vw);
+      f.get(sums[l]!);
+      c.mont(vf, vw);
+      c.add();
+      f.set(sums[l]!);
+    }
+  });
+  for (let l = 0; l < 4; l++)
+    f.get(acc)
+      .get(sums[l]!)
+      .simdMem(Simd.store, 4, 16 * l);
+  return f;
+}
+
 /** The generated module's bytes (deterministic). */
 export function montgomeryWasmBytes(): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder();
@@ -428,6 +460,7 @@ export function montgomeryWasmBytes(): Uint8Array<ArrayBuffer> {
   m.add(maddExtBase(true), "msubExtBase");
   m.add(prefixExt(), "prefixExt");
   m.add(backExt(), "backExt");
+  m.add(dotBase4(), "dotBase4");
   return m.encode(1);
 }
 
@@ -459,6 +492,11 @@ export interface MontgomeryArrays {
   prefixExt(prefix: number, x: number, carry: number, n: number): void;
   /** Second pass, from the last vector down: out[t] ← carry·prefix[t], then carry ← carry·x[t]. */
   backExt(out: number, x: number, prefix: number, carry: number, n: number): void;
+  /**
+   * For the extension array w: acc[l] ← acc[l] + f·w_l lane by lane, for l = 0…3 (acc: four vectors, 64
+   * bytes; f may be unaligned). With w in Montgomery form and f canonical, the sums are canonical.
+   */
+  dotBase4(acc: number, f: number, w: number, n: number): void;
   /** The memory as 32-bit words, grown to at least `bytes`; a new view after growth. */
   words(bytes: number): Uint32Array;
 }
@@ -488,6 +526,7 @@ export function montgomeryArrays(): MontgomeryArrays | null {
       msubExtBase: e.msubExtBase!,
       prefixExt: e.prefixExt!,
       backExt: e.backExt!,
+      dotBase4: e.dotBase4!,
       words(bytes) {
         const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
         if (pages > 0) memory.grow(pages);

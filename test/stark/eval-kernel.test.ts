@@ -8,6 +8,7 @@ import { ProverInputError } from "../../src/stark/errors.ts";
 import type { Node } from "../../src/stark/expr.ts";
 import { deepRange } from "../../src/stark/kernels.ts";
 import { type LogupInputs, logupBatchSums } from "../../src/stark/logup.ts";
+import { openingSums } from "../../src/stark/pcs/open.ts";
 import { quotientInputs, quotientRange, quotientSize } from "../../src/stark/quotient.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 
@@ -163,5 +164,25 @@ describe("the prover's evaluations on the WebAssembly kernel", () => {
     deepRange({ ...k, out: wasm }, 3, n - 7, kernel);
     for (let l = 0; l < 4; l++) expect(wasm[l], `coordinate ${l}`).toEqual(js[l]);
     expect([wasm[0]![2], wasm[0]![n - 7]]).toEqual([0, 0]);
+  });
+
+  it("computes the opening sums as the JavaScript path does", () => {
+    const u32 = prng(31);
+    const next = () => u32() % P;
+    for (const [logN, logB] of [
+      [4, 1],
+      [10, 1],
+      [11, 2],
+    ] as const) {
+      const n = 1 << logN;
+      const columns = Array.from({ length: 9 }, () => Uint32Array.from({ length: n << logB }, next));
+      const weights = [0, 1, 2, 3].map(() => Uint32Array.from({ length: n }, next)) as unknown as ExtColumns;
+      const js = new Uint32Array(8 * columns.length);
+      const wasm = new Uint32Array(8 * columns.length);
+      openingSums(columns, logB, weights, 2, 8, js, null);
+      openingSums(columns, logB, weights, 2, 8, wasm, kernel);
+      expect(wasm, `2^${logN} at blowup 2^${logB}`).toEqual(js);
+      expect(Array.from(wasm.subarray(0, 16))).toEqual(new Array(16).fill(0));
+    }
   });
 });

@@ -1,6 +1,13 @@
 import { inv, mul, P, pow, rootOfUnity, sub } from "../../field/babybear.ts";
 import { type ExtColumns, extBatchInverse, newExtColumns } from "../../field/ext-columns.ts";
 import { type Ext, extMul, extMulBase, extPow } from "../../field/extension.ts";
+import {
+  EXT_CHUNK,
+  EXT_STRIDE_BYTES,
+  MONT_R2,
+  type MontgomeryArrays,
+  montgomeryArrays,
+} from "../../field/montgomery-wasm.ts";
 import { recycleColumns, sharedColumn } from "../../field/shared-columns.ts";
 import type { OpenedValues } from "../proof.ts";
 
@@ -81,7 +88,10 @@ const serialOpeningSums: OpeningSums = (lde, logBlowup, wts) => {
   return out;
 };
 
-/** The weighted sums of columns [start, end) into `out` (the `open` kernel's unit is a column). */
+/**
+ * The weighted sums of columns [start, end) into `out` (the `open` kernel's unit is a column): on the vector
+ * kernel where there is one, else here.
+ */
 export function openingSums(
   lde: readonly Uint32Array[],
   logBlowup: number,
@@ -89,8 +99,56 @@ export function openingSums(
   start: number,
   end: number,
   out: Uint32Array,
+  kernel: MontgomeryArrays | null = montgomeryArrays(),
 ): void {
-  for (let c = start; c < end; c++) columnSums(lde[c]!, logBlowup, wts, out, 8 * c);
+  if (end <= start) return;
+  if (kernel) openingSumsOnKernel(kernel, lde, logBlowup, wts, start, end, out);
+  else for (let c = start; c < end; c++) columnSums(lde[c]!, logBlowup, wts, out, 8 * c);
+}
+
+/**
+ * {@link openingSums} on the vector kernel, the same values: per block of points, the weights enter Montgomery
+ * form once, and each column's points (every 2^b-th of its LDE, one more for the shifted sum) are gathered
+ * and dotted with them, the second sum reading the same points one word on.
+ */
+function openingSumsOnKernel(
+  kernel: MontgomeryArrays,
+  lde: readonly Uint32Array[],
+  logBlowup: number,
+  wts: ExtColumns,
+  start: number,
+  end: number,
+  out: Uint32Array,
+): void {
+  const n = lde[start]!.length >>> logBlowup;
+  const W = 0;
+  const F = W + 4 * EXT_STRIDE_BYTES;
+  const ACC = F + EXT_STRIDE_BYTES + 16;
+  const columns = end - start;
+  const words = kernel.words(ACC + 128 * columns);
+  words.fill(0, ACC >> 2, (ACC >> 2) + 32 * columns);
+  const mask = n - 1;
+  for (let from = 0; from < n; from += EXT_CHUNK) {
+    const len = Math.min(EXT_CHUNK, n - from);
+    const vectors = len >> 2;
+    for (let l = 0; l < 4; l++) words.set(wts[l].subarray(from, from + len), (W >> 2) + l * EXT_CHUNK);
+    kernel.mulConst(W, W, MONT_R2, 4 * (EXT_CHUNK >> 2));
+    for (let c = start; c < end; c++) {
+      const col = lde[c]!;
+      const f = F >> 2;
+      for (let k = 0; k <= len; k++) words[f + k] = col[((from + k) & mask) << logBlowup]!;
+      const acc = ACC + 128 * (c - start);
+      kernel.dotBase4(acc, F, W, vectors);
+      kernel.dotBase4(acc + 64, F + 4, W, vectors);
+    }
+  }
+  for (let c = start; c < end; c++) {
+    const acc = (ACC >> 2) + 32 * (c - start);
+    for (let k = 0; k < 8; k++) {
+      const a = acc + 4 * k;
+      out[8 * c + k] = (words[a]! + words[a + 1]! + words[a + 2]! + words[a + 3]!) % P;
+    }
+  }
 }
 
 /** Barycentric weights x_j/(ζ − x_j) on the coset s·H_n (in shared memory, for the threads). */
