@@ -1,5 +1,6 @@
 import { FunctionBuilder, ModuleBuilder, Op, Simd } from "../wasm/builder.ts";
 import { mul, P } from "./babybear.ts";
+import { type Ext, extInv } from "./extension.ts";
 
 /**
  * BabyBear arithmetic over arrays as a generated WebAssembly kernel on 128-bit vectors (four elements an
@@ -538,4 +539,40 @@ export function montgomeryArrays(): MontgomeryArrays | null {
     cached = null;
   }
   return cached;
+}
+
+/**
+ * Inverts extension arrays in the kernel's memory together (Montgomery's trick in four chains, lane k holding
+ * the elements whose index is k mod 4): for each [x, inverse] pair of byte offsets, inverse ← 1/x on the first
+ * `len` elements, in Montgomery form (x in Montgomery form). Lanes of x at or past `len` (up to 4·n4) are set
+ * to one first, so that stale values cannot vanish. One extension inversion per chain, whatever the number of
+ * arrays. Returns false if an element is zero (a chain's product vanishes); the inverses are then undefined.
+ * `carry` is 64 bytes of scratch.
+ */
+export function invertExtArrays(
+  kernel: MontgomeryArrays,
+  arrays: readonly (readonly [x: number, inverse: number])[],
+  len: number,
+  n4: number,
+  carry: number,
+): boolean {
+  const words = kernel.words(carry + 64);
+  for (const [x] of arrays)
+    for (let k = len; k < 4 * n4; k++)
+      for (let l = 0; l < 4; l++) words[((x + l * EXT_STRIDE_BYTES) >> 2) + k] = l === 0 ? MONT_R : 0;
+  const c = carry >> 2;
+  words.fill(0, c, c + 16);
+  words.fill(MONT_R, c, c + 4);
+  for (const [x, inverse] of arrays) kernel.prefixExt(inverse, x, carry, n4);
+  for (let lane = 0; lane < 4; lane++) {
+    const product = [0, 1, 2, 3].map((l) => fromMontgomery(words[c + 4 * l + lane]!)) as Ext;
+    if (product[0] === 0 && product[1] === 0 && product[2] === 0 && product[3] === 0) return false;
+    const inverse = extInv(product);
+    for (let l = 0; l < 4; l++) words[c + 4 * l + lane] = toMontgomery(inverse[l]);
+  }
+  for (let i = arrays.length - 1; i >= 0; i--) {
+    const [x, inverse] = arrays[i]!;
+    kernel.backExt(inverse, x, inverse, carry, n4);
+  }
+  return true;
 }

@@ -1,9 +1,7 @@
-import { FieldError, mul, P, pow, rootOfUnity } from "../field/babybear.ts";
-import { type Ext, extInv } from "../field/extension.ts";
+import { FieldError, mul, pow, rootOfUnity, sub } from "../field/babybear.ts";
 import {
   EXT_CHUNK,
-  fromMontgomery,
-  MONT_R,
+  invertExtArrays,
   MONT_R2,
   type MontgomeryArrays,
   toMontgomery,
@@ -54,34 +52,12 @@ export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: num
   fillExt(CZ, k.vz);
   fillExt(CZN, k.vzn);
   const w = rootOfUnity(k.logN);
-  /** 1/(x − z) for the chunk's points into `inv`, given x − z's coordinates 1–3 (constants). */
-  const invertDenominators = (
-    dz: number,
-    iz: number,
-    z: readonly number[],
-    xs: Uint32Array,
-    len: number,
-    n4: number,
-  ) => {
-    fillExt(dz, [0, z[1] === 0 ? 0 : P - z[1]!, z[2] === 0 ? 0 : P - z[2]!, z[3] === 0 ? 0 : P - z[3]!]);
+  /** x − z for the chunk's points, in Montgomery form (x in the base field, so coordinates 1–3 are −z). */
+  const denominators = (dz: number, z: readonly number[], xs: Uint32Array, len: number) => {
+    fillExt(dz, [0, sub(0, z[1]!), sub(0, z[2]!), sub(0, z[3]!)]);
     const d0 = dz >> 2;
-    for (let r = 0; r < len; r++) words[d0 + r] = subm(xs[r]!, z[0]!);
-    // Lanes past the chunk's end: one, so that no chain vanishes.
-    for (let r = len; r < 4 * n4; r++)
-      for (let l = 0; l < 4; l++) words[d0 + l * EXT_CHUNK + r] = l === 0 ? 1 : 0;
+    for (let r = 0; r < len; r++) words[d0 + r] = sub(xs[r]!, z[0]!);
     kernel.mulConst(dz, dz, MONT_R2, 4 * CHUNK_VECTORS);
-    const c = CARRY >> 2;
-    words.fill(0, c, c + 16);
-    words.fill(MONT_R, c, c + 4);
-    kernel.prefixExt(iz, dz, CARRY, n4);
-    for (let lane = 0; lane < 4; lane++) {
-      const product = [0, 1, 2, 3].map((l) => fromMontgomery(words[c + 4 * l + lane]!)) as Ext;
-      if (product[0] === 0 && product[1] === 0 && product[2] === 0 && product[3] === 0)
-        throw new FieldError("DEEP: an out-of-domain point lies on the LDE coset");
-      const inverse = extInv(product);
-      for (let l = 0; l < 4; l++) words[c + 4 * l + lane] = toMontgomery(inverse[l]);
-    }
-    kernel.backExt(iz, dz, iz, CARRY, n4);
   };
   const xs = new Uint32Array(EXT_CHUNK);
   for (let from = start; from < end; from += EXT_CHUNK) {
@@ -98,8 +74,14 @@ export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: num
     });
     let x = mul(k.shift, pow(w, from));
     for (let r = 0; r < len; r++, x = mul(x, w)) xs[r] = x;
-    invertDenominators(DZ, IZ, k.zeta, xs, len, n4);
-    invertDenominators(DZN, IZN, k.zetaNext, xs, len, n4);
+    denominators(DZ, k.zeta, xs, len);
+    denominators(DZN, k.zetaNext, xs, len);
+    const pairs = [
+      [DZ, IZ],
+      [DZN, IZN],
+    ] as const;
+    if (!invertExtArrays(kernel, pairs, len, n4, CARRY))
+      throw new FieldError("DEEP: an out-of-domain point lies on the LDE coset");
     // (S − vz)·1/(x − ζ) + γ^M·(S − vzn)·1/(x − ζω), in the chunks of the denominators.
     kernel.sub(DZ, ACC, CZ, 4 * CHUNK_VECTORS);
     kernel.sub(DZN, ACC, CZN, 4 * CHUNK_VECTORS);
@@ -112,5 +94,3 @@ export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: num
     }
   }
 }
-
-const subm = (a: number, b: number) => (a >= b ? a - b : a - b + P);

@@ -1,10 +1,17 @@
 import { P } from "../field/babybear.ts";
 import type { ExtColumns } from "../field/ext-columns.ts";
-import { type Ext, extInv, extMul } from "../field/extension.ts";
-import { fromMontgomery, MONT_R, type MontgomeryArrays, toMontgomery } from "../field/montgomery-wasm.ts";
+import { type Ext, extMul } from "../field/extension.ts";
+import { invertExtArrays, type MontgomeryArrays, toMontgomery } from "../field/montgomery-wasm.ts";
 import { ProverInputError } from "./errors.ts";
 import { dependencies } from "./eval-domain.ts";
-import { BASE_BYTES, CHUNK_VECTORS, EXT_BYTES, evaluateOnKernel, kernelPlan } from "./eval-kernel.ts";
+import {
+  BASE_BYTES,
+  CHUNK_VECTORS,
+  EXT_BYTES,
+  evaluateOnKernel,
+  type KernelChunk,
+  kernelPlan,
+} from "./eval-kernel.ts";
 import type { LogupInputs } from "./logup.ts";
 import { traceDomainInputs } from "./trace-domain.ts";
 
@@ -44,18 +51,9 @@ export function logupSumsOnKernel(
   const betaMont = interactions.map((it) =>
     [(beta[0] + it.bus) % P, beta[1], beta[2], beta[3]].map(toMontgomery),
   );
+  const pairs = interactions.map((_, i) => [dens + i * EXT_BYTES, invs + i * EXT_BYTES] as const);
 
-  const onChunk = ({
-    start: row,
-    len,
-    n4,
-    words,
-  }: {
-    start: number;
-    len: number;
-    n4: number;
-    words: Uint32Array;
-  }) => {
+  const onChunk = ({ start: row, len, n4, words }: KernelChunk) => {
     interactions.forEach((it, i) => {
       const d = dens + i * EXT_BYTES;
       for (let l = 0; l < 4; l++)
@@ -65,26 +63,11 @@ export function logupSumsOnKernel(
         for (let l = 0; l < 4; l++)
           if (a[l] !== 0) kernel.maddConst(d + l * BASE_BYTES, plan.at[f]!, a[l]!, n4);
       });
-      // Lanes past the chunk's end hold stale values: make them one, so that they cannot vanish.
-      for (let k = len; k < 4 * n4; k++)
-        for (let l = 0; l < 4; l++) words[((d + l * BASE_BYTES) >> 2) + k] = l === 0 ? MONT_R : 0;
     });
-    const c = carry >> 2;
-    words.fill(0, c, c + 16);
-    words.fill(MONT_R, c, c + 4);
-    for (let i = 0; i < interactions.length; i++)
-      kernel.prefixExt(invs + i * EXT_BYTES, dens + i * EXT_BYTES, carry, n4);
-    for (let k = 0; k < 4; k++) {
-      const product: Ext = [0, 1, 2, 3].map((l) => fromMontgomery(words[c + 4 * l + k]!)) as Ext;
-      if (product[0] === 0 && product[1] === 0 && product[2] === 0 && product[3] === 0)
-        throw new ProverInputError(
-          "a LogUp denominator vanished (negligible probability); retry with other inputs",
-        );
-      const inverse = extInv(product);
-      for (let l = 0; l < 4; l++) words[c + 4 * l + k] = toMontgomery(inverse[l]);
-    }
-    for (let i = interactions.length - 1; i >= 0; i--)
-      kernel.backExt(invs + i * EXT_BYTES, dens + i * EXT_BYTES, invs + i * EXT_BYTES, carry, n4);
+    if (!invertExtArrays(kernel, pairs, len, n4, carry))
+      throw new ProverInputError(
+        "a LogUp denominator vanished (negligible probability); retry with other inputs",
+      );
     batches.forEach((batch, b) => {
       const s = sums + b * EXT_BYTES;
       words.fill(0, s >> 2, (s + EXT_BYTES) >> 2);
