@@ -33,20 +33,18 @@ export function quotientOnKernel(
     else powersOf.set(c, [k]);
   });
   const zhMask = zhInv.length - 1;
-  let cleared = -1;
+  const extraBytes = EXT_BYTES + BASE_BYTES;
+  // The sum starts at zero and is cleared again once each chunk is written out.
+  kernel.words(acc + extraBytes).fill(0, acc >> 2, (acc + EXT_BYTES) >> 2);
   evaluateOnKernel(
     kernel,
     nodes,
     plan,
     inp,
-    EXT_BYTES + BASE_BYTES,
-    (i, { start, n4, words }) => {
+    extraBytes,
+    (i, { n4 }) => {
       const powers = powersOf.get(i);
       if (!powers) return;
-      if (cleared !== start) {
-        words.fill(0, acc >> 2, (acc + EXT_BYTES) >> 2);
-        cleared = start;
-      }
       const o = plan.at[i]!;
       for (const k of powers) {
         const a = alphaMont[k]!;
@@ -55,7 +53,6 @@ export function quotientOnKernel(
       }
     },
     ({ start, len, n4, words }) => {
-      if (cleared !== start) words.fill(0, acc >> 2, (acc + EXT_BYTES) >> 2);
       const z = zh >> 2;
       for (let k = 0; k < len; k++) words[z + k] = zhInv[(start + k) & zhMask]!;
       for (let l = 0; l < 4; l++) {
@@ -63,6 +60,7 @@ export function quotientOnKernel(
         kernel.mul(c, c, zh, n4);
         out[l].set(words.subarray(c >> 2, (c >> 2) + len), start);
       }
+      words.fill(0, acc >> 2, (acc + EXT_BYTES) >> 2);
     },
   );
 }
