@@ -1,7 +1,8 @@
 import { P } from "../field/babybear.ts";
 import type { Air } from "../stark/air.ts";
+import { dependencies } from "../stark/eval-domain.ts";
 import type { Witness } from "../stark/prover.ts";
-import { constraintViolations, evaluateChunk, forEachTuple, neededNodes } from "./tally.ts";
+import { constraintViolations, evaluateChunk, forEachTuple } from "./tally.ts";
 
 /**
  * Exact witness checks without proving (for tests and debugging): every table's own constraints, and every
@@ -36,7 +37,7 @@ export function checkWitness(air: Air, w: Witness, limit = 10): WitnessProblem[]
       );
   });
   const roots = air.publicInteractions.flatMap((it) => [...it.fields, it.multiplicity]);
-  const pv = evaluateChunk(air.publicNodes, neededNodes(air.publicNodes, roots), [], [], w.publics, 0, 1);
+  const pv = evaluateChunk(air.publicNodes, dependencies(air.publicNodes, roots), [], [], w.publics, 0, 1);
   for (const it of air.publicInteractions) {
     const m = pv[it.multiplicity]![0]!;
     if (m === 0) continue;
@@ -64,7 +65,7 @@ function rowTuples(
   const roots = table.interactions.flatMap((it) => [...it.fields, it.multiplicity]);
   const vals = evaluateChunk(
     table.nodes,
-    neededNodes(table.nodes, roots),
+    dependencies(table.nodes, roots),
     main,
     table.preprocessed,
     publics,

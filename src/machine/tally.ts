@@ -1,6 +1,7 @@
 import { ZkvmError } from "../errors.ts";
 import { add, mul, P, sub } from "../field/babybear.ts";
 import type { Air, Interaction } from "../stark/air.ts";
+import { dependencies } from "../stark/eval-domain.ts";
 import type { Node } from "../stark/expr.ts";
 
 /**
@@ -81,20 +82,6 @@ export function evaluateChunk(
   return out;
 }
 
-export function neededNodes(nodes: readonly Node[], roots: readonly number[]): boolean[] {
-  const need = new Array<boolean>(nodes.length).fill(false);
-  for (const r of roots) need[r] = true;
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    if (!need[i]) continue;
-    const n = nodes[i]!;
-    if (n.op === "add" || n.op === "sub" || n.op === "mul") {
-      need[n.a] = true;
-      need[n.b] = true;
-    } else if (n.op === "neg") need[n.a] = true;
-  }
-  return need;
-}
-
 /** Calls `visit(row, tuple, multiplicity)` for every row of a table where an interaction is active. */
 export function forEachTuple(
   air: Air,
@@ -107,7 +94,7 @@ export function forEachTuple(
 ): void {
   const t = air.tables[table]!;
   const roots = everyRow ? [...interaction.fields] : [...interaction.fields, interaction.multiplicity];
-  const need = neededNodes(t.nodes, roots);
+  const need = dependencies(t.nodes, roots);
   const n = main[0]?.length ?? t.preprocessed[0]!.length;
   for (let start = 0; start < n; start += CHUNK) {
     const len = Math.min(CHUNK, n - start);
@@ -182,7 +169,7 @@ function providerOf(
   const n = main[0]?.length ?? t.preprocessed[0]!.length;
   const values = evaluateChunk(
     t.nodes,
-    neededNodes(t.nodes, [...it.fields]),
+    dependencies(t.nodes, [...it.fields]),
     main,
     t.preprocessed,
     publics,
@@ -229,7 +216,7 @@ export function tallyLookups(
     const lookups = t.interactions.filter((it) => it.bound !== "lookup" && providers.has(it.bus));
     if (lookups.length === 0) return;
     const main = traces[ti]!;
-    const need = neededNodes(
+    const need = dependencies(
       t.nodes,
       lookups.flatMap((it) => [...it.fields, it.multiplicity]),
     );
@@ -274,12 +261,12 @@ export function constraintViolations(
 ): { constraint: number; row: number }[] {
   const t = air.tables[table]!;
   const roots = t.constraints.filter((c) => {
-    const need = neededNodes(t.nodes, [c]);
+    const need = dependencies(t.nodes, [c]);
     return !t.nodes.some(
       (n, i) => need[i] && (n.op === "col" ? n.kind === "aux" : n.op === "challenge" || n.op === "cumsum"),
     );
   });
-  const need = neededNodes(t.nodes, roots);
+  const need = dependencies(t.nodes, roots);
   const n = main[0]!.length;
   const out: { constraint: number; row: number }[] = [];
   const from = rows?.start ?? 0;
