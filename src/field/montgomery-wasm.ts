@@ -51,12 +51,43 @@ export class VectorCode {
   private readonly vpInv: number;
   private readonly q: number;
   private readonly t: number;
+  /** 11 in Montgomery form and scratch, for extension products (with `ext`). */
+  private readonly w: number = -1;
+  private readonly h: number = -1;
 
-  constructor(f: FunctionBuilder) {
+  /** `ext`: the function multiplies extension elements (sets up their constant first). */
+  constructor(f: FunctionBuilder, ext = false) {
     this.f = f;
     [this.vp, this.vpInv, this.q, this.t] = f.localsOf("v128", 4) as [number, number, number, number];
     this.splat(p).set(this.vp);
     this.splat(P_INV).set(this.vpInv);
+    if (ext) {
+      [this.w, this.h] = f.localsOf("v128", 2) as [number, number];
+      this.splat(W_MONT).set(this.w);
+    }
+  }
+
+  /** Loads the four coordinates of an extension vector at `ptr` (coordinates `stride` bytes apart) into locals. */
+  loadExt(ptr: number, into: readonly number[], stride = EXT_STRIDE_BYTES): void {
+    for (let l = 0; l < 4; l++) {
+      this.load(ptr, l * stride);
+      this.f.set(into[l]!);
+    }
+  }
+
+  /** Stores four coordinate locals as an extension vector at `ptr`. */
+  storeExt(ptr: number, from: readonly number[], stride = EXT_STRIDE_BYTES): void {
+    for (let l = 0; l < 4; l++)
+      this.f
+        .get(ptr)
+        .get(from[l]!)
+        .simdMem(Simd.store, 4, l * stride);
+  }
+
+  /** out[0..3] ← a·b in F_p[x]/(x⁴ − 11) (`out` may be `a` or `b`). */
+  extProductInto(a: readonly number[], b: readonly number[], out: readonly number[]): void {
+    this.extProduct(a, b);
+    for (let l = 3; l >= 0; l--) this.f.set(out[l]!);
   }
 
   splat(c: bigint): FunctionBuilder {
@@ -106,9 +137,11 @@ export class VectorCode {
 
   /**
    * Pushes the four coordinates of a·b in F_p[x]/(x⁴ − 11), in order, for coordinates in locals a[0..3]
-   * and b[0..3]; `w` holds 11 in Montgomery form and `h` is scratch.
+   * and b[0..3] (a VectorCode made with `ext`).
    */
-  extProduct(a: readonly number[], b: readonly number[], w: number, h: number): void {
+  extProduct(a: readonly number[], b: readonly number[]): void {
+    const { w, h } = this;
+    if (w < 0) throw new RangeError("extProduct needs a VectorCode made with ext = true");
     const [a0, a1, a2, a3] = a as [number, number, number, number];
     const [b0, b1, b2, b3] = b as [number, number, number, number];
     const sum = (terms: readonly [number, number][]) => {
@@ -237,25 +270,14 @@ function neg(): FunctionBuilder {
 function mulExt(): FunctionBuilder {
   const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
   const [o, a, b, n] = [0, 1, 2, 3];
-  const c = new VectorCode(f);
+  const c = new VectorCode(f, true);
   const va = f.localsOf("v128", 4);
   const vb = f.localsOf("v128", 4);
-  const out = f.localsOf("v128", 4);
-  const [w, h] = f.localsOf("v128", 2) as [number, number];
-  c.splat(W_MONT).set(w);
   c.loop(n, [o, a, b], () => {
-    for (let l = 0; l < 4; l++) {
-      c.load(a, l * EXT_STRIDE_BYTES);
-      f.set(va[l]!);
-      c.load(b, l * EXT_STRIDE_BYTES);
-      f.set(vb[l]!);
-    }
-    c.extProduct(va, vb, w, h);
-    for (let l = 3; l >= 0; l--) f.set(out[l]!);
-    for (let l = 0; l < 4; l++)
-      f.get(o)
-        .get(out[l]!)
-        .simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
+    c.loadExt(a, va);
+    c.loadExt(b, vb);
+    c.extProductInto(va, vb, va);
+    c.storeExt(o, va);
   });
   return f;
 }
@@ -264,27 +286,20 @@ function mulExt(): FunctionBuilder {
 function maddExtConst(): FunctionBuilder {
   const f = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32", "i32", "i32"]);
   const [acc, v, n] = [0, 1, 6];
-  const c = new VectorCode(f);
+  const c = new VectorCode(f, true);
   const vv = f.localsOf("v128", 4);
   const vc = f.localsOf("v128", 4);
-  const out = f.localsOf("v128", 4);
-  const [w, h] = f.localsOf("v128", 2) as [number, number];
-  c.splat(W_MONT).set(w);
   for (let l = 0; l < 4; l++)
     f.get(2 + l)
       .simd(Simd.i32x4_splat)
       .set(vc[l]!);
   c.loop(n, [acc, v], () => {
-    for (let l = 0; l < 4; l++) {
-      c.load(v, l * EXT_STRIDE_BYTES);
-      f.set(vv[l]!);
-    }
-    c.extProduct(vv, vc, w, h);
-    for (let l = 3; l >= 0; l--) f.set(out[l]!);
+    c.loadExt(v, vv);
+    c.extProductInto(vv, vc, vv);
     for (let l = 0; l < 4; l++) {
       f.get(acc);
       c.load(acc, l * EXT_STRIDE_BYTES);
-      f.get(out[l]!);
+      f.get(vv[l]!);
       c.add();
       f.simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
     }
@@ -329,73 +344,42 @@ function maddExtBase(subtract: boolean): FunctionBuilder {
 function prefixExt(): FunctionBuilder {
   const f = new FunctionBuilder(["i32", "i32", "i32", "i32"]);
   const [prefix, x, carry, n] = [0, 1, 2, 3];
-  const c = new VectorCode(f);
+  const c = new VectorCode(f, true);
   const acc = f.localsOf("v128", 4);
   const vx = f.localsOf("v128", 4);
-  const [w, h] = f.localsOf("v128", 2) as [number, number];
-  c.splat(W_MONT).set(w);
-  for (let l = 0; l < 4; l++) {
-    c.load(carry, 16 * l);
-    f.set(acc[l]!);
-  }
+  c.loadExt(carry, acc, 16);
   c.loop(n, [prefix, x], () => {
-    for (let l = 0; l < 4; l++) {
-      f.get(prefix)
-        .get(acc[l]!)
-        .simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
-      c.load(x, l * EXT_STRIDE_BYTES);
-      f.set(vx[l]!);
-    }
-    c.extProduct(acc, vx, w, h);
-    for (let l = 3; l >= 0; l--) f.set(acc[l]!);
+    c.storeExt(prefix, acc);
+    c.loadExt(x, vx);
+    c.extProductInto(acc, vx, acc);
   });
-  for (let l = 0; l < 4; l++)
-    f.get(carry)
-      .get(acc[l]!)
-      .simdMem(Simd.store, 4, 16 * l);
+  c.storeExt(carry, acc, 16);
   return f;
 }
 
 function backExt(): FunctionBuilder {
   const f = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32"]);
   const [out, x, prefix, carry, n] = [0, 1, 2, 3, 4];
-  const c = new VectorCode(f);
+  const c = new VectorCode(f, true);
   const acc = f.localsOf("v128", 4);
   const vx = f.localsOf("v128", 4);
   const vp = f.localsOf("v128", 4);
-  const [w, h] = f.localsOf("v128", 2) as [number, number];
-  c.splat(W_MONT).set(w);
-  for (let l = 0; l < 4; l++) {
-    c.load(carry, 16 * l);
-    f.set(acc[l]!);
-  }
+  c.loadExt(carry, acc, 16);
   // Walk from the last vector down: every pointer starts 16·(n − 1) bytes in.
   const last = f.local("i32");
   f.get(n).i32(1).op(Op.i32_sub).i32(4).op(Op.i32_shl).set(last);
   for (const ptr of [out, x, prefix]) f.get(ptr).get(last).op(Op.i32_add).set(ptr);
   f.block().loop();
   f.get(n).op(Op.i32_eqz).brIf(1);
-  for (let l = 0; l < 4; l++) {
-    c.load(prefix, l * EXT_STRIDE_BYTES);
-    f.set(vp[l]!);
-    c.load(x, l * EXT_STRIDE_BYTES);
-    f.set(vx[l]!);
-  }
-  c.extProduct(acc, vp, w, h);
-  for (let l = 3; l >= 0; l--) f.set(vp[l]!);
-  for (let l = 0; l < 4; l++)
-    f.get(out)
-      .get(vp[l]!)
-      .simdMem(Simd.store, 4, l * EXT_STRIDE_BYTES);
-  c.extProduct(acc, vx, w, h);
-  for (let l = 3; l >= 0; l--) f.set(acc[l]!);
+  c.loadExt(prefix, vp);
+  c.loadExt(x, vx);
+  c.extProductInto(acc, vp, vp);
+  c.storeExt(out, vp);
+  c.extProductInto(acc, vx, acc);
   for (const ptr of [out, x, prefix]) f.get(ptr).i32(16).op(Op.i32_sub).set(ptr);
   f.get(n).i32(1).op(Op.i32_sub).set(n);
   f.br(0).end().end();
-  for (let l = 0; l < 4; l++)
-    f.get(carry)
-      .get(acc[l]!)
-      .simdMem(Simd.store, 4, 16 * l);
+  c.storeExt(carry, acc, 16);
   return f;
 }
 
