@@ -1,4 +1,5 @@
 import { FunctionBuilder, ModuleBuilder, Op, Simd } from "../wasm/builder.ts";
+import { growMemory, instantiateKernel } from "../wasm/instance.ts";
 import { mul, P } from "./babybear.ts";
 import { type Ext, extInv } from "./extension.ts";
 
@@ -491,37 +492,30 @@ let cached: MontgomeryArrays | null | undefined;
 /** The kernel, compiled on first use (once per thread); null where WebAssembly SIMD is unavailable. */
 export function montgomeryArrays(): MontgomeryArrays | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  if (typeof WebAssembly === "undefined") return null;
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(montgomeryWasmBytes()));
-    const e = instance.exports as Record<string, (...args: number[]) => void>;
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    let view = new Uint32Array(memory.buffer);
-    cached = {
-      mul: e.mul!,
-      add: e.add!,
-      sub: e.sub!,
-      neg: e.neg!,
-      mulConst: e.mulConst!,
-      maddConst: e.maddConst!,
-      mulExt: e.mulExt!,
-      maddExtConst: e.maddExtConst!,
-      maddExtBase: e.maddExtBase!,
-      msubExtBase: e.msubExtBase!,
-      prefixExt: e.prefixExt!,
-      backExt: e.backExt!,
-      dotBase4: e.dotBase4!,
-      words(bytes) {
-        const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-        if (pages > 0) memory.grow(pages);
-        if (view.buffer !== memory.buffer) view = new Uint32Array(memory.buffer);
-        return view;
-      },
-    };
-  } catch {
-    cached = null;
-  }
+  const kernel = instantiateKernel(montgomeryWasmBytes());
+  if (!kernel) return (cached = null);
+  const { exports: e, memory } = kernel;
+  let view = new Uint32Array(memory.buffer);
+  cached = {
+    mul: e.mul!,
+    add: e.add!,
+    sub: e.sub!,
+    neg: e.neg!,
+    mulConst: e.mulConst!,
+    maddConst: e.maddConst!,
+    mulExt: e.mulExt!,
+    maddExtConst: e.maddExtConst!,
+    maddExtBase: e.maddExtBase!,
+    msubExtBase: e.msubExtBase!,
+    prefixExt: e.prefixExt!,
+    backExt: e.backExt!,
+    dotBase4: e.dotBase4!,
+    words(bytes) {
+      growMemory(memory, bytes);
+      if (view.buffer !== memory.buffer) view = new Uint32Array(memory.buffer);
+      return view;
+    },
+  };
   return cached;
 }
 

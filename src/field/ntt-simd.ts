@@ -1,4 +1,5 @@
 import { FunctionBuilder, ModuleBuilder, Op, Simd } from "../wasm/builder.ts";
+import { growMemory, instantiateKernel } from "../wasm/instance.ts";
 import { inv, mul, rootOfUnity } from "./babybear.ts";
 import { MONT_R, toMontgomery, VectorCode } from "./montgomery-wasm.ts";
 
@@ -290,68 +291,61 @@ let cached: CosetLdeKernel | null | undefined;
 /** The kernel, compiled on first use (once per thread); null where WebAssembly SIMD is unavailable. */
 export function cosetLdeKernel(): CosetLdeKernel | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  if (typeof WebAssembly === "undefined") return null;
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(nttSimdBytes()));
-    const e = instance.exports as Record<string, (...args: number[]) => void>;
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    let resident = "";
-    const run = (
-      input: Uint32Array,
-      out: Uint32Array,
-      logBlowup: number,
-      shift: number,
-      evaluations: boolean,
-    ) => {
-      const n = input.length;
-      const logN = Math.log2(n);
-      const big = n << logBlowup;
-      if (out.length !== big || !kernelFits(n, logBlowup))
-        throw new RangeError(`cosetLdeKernel: ${n} points to ${out.length} at blowup 2^${logBlowup}`);
-      // Layout (words): the n inputs, the LDE, the inverse and forward stage twiddles, the scales.
-      const A = 0;
-      const B = n;
-      const twInv = B + big;
-      const twFwd = twInv + n;
-      const scales = twFwd + big;
-      const words = scales + n;
-      const pages = Math.ceil((4 * words) / 65536) - memory.buffer.byteLength / 65536;
-      if (pages > 0) memory.grow(pages);
-      const mem = new Uint32Array(memory.buffer);
-      const key = `${logN}/${logBlowup}/${shift}/${evaluations}`;
-      if (resident !== key) {
-        if (evaluations)
-          mem.set(
-            table(`i${logN}`, () => stageTwiddles(logN, true)),
-            twInv,
-          );
-        const logBig = logN + logBlowup;
+  const kernel = instantiateKernel(nttSimdBytes());
+  if (!kernel) return (cached = null);
+  const { exports: e, memory } = kernel;
+  let resident = "";
+  const run = (
+    input: Uint32Array,
+    out: Uint32Array,
+    logBlowup: number,
+    shift: number,
+    evaluations: boolean,
+  ) => {
+    const n = input.length;
+    const logN = Math.log2(n);
+    const big = n << logBlowup;
+    if (out.length !== big || !kernelFits(n, logBlowup))
+      throw new RangeError(`cosetLdeKernel: ${n} points to ${out.length} at blowup 2^${logBlowup}`);
+    // Layout (words): the n inputs, the LDE, the inverse and forward stage twiddles, the scales.
+    const A = 0;
+    const B = n;
+    const twInv = B + big;
+    const twFwd = twInv + n;
+    const scales = twFwd + big;
+    const words = scales + n;
+    growMemory(memory, 4 * words);
+    const mem = new Uint32Array(memory.buffer);
+    const key = `${logN}/${logBlowup}/${shift}/${evaluations}`;
+    if (resident !== key) {
+      if (evaluations)
         mem.set(
-          table(`f${logBig}`, () => stageTwiddles(logBig, false)),
-          twFwd,
+          table(`i${logN}`, () => stageTwiddles(logN, true)),
+          twInv,
         );
-        mem.set(
-          table(`s${logN}/${shift}/${evaluations}`, () => spreadScales(logN, shift, evaluations)),
-          scales,
-        );
-        resident = key;
-      }
-      if (evaluations) {
-        mem.set(input, A);
-        e.inverse!(4 * A, 4 * twInv, n);
-      } else for (let j = 0; j < n; j++) mem[A + j] = input[bitReversed(j, logN)]!;
-      e[`spread${logBlowup}`]!(4 * B, 4 * A, 4 * scales, n);
-      e.forward!(4 * B, 4 * twFwd, big, 1 << logBlowup);
-      out.set(mem.subarray(B, B + big));
-    };
-    cached = {
-      lde: (evals, out, logBlowup, shift) => run(evals, out, logBlowup, shift, true),
-      ldeOfCoefficients: (coefficients, out, logBlowup, shift) =>
-        run(coefficients, out, logBlowup, shift, false),
-    };
-  } catch {
-    cached = null;
-  }
+      const logBig = logN + logBlowup;
+      mem.set(
+        table(`f${logBig}`, () => stageTwiddles(logBig, false)),
+        twFwd,
+      );
+      mem.set(
+        table(`s${logN}/${shift}/${evaluations}`, () => spreadScales(logN, shift, evaluations)),
+        scales,
+      );
+      resident = key;
+    }
+    if (evaluations) {
+      mem.set(input, A);
+      e.inverse!(4 * A, 4 * twInv, n);
+    } else for (let j = 0; j < n; j++) mem[A + j] = input[bitReversed(j, logN)]!;
+    e[`spread${logBlowup}`]!(4 * B, 4 * A, 4 * scales, n);
+    e.forward!(4 * B, 4 * twFwd, big, 1 << logBlowup);
+    out.set(mem.subarray(B, B + big));
+  };
+  cached = {
+    lde: (evals, out, logBlowup, shift) => run(evals, out, logBlowup, shift, true),
+    ldeOfCoefficients: (coefficients, out, logBlowup, shift) =>
+      run(coefficients, out, logBlowup, shift, false),
+  };
   return cached;
 }

@@ -1,4 +1,5 @@
 import { FunctionBuilder, ModuleBuilder, Op } from "../wasm/builder.ts";
+import { growMemory, instantiateKernel } from "../wasm/instance.ts";
 import { P } from "./babybear.ts";
 
 /**
@@ -61,22 +62,17 @@ export interface NttWasm {
 
 /** Compiles the kernel; null where WebAssembly is unavailable. */
 export function loadNttWasm(): NttWasm | null {
-  try {
-    if (typeof WebAssembly === "undefined") return null;
-    const m = new ModuleBuilder();
-    m.add(butterflies(), "butterflies");
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(m.encode(1)));
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    const run = instance.exports.butterflies as (data: number, tw: number, n: number) => void;
-    return {
-      butterflies: (dataWord, twiddleWord, n) => run(dataWord * 4, twiddleWord * 4, n),
-      view(words) {
-        const needed = Math.ceil((words * 4) / 65536) - memory.buffer.byteLength / 65536;
-        if (needed > 0) memory.grow(needed);
-        return new Uint32Array(memory.buffer);
-      },
-    };
-  } catch {
-    return null;
-  }
+  const m = new ModuleBuilder();
+  m.add(butterflies(), "butterflies");
+  const kernel = instantiateKernel(m.encode(1));
+  if (!kernel) return null;
+  const { exports, memory } = kernel;
+  const run = exports.butterflies!;
+  return {
+    butterflies: (dataWord, twiddleWord, n) => run(dataWord * 4, twiddleWord * 4, n),
+    view(words) {
+      growMemory(memory, words * 4);
+      return new Uint32Array(memory.buffer);
+    },
+  };
 }
