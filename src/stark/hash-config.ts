@@ -13,12 +13,12 @@ export interface StarkHash {
   /** Name recorded in the AIR digest and the transcript. */
   readonly id: string;
   /** Leaf digest of a row of canonical BabyBear elements; the row length is fixed by the AIR shape. */
-  hashRow(row: Uint32Array, out: Uint32Array): void;
+  hashRow(row: ArrayLike<number>, out: Uint32Array): void;
   /**
    * `hashRow` of equal-length rows into `outs[i]` (optional): for hashes whose engine permutes several
    * states at once. Same digests as `hashRow` row by row.
    */
-  hashRows?(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void;
+  hashRows?(rows: readonly ArrayLike<number>[], outs: readonly Uint32Array[]): void;
   compress(left: Uint32Array, right: Uint32Array, out: Uint32Array): void;
   /**
    * `compress` of several pairs (optional): for hashes whose engine permutes several states at once. Same

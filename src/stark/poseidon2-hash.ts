@@ -13,7 +13,7 @@ import { type Challenger, checkPow, type StarkHash, UnsupportedHashError } from 
  * mode, 16 elements per permutation with a zero-filled last block; compression is permute(a ‖ b ‖ 0)[0..8].
  * Both write straight into the permutation's lanes (no state copied in and out per permutation).
  */
-function hashRow(row: Uint32Array, out: Uint32Array): void {
+function hashRow(row: ArrayLike<number>, out: Uint32Array): void {
   const { state: s, permute } = poseidon2Lanes();
   s.fill(0);
   const n = row.length;
@@ -29,7 +29,7 @@ function hashRow(row: Uint32Array, out: Uint32Array): void {
 }
 
 /** {@link hashRow} of equal-length rows, four at a time on the vector kernel. */
-function hashRows(rows: readonly Uint32Array[], outs: readonly Uint32Array[]): void {
+function hashRows(rows: readonly ArrayLike<number>[], outs: readonly Uint32Array[]): void {
   const four = poseidon2Lanes4();
   let r = 0;
   if (four !== null)

@@ -101,7 +101,7 @@ export function nativeBackend(hashConfig?: StarkHash): NativeBackend {
     digestSelect: (bit, ifOne, ifZero) => (bit ? ifOne : ifZero),
     hashRow(row) {
       const out = new Uint32Array(8);
-      hash().hashRow(new Uint32Array(row), out);
+      hash().hashRow(row, out);
       return out;
     },
     compress: (left, right) => compress(left, right),
