@@ -149,5 +149,39 @@ describe("deferred Merkle openings in the native verifier", () => {
     expect(() => b.flush()).toThrow(/leaf 9: Merkle path/);
     // A flush forgets what it ran.
     expect(() => b.flush()).not.toThrow();
+
+    // Digests that are views into a larger array at a non-zero offset (as the recorder's own are) are still
+    // read as the proof's: the same verdicts.
+    const inViews = (digests: readonly Uint32Array[]) => {
+      const words = new Uint32Array(8 * (digests.length + 1));
+      return digests.map((d, k) => {
+        words.set(d, 8 * (k + 1));
+        return words.subarray(8 * (k + 1), 8 * (k + 2));
+      });
+    };
+    const [rootView] = inViews([data.root]);
+    for (let i = 0; i < 32; i++)
+      verifyMmcsOpening(
+        b,
+        scheme,
+        rootView!,
+        logHeights,
+        bits(i),
+        mmcsOpen(data, i).rows,
+        inViews(mmcsOpen(data, i).path),
+        `leaf ${i}`,
+      );
+    expect(() => b.flush()).not.toThrow();
+    verifyMmcsOpening(
+      b,
+      scheme,
+      rootView!,
+      logHeights,
+      bits(9),
+      mmcsOpen(data, 9).rows,
+      inViews(changedPath(9, 2)),
+      "leaf 9 (views)",
+    );
+    expect(() => b.flush()).toThrow(/leaf 9 \(views\): Merkle path/);
   });
 });
