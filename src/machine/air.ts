@@ -12,7 +12,7 @@ import { memChip } from "./chips/mem.ts";
 import { merkleChip } from "./chips/merkle.ts";
 import { mulChip } from "./chips/mul.ts";
 import { pageChip } from "./chips/page.ts";
-import { poseidon2Chip } from "./chips/poseidon2.ts";
+import { poseidon2Chip } from "./chips/poseidon2-table.ts";
 import { systemChip } from "./chips/system.ts";
 import { PUBLIC_COUNT, Pub } from "./publics.ts";
 

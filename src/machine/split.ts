@@ -56,8 +56,9 @@ class SegmentTally {
       host: this.host,
       page: 32 * this.pages.size,
       merkle: this.compute + this.siblings,
-      // each page absorbs 32 blocks in and 32 out; each path node is compressed in both trees
-      poseidon2: 64 * this.pages.size + this.compute,
+      // each page absorbs 32 blocks in and 32 out; each path node is compressed in both trees; two rows
+      // per permutation
+      poseidon2: 2 * (64 * this.pages.size + this.compute),
     };
   }
 

@@ -17,7 +17,7 @@ import { memRow } from "./chips/mem.ts";
 import { merkleTrace } from "./chips/merkle.ts";
 import { mulRow } from "./chips/mul.ts";
 import { pagePadding, pageTrace } from "./chips/page.ts";
-import { poseidon2Padding, poseidon2Trace } from "./chips/poseidon2.ts";
+import { poseidon2Padding, poseidon2Trace } from "./chips/poseidon2-table.ts";
 import { systemRow } from "./chips/system.ts";
 import { type MemoryImage, SegmentMemory } from "./memory.ts";
 import { type ChipName, type Decoded, decodeWord } from "./ops.ts";

@@ -19,9 +19,9 @@ export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
     "hint-2-lanes": 16,
     "base-alu": 15,
     "ext-alu": 16,
-    dot4: 16,
+    dot4: 15,
     select: 15,
-    repack: 16,
+    repack: 15,
     "bits-16-rows": 11,
     "poseidon2-degree7": 15,
     "assert-eq": 12,
@@ -29,6 +29,6 @@ export const RECURSION_RELEASE: RecursionRelease = Object.freeze({
   }),
   config: RECURSION_CONFIG,
   controlRoot: Uint32Array.from([
-    493872040, 546149233, 573497218, 24180327, 1265797097, 1441411994, 183526818, 1855907128,
+    1397902047, 1042585365, 86376251, 664603085, 1298938142, 8152049, 1977313953, 659722181,
   ]),
 });

@@ -232,7 +232,7 @@ describe("segment shapes: padding and pinning", () => {
     const cases: [ChipKey, number][] = [
       ["page", m.chips.page.cols.last.i],
       ["decode", m.chips.decode.cols.rdz.i],
-      ["poseidon2", m.chips.poseidon2.cols.p.partialOut[3]!.i],
+      ["poseidon2", m.chips.poseidon2.cols.chain.partialOut[3]!.i],
       ["alu", 0],
       ["merkle", m.chips.merkle.cols.isSibling.i],
     ];

@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    1946771657, 1398512433, 3141538522, 1588878328, 21399061, 36302813, 32628997, 285179065,
+    104703292, 1908012520, 2713647164, 2940747398, 443295093, 438784887, 1647863704, 589097438,
   ]),
 });
 

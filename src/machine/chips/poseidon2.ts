@@ -1,23 +1,18 @@
 import { add, inv, mul, sub } from "../../field/babybear.ts";
-import { poseidon2Permute } from "../../hash/poseidon2.ts";
 import {
   FULL_ROUND_CONSTANTS,
   INTERNAL_DIAGONAL,
   PARTIAL_ROUND_CONSTANTS,
 } from "../../hash/poseidon2-constants.ts";
 import type { Expr } from "../../stark/expr.ts";
-import { Bus } from "../buses.ts";
-import { type ChipContext, type Col, defineChip, type PadRow, Trace } from "../chip.ts";
+import type { ChipContext, Col, Trace } from "../chip.ts";
 
 /**
- * Poseidon2 over BabyBear, width 24 (RISC Zero's parameters, src/hash/poseidon2.ts), one permutation per
- * row with degree-3 constraints: every S-box x^7 has two columns, x³ and x^7 = (x³)²·x; the linear layers
- * are expressions. 24 input + 8·48 full-round + 21·2 partial-round columns = 450. The layout and the
- * constraints are exported for reuse by other AIRs (the recursion circuit needs the same permutation).
- *
- * Rows are facts (any row that satisfies the constraints is a correct permutation), so their lookup
- * multiplicities are free: the machine looks up sponge steps (input, output lanes 0..7 and 16..23) and
- * 2-to-1 compressions (input lanes 16..23 zero).
+ * Poseidon2 over BabyBear, width 24 (RISC Zero's parameters, src/hash/poseidon2.ts), as degree-3
+ * constraints: every S-box x^7 has two columns, x³ and x^7 = (x³)²·x; the linear layers are expressions.
+ * One permutation per row takes 24 input + 8·48 full-round + 21·2 partial-round columns = 450 (the
+ * recursion's one-row chip); the two-row chain built on the same pieces (poseidon2-chain.ts) takes 258 on
+ * each of two rows (the machine's table, poseidon2-table.ts, and the recursion's two-row chip).
  */
 const WIDTH = 24;
 /** Full rounds on each side of the partial rounds, and partial rounds (RISC Zero's width-24 parameters). */
@@ -26,22 +21,29 @@ export const PARTIAL_ROUNDS = 21;
 const HALF_FULL = HALF_FULL_ROUNDS;
 const PARTIAL = PARTIAL_ROUNDS;
 
-export interface Poseidon2Cols {
-  readonly input: readonly Col[];
+/** The S-box columns of some full rounds (24 cubes and 24 outputs each) and of the partial rounds. */
+export interface RoundCols {
   readonly fullCube: readonly (readonly Col[])[];
   readonly fullOut: readonly (readonly Col[])[];
   readonly partialCube: readonly Col[];
   readonly partialOut: readonly Col[];
 }
 
-export function allocatePoseidon2(c: ChipContext): Poseidon2Cols {
+export interface Poseidon2Cols extends RoundCols {
+  readonly input: readonly Col[];
+}
+
+export function allocateRounds(c: ChipContext, fullRounds: number): RoundCols {
   return {
-    input: c.cols("in", WIDTH),
-    fullCube: Array.from({ length: 2 * HALF_FULL }, (_, r) => c.cols(`full${r}.cube`, WIDTH)),
-    fullOut: Array.from({ length: 2 * HALF_FULL }, (_, r) => c.cols(`full${r}.out`, WIDTH)),
+    fullCube: Array.from({ length: fullRounds }, (_, r) => c.cols(`full${r}.cube`, WIDTH)),
+    fullOut: Array.from({ length: fullRounds }, (_, r) => c.cols(`full${r}.out`, WIDTH)),
     partialCube: c.cols("partial.cube", PARTIAL),
     partialOut: c.cols("partial.out", PARTIAL),
   };
+}
+
+export function allocatePoseidon2(c: ChipContext): Poseidon2Cols {
+  return { input: c.cols("in", WIDTH), ...allocateRounds(c, 2 * HALF_FULL) };
 }
 
 function m4(x: readonly Expr[]): Expr[] {
@@ -201,56 +203,4 @@ export function fillPoseidon2(tr: Trace, row: number, p: Poseidon2Cols, input: A
   }
   for (let r = HALF_FULL; r < 2 * HALF_FULL; r++) full(r);
   return s;
-}
-
-/** The machine's Poseidon2 table: permutation rows looked up as sponge steps and compressions. */
-export function poseidon2Chip() {
-  return defineChip("poseidon2", (c: ChipContext) => {
-    const p = allocatePoseidon2(c);
-    const out = constrainPoseidon2(c, p);
-    const mSponge = c.col("m_sponge");
-    const mCompress = c.col("m_compress");
-    const inp = p.input.map((x) => x.e);
-    c.t.receive(Bus.P2_SPONGE, [...inp, ...out.slice(0, 8), ...out.slice(16, 24)], mSponge.e, {
-      bound: "lookup",
-    });
-    for (let j = 16; j < WIDTH; j++) c.zero(mCompress.e.mul(inp[j]!));
-    c.t.receive(Bus.P2_COMPRESS, [...inp.slice(0, 16), ...out.slice(0, 8)], mCompress.e, { bound: "lookup" });
-    return { p, mSponge, mCompress };
-  });
-}
-
-export type Poseidon2Chip = ReturnType<typeof poseidon2Chip>;
-
-/**
- * One row per distinct input (24 lanes). Padding rows permute (0, …, 0, row, 1), an input no sponge step
- * or compression of the machine uses, so that no fact appears twice. Multiplicities are tallied later.
- */
-export function poseidon2Trace(chip: Poseidon2Chip, inputs: readonly Uint32Array[]): Trace {
-  const tr = new Trace(chip.width, inputs.length);
-  for (let r = 0; r < tr.height; r++) {
-    const out = fillPoseidon2(tr, r, chip.cols.p, inputs[r] ?? paddingInput(r));
-    if (r === 0) {
-      const check = Uint32Array.from(inputs[0] ?? paddingInput(0));
-      poseidon2Permute(check);
-      if (check.some((v, i) => v !== out[i]))
-        throw new Error("poseidon2 witness disagrees with the permutation");
-    }
-  }
-  return tr;
-}
-
-/** The input a padding row permutes: (0, …, 0, row, 1), which no sponge step or compression uses. */
-function paddingInput(r: number): Uint32Array {
-  const input = new Uint32Array(WIDTH);
-  input[22] = r;
-  input[23] = 1;
-  return input;
-}
-
-/** A Poseidon2 padding row: the permutation of {@link paddingInput}, looked up by nobody. */
-export function poseidon2Padding(chip: Poseidon2Chip): PadRow {
-  return (tr, r) => {
-    fillPoseidon2(tr, r, chip.cols.p, paddingInput(r));
-  };
 }
