@@ -43,7 +43,8 @@ const LOG_HEIGHT: { readonly [K in ChipKey]: (k: number) => number } = {
   host: (k) => k - 5, // 8 per HALT, one per word a READ writes
   page: (k) => Math.max(8, k - 6), // 32 rows per touched page: max(8, 2^(k−11)) pages
   merkle: (k) => Math.max(9, k - 6), // the touched pages' paths: ~3 rows per level per cluster
-  poseidon2: (k) => Math.max(11, k - 4), // two rows per permutation: ≤ 64 sponge steps per page + 2 per Merkle path node
+  // two rows per permutation: ≤ 64 sponge steps per page + 2 per Merkle path node
+  poseidon2: (k) => Math.max(11, k - 4),
 };
 
 /** Cycles a segment of po2 k may span. */

@@ -72,9 +72,9 @@ export function constrainChain(c: ChipContext, cols: ChainCols, first: Expr, sec
   return afterFull;
 }
 
-/** The permutation's output as expressions of the second row's columns (read at `next` from a first row). */
-export function chainOutput(cols: ChainCols, next: boolean): Expr[] {
-  return externalLayer(cols.fullOut[HALF_FULL - 1]!.map((x) => (next ? x.n : x.e)));
+/** From a first row: the permutation's output, as expressions of the next (second) row's columns. */
+export function nextRowOutput(cols: ChainCols): Expr[] {
+  return externalLayer(cols.fullOut[HALF_FULL - 1]!.map((x) => x.n));
 }
 
 /** Fills the two rows of a permutation of `input` from `row`; returns the output state. */

@@ -1,7 +1,7 @@
 import { poseidon2Permute } from "../../hash/poseidon2.ts";
 import { Bus } from "../buses.ts";
 import { type ChipContext, defineChip, type PadRow, Trace } from "../chip.ts";
-import { allocateChain, chainOutput, constrainChain, fillChain } from "./poseidon2-chain.ts";
+import { allocateChain, constrainChain, fillChain, nextRowOutput } from "./poseidon2-chain.ts";
 
 const WIDTH = 24;
 
@@ -9,7 +9,7 @@ const WIDTH = 24;
  * The machine's Poseidon2 table: every permutation the segment's paging and Merkle rows use, looked up as
  * sponge steps (input, output lanes 0..7 and 16..23) and 2-to-1 compressions (input lanes 16..23 zero).
  * Two rows per permutation (poseidon2-chain.ts): 277 columns instead of the one-row layout's 452, so a
- * query opens 191 fewer values of this table (docs/machine.md §9).
+ * query opens 175 fewer values of this table (docs/machine.md §9).
  *
  * - `first` is 1 on even rows and 0 on odd ones (1 on row 0, and first + first' = 1 from every row to the
  *   next, cyclically: the height is even), so the rows pair up as first and second rows of permutations.
@@ -31,7 +31,7 @@ export function poseidon2Chip() {
     c.t.assertZeroFirstRow(first.e.sub(1));
     c.zero(first.n.add(first.e).sub(1));
     constrainChain(c, chain, first.e, second);
-    const out = chainOutput(chain, true);
+    const out = nextRowOutput(chain);
     [...out.slice(0, 8), ...out.slice(16, 24)].forEach((v, i) => c.zero(first.e.mul(result[i]!.e.sub(v))));
     c.pin([...result, mSponge, mCompress], first.e);
     const inp = chain.s.map((x) => x.e);
