@@ -1,5 +1,6 @@
 import { P } from "../field/babybear.ts";
 import { FunctionBuilder, ModuleBuilder, Op, Simd } from "../wasm/builder.ts";
+import { instantiateKernel } from "../wasm/instance.ts";
 import { FULL_ROUND_CONSTANTS, INTERNAL_DIAGONAL, PARTIAL_ROUND_CONSTANTS } from "./poseidon2-constants.ts";
 
 /**
@@ -315,21 +316,18 @@ export interface Poseidon2Wasm {
  * SIMD); null where the engine refuses (no WebAssembly, or size limits).
  */
 export function loadPoseidon2Wasm(): Poseidon2Wasm | null {
-  if (typeof WebAssembly === "undefined") return null;
-  for (const vector of [true, false])
-    try {
-      const module = new WebAssembly.Module(poseidon2WasmBytes(vector));
-      const instance = new WebAssembly.Instance(module);
-      const memory = instance.exports.memory as WebAssembly.Memory;
-      const permute = instance.exports.permute as (ptr: number) => void;
-      const permute4 = instance.exports.permute4 as ((ptr: number) => void) | undefined;
-      return {
-        words: new Uint32Array(memory.buffer),
-        permuteAt: (offset) => permute(offset * 4),
-        permute4At: permute4 ? (offset) => permute4(offset * 4) : null,
-      };
-    } catch {
-      // try the next variant
-    }
+  if (typeof WebAssembly === "undefined") return null; // not worth generating the module
+  for (const vector of [true, false]) {
+    const kernel = instantiateKernel(poseidon2WasmBytes(vector));
+    if (!kernel) continue;
+    const { exports, memory } = kernel;
+    const permute = exports.permute!;
+    const permute4 = exports.permute4;
+    return {
+      words: new Uint32Array(memory.buffer),
+      permuteAt: (offset) => permute(offset * 4),
+      permute4At: permute4 ? (offset) => permute4(offset * 4) : null,
+    };
+  }
   return null;
 }
