@@ -1,4 +1,5 @@
 import { add } from "../../field/babybear.ts";
+import { POSEIDON2_WIDTH } from "../../hash/poseidon2.ts";
 import { FULL_ROUND_CONSTANTS, PARTIAL_ROUND_CONSTANTS } from "../../hash/poseidon2-constants.ts";
 import type { Expr } from "../../stark/expr.ts";
 import type { ChipContext, Col, Trace } from "../chip.ts";
@@ -29,7 +30,7 @@ import {
  * permutation's output, and its partial rounds compute a value nobody reads (determined, like every cell).
  * 258 columns instead of one row's 450.
  */
-const WIDTH = 24;
+const WIDTH = POSEIDON2_WIDTH;
 const HALF_FULL = HALF_FULL_ROUNDS;
 const PARTIAL = PARTIAL_ROUNDS;
 

@@ -1,9 +1,14 @@
-import { poseidon2Permute } from "../../hash/poseidon2.ts";
+import { POSEIDON2_WIDTH, poseidon2Permute } from "../../hash/poseidon2.ts";
 import { Bus } from "../buses.ts";
 import { type ChipContext, defineChip, type PadRow, Trace } from "../chip.ts";
 import { allocateChain, constrainChain, fillChain, nextRowOutput } from "./poseidon2-chain.ts";
 
-const WIDTH = 24;
+const WIDTH = POSEIDON2_WIDTH;
+
+/** The output lanes a sponge step reads (0..7 and 16..23), as the lookups take them. */
+function resultLanes<T>(state: readonly T[]): T[] {
+  return [...state.slice(0, 8), ...state.slice(16, 24)];
+}
 
 /**
  * The machine's Poseidon2 table: every permutation the segment's paging and Merkle rows use, looked up as
@@ -32,7 +37,7 @@ export function poseidon2Chip() {
     c.zero(first.n.add(first.e).sub(1));
     constrainChain(c, chain, first.e, second);
     const out = nextRowOutput(chain);
-    [...out.slice(0, 8), ...out.slice(16, 24)].forEach((v, i) => c.zero(first.e.mul(result[i]!.e.sub(v))));
+    resultLanes(out).forEach((v, i) => c.zero(first.e.mul(result[i]!.e.sub(v))));
     c.pin([...result, mSponge, mCompress], first.e);
     const inp = chain.s.map((x) => x.e);
     const res = result.map((x) => x.e);
@@ -77,7 +82,7 @@ function fillPair(chip: Poseidon2Chip, tr: Trace, row: number, input: ArrayLike<
   const { first, chain, result } = chip.cols;
   const out = fillChain(tr, row, chain, Array.from(input));
   tr.set(first, row, 1);
-  [...out.slice(0, 8), ...out.slice(16, 24)].forEach((v, i) => tr.set(result[i]!, row, v));
+  resultLanes(out).forEach((v, i) => tr.set(result[i]!, row, v));
   return out;
 }
 
