@@ -61,7 +61,10 @@ export interface Table {
   /** log2 of the preprocessed height, or null when the prover chooses the height. */
   readonly fixedLogHeight: number | null;
   readonly mainWidth: number;
-  /** Auxiliary (extension-field) columns: one per LogUp batch plus the running sum, or none. */
+  /**
+   * Auxiliary (extension-field) columns: one per LogUp batch plus the running sum φ (last; the sum of the
+   * batches over the rows before), or none.
+   */
   readonly auxWidth: number;
   readonly nodes: readonly Node[];
   /** Node ids of the constraints, in the order their α powers are assigned. */
@@ -443,8 +446,7 @@ function compileTable(t: TableBuilder, publicCount: number, maxDegree: number): 
     const deg = nodeDegrees(g.nodes);
     batches = batchInteractions(t.interactions, (n) => deg[n]!, maxDegree);
     const h = (i: number, next: boolean) => g.node({ op: "col", kind: "aux", index: i, next });
-    let sumCur: Expr | undefined;
-    let sumNext: Expr | undefined;
+    let sum: Expr | undefined;
     batches.forEach((batch, c) => {
       const dens = batch.map((i) => logupDenominator(g, t.interactions[i]!.bus, t.interactions[i]!.fields));
       const signed = batch.map((i) => {
@@ -464,17 +466,18 @@ function compileTable(t: TableBuilder, publicCount: number, maxDegree: number): 
         rhs = rhs ? rhs.add(term) : term;
       });
       constraints.push(lhs.sub(rhs!).id);
-      sumCur = sumCur ? sumCur.add(h(c, false)) : h(c, false);
-      sumNext = sumNext ? sumNext.add(h(c, true)) : h(c, true);
+      sum = sum ? sum.add(h(c, false)) : h(c, false);
     });
+    // φ is the running sum of the rows before this one (0 on the first row), so that the only aux column
+    // read at the next row is φ: the proof opens at ζω only the columns some constraint reads there.
     const phi = h(batches.length, false);
     const phiNext = h(batches.length, true);
     const first = g.node({ op: "first" });
     const last = g.node({ op: "last" });
     const transition = g.node({ op: "transition" });
-    constraints.push(first.mul(phi.sub(sumCur!)).id);
-    constraints.push(transition.mul(phiNext.sub(phi).sub(sumNext!)).id);
-    constraints.push(last.mul(phi.sub(g.node({ op: "cumsum" }))).id);
+    constraints.push(first.mul(phi).id);
+    constraints.push(transition.mul(phiNext.sub(phi).sub(sum!)).id);
+    constraints.push(last.mul(phi.add(sum!).sub(g.node({ op: "cumsum" }))).id);
   }
   const auxWidth = k === 0 ? 0 : batches.length + 1;
   const nodes = [...g.nodes];

@@ -10,8 +10,10 @@ import { BASE_BYTES, CHUNK_VECTORS, EXT_BYTES } from "./eval-kernel.ts";
 
 /** What the DEEP combination of one LDE height needs (the `deep` kernel of kernels.ts). */
 export interface DeepInputs {
+  /** The columns opened at ζω first (`nextCount` of them), then the others. */
   readonly columns: readonly Uint32Array[];
-  /** 4 coordinates per column: γ^{o+i}. */
+  readonly nextCount: number;
+  /** 4 coordinates per column: γ^{o+i}, i its position in opening order. */
   readonly gammaPowers: Uint32Array;
   readonly vz: readonly number[];
   readonly vzn: readonly number[];
@@ -24,7 +26,8 @@ export interface DeepInputs {
 }
 
 /**
- * The DEEP combination out = (S − vz)/(x − ζ) + γ^M·(S − vzn)/(x − ζω), S = Σ_i γ^{o+i}·c_i(x), on rows
+ * The DEEP combination out = (S − vz)/(x − ζ) + γ^M·(T − vzn)/(x − ζω), S = Σ_i γ^{o+i}·c_i(x) and T the
+ * same sum over the first `nextCount` columns (those opened at ζω), on rows
  * [start, end) of one LDE height: kernels.ts's JavaScript loop on the vector kernel, value for value the same.
  * The columns stay canonical (γ's powers are in Montgomery form, so each product is canonical); the
  * denominators enter Montgomery form and are inverted together per chunk (four chains), so that their
@@ -41,7 +44,8 @@ export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: num
   const IZN = at(3);
   const CZ = at(4);
   const CZN = at(5);
-  const CARRY = at(6);
+  const T = at(6);
+  const CARRY = at(7);
   const words = kernel.words(CARRY + 64);
   const gamma = Uint32Array.from(k.gammaPowers, toMontgomery);
   const gammaM = k.gammaM.map(toMontgomery);
@@ -65,13 +69,16 @@ export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: num
     const n4 = (len + 3) >> 2;
     words.fill(0, ACC >> 2, (ACC + EXT_BYTES) >> 2);
     const col = COL >> 2;
+    const snapshot = () => words.copyWithin(T >> 2, ACC >> 2, (ACC + EXT_BYTES) >> 2);
     k.columns.forEach((c, j) => {
+      if (j === k.nextCount) snapshot();
       words.set(c.subarray(from, from + len), col);
       for (let l = 0; l < 4; l++) {
         const g = gamma[4 * j + l]!;
         if (g !== 0) kernel.maddConst(ACC + l * BASE_BYTES, COL, g, n4);
       }
     });
+    if (k.nextCount === k.columns.length) snapshot();
     let x = mul(k.shift, pow(w, from));
     for (let r = 0; r < len; r++, x = mul(x, w)) xs[r] = x;
     denominators(DZ, k.zeta, xs, len);
@@ -82,9 +89,9 @@ export function deepOnKernel(kernel: MontgomeryArrays, k: DeepInputs, start: num
     ] as const;
     if (!invertExtArrays(kernel, pairs, len, n4, CARRY))
       throw new FieldError("DEEP: an out-of-domain point lies on the LDE coset");
-    // (S − vz)·1/(x − ζ) + γ^M·(S − vzn)·1/(x − ζω), in the chunks of the denominators.
+    // (S − vz)·1/(x − ζ) + γ^M·(T − vzn)·1/(x − ζω), in the chunks of the denominators.
     kernel.sub(DZ, ACC, CZ, 4 * CHUNK_VECTORS);
-    kernel.sub(DZN, ACC, CZN, 4 * CHUNK_VECTORS);
+    kernel.sub(DZN, T, CZN, 4 * CHUNK_VECTORS);
     kernel.mulExt(DZ, DZ, IZ, n4);
     kernel.mulExt(DZN, DZN, IZN, n4);
     kernel.maddExtConst(DZ, DZN, gammaM[0]!, gammaM[1]!, gammaM[2]!, gammaM[3]!, n4);

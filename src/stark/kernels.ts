@@ -51,7 +51,7 @@ export type Kernel =
   | ({
       /**
        * DEEP combination on rows of one LDE height (docs/proof-system.md §6): out = (S − vz)/(x − ζ) +
-       * γ^M (S − vzn)/(x − ζω) with S = Σ_i γ^{o+i} c_i(x), x = g·ω_N^r.
+       * γ^M (T − vzn)/(x − ζω) with S = Σ_i γ^{o+i} c_i(x) and T its first `nextCount` terms, x = g·ω_N^r.
        */
       readonly kind: "deep";
     } & DeepInputs)
@@ -275,6 +275,8 @@ const DEEP_BLOCK = 1 << 13;
 
 interface DeepScratch {
   readonly s: Float64Array[];
+  /** T: the sums over the columns opened at ζω (the first `nextCount`). */
+  readonly t: Float64Array[];
   readonly dz: ExtColumns;
   readonly dzn: ExtColumns;
   readonly iz: ExtColumns;
@@ -296,6 +298,7 @@ export function deepRange(
   const b = Math.min(DEEP_BLOCK, end - start);
   const scratch: DeepScratch = {
     s: [new Float64Array(b), new Float64Array(b), new Float64Array(b), new Float64Array(b)],
+    t: [new Float64Array(b), new Float64Array(b), new Float64Array(b), new Float64Array(b)],
     dz: newExtColumns(b),
     dzn: newExtColumns(b),
     iz: newExtColumns(b),
@@ -317,8 +320,13 @@ function deepBlock(
       ? c
       : [c[0].subarray(0, len), c[1].subarray(0, len), c[2].subarray(0, len), c[3].subarray(0, len)];
   const s = scratch.s.map((a) => (a.length === len ? a.fill(0) : a.subarray(0, len).fill(0)));
+  const t = scratch.t.map((a) => (a.length === len ? a : a.subarray(0, len)));
+  const snapshot = () => {
+    for (let l = 0; l < 4; l++) for (let r = 0; r < len; r++) t[l]![r] = s[l]![r]! % P;
+  };
   const gp = k.gammaPowers;
   k.columns.forEach((c, j) => {
+    if (j === k.nextCount) snapshot();
     for (let l = 0; l < 4; l++) {
       const g = gp[4 * j + l]!;
       const sl = s[l]!;
@@ -326,6 +334,7 @@ function deepBlock(
       if ((j & 1023) === 1023) for (let r = 0; r < len; r++) sl[r] = sl[r]! % P;
     }
   });
+  if (k.nextCount === k.columns.length) snapshot();
   const dz = part(scratch.dz);
   const dzn = part(scratch.dzn);
   const w = rootOfUnity(k.logN);
@@ -346,6 +355,7 @@ function deepBlock(
   const iz = extBatchInverse(dz, part(scratch.iz));
   const izn = extBatchInverse(dzn, part(scratch.izn));
   const [s0, s1, s2, s3] = s;
+  const [t0s, t1s, t2s, t3s] = t;
   const [vz0, vz1, vz2, vz3] = k.vz as [number, number, number, number];
   const [vn0, vn1, vn2, vn3] = k.vzn as [number, number, number, number];
   const [g0, g1, g2, g3] = k.gammaM as [number, number, number, number];
@@ -370,10 +380,10 @@ function deepBlock(
     const t2 = extScratch[2]!;
     const t3 = extScratch[3]!;
     extMulScalars(
-      subm(a0, vn0),
-      subm(a1, vn1),
-      subm(a2, vn2),
-      subm(a3, vn3),
+      subm(t0s![r]!, vn0),
+      subm(t1s![r]!, vn1),
+      subm(t2s![r]!, vn2),
+      subm(t3s![r]!, vn3),
       izn[0][r]!,
       izn[1][r]!,
       izn[2][r]!,

@@ -1,4 +1,4 @@
-import type { Air } from "./air.ts";
+import type { Air, Table } from "./air.ts";
 import type { StarkConfig } from "./config.ts";
 import { type MerkleArity, merklePathLength } from "./pcs/merkle-shape.ts";
 
@@ -19,6 +19,12 @@ export interface TableLayout {
   readonly ldeLogHeight: number;
   /** Committed base columns per round (extension columns count their 4 coordinates). */
   readonly widths: Readonly<Record<Round, number>>;
+  /**
+   * Per round, the base columns (ascending) that the proof opens at ζω too: every aligned group of four
+   * columns (0–3, 4–7, …) in which some constraint reads a column at the next row (for an aux column: its 4
+   * coordinates). Every column is opened at ζ.
+   */
+  readonly next: Readonly<Record<Round, readonly number[]>>;
 }
 
 export interface CommittedMatrix {
@@ -130,6 +136,41 @@ export function proofLayout(air: Air, config: StarkConfig, logHeights: readonly 
   return layout;
 }
 
+const nextCache = new WeakMap<Table, Readonly<Record<Round, readonly number[]>>>();
+
+/**
+ * The base columns of each round opened at ζω (`TableLayout.next`): the aligned groups of four holding a
+ * column that a constraint reads at the next row. Whole groups because a verifier may read an opened row
+ * in blocks of four (the recursion programs hint rows packed): the DEEP sums over the ζω columns and over
+ * the others then both consist of whole blocks, and together cost what one sum over the row did.
+ */
+export function nextRowColumns(t: Table): Readonly<Record<Round, readonly number[]>> {
+  let r = nextCache.get(t);
+  if (r) return r;
+  const groups: Record<"pre" | "main" | "aux", Set<number>> = {
+    pre: new Set(),
+    main: new Set(),
+    aux: new Set(),
+  };
+  for (const n of t.nodes) {
+    if (n.op !== "col" || !n.next) continue;
+    // An aux column is one extension value: its 4 coordinates are committed columns 4i … 4i + 3.
+    groups[n.kind].add(n.kind === "aux" ? n.index : n.index >> 2);
+  }
+  const columns = (g: Set<number>, width: number) =>
+    [...g]
+      .sort((a, b) => a - b)
+      .flatMap((k) => [4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3].filter((c) => c < width));
+  r = {
+    pre: columns(groups.pre, t.preprocessed.length),
+    main: columns(groups.main, t.mainWidth),
+    aux: columns(groups.aux, 4 * t.auxWidth),
+    quotient: [],
+  };
+  nextCache.set(t, r);
+  return r;
+}
+
 function buildLayout(air: Air, config: StarkConfig, logHeights: readonly number[]): ProofLayout {
   if (logHeights.length !== air.tables.length)
     throw new RangeError(`expected ${air.tables.length} table heights, got ${logHeights.length}`);
@@ -142,6 +183,7 @@ function buildLayout(air: Air, config: StarkConfig, logHeights: readonly number[
       aux: 4 * t.auxWidth,
       quotient: 4 * t.quotientChunks,
     },
+    next: nextRowColumns(t),
   }));
   const commitment = (round: Round): CommitmentLayout | null => {
     const matrices = tables.flatMap((t, i) =>

@@ -220,7 +220,12 @@ export function buildAuxTrace(
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
+  // φ on a row is the sum over the rows before it (air.ts: only φ is read at the next row).
   for (let r = 0; r < n; r++) {
+    phi[0][r] = s0;
+    phi[1][r] = s1;
+    phi[2][r] = s2;
+    phi[3][r] = s3;
     for (const h of batchColumns) {
       s0 += h[0][r]!;
       s1 += h[1][r]!;
@@ -231,10 +236,6 @@ export function buildAuxTrace(
     s1 %= P;
     s2 %= P;
     s3 %= P;
-    phi[0][r] = s0;
-    phi[1][r] = s1;
-    phi[2][r] = s2;
-    phi[3][r] = s3;
   }
   for (let l = 0; l < 4; l++) columns.push(phi[l]);
   return { columns, cumsum: [s0, s1, s2, s3] };

@@ -16,13 +16,14 @@ import type {
 } from "./proof.ts";
 
 /**
- * Binary proof format, version 2 (docs/proof-system.md §9). Deterministic: one encoding per proof. Every
+ * Binary proof format, version 3 (docs/proof-system.md §9). Deterministic: one encoding per proof. Every
  * length follows from the AIR, the configuration and the table heights in the proof, so none is encoded;
  * field elements are u32 little-endian and must be canonical; digests are 8 u32 words the hash
  * configuration must accept. The decoder reads each byte at most once, so it cannot hang.
  *
  *   u8 version | u8 logHeight × tables | digest mainRoot | [digest auxRoot] | digest quotientRoot
- *   | ext cumsum × tables-with-buses | per table: (pre, main, aux, quotient) × (ζ, ζω) ext values
+ *   | ext cumsum × tables-with-buses | per table: (pre, main, aux, quotient) × (ζ: every column, ζω: the
+ *     columns a constraint reads at the next row, `TableLayout.next`) ext values
  *   | digest × FRI layers | ext × final coefficients | u32 PoW nonce | u32 query index × queries
  *   | per query: [pre rows + path], main rows + path, [aux rows + path], quotient rows + path,
  *     per FRI layer: row + path
@@ -34,9 +35,10 @@ import type {
  * and the decoder restores it (as the same array: treat a decoded proof as read-only). The decoded proof has
  * every query's full paths, so every verifier instance
  * reads it unchanged; the native verifier requires the indices to be the ones the transcript draws.
- * Version 1 (2026-11) sent every opening in full and had no indices.
+ * Version 1 (2026-11) sent every opening in full and had no indices; version 2 (2026-12-06) sent every
+ * column's value at ζω.
  */
-export const PROOF_VERSION = 2;
+export const PROOF_VERSION = 3;
 
 export class ProofFormatError extends ZkvmError {
   override name = "ProofFormatError";
@@ -176,8 +178,9 @@ export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig, ha
   for (const c of proof.cumsums) w.ext(c);
   proof.openings.forEach((o, i) => {
     for (const round of ROUNDS) {
-      const n = layout.tables[i]!.widths[round];
-      if (o[round].zeta.length !== n || o[round].zetaNext.length !== n) fail("opened values");
+      const t = layout.tables[i]!;
+      if (o[round].zeta.length !== t.widths[round] || o[round].zetaNext.length !== t.next[round].length)
+        fail("opened values");
       for (const v of o[round].zeta) w.ext(v);
       for (const v of o[round].zetaNext) w.ext(v);
     }
@@ -240,16 +243,11 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
   const quotientRoot = r.digest("quotient root");
   const cumsums = r.exts(layout.cumsumTables.length, "cumulative sum");
   const openings: TableOpenings[] = layout.tables.map((t) => {
-    const ov = (n: number): OpenedValues => ({
-      zeta: r.exts(n, "opened value"),
-      zetaNext: r.exts(n, "opened value"),
+    const ov = (round: Round): OpenedValues => ({
+      zeta: r.exts(t.widths[round], "opened value"),
+      zetaNext: r.exts(t.next[round].length, "opened value"),
     });
-    return {
-      pre: ov(t.widths.pre),
-      main: ov(t.widths.main),
-      aux: ov(t.widths.aux),
-      quotient: ov(t.widths.quotient),
-    };
+    return { pre: ov("pre"), main: ov("main"), aux: ov("aux"), quotient: ov("quotient") };
   });
   const friRoots = r.digests(layout.fri.layers.length, "FRI root");
   const finalPoly = r.exts(layout.fri.finalCoefficients, "final polynomial");

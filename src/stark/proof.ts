@@ -11,7 +11,9 @@ export interface MerkleOpening {
 export interface OpenedValues {
   /** One value per committed base column at ζ. */
   readonly zeta: Ext[];
-  /** One value per committed base column at ζ·ω. */
+  /**
+   * One value at ζ·ω per base column that a constraint reads at the next row (`TableLayout.next`, ascending).
+   */
   readonly zetaNext: Ext[];
 }
 
@@ -61,4 +63,4 @@ export interface StarkProof {
 }
 
 /** Protocol tag absorbed first by the transcript; it changes with any incompatible protocol change. */
-export const PROTOCOL_TAG = "zkvm-kit/stark/v2";
+export const PROTOCOL_TAG = "zkvm-kit/stark/v3";

@@ -206,7 +206,7 @@ function checkProofShape(layout: ProofLayout, hash: StarkHash, proof: StarkProof
   layout.tables.forEach((t, i) => {
     for (const round of ROUNDS) {
       exts(proof.openings[i]![round]?.zeta, t.widths[round], `table ${i} ${round} values at ζ`);
-      exts(proof.openings[i]![round]?.zetaNext, t.widths[round], `table ${i} ${round} values at ζω`);
+      exts(proof.openings[i]![round]?.zetaNext, t.next[round].length, `table ${i} ${round} values at ζω`);
     }
   });
   digests(proof.friRoots, layout.fri.layers.length, "FRI roots");

@@ -143,17 +143,26 @@ describe("shared openings", () => {
     const header = bytes.length - (fullBytes - repeatedBytes);
     // What precedes the openings: everything but them, the same with or without sharing.
     const layout = proofLayout(air, TEST_CONFIG, proof.logHeights);
-    const opened = layout.tables.reduce(
+    const atZeta = layout.tables.reduce(
       (n, t) => n + t.widths.pre + t.widths.main + t.widths.aux + t.widths.quotient,
       0,
     );
+    // At ζω only the groups of four columns holding what the constraints read at the next row: the range
+    // table's counter (column 0, in the group 0–3 of its 2 columns), and each table's LogUp running sum φ
+    // (its second aux column, after the one batch).
+    const phi = [4, 5, 6, 7];
+    expect(layout.tables.map((t) => t.next)).toEqual([
+      { pre: [], main: [], aux: phi, quotient: [] },
+      { pre: [], main: [0, 1], aux: phi, quotient: [] },
+    ]);
+    const opened = atZeta + 4 + 4 + 2; // extension values, at ζ and at ζω
     const roots = 1 + (layout.commitments.aux ? 1 : 0) + 1 + layout.fri.layers.length;
     expect(header).toBe(
       1 +
         layout.tables.length +
         32 * roots +
         16 * layout.cumsumTables.length +
-        32 * opened +
+        16 * opened +
         16 * layout.fri.finalCoefficients +
         4 +
         4 * TEST_CONFIG.numQueries,

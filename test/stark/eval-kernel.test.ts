@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { GENERATOR, inv, mul, P, sub } from "../../src/field/babybear.ts";
+import { GENERATOR, inv, mul, P, pow, rootOfUnity, sub } from "../../src/field/babybear.ts";
 import type { ExtColumns } from "../../src/field/ext-columns.ts";
-import type { Ext } from "../../src/field/extension.ts";
+import { type Ext, extAdd, extInv, extMul, extMulBase, extSub } from "../../src/field/extension.ts";
 import { montgomeryArrays } from "../../src/field/montgomery-wasm.ts";
 import { machine } from "../../src/machine/air.ts";
 import { ProverInputError } from "../../src/stark/errors.ts";
@@ -144,26 +144,51 @@ describe("the prover's evaluations on the WebAssembly kernel", () => {
     const gammaPowers = Uint32Array.from({ length: 4 * width }, next);
     gammaPowers.fill(0, 4, 8); // a column without weight
     gammaPowers.set([5, 0, 0, 0], 8); // one with a base-field weight
-    const deep = (out: Uint32Array[]) => ({
-      kind: "deep" as const,
-      columns: Array.from({ length: width }, () => Uint32Array.from({ length: n }, next)),
-      gammaPowers,
-      vz: [next(), next(), next(), next()],
-      vzn: [next(), next(), next(), next()],
-      gammaM: [next(), next(), next(), next()],
-      zeta: [next(), next(), next(), next()],
-      zetaNext: [next(), next(), next(), next()],
-      logN,
-      shift: GENERATOR,
-      out,
-    });
-    const js = [0, 1, 2, 3].map(() => new Uint32Array(n));
-    const wasm = [0, 1, 2, 3].map(() => new Uint32Array(n));
-    const k = deep(js);
-    deepRange(k, 3, n - 7, null);
-    deepRange({ ...k, out: wasm }, 3, n - 7, kernel);
-    for (let l = 0; l < 4; l++) expect(wasm[l], `coordinate ${l}`).toEqual(js[l]);
-    expect([wasm[0]![2], wasm[0]![n - 7]]).toEqual([0, 0]);
+    const columns = Array.from({ length: width }, () => Uint32Array.from({ length: n }, next));
+    const ext = (): Ext => [next(), next(), next(), next()];
+    const [vz, vzn, gammaM, zeta, zetaNext] = [ext(), ext(), ext(), ext(), ext()];
+    const w = rootOfUnity(logN);
+    // The definition at one row r: (S − vz)/(x − ζ) + γ^M·(T − vzn)/(x − ζω), T over the first nextCount terms.
+    const reference = (r: number, nextCount: number): Ext => {
+      let s: Ext = [0, 0, 0, 0];
+      let t: Ext = [0, 0, 0, 0];
+      columns.forEach((c, j) => {
+        if (j === nextCount) t = s;
+        s = extAdd(s, extMulBase([...gammaPowers.subarray(4 * j, 4 * j + 4)] as Ext, c[r]!));
+      });
+      if (nextCount === width) t = s;
+      const x: Ext = [mul(GENERATOR, pow(w, r)), 0, 0, 0];
+      return extAdd(
+        extMul(extSub(s, vz), extInv(extSub(x, zeta))),
+        extMul(gammaM, extMul(extSub(t, vzn), extInv(extSub(x, zetaNext)))),
+      );
+    };
+    for (const nextCount of [0, 5, width]) {
+      const k = {
+        kind: "deep" as const,
+        columns,
+        nextCount,
+        gammaPowers,
+        vz,
+        vzn,
+        gammaM,
+        zeta,
+        zetaNext,
+        logN,
+        shift: GENERATOR,
+      };
+      const js = [0, 1, 2, 3].map(() => new Uint32Array(n));
+      const wasm = [0, 1, 2, 3].map(() => new Uint32Array(n));
+      deepRange({ ...k, out: js }, 3, n - 7, null);
+      deepRange({ ...k, out: wasm }, 3, n - 7, kernel);
+      for (let l = 0; l < 4; l++) expect(wasm[l], `coordinate ${l}, ${nextCount} at ζω`).toEqual(js[l]);
+      expect([wasm[0]![2], wasm[0]![n - 7]]).toEqual([0, 0]);
+      for (const r of [3, 1000, n - 8])
+        expect(
+          [0, 1, 2, 3].map((l) => js[l]![r]!),
+          `row ${r}, ${nextCount} at ζω`,
+        ).toEqual(reference(r, nextCount));
+    }
   });
 
   it("computes the opening sums as the JavaScript path does", () => {

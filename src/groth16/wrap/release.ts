@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    104703292, 1908012520, 2713647164, 2940747398, 443295093, 438784887, 1647863704, 589097438,
+    1091915874, 1616569450, 2610003447, 3069546157, 1018531657, 2936492509, 1033436267, 625608525,
   ]),
 });
 

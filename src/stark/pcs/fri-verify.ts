@@ -17,7 +17,14 @@ export interface DeepGroup<E> {
   readonly ldeLogHeight: number;
   /** γ^(o+i) for each of the group's columns, in opening order. */
   readonly gammaPowers: readonly E[];
-  /** Σ_i γ^(o+i)·c_i(ζ) and Σ_i γ^(o+i)·c_i(ζω). */
+  /** Positions in the group's opened row of the columns opened at ζω (layout `next`), ascending. */
+  readonly nextPositions: readonly number[];
+  /** γ^(o+i) for those columns. */
+  readonly nextGammaPowers: readonly E[];
+  /** The other positions, ascending, and their powers of γ. */
+  readonly restPositions: readonly number[];
+  readonly restGammaPowers: readonly E[];
+  /** Σ_i γ^(o+i)·c_i(ζ) over every column, Σ_(i∈N) γ^(o+i)·c_i(ζω) over those opened at ζω. */
   readonly vz: E;
   readonly vzn: E;
   /** γ^width: the weight of the ζω half. */
@@ -26,9 +33,19 @@ export interface DeepGroup<E> {
   readonly zetaNext: E;
 }
 
+/** Σ_i coefficients_i·values_i, by the backend's `dotBase` where it has one. */
+function combine<F, E, D>(b: VerifierBackend<F, E, D>, coefficients: readonly E[], values: readonly F[]): E {
+  if (b.dotBase) return b.dotBase(coefficients, values);
+  let s = b.extConstant([0, 0, 0, 0]);
+  for (let i = 0; i < values.length; i++) s = b.extAdd(s, b.extMulBase(coefficients[i]!, values[i]!));
+  return s;
+}
+
 /**
- * F_N(x) = (S − vz)/(x − ζ) + γ^M·(S − vzn)/(x − ζω) with S = Σ_i γ^(o+i)·c_i(x), at x = g·ω_N^index for
- * the group's opened row (its columns in opening order).
+ * F_N(x) = (S − vz)/(x − ζ) + γ^M·(T − vzn)/(x − ζω) with S = Σ_i γ^(o+i)·c_i(x) over the group's columns
+ * and T the same sum over those opened at ζω, at x = g·ω_N^index for the group's opened row (its columns in
+ * opening order). Each column's two quotients keep distinct powers of γ (o + i and o + M + i). S is T plus
+ * the sum over the other columns, so each value is multiplied once.
  */
 export function deepValue<F, E, D>(
   b: VerifierBackend<F, E, D>,
@@ -36,12 +53,11 @@ export function deepValue<F, E, D>(
   row: readonly F[],
   indexBits: readonly F[],
 ): E {
-  let s: E;
-  if (b.dotBase) s = b.dotBase(g.gammaPowers, row);
-  else {
-    s = b.extConstant([0, 0, 0, 0]);
-    for (let i = 0; i < row.length; i++) s = b.extAdd(s, b.extMulBase(g.gammaPowers[i]!, row[i]!));
-  }
+  const at = (positions: readonly number[]) => positions.map((p) => row[p]!);
+  const hasNext = g.nextPositions.length > 0;
+  const t = hasNext ? combine(b, g.nextGammaPowers, at(g.nextPositions)) : null;
+  const rest = hasNext ? combine(b, g.restGammaPowers, at(g.restPositions)) : combine(b, g.gammaPowers, row);
+  const s = t === null ? rest : b.extAdd(t, rest);
   const x = b.extFromBase(
     b.mul(
       b.constant(COSET_SHIFT),
@@ -52,8 +68,9 @@ export function deepValue<F, E, D>(
     b.extSub(s, g.vz),
     b.extInverse(b.extSub(x, g.zeta), "degenerate-point", "a query point equals ζ"),
   );
+  if (t === null) return t1;
   const t2 = b.extMul(
-    b.extSub(s, g.vzn),
+    b.extSub(t, g.vzn),
     b.extInverse(b.extSub(x, g.zetaNext), "degenerate-point", "a query point equals ζω"),
   );
   return b.extAdd(t1, b.extMul(g.gammaM, t2));

@@ -113,7 +113,10 @@ export class PcsProver {
     return { round, commitment, lde };
   }
 
-  /** Every committed column's values at ζ and at ζ·ω_t, per table and round (docs/proof-system.md §6). */
+  /**
+   * Every committed column's value at ζ, and at ζ·ω_t those of the columns the constraints read at the next
+   * row (layout `next`), per table and round (docs/proof-system.md §6).
+   */
   open(zeta: Ext, rounds: Rounds): TableOpenings[] {
     // The threads take shares of the columns (the `open` kernel); the weights are in shared memory.
     const sums: OpeningSums | undefined = this.threaded
@@ -128,7 +131,10 @@ export class PcsProver {
       const open = (round: Round) => {
         const r = rounds[round];
         const cols = r ? r.lde[i]! : [];
-        return cols.length > 0 ? opener.open(cols, t.logHeight) : { zeta: [], zetaNext: [] };
+        if (cols.length === 0) return { zeta: [], zetaNext: [] };
+        const { zeta, zetaNext } = opener.open(cols, t.logHeight);
+        // Only the columns a constraint reads at the next row are sent at ζω.
+        return { zeta, zetaNext: t.next[round].map((c) => zetaNext[c]!) };
       };
       return { pre: open("pre"), main: open("main"), aux: open("aux"), quotient: open("quotient") };
     });
@@ -228,7 +234,10 @@ export class PcsProver {
     recycleColumns(rounds.flatMap((r) => (r ? committedColumns(r.commitment) : [])));
   }
 
-  /** F_N on the LDE coset of one height: Σ_i γ^(o+i)·[(c_i − c_i(ζ))/(x − ζ) + γ^M·(c_i − c_i(ζω))/(x − ζω)]. */
+  /**
+   * F_N on the LDE coset of one height: Σ_i γ^(o+i)·(c_i − c_i(ζ))/(x − ζ) + γ^M·Σ_(i∈N) γ^(o+i)·(c_i −
+   * c_i(ζω))/(x − ζω), N the columns opened at ζω.
+   */
   private deepPolynomial(
     tables: readonly number[],
     ldeLogHeight: number,
@@ -239,29 +248,40 @@ export class PcsProver {
     rounds: Rounds,
     openings: readonly TableOpenings[],
   ): ExtColumns {
-    const cols: Uint32Array[] = [];
-    const opened: { z: Ext; zn: Ext }[] = [];
+    // The kernel takes the columns opened at ζω first (its partial sum after them is T), each with the
+    // power of γ its position in opening order gives it.
+    const nextCols: Uint32Array[] = [];
+    const nextPowers: Ext[] = [];
+    const restCols: Uint32Array[] = [];
+    const restPowers: Ext[] = [];
+    let gp = extPow(gamma, gammaOffset);
+    let vz: Ext = [0, 0, 0, 0];
+    let vzn: Ext = [0, 0, 0, 0];
     for (const ti of tables) {
+      const t = this.layout.tables[ti]!;
       for (const round of ROUNDS) {
         const r = rounds[round];
         if (!r) continue;
         const o = openings[ti]![round];
+        const next = t.next[round];
+        let k = 0;
         r.lde[ti]!.forEach((c, j) => {
-          cols.push(c);
-          opened.push({ z: o.zeta[j]!, zn: o.zetaNext[j]! });
+          vz = extAdd(vz, extMul(gp, o.zeta[j]!));
+          if (next[k] === j) {
+            vzn = extAdd(vzn, extMul(gp, o.zetaNext[k++]!));
+            nextCols.push(c);
+            nextPowers.push(gp);
+          } else {
+            restCols.push(c);
+            restPowers.push(gp);
+          }
+          gp = extMul(gp, gamma);
         });
       }
     }
-    let gp = extPow(gamma, gammaOffset);
-    let vz: Ext = [0, 0, 0, 0];
-    let vzn: Ext = [0, 0, 0, 0];
+    const cols = [...nextCols, ...restCols];
     const gammaPowers = new Uint32Array(4 * cols.length);
-    opened.forEach((o, j) => {
-      gammaPowers.set(gp, 4 * j);
-      vz = extAdd(vz, extMul(gp, o.z));
-      vzn = extAdd(vzn, extMul(gp, o.zn));
-      gp = extMul(gp, gamma);
-    });
+    [...nextPowers, ...restPowers].forEach((p, j) => gammaPowers.set(p, 4 * j));
     const size = 1 << ldeLogHeight;
     const out: ExtColumns = this.threaded
       ? [shared(size), shared(size), shared(size), shared(size)]
@@ -269,6 +289,7 @@ export class PcsProver {
     this.exec.run({
       kind: "deep",
       columns: cols,
+      nextCount: nextCols.length,
       gammaPowers,
       vz,
       vzn,

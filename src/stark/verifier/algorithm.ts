@@ -194,10 +194,22 @@ function checkConstraints<F, E, D>(
     const last = b.extMul(zh, b.extInverse(transition, "degenerate-point", "ζ = ω⁻¹"));
     const columns = (values: readonly E[], n: number) =>
       Array.from({ length: n }, (_, c) => recombine(b, values.slice(4 * c, 4 * c + 4)));
+    // Values at ζω exist for the columns the constraints read there (layout `next`); a hole is never read.
+    const next = layout.tables[ti]!.next;
+    const sparse = (values: readonly E[], indices: readonly number[]) => {
+      const out: E[] = [];
+      indices.forEach((c, k) => {
+        out[c] = values[k]!;
+      });
+      return out;
+    };
+    const auxNext: E[] = [];
+    for (let k = 0; k < next.aux.length; k += 4)
+      auxNext[next.aux[k]! >> 2] = recombine(b, o.aux.zetaNext.slice(k, k + 4));
     const inputs = {
-      pre: { cur: o.pre.zeta, next: o.pre.zetaNext },
-      main: { cur: o.main.zeta, next: o.main.zetaNext },
-      aux: { cur: columns(o.aux.zeta, t.auxWidth), next: columns(o.aux.zetaNext, t.auxWidth) },
+      pre: { cur: o.pre.zeta, next: sparse(o.pre.zetaNext, next.pre) },
+      main: { cur: o.main.zeta, next: sparse(o.main.zetaNext, next.main) },
+      aux: { cur: columns(o.aux.zeta, t.auxWidth), next: auxNext },
       publics,
       challenges,
       cumsum: t.auxWidth > 0 ? proof.cumsums[cumsumIndex++] : undefined,
@@ -241,9 +253,42 @@ function deepGroups<F, E, D>(
   });
 }
 
-type DeepBatch<E> = Pick<DeepGroup<E>, "gammaPowers" | "vz" | "vzn">;
+type DeepBatch<E> = Pick<
+  DeepGroup<E>,
+  "gammaPowers" | "nextPositions" | "nextGammaPowers" | "restPositions" | "restGammaPowers" | "vz" | "vzn"
+>;
 
-/** The group's powers γ^(offset + i) and Σ γ^(offset + i)·v_i at ζ and ζω, one power after the other. */
+/** Positions in the group's opened row (its tables' rounds in order) of the columns opened at ζω, and of the others. */
+function splitPositions(layout: ProofLayout, g: OpeningGroup): { next: number[]; rest: number[] } {
+  const next: number[] = [];
+  const rest: number[] = [];
+  let start = 0;
+  for (const ti of g.tables) {
+    const t = layout.tables[ti]!;
+    for (const round of ROUNDS) {
+      const opened = new Set(t.next[round]);
+      for (let c = 0; c < t.widths[round]; c++) (opened.has(c) ? next : rest).push(start + c);
+      start += t.widths[round];
+    }
+  }
+  return { next, rest };
+}
+
+/** The batch's positions and powers split into the columns opened at ζω and the others. */
+function split<E>(layout: ProofLayout, g: OpeningGroup, gammaPowers: readonly E[]) {
+  const { next, rest } = splitPositions(layout, g);
+  return {
+    nextPositions: next,
+    nextGammaPowers: next.map((p) => gammaPowers[p]!),
+    restPositions: rest,
+    restGammaPowers: rest.map((p) => gammaPowers[p]!),
+  };
+}
+
+/**
+ * The group's powers γ^(offset + i), Σ γ^(offset + i)·v_i(ζ) over its columns and Σ γ^(offset + i)·v_i(ζω)
+ * over those opened at ζω, one power after the other.
+ */
 function batchTermByTerm<F, E, D>(
   b: VerifierBackend<F, E, D>,
   input: VerifierInput<F, E, D>,
@@ -252,7 +297,6 @@ function batchTermByTerm<F, E, D>(
 ): DeepBatch<E> {
   const gammaPowers: E[] = [];
   let vz = b.extConstant([0, 0, 0, 0]);
-  let vzn = b.extConstant([0, 0, 0, 0]);
   let gp = extPowConst(b, gamma, g.gammaOffset);
   for (const ti of g.tables) {
     const o = input.proof.openings[ti]!;
@@ -261,12 +305,19 @@ function batchTermByTerm<F, E, D>(
       for (let c = 0; c < r.zeta.length; c++) {
         gammaPowers.push(gp);
         vz = b.extAdd(vz, b.extMul(gp, r.zeta[c]!));
-        vzn = b.extAdd(vzn, b.extMul(gp, r.zetaNext[c]!));
         gp = b.extMul(gp, gamma);
       }
     }
   }
-  return { gammaPowers, vz, vzn };
+  const parts = split(input.layout, g, gammaPowers);
+  const atZetaNext = g.tables.flatMap((ti) =>
+    ROUNDS.flatMap((round) => input.proof.openings[ti]![round].zetaNext),
+  );
+  let vzn = b.extConstant([0, 0, 0, 0]);
+  parts.nextGammaPowers.forEach((gp, k) => {
+    vzn = b.extAdd(vzn, b.extMul(gp, atZetaNext[k]!));
+  });
+  return { gammaPowers, ...parts, vz, vzn };
 }
 
 /** The same by the backend's `extPowers` and `dotExt`. */
@@ -284,7 +335,16 @@ function batchByDots<F, E, D>(
       atZetaNext.push(...input.proof.openings[ti]![round].zetaNext);
     }
   const gammaPowers = b.extPowers!(gamma, g.gammaOffset, atZeta.length);
-  return { gammaPowers, vz: b.dotExt!(gammaPowers, atZeta), vzn: b.dotExt!(gammaPowers, atZetaNext) };
+  const parts = split(input.layout, g, gammaPowers);
+  return {
+    gammaPowers,
+    ...parts,
+    vz: b.dotExt!(gammaPowers, atZeta),
+    vzn:
+      parts.nextPositions.length > 0
+        ? b.dotExt!(parts.nextGammaPowers, atZetaNext)
+        : b.extConstant([0, 0, 0, 0]),
+  };
 }
 
 function checkQuery<F, E, D>(

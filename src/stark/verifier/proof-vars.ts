@@ -11,6 +11,7 @@ import type { StarkProof } from "../proof.ts";
  */
 export interface OpenedVars<E> {
   readonly zeta: readonly E[];
+  /** At ζω, the columns of the round's `TableLayout.next` only. */
   readonly zetaNext: readonly E[];
 }
 
@@ -119,10 +120,10 @@ export function zeroProof(layout: ProofLayout, merkleArity: MerkleArity): StarkP
     quotientRoot: digest(),
     cumsums: exts(layout.cumsumTables.length),
     openings: layout.tables.map((t) => ({
-      pre: { zeta: exts(t.widths.pre), zetaNext: exts(t.widths.pre) },
-      main: { zeta: exts(t.widths.main), zetaNext: exts(t.widths.main) },
-      aux: { zeta: exts(t.widths.aux), zetaNext: exts(t.widths.aux) },
-      quotient: { zeta: exts(t.widths.quotient), zetaNext: exts(t.widths.quotient) },
+      pre: { zeta: exts(t.widths.pre), zetaNext: exts(t.next.pre.length) },
+      main: { zeta: exts(t.widths.main), zetaNext: exts(t.next.main.length) },
+      aux: { zeta: exts(t.widths.aux), zetaNext: exts(t.next.aux.length) },
+      quotient: { zeta: exts(t.widths.quotient), zetaNext: exts(t.next.quotient.length) },
     })),
     friRoots: layout.fri.layers.map(digest),
     finalPoly: exts(layout.fri.finalCoefficients),
