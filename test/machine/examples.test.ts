@@ -6,6 +6,7 @@ import { verifyReceipt } from "../../src/receipt/verify.ts";
 import { CycleLimitExceededError, GuestFault } from "../../src/zkvm/errors.ts";
 import { computeImageId } from "../../src/zkvm/image-id.ts";
 import { loadProgram } from "../../src/zkvm/program.ts";
+import { array, encode, enumOf, struct, u8, u64, vec } from "../../src/zkvm/serde.ts";
 import { executeSession } from "../../src/zkvm/session.ts";
 import { instruction, randomProgram } from "../zkvm/random-instructions.ts";
 import { CONFIG, expectValidWitness, proveAndVerify, proveElf, witnessOf } from "./helpers.ts";
@@ -19,25 +20,48 @@ const example = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../guests/examples/${name}.elf`, import.meta.url)));
 const u32s = (...v: number[]) => new Uint8Array(Uint32Array.from(v).buffer);
 
+const abiUint = (v: number) => new Uint8Array(32).fill(0).map((_, i) => (i === 31 ? v : 0));
+/** The input of guests/examples/rust/balances: a ledger as the host codec writes it. */
+const Ledger = struct({
+  account: array(u8, 20),
+  sequence: u64,
+  entries: vec(enumOf({ Credit: u64, Debit: u64 })),
+});
+const ledger = encode(Ledger, {
+  account: Array(20).fill(7),
+  sequence: 9n,
+  entries: [{ Credit: 10n }, { Debit: 3n }],
+});
+
 const cases: [string, Uint8Array, number][] = [
-  ["even-number", new Uint8Array(32).fill(0).map((_, i) => (i === 31 ? 42 : 0)), 0],
+  ["even-number", abiUint(42), 0],
   ["sha", new TextEncoder().encode("zkvm-kit proves this"), 0],
   ["sort", u32s(9, 3, 7, 1, 8), 0],
   ["hello", u32s(1, 9), 2], // a trivial factor: exit code 2, still a valid (integrity) receipt
+  // The Rust examples (the zkvm-guest crate; built by test/build/rust-guests.test.ts to these ELFs).
+  ["rust/even-number", abiUint(42), 0],
+  ["rust/even-number", abiUint(43), 1], // odd: the guest exits 1
+  ["rust/sha", new TextEncoder().encode("zkvm-kit proves this"), 0],
+  ["rust/balances", ledger, 0],
 ];
 
 describe("machine: example guests", () => {
   for (const [name, input, exit] of cases) {
-    it(`${name} proves, and its receipt verifies`, () => {
+    it(`${name} (exit ${exit}) proves, and its receipt verifies`, () => {
       const elf = example(name);
       const { receipt, session } = proveReceipt(elf, { input, config: CONFIG, dev: false });
       expect(session.exitCode).toBe(exit);
-      expect(session.claimDigest).toEqual(executeSession(elf, { input }).claimDigest);
-      if (exit === 0) verifyReceipt(receipt, computeImageId(loadProgram(elf)), undefined, { config: CONFIG });
-      else
+      const executed = executeSession(elf, { input });
+      expect(session.claimDigest).toEqual(executed.claimDigest);
+      if (exit === 0) {
+        const claim = verifyReceipt(receipt, computeImageId(loadProgram(elf)), executed.journal, {
+          config: CONFIG,
+        });
+        expect(claim.exitCode).toEqual({ kind: "halted", user: 0 });
+      } else
         expect(() =>
           verifyReceipt(receipt, computeImageId(loadProgram(elf)), undefined, { config: CONFIG }),
-        ).toThrow(/exit code 2/);
+        ).toThrow(new RegExp(`exit code ${exit}`));
     });
   }
 });

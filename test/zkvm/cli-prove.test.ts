@@ -35,6 +35,29 @@ describe("zkvm prove", () => {
     expect(zkvm(["verify", "--receipt", out, "--image-id", imageId]).status).toBe(2);
   });
 
+  it("proves an example guest for real in several segments, and `zkvm verify --receipt --elf` checks them", () => {
+    // The even-number example (28,345 cycles) in segments of at most 10,000 cycles: three proofs that chain.
+    const elf = join(ROOT, "guests/examples/even-number.elf");
+    const input = `0x${"00".repeat(31)}2a`;
+    const out = tmp("even-number.bin");
+    const r = zkvm(["prove", elf, "--input", input, "--segment-cycles", "10000", "-o", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/segment 3\/3: proven/);
+    const ok = zkvm(["verify", "--receipt", out, "--elf", elf, "--journal", input]);
+    expect(ok.status, ok.stderr).toBe(0);
+    // Another journal, another guest's ImageID, a flipped byte in a seal: rejected.
+    expect(
+      zkvm(["verify", "--receipt", out, "--elf", elf, "--journal", `0x${"00".repeat(31)}2c`]).status,
+    ).toBe(1);
+    expect(zkvm(["verify", "--receipt", out, "--elf", hello]).status).toBe(1);
+    const bytes = readFileSync(out);
+    bytes[bytes.length - 100] ^= 1;
+    writeFileSync(out, bytes);
+    const tampered = zkvm(["verify", "--receipt", out, "--elf", elf]);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toMatch(/segment 2: the proof does not verify/);
+  });
+
   it("--dev writes a fake receipt whose claim is ok(imageId, sha256(journal)), with a warning", () => {
     const out = tmp("receipt.json");
     const r = zkvm(["prove", hello, "--dev", "--input", "0x0700000006000000", "-o", out]);
