@@ -41,11 +41,15 @@ export type Kernel =
       readonly shift: number;
     }
   | {
-      /** Openings at ζ and ζω (pcs/open.ts): each column's two weighted sums, 8 words per column in `out`. */
+      /**
+       * Openings at ζ and ζω (pcs/open.ts): each column's weighted sums, 8 words per column in `out` (the
+       * second 4 only where `next` is 1, the columns opened at ζω).
+       */
       readonly kind: "open";
       readonly columns: readonly Uint32Array[];
       readonly logBlowup: number;
       readonly weights: ExtColumns;
+      readonly next: Uint8Array;
       readonly out: Uint32Array;
     }
   | ({
@@ -158,7 +162,7 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
       }
       return;
     case "open":
-      openingSums(k.columns, k.logBlowup, k.weights, start, end, k.out);
+      openingSums(k.columns, k.logBlowup, k.weights, k.next, start, end, k.out);
       return;
     case "deep":
       deepRange(k, start, end);

@@ -202,12 +202,29 @@ describe("the prover's evaluations on the WebAssembly kernel", () => {
       const n = 1 << logN;
       const columns = Array.from({ length: 9 }, () => Uint32Array.from({ length: n << logB }, next));
       const weights = [0, 1, 2, 3].map(() => Uint32Array.from({ length: n }, next)) as unknown as ExtColumns;
-      const js = new Uint32Array(8 * columns.length);
-      const wasm = new Uint32Array(8 * columns.length);
-      openingSums(columns, logB, weights, 2, 8, js, null);
-      openingSums(columns, logB, weights, 2, 8, wasm, kernel);
-      expect(wasm, `2^${logN} at blowup 2^${logB}`).toEqual(js);
-      expect(Array.from(wasm.subarray(0, 16))).toEqual(new Array(16).fill(0));
+      const all = new Uint8Array(columns.length).fill(1);
+      // The second sum (at ζω) only for the flagged columns.
+      const some = Uint8Array.from([1, 1, 0, 1, 0, 0, 1, 1, 0]);
+      for (const next of [all, some]) {
+        const js = new Uint32Array(8 * columns.length);
+        const wasm = new Uint32Array(8 * columns.length);
+        openingSums(columns, logB, weights, next, 2, 8, js, null);
+        openingSums(columns, logB, weights, next, 2, 8, wasm, kernel);
+        expect(wasm, `2^${logN} at blowup 2^${logB}`).toEqual(js);
+        expect(Array.from(wasm.subarray(0, 16))).toEqual(new Array(16).fill(0));
+      }
+      const full = new Uint32Array(8 * columns.length);
+      const partial = new Uint32Array(8 * columns.length);
+      openingSums(columns, logB, weights, all, 2, 8, full, kernel);
+      openingSums(columns, logB, weights, some, 2, 8, partial, kernel);
+      for (let c = 2; c < 8; c++) {
+        expect(partial.subarray(8 * c, 8 * c + 4), `column ${c} at ζ`).toEqual(
+          full.subarray(8 * c, 8 * c + 4),
+        );
+        expect(partial.subarray(8 * c + 4, 8 * c + 8), `column ${c} at ζω`).toEqual(
+          some[c] ? full.subarray(8 * c + 4, 8 * c + 8) : new Uint32Array(4),
+        );
+      }
     }
   });
 });

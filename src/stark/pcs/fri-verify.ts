@@ -15,11 +15,11 @@ import { verifyMmcsOpening } from "./mmcs-verify.ts";
 /** Per-group constants of the DEEP combination, fixed once ζ, γ and the openings are known. */
 export interface DeepGroup<E> {
   readonly ldeLogHeight: number;
-  /** γ^(o+i) for each of the group's columns, in opening order. */
-  readonly gammaPowers: readonly E[];
-  /** Positions in the group's opened row of the columns opened at ζω (layout `next`), ascending. */
+  /**
+   * Positions in the group's opened row (its columns in opening order) of the columns opened at ζω (layout
+   * `next`), ascending, and γ^(o+i) for each.
+   */
   readonly nextPositions: readonly number[];
-  /** γ^(o+i) for those columns. */
   readonly nextGammaPowers: readonly E[];
   /** The other positions, ascending, and their powers of γ. */
   readonly restPositions: readonly number[];
@@ -54,9 +54,8 @@ export function deepValue<F, E, D>(
   indexBits: readonly F[],
 ): E {
   const at = (positions: readonly number[]) => positions.map((p) => row[p]!);
-  const hasNext = g.nextPositions.length > 0;
-  const t = hasNext ? combine(b, g.nextGammaPowers, at(g.nextPositions)) : null;
-  const rest = hasNext ? combine(b, g.restGammaPowers, at(g.restPositions)) : combine(b, g.gammaPowers, row);
+  const t = g.nextPositions.length > 0 ? combine(b, g.nextGammaPowers, at(g.nextPositions)) : null;
+  const rest = combine(b, g.restGammaPowers, at(g.restPositions));
   const s = t === null ? rest : b.extAdd(t, rest);
   const x = b.extFromBase(
     b.mul(

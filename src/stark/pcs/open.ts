@@ -37,20 +37,27 @@ export class PointOpener {
     this.sums = sums;
   }
 
-  /** Values at ζ and ζω of the columns of one table (height 2^logN), given their LDE. */
-  open(lde: readonly Uint32Array[], logN: number): OpenedValues {
+  /**
+   * Values at ζ of the columns of one table (height 2^logN), given their LDE, and at ζω of the columns
+   * `nextColumns` (ascending indices), in that order.
+   */
+  open(lde: readonly Uint32Array[], logN: number, nextColumns: readonly number[]): OpenedValues {
     const { wts, factor } = this.weightsFor(logN);
     for (const c of lde)
       if (c.length !== 1 << (logN + this.logBlowup))
         throw new RangeError(`an LDE column of ${c.length} points is not 2^${logN + this.logBlowup}`);
-    const sums = this.sums(lde, this.logBlowup, wts);
+    const next = new Uint8Array(lde.length);
+    for (const c of nextColumns) next[c] = 1;
+    const sums = this.sums(lde, this.logBlowup, wts, next);
     const zeta: Ext[] = [];
-    const zetaNext: Ext[] = [];
     for (let c = 0; c < lde.length; c++) {
       const o = 8 * c;
       zeta.push(extMul(factor, [sums[o]!, sums[o + 1]!, sums[o + 2]!, sums[o + 3]!]));
-      zetaNext.push(extMul(factor, [sums[o + 4]!, sums[o + 5]!, sums[o + 6]!, sums[o + 7]!]));
     }
+    const zetaNext = nextColumns.map((c): Ext => {
+      const o = 8 * c + 4;
+      return extMul(factor, [sums[o]!, sums[o + 1]!, sums[o + 2]!, sums[o + 3]!]);
+    });
     return { zeta, zetaNext };
   }
 
@@ -77,14 +84,19 @@ export class PointOpener {
 }
 
 /**
- * Per LDE column c, its weighted sums: Σ_j f_c(x_j)·w_j at 8c … 8c + 3 and Σ_j f_c(x_j)·w_(j−1) at
- * 8c + 4 … 8c + 7 (reduced; w_(−1) = w_(n−1)).
+ * Per LDE column c, its weighted sums: Σ_j f_c(x_j)·w_j at 8c … 8c + 3 and, where next[c] is 1, Σ_j
+ * f_c(x_j)·w_(j−1) at 8c + 4 … 8c + 7 (reduced; w_(−1) = w_(n−1); 0 where next[c] is 0).
  */
-export type OpeningSums = (lde: readonly Uint32Array[], logBlowup: number, wts: ExtColumns) => Uint32Array;
+export type OpeningSums = (
+  lde: readonly Uint32Array[],
+  logBlowup: number,
+  wts: ExtColumns,
+  next: Uint8Array,
+) => Uint32Array;
 
-const serialOpeningSums: OpeningSums = (lde, logBlowup, wts) => {
+const serialOpeningSums: OpeningSums = (lde, logBlowup, wts, next) => {
   const out = new Uint32Array(8 * lde.length);
-  openingSums(lde, logBlowup, wts, 0, lde.length, out);
+  openingSums(lde, logBlowup, wts, next, 0, lde.length, out);
   return out;
 };
 
@@ -96,26 +108,28 @@ export function openingSums(
   lde: readonly Uint32Array[],
   logBlowup: number,
   wts: ExtColumns,
+  next: Uint8Array,
   start: number,
   end: number,
   out: Uint32Array,
   kernel: MontgomeryArrays | null = montgomeryArrays(),
 ): void {
   if (end <= start) return;
-  if (kernel) openingSumsOnKernel(kernel, lde, logBlowup, wts, start, end, out);
-  else for (let c = start; c < end; c++) columnSums(lde[c]!, logBlowup, wts, out, 8 * c);
+  if (kernel) openingSumsOnKernel(kernel, lde, logBlowup, wts, next, start, end, out);
+  else for (let c = start; c < end; c++) columnSums(lde[c]!, logBlowup, wts, next[c] === 1, out, 8 * c);
 }
 
 /**
  * {@link openingSums} on the vector kernel, the same values: per block of points, the weights enter Montgomery
  * form once, and each column's points (every 2^b-th of its LDE, one more for the shifted sum) are gathered
- * and dotted with them, the second sum reading the same points one word on.
+ * and dotted with them, the second sum (for the columns opened at ζω) reading the same points one word on.
  */
 function openingSumsOnKernel(
   kernel: MontgomeryArrays,
   lde: readonly Uint32Array[],
   logBlowup: number,
   wts: ExtColumns,
+  next: Uint8Array,
   start: number,
   end: number,
   out: Uint32Array,
@@ -139,7 +153,7 @@ function openingSumsOnKernel(
       for (let k = 0; k <= len; k++) words[f + k] = col[((from + k) & mask) << logBlowup]!;
       const acc = ACC + 128 * (c - start);
       kernel.dotBase4(acc, F, W, vectors);
-      kernel.dotBase4(acc + 64, F + 4, W, vectors);
+      if (next[c] === 1) kernel.dotBase4(acc + 64, F + 4, W, vectors);
     }
   }
   for (let c = start; c < end; c++) {
@@ -173,17 +187,27 @@ function barycentricWeights(zeta: Ext, logN: number, shift: number): ExtColumns 
   return r;
 }
 
-/** f's two weighted sums into out[o … o + 7] (f(ζ) and f(ζω) before the common factor). */
-function columnSums(lde: Uint32Array, logBlowup: number, wts: ExtColumns, out: Uint32Array, o: number): void {
+/**
+ * f's weighted sums into out[o … o + 3] and, with `next`, out[o + 4 … o + 7] (f(ζ) and f(ζω) before the
+ * common factor; 0 without).
+ */
+function columnSums(
+  lde: Uint32Array,
+  logBlowup: number,
+  wts: ExtColumns,
+  next: boolean,
+  out: Uint32Array,
+  o: number,
+): void {
   const n = lde.length >>> logBlowup;
   for (let l = 0; l < 4; l++) {
     const wl = wts[l];
     let sa = 0;
-    let sb = mul(lde[0]!, wl[n - 1]!);
+    let sb = next ? mul(lde[0]!, wl[n - 1]!) : 0;
     for (let i = 0; i < n; i++) {
       const f = lde[i << logBlowup]!;
       sa += mul(f, wl[i]!);
-      if (i > 0) sb += mul(f, wl[i - 1]!);
+      if (next && i > 0) sb += mul(f, wl[i - 1]!);
       if ((i & 0x3fffff) === 0x3fffff) {
         sa %= P;
         sb %= P;

@@ -120,9 +120,9 @@ export class PcsProver {
   open(zeta: Ext, rounds: Rounds): TableOpenings[] {
     // The threads take shares of the columns (the `open` kernel); the weights are in shared memory.
     const sums: OpeningSums | undefined = this.threaded
-      ? (columns, logBlowup, weights) => {
+      ? (columns, logBlowup, weights, next) => {
           const out = shared(8 * columns.length);
-          this.exec.run({ kind: "open", columns, logBlowup, weights, out });
+          this.exec.run({ kind: "open", columns, logBlowup, weights, next, out });
           return out;
         }
       : undefined;
@@ -131,10 +131,8 @@ export class PcsProver {
       const open = (round: Round) => {
         const r = rounds[round];
         const cols = r ? r.lde[i]! : [];
-        if (cols.length === 0) return { zeta: [], zetaNext: [] };
-        const { zeta, zetaNext } = opener.open(cols, t.logHeight);
-        // Only the columns a constraint reads at the next row are sent at ζω.
-        return { zeta, zetaNext: t.next[round].map((c) => zetaNext[c]!) };
+        // At ζω only the columns a constraint reads at the next row.
+        return cols.length > 0 ? opener.open(cols, t.logHeight, t.next[round]) : { zeta: [], zetaNext: [] };
       };
       return { pre: open("pre"), main: open("main"), aux: open("aux"), quotient: open("quotient") };
     });

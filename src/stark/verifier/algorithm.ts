@@ -203,9 +203,9 @@ function checkConstraints<F, E, D>(
       });
       return out;
     };
-    const auxNext: E[] = [];
-    for (let k = 0; k < next.aux.length; k += 4)
-      auxNext[next.aux[k]! >> 2] = recombine(b, o.aux.zetaNext.slice(k, k + 4));
+    // An aux column's 4 coordinates are opened together: every 4th index of `next.aux` starts a column.
+    const auxNextColumns = next.aux.filter((_, k) => k % 4 === 0).map((c) => c >> 2);
+    const auxNext = sparse(columns(o.aux.zetaNext, auxNextColumns.length), auxNextColumns);
     const inputs = {
       pre: { cur: o.pre.zeta, next: sparse(o.pre.zetaNext, next.pre) },
       main: { cur: o.main.zeta, next: sparse(o.main.zetaNext, next.main) },
@@ -255,7 +255,7 @@ function deepGroups<F, E, D>(
 
 type DeepBatch<E> = Pick<
   DeepGroup<E>,
-  "gammaPowers" | "nextPositions" | "nextGammaPowers" | "restPositions" | "restGammaPowers" | "vz" | "vzn"
+  "nextPositions" | "nextGammaPowers" | "restPositions" | "restGammaPowers" | "vz" | "vzn"
 >;
 
 /** Positions in the group's opened row (its tables' rounds in order) of the columns opened at ζω, and of the others. */
@@ -274,7 +274,7 @@ function splitPositions(layout: ProofLayout, g: OpeningGroup): { next: number[];
   return { next, rest };
 }
 
-/** The batch's positions and powers split into the columns opened at ζω and the others. */
+/** The group's powers of γ (one per column, in opening order) split into the columns opened at ζω and the others. */
 function split<E>(layout: ProofLayout, g: OpeningGroup, gammaPowers: readonly E[]) {
   const { next, rest } = splitPositions(layout, g);
   return {
@@ -317,7 +317,7 @@ function batchTermByTerm<F, E, D>(
   parts.nextGammaPowers.forEach((gp, k) => {
     vzn = b.extAdd(vzn, b.extMul(gp, atZetaNext[k]!));
   });
-  return { gammaPowers, ...parts, vz, vzn };
+  return { ...parts, vz, vzn };
 }
 
 /** The same by the backend's `extPowers` and `dotExt`. */
@@ -337,7 +337,6 @@ function batchByDots<F, E, D>(
   const gammaPowers = b.extPowers!(gamma, g.gammaOffset, atZeta.length);
   const parts = split(input.layout, g, gammaPowers);
   return {
-    gammaPowers,
     ...parts,
     vz: b.dotExt!(gammaPowers, atZeta),
     vzn:
