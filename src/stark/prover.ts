@@ -75,11 +75,13 @@ export interface ProveOptions {
 
 /**
  * What a dishonest prover does differently (soundness testing only, through src/stark/testing): skip the
- * witness and capacity checks, change one multiplicity while building the LogUp trace.
+ * witness and capacity checks, change one multiplicity while building the LogUp trace, or rewrite a table's
+ * LogUp trace (its base columns, φ's four last) and the cumulative sum it reveals.
  */
 export interface DishonestProverHooks {
   readonly skipChecks?: boolean;
   readonly tamperMultiplicity?: MultiplicityTamper & { readonly table: number };
+  readonly tamperAux?: (table: number, columns: Uint32Array[], cumsum: Ext) => Ext;
 }
 
 export function proveStark(
@@ -142,7 +144,7 @@ export function proveStarkWithHooks(
     );
     recycleColumns(columns.filter((c, j) => c !== own[j]));
     auxTraces[i] = r.columns;
-    cumsums[i] = r.cumsum;
+    cumsums[i] = hooks.tamperAux ? hooks.tamperAux(i, r.columns, r.cumsum) : r.cumsum;
   });
   timer.lap("aux");
   if (honest && options.checkConstraints) {
