@@ -9,7 +9,7 @@
 import { countStarkVerifierCircuit } from "../src/groth16/circuit/stark-verifier.ts";
 import { DEGREE3_CHIPS } from "../src/recursion/air.ts";
 import { MEM_BUS, PUBLIC_BUS } from "../src/recursion/chips/chip.ts";
-import { P254_CONFIG, p254Air } from "../src/recursion/p254.ts";
+import { P254_CONFIG, P254_TABLE_PER_CHIP, p254Air } from "../src/recursion/p254.ts";
 import type { RecursionSystem } from "../src/recursion/system.ts";
 import { defineAir, PublicInteractionBuilder, TableBuilder } from "../src/stark/air.ts";
 
@@ -44,11 +44,11 @@ function standIn(width: number, logRows: number): TableBuilder {
 
 export function layoutSweep(sys: Pick<RecursionSystem, "identity">): Record<string, unknown>[] {
   // Stand-ins replace the two-row chip's table, so the rest of the AIR is the degree-3 chips'.
-  const a = p254Air(sys, P254_CONFIG, DEGREE3_CHIPS);
-  const index = a.air.tables.findIndex((t) => t.chip.name === "poseidon2-two-row");
+  const a = p254Air(sys, P254_CONFIG, DEGREE3_CHIPS, P254_TABLE_PER_CHIP);
+  const index = a.air.tables.findIndex((t) => t.members[0]!.chip.name === "poseidon2-two-row");
   const publicCount = a.air.air.publicCount;
   return LAYOUTS.map(([width, logRows]) => {
-    const tables = a.air.tables.map((t, i) => (i === index ? standIn(width, logRows) : t.def.table));
+    const tables = a.air.tables.map((t, i) => (i === index ? standIn(width, logRows) : t.builder));
     const pub = new PublicInteractionBuilder();
     for (let i = 0; i < publicCount; i++) pub.receive(PUBLIC_BUS, [i, pub.public(i)]);
     const air = defineAir({ name: "stand-in", publicCount, tables, publicInteractions: pub });

@@ -34,6 +34,9 @@ import { bitsChip } from "../src/recursion/chips/arithmetic.ts";
 import { bitsRowsChip, makeBitsRowsChip } from "../src/recursion/chips/bits-rows.ts";
 import {
   P254_CONFIG,
+  P254_TABLE_PER_CHIP,
+  P254_TABLES,
+  type P254Tables,
   p254Air,
   p254Chips,
   p254Program,
@@ -114,21 +117,45 @@ const out: Record<string, unknown> = {};
 /** The degree-3 chips with another bits chip in place of their own. */
 const withBits = (chip: AnyRecursionChip) => DEGREE3_CHIPS.map((c) => (c === bitsRowsChip ? chip : c));
 
-/** The chip sets the BN254 identity AIR is measured with: the Poseidon2 and bits chips it can have. */
-const CHIP_SETS: Record<string, readonly AnyRecursionChip[]> = {
-  "one-row chips (Poseidon2 and bits on one row)": ONE_ROW_CHIPS,
-  "degree-3 chips, bits on one row (Poseidon2 on two rows)": withBits(bitsChip),
+/**
+ * The chip sets the BN254 identity AIR is measured with: the Poseidon2 and bits chips it can have, a table per
+ * chip (short ones raised to two levels below the tallest), then a table per height, and the BN254 step's
+ * own: one table (`step`: the configuration's, degree 3 at blowup 2 and degree 7 from blowup 8).
+ */
+interface ChipSet {
+  readonly chips: readonly AnyRecursionChip[];
+  readonly tables: P254Tables;
+  readonly step?: "degree-3" | "degree-7";
+}
+const perChip = (chips: readonly AnyRecursionChip[]): ChipSet => ({ chips, tables: P254_TABLE_PER_CHIP });
+const CHIP_SETS: Record<string, ChipSet> = {
+  "one-row chips (Poseidon2 and bits on one row)": perChip(ONE_ROW_CHIPS),
+  "degree-3 chips, bits on one row (Poseidon2 on two rows)": perChip(withBits(bitsChip)),
   ...(flag("--compare-bits") && {
-    "degree-3 chips, bits on 8 rows of 4": withBits(makeBitsRowsChip(4)),
-    "degree-3 chips, bits on 32 rows of 1": withBits(makeBitsRowsChip(1)),
+    "degree-3 chips, bits on 8 rows of 4": perChip(withBits(makeBitsRowsChip(4))),
+    "degree-3 chips, bits on 32 rows of 1": perChip(withBits(makeBitsRowsChip(1))),
   }),
-  "degree-3 chips (Poseidon2 on two rows, bits on 16 rows of 2)": DEGREE3_CHIPS,
-  "degree-7 chips (Poseidon2 on one row of degree 7, bits on 16 rows of 2)": DEGREE7_CHIPS,
+  "degree-3 chips (Poseidon2 on two rows, bits on 16 rows of 2)": perChip(DEGREE3_CHIPS),
+  "degree-3 chips, one table (the BN254 step's at blowup 2)": {
+    chips: p254Chips({ logBlowup: 1 }),
+    tables: P254_TABLES,
+    step: "degree-3",
+  },
+  "degree-7 chips (Poseidon2 on one row of degree 7, bits on 16 rows of 2)": perChip(DEGREE7_CHIPS),
+  "degree-7 chips, a table per height": {
+    chips: DEGREE7_CHIPS,
+    tables: { ...P254_TABLE_PER_CHIP, mergeEqualHeights: true },
+  },
+  "degree-7 chips, one table (the BN254 step's)": {
+    chips: p254Chips(P254_CONFIG),
+    tables: P254_TABLES,
+    step: "degree-7",
+  },
 };
 
 /** Whether a configuration can prove a chip set. */
-const admits = (config: StarkConfig, chips: readonly AnyRecursionChip[]) =>
-  chips !== DEGREE7_CHIPS || admitsDegree7(config);
+const admits = (config: StarkConfig, set: ChipSet) =>
+  !set.chips.some((c) => DEGREE7_CHIPS.includes(c) && !DEGREE3_CHIPS.includes(c)) || admitsDegree7(config);
 
 if (!flag("--prove-only")) {
   const queries = numberArg("--release-queries", CONFIG_BLOWUP_4.numQueries);
@@ -142,8 +169,8 @@ if (!flag("--prove-only")) {
     JSON.stringify({ release, releaseConfig, releaseSeconds: seconds(t0), releaseShape: sys.shape }),
   );
   const variants: Record<string, unknown>[] = [];
-  for (const [chipSet, chips] of Object.entries(CHIP_SETS)) {
-    const a = p254Air(sys, P254_CONFIG, chips);
+  for (const [chipSet, { chips, tables: layout }] of Object.entries(CHIP_SETS)) {
+    const a = p254Air(sys, P254_CONFIG, chips, layout);
     const tables = a.air.air.tables.map((t, i) => ({
       table: t.name,
       logHeight: a.logHeights[i],
@@ -208,11 +235,13 @@ if (!flag("--count-only")) {
       ? { "test (2 queries)": TEST_BN254 }
       : { "test (2 queries)": TEST_BN254, P254_CONFIG: P254_CONFIG };
   for (const [name, config] of Object.entries(configs))
-    for (const [chipSet, chips] of Object.entries(CHIP_SETS).filter(([, chips]) =>
-      flag("--compare-chips") ? admits(config, chips) : chips === p254Chips(config),
+    for (const [chipSet, set] of Object.entries(CHIP_SETS).filter(([, set]) =>
+      flag("--compare-chips")
+        ? admits(config, set)
+        : set.step === (admitsDegree7(config) ? "degree-7" : "degree-3"),
     )) {
       t0 = performance.now();
-      const p = p254Program(sys, config, chips);
+      const p = p254Program(sys, config, { chips: set.chips, tables: set.tables });
       const programSeconds = seconds(t0);
       const timings: Record<string, number> = {};
       t0 = performance.now();

@@ -1,6 +1,6 @@
 import { ZkvmError } from "../errors.ts";
-import { type ChipDefinition, defineChip, Trace } from "../machine/chip.ts";
-import { type Air, defineAir, PublicInteractionBuilder } from "../stark/air.ts";
+import { defineChip, Trace } from "../machine/chip.ts";
+import { type Air, defineAir, PublicInteractionBuilder, type TableBuilder } from "../stark/air.ts";
 import type { StarkConfig } from "../stark/config.ts";
 import type { Witness } from "../stark/prover.ts";
 import { baseAluChip, bitsChip, dot4Chip, extAluChip, selectChip } from "./chips/arithmetic.ts";
@@ -76,6 +76,19 @@ export const RELEASE_CHIPS: readonly AnyChip[] = DEGREE7_CHIPS.map((c) =>
   c === hintChip ? hintTwoLaneChip : c,
 );
 
+/** {@link hintChip} four a row. */
+export const hintFourLaneChip: AnyChip = { ...hintChip, name: "hint-4-lanes", lanes: 4 };
+/** {@link extAluChip} four a row. */
+export const extAluFourLaneChip: AnyChip = { ...extAluChip, name: "ext-alu-4-lanes", lanes: 4 };
+
+/**
+ * Chips with hints and extension arithmetic four a row: the identity program reads about four times as many
+ * hints and runs four times as many extension operations as any other chip's instructions, so on four lanes
+ * every chip of the BN254 identity AIR fits one height, and the AIR is one table (src/recursion/p254.ts).
+ */
+export const withFourLanes = (chips: readonly AnyChip[]): readonly AnyChip[] =>
+  chips.map((c) => (c === hintChip ? hintFourLaneChip : c === extAluChip ? extAluFourLaneChip : c));
+
 /** The same chips with Poseidon2 and `bits` on one row an instruction (for comparisons only). */
 export const ONE_ROW_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
   c === poseidon2TwoRowChip ? poseidon2Chip : c === bitsRowsChip ? bitsChip : c,
@@ -93,7 +106,14 @@ export function recursionChips(config: Pick<StarkConfig, "logBlowup">): readonly
 }
 
 const CHIPS_BY_NAME = new Map<string, AnyChip>(
-  [...DEGREE3_CHIPS, ...RELEASE_CHIPS, ...DEGREE7_CHIPS, ...ONE_ROW_CHIPS].map((c) => [c.name, c]),
+  [
+    ...DEGREE3_CHIPS,
+    ...RELEASE_CHIPS,
+    ...DEGREE7_CHIPS,
+    ...ONE_ROW_CHIPS,
+    hintFourLaneChip,
+    extAluFourLaneChip,
+  ].map((c) => [c.name, c]),
 );
 
 /**
@@ -127,12 +147,32 @@ export interface RecursionAir {
   readonly air: Air;
   readonly program: Program;
   readonly shape: RecursionShape;
-  /** Per chip (AIR table order): its definition and its instructions in program order. */
-  readonly tables: readonly {
+  /** Per AIR table: its chips side by side (one, unless the AIR merges chips of one height). */
+  readonly tables: readonly RecursionTable[];
+}
+
+/** One table of a recursion AIR: chips of one height, each in its own preprocessed and main columns. */
+export interface RecursionTable {
+  /** The table as its chips define it (what `defineAir` compiles). */
+  readonly builder: TableBuilder;
+  readonly logHeight: number;
+  readonly width: number;
+  /** Each chip's columns (as its `define` returns them, or an array of them per lane) and instructions. */
+  readonly members: readonly {
     readonly chip: AnyChip;
-    readonly def: ChipDefinition<unknown>;
+    readonly cols: unknown;
     readonly rows: readonly Instruction[];
   }[];
+}
+
+export interface RecursionAirOptions {
+  /**
+   * Chips of one height share a table (docs/wrap-circuit.md §8, "Chips of one height in one table"): a
+   * table's LogUp running sum, its quotient and its opened row are paid once, and LogUp batches fractions
+   * of several chips up to the table's degree. Off by default: the recursion release keeps a table per
+   * chip; the BN254 step merges.
+   */
+  readonly mergeEqualHeights?: boolean;
 }
 
 /** Instructions per chip. */
@@ -162,73 +202,126 @@ function readCounts(program: Program): ReadCounts {
   return counts;
 }
 
+/**
+ * The chips grouped into tables: by height in order of first appearance when merging, else one each. Table
+ * names join their chips' names with "+".
+ */
+function tableGroups(chips: readonly AnyChip[], shape: RecursionShape, merge: boolean): AnyChip[][] {
+  if (!merge) return chips.map((c) => [c]);
+  const byHeight = new Map<number, AnyChip[]>();
+  for (const chip of chips) {
+    const h = shape[chip.name];
+    if (h === undefined) throw new RecursionShapeError(`the shape has no height for chip "${chip.name}"`);
+    const group = byHeight.get(h) ?? [];
+    group.push(chip);
+    byHeight.set(h, group);
+  }
+  return [...byHeight.values()];
+}
+
+/** A chip's preprocessed columns at `height` rows: its instructions' rows, lanes side by side. */
+function chipFixedColumns(
+  chip: AnyChip,
+  rows: readonly Instruction[],
+  counts: ReadCounts,
+  height: number,
+  programName: string,
+): Uint32Array[] {
+  const span = rowsPerInstruction(chip);
+  const lanes = lanesOf(chip);
+  if (lanes > 1 && span > 1) throw new RangeError(`chip "${chip.name}": lanes need one row per instruction`);
+  if (rowsFor(chip, rows.length) > height)
+    throw new RecursionShapeError(
+      `program "${programName}" has ${rows.length} ${chip.name} instructions (${rowsFor(chip, rows.length)} rows); the shape holds ${height} rows`,
+    );
+  const width = chip.fixedWidth;
+  const fixed = Array.from({ length: lanes * width }, () => new Uint32Array(height));
+  rows.forEach((ins, n) => {
+    const [r, lane] = [Math.floor(n / lanes), n % lanes];
+    for (let k = 0; k < span; k++)
+      chip.fixedRow(ins, counts, k).forEach((v: number, i: number) => {
+        fixed[lane * width + i]![r * span + k] = v;
+      });
+  });
+  return fixed;
+}
+
 export function recursionAir(
   program: Program,
   shape: RecursionShape,
   chips: readonly AnyChip[] = chipsOfShape(shape),
+  options: RecursionAirOptions = {},
 ): RecursionAir {
   const counts = readCounts(program);
-  const tables = [...chipRows(program, chips)].map(([chip, rows]) => {
-    const logHeight = shape[chip.name];
+  const rowsOf = chipRows(program, chips);
+  const defs = tableGroups(chips, shape, options.mergeEqualHeights ?? false).map((group) => {
+    const logHeight = shape[group[0]!.name];
     if (logHeight === undefined)
-      throw new RecursionShapeError(`the shape has no height for chip "${chip.name}"`);
+      throw new RecursionShapeError(`the shape has no height for chip "${group[0]!.name}"`);
     const height = 2 ** logHeight;
-    const span = rowsPerInstruction(chip);
-    const lanes = lanesOf(chip);
-    if (lanes > 1 && span > 1)
-      throw new RangeError(`chip "${chip.name}": lanes need one row per instruction`);
-    if (rowsFor(chip, rows.length) > height)
-      throw new RecursionShapeError(
-        `program "${program.name}" has ${rows.length} ${chip.name} instructions (${rowsFor(chip, rows.length)} rows); the shape holds ${height} rows`,
-      );
-    const width = chip.fixedWidth;
-    const fixed = Array.from({ length: lanes * width }, () => new Uint32Array(height));
-    rows.forEach((ins, n) => {
-      const [r, lane] = [Math.floor(n / lanes), n % lanes];
-      for (let k = 0; k < span; k++)
-        chip.fixedRow(ins, counts, k).forEach((v: number, i: number) => {
-          fixed[lane * width + i]![r * span + k] = v;
-        });
-    });
-    // One lane's columns as the chip defines them; several lanes' as an array of those.
-    const def = defineChip(
-      chip.name,
-      (c) => {
-        const lane = (l: number) => chip.define(c, (i) => c.t.fixed(l * width + i));
-        return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
-      },
-      { preprocessed: fixed },
+    const fixedByChip = group.map((chip) =>
+      chipFixedColumns(chip, rowsOf.get(chip)!, counts, height, program.name),
     );
-    return { chip, def, rows };
+    const offsets: number[] = [];
+    let offset = 0;
+    for (const f of fixedByChip) {
+      offsets.push(offset);
+      offset += f.length;
+    }
+    // Each chip's columns as it defines them (an array of them for several lanes), chip after chip.
+    const def = defineChip(
+      group.map((c) => c.name).join("+"),
+      (c) =>
+        group.map((chip, m) => {
+          const width = chip.fixedWidth;
+          const lane = (l: number) => chip.define(c, (i) => c.t.fixed(offsets[m]! + l * width + i));
+          const lanes = lanesOf(chip);
+          return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
+        }),
+      { preprocessed: fixedByChip.flat() },
+    );
+    const table: RecursionTable = {
+      builder: def.table,
+      logHeight,
+      width: def.width,
+      members: group.map((chip, m) => ({ chip, cols: def.cols[m], rows: rowsOf.get(chip)! })),
+    };
+    return table;
   });
   const pub = new PublicInteractionBuilder();
   for (let i = 0; i < program.publicCount; i++) pub.receive(PUBLIC_BUS, [i, pub.public(i)]);
   const air = defineAir({
     name: RECURSION_AIR_NAME,
     publicCount: program.publicCount,
-    tables: tables.map((t) => t.def.table),
+    tables: defs.map((t) => t.builder),
     publicInteractions: pub,
   });
-  return { air, program, shape, tables };
+  return { air, program, shape, tables: defs };
 }
+
+/** Table heights of a recursion AIR's proofs, in table order. */
+export const recursionTableHeights = (ra: Pick<RecursionAir, "tables">): number[] =>
+  ra.tables.map((t) => t.logHeight);
 
 /** The recursion AIR's witness from an execution of its program. */
 export function recursionWitness(ra: RecursionAir, execution: Execution): Witness {
   const mem = execution.memory;
   const value = (a: Address): Block => [mem[4 * a]!, mem[4 * a + 1]!, mem[4 * a + 2]!, mem[4 * a + 3]!];
-  const tables = ra.tables.map(({ chip, def, rows }) => {
-    const height = 2 ** ra.shape[chip.name]!;
-    const tr = new Trace(def.width, height);
-    const span = rowsPerInstruction(chip);
-    const lanes = lanesOf(chip);
-    if (lanes === 1) {
-      rows.forEach((ins, r) => chip.fill(tr, r * span, def.cols, ins, value));
-      for (let r = rows.length * span; r < height; r++) chip.fill(tr, r, def.cols, null, value);
-    } else {
-      // Instruction n on row n / lanes, in lane n mod lanes; every lane after the last instruction pads.
-      const cols = def.cols as unknown[];
-      for (let n = 0; n < height * lanes; n++)
-        chip.fill(tr, Math.floor(n / lanes), cols[n % lanes], rows[n] ?? null, value);
+  const tables = ra.tables.map((t) => {
+    const height = 2 ** t.logHeight;
+    const tr = new Trace(t.width, height);
+    for (const { chip, cols, rows } of t.members) {
+      const span = rowsPerInstruction(chip);
+      const lanes = lanesOf(chip);
+      if (lanes === 1) {
+        rows.forEach((ins, r) => chip.fill(tr, r * span, cols, ins, value));
+        for (let r = rows.length * span; r < height; r++) chip.fill(tr, r, cols, null, value);
+      } else {
+        // Instruction n on row n / lanes, in lane n mod lanes; every lane after the last instruction pads.
+        const laneCols = cols as unknown[];
+        for (let n = 0; n < height * lanes; n++)
+          chip.fill(tr, Math.floor(n / lanes), laneCols[n % lanes], rows[n] ?? null, value);
+      }
     }
     return tr.columns;
   });

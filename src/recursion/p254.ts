@@ -10,14 +10,16 @@ import {
   DEGREE3_CHIPS,
   DEGREE7_CHIPS,
   type RecursionAir,
+  type RecursionAirOptions,
   type RecursionShape,
   recursionAir,
+  recursionTableHeights,
   recursionWitness,
   shapeFor,
+  withFourLanes,
 } from "./air.ts";
 import type { ControlInclusion } from "./control.ts";
 import { executeProgram } from "./executor.ts";
-import { shapeHeights } from "./programs.ts";
 import { computePreprocessedRoot, type PreprocessedRootOf } from "./release-cache.ts";
 import {
   checkPreprocessedRoot,
@@ -31,17 +33,16 @@ import {
  * The BN254 step (RISC Zero's `identity_p254`, docs/wrap-circuit.md §8): the release's `identity` program —
  * it verifies one recursion proof of the release's shape, checks its program against the control root the
  * claim names, and exposes the claim unchanged — proven under a Poseidon-BN254 configuration, so that a
- * BN254 circuit can verify the proof (src/groth16/circuit). The program is the release's own; only its shape
- * (the smallest that holds it, short tables raised to {@link P254_HEIGHT_SPREAD} levels below the tallest:
- * the wrap circuit's cost grows with the tallest table and with each distinct height) and the configuration
- * differ. Its verifying key is therefore one BN254 element, the **BN254 control ID**: the preprocessed root
+ * BN254 circuit can verify the proof (src/groth16/circuit). The program is the release's own; only its
+ * chips and shape (one table, {@link P254_TABLES}: the wrap circuit's cost grows with the tallest table, with
+ * each table and with each distinct height) and the configuration differ. Its verifying key is therefore one BN254 element, the **BN254 control ID**: the preprocessed root
  * of the program's recursion AIR under that configuration. The wrap circuit takes it as a public input, as
  * RISC Zero's does, and derives the AIR digest from it.
  */
 export interface P254Program {
   readonly system: RecursionSystem;
   readonly config: StarkConfig;
-  /** The identity program's own shape (the smallest that holds it, short tables raised). */
+  /** The identity program's own shape (every chip at the height of the tallest that holds it). */
   readonly shape: RecursionShape;
   readonly air: RecursionAir;
   /** Table heights of its proofs, in AIR table order (pinned by the verifier and the circuit). */
@@ -67,19 +68,27 @@ export const P254_CONFIG: StarkConfig = {
   logFinalDegree: 3,
 };
 
+/** How a BN254 step is built other than the production way: for measurements and caches. */
+export interface P254ProgramOptions {
+  /** The chips (default {@link p254Chips} of the configuration): bench/wrap-p254.ts compares others. */
+  readonly chips?: readonly AnyRecursionChip[];
+  /** How the chips make tables (default {@link P254_TABLES}: one table). */
+  readonly tables?: P254Tables;
+  /** How the preprocessed root is found (default: computed; a release cache looks it up). */
+  readonly rootOf?: PreprocessedRootOf;
+}
+
 /**
  * The BN254 step of a release under a Poseidon-BN254 configuration (deterministic: a verifier recomputes
- * the BN254 control ID from the release and the configuration). `chips` is for measurements only: the BN254
- * step's AIR is the one {@link p254Chips} of the configuration make.
+ * the BN254 control ID from the release and the configuration).
  */
 export function p254Program(
   system: RecursionSystem,
   config: StarkConfig = P254_CONFIG,
-  chips: readonly AnyRecursionChip[] = p254Chips(config),
-  rootOf: PreprocessedRootOf = computePreprocessedRoot,
+  options: P254ProgramOptions = {},
 ): P254Program {
-  const { shape, air, logHeights } = p254Air(system, config, chips);
-  const root = rootOf(air.air, config, poseidonBn254Hash);
+  const { shape, air, logHeights } = p254Air(system, config, options.chips, options.tables);
+  const root = (options.rootOf ?? computePreprocessedRoot)(air.air, config, poseidonBn254Hash);
   return {
     system,
     config,
@@ -92,46 +101,54 @@ export function p254Program(
 }
 
 /**
- * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 32 — Poseidon2 on one
+ * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 16 — Poseidon2 on one
  * row of degree-7 constraints ({@link DEGREE7_CHIPS}): 38 % fewer cells than the two-row chip's AIR (9.2 M
  * against 14.8 M, measured on the release before its hints went two a row), and the BN254 step's time is
- * Poseidon-BN254 hashing in proportion to cells; the circuit pays 14 % more constraints for it (1,872,057
- * against 1,635,249: the S-boxes' x^7 at ζ, and a third table height), still under 2^21
- * (docs/wrap-circuit.md §8). Hints stay on one lane (unlike the release's chips):
- * the identity program's hint table shares the tallest height with ext-alu, so two lanes would add opened
- * columns to the circuit and lower no tree. The tests' BN254 configuration of blowup 2 gets the degree-3
- * chips.
+ * Poseidon-BN254 hashing in proportion to cells (docs/wrap-circuit.md §8). The tests' BN254 configuration of
+ * blowup 2 gets the degree-3 chips. Either way hints and extension arithmetic run four a row
+ * ({@link withFourLanes}), so that every chip fits the height of the Poseidon2 table and the AIR is one table
+ * ({@link P254_TABLES}).
  */
 export function p254Chips(config: Pick<StarkConfig, "logBlowup">): readonly AnyRecursionChip[] {
-  return admitsDegree7(config) ? DEGREE7_CHIPS : DEGREE3_CHIPS;
+  return withFourLanes(admitsDegree7(config) ? DEGREE7_CHIPS : DEGREE3_CHIPS);
+}
+
+/** How the BN254 identity AIR's chips make tables. */
+export interface P254Tables extends RecursionAirOptions {
+  /** How many levels below the tallest chip the shortest sit: shorter chips are raised to that height. */
+  readonly heightSpread: number;
 }
 
 /**
- * How many levels below the tallest table the BN254 identity AIR's shortest tables sit: shorter tables are
- * raised to that height. Every distinct height costs the wrap circuit per query (its own x, DEEP
- * denominators and Merkle injection), while the short tables are narrow and cheap to prove taller. Measured
- * on the published release (docs/wrap-circuit.md §8): the fitted shape's six heights 1,775,009 constraints,
- * a spread of 2 (two heights) 1,583,403 for 6 % more proven cells, a spread of 1 1,600,264, one height
- * 1,519,083 for 54 % more cells.
+ * The BN254 identity AIR is one table (docs/wrap-circuit.md §8, "One table"): every chip raised to the
+ * tallest height, all of them side by side. Every table costs each query of the wrap circuit its opened
+ * row, LogUp running sum and quotient, every distinct height its own x, DEEP denominators and Merkle
+ * injection, while the chips raised are narrow and cheap to prove taller. Measured on the published release
+ * (BN254 verifier at P254_CONFIG): a table per chip at two heights 1,871,636 constraints, a table per height
+ * 1,702,709, one table (hints and extension arithmetic on four lanes) 1,624,085, for the same cells.
  */
-export const P254_HEIGHT_SPREAD = 2;
+export const P254_TABLES: P254Tables = { mergeEqualHeights: true, heightSpread: 0 };
+
+/** A table per chip, short ones raised to two levels below the tallest (the BN254 step until 2026-12-06). */
+export const P254_TABLE_PER_CHIP: P254Tables = { mergeEqualHeights: false, heightSpread: 2 };
 
 /**
  * The BN254 identity AIR of a release and its heights, which depend on the BN254 configuration only through
  * its chips (the control ID depends on all of it): what a circuit's size is measured on before any
- * commitment is computed. `chips` is for measurements (bench/wrap-p254.ts compares other chip sets).
+ * commitment is computed. `chips` and `tables` are for measurements (bench/wrap-p254.ts compares others).
  */
 export function p254Air(
   system: Pick<RecursionSystem, "identity">,
   config: Pick<StarkConfig, "logBlowup"> = P254_CONFIG,
   chips: readonly AnyRecursionChip[] = p254Chips(config),
+  tables: P254Tables = P254_TABLES,
 ): Pick<P254Program, "shape" | "air" | "logHeights"> {
   const program = system.identity.program;
   const fitted = shapeFor([program], chips);
-  const floor = Math.max(...Object.values(fitted)) - P254_HEIGHT_SPREAD;
+  const floor = Math.max(...Object.values(fitted)) - tables.heightSpread;
   const shape = Object.fromEntries(Object.entries(fitted).map(([k, h]) => [k, Math.max(h, floor)]));
-  const air = recursionAir(program, shape, chips);
-  const logHeights = shapeHeights(shape, chips);
+  const air = recursionAir(program, shape, chips, tables);
+  const logHeights = recursionTableHeights(air);
   if (!logupCapacityOk(air.air, logHeights))
     throw new RangeError("the BN254 identity program exceeds LogUp's capacity");
   return { shape, air, logHeights };

@@ -12,7 +12,7 @@ import { CircuitInputError } from "../../src/groth16/errors.ts";
 import { p254CircuitWitness } from "../../src/groth16/wrap/p254-circuit.ts";
 import { RecursionAssertionError } from "../../src/recursion/executor.ts";
 import {
-  P254_HEIGHT_SPREAD,
+  P254_TABLES,
   type P254Program,
   type P254Proof,
   p254Program,
@@ -46,15 +46,14 @@ describe("the BN254 step", () => {
       `BN254 identity shape ${JSON.stringify(p.shape)} (release ${JSON.stringify(sys.shape)}); ` +
         `control ID ${digestToBigint(p.bn254ControlId).toString(16)}`,
     );
-    // Its own shape holds the identity program, no taller than the release's (which holds it too), except
-    // that short tables are raised to P254_HEIGHT_SPREAD levels below the tallest.
+    // One table (P254_TABLES): every chip at the height of the tallest that holds the identity program, no
+    // taller than the release's tallest table (which holds the program too, on fewer lanes).
     const tallest = Math.max(...Object.values(p.shape));
-    const floor = tallest - P254_HEIGHT_SPREAD;
+    expect(P254_TABLES.heightSpread).toBe(0);
+    expect(Object.values(p.shape).every((h) => h === tallest)).toBe(true);
+    expect(p.logHeights).toEqual([tallest]);
+    expect(p.air.air.tables.map((t) => t.name)).toEqual([Object.keys(p.shape).join("+")]);
     expect(tallest).toBeLessThanOrEqual(Math.max(...Object.values(sys.shape)));
-    for (const k of Object.keys(sys.shape)) {
-      expect(p.shape[k]!).toBeGreaterThanOrEqual(floor);
-      expect(p.shape[k]!).toBeLessThanOrEqual(Math.max(sys.shape[k]!, floor));
-    }
     honest = proveP254(p, inner);
     expect(honest.publics).toEqual([...inner.publics]);
     expect(honest.publics.slice(0, 8)).toEqual([...sys.tree.root]);
@@ -112,7 +111,8 @@ describe("the BN254 step", () => {
       config: p.config,
       hash: poseidonBn254Hash,
       witness: p254Witness(p, inner),
-      sampledCells: p.air.air.tables.length,
+      // As many cells as the AIR has chips (one table holds them all).
+      sampledCells: p.air.tables.reduce((n, t) => n + t.members.length, 0),
       sampledInteractions: 0,
       publicIndices: [30],
       byteMutations: 8,

@@ -98,7 +98,12 @@ function forgedWitness(changes: ReadonlyMap<Address, number>, main: Uint32Array[
 /** The bits table's rows of instruction k filled as if its input held the integer `v` (possibly ≥ p). */
 function rowsFor(k: number, v: number): Uint32Array[] {
   const tr = new Trace(witness.tables[table]!.length, ROWS, ROWS);
-  bitsRowsChip.fill(tr, 0, air.tables[table]!.def.cols as BitsRowsCols, bitsIns[k]!, () => [v, 0, 0, 0]);
+  bitsRowsChip.fill(tr, 0, air.tables[table]!.members[0]!.cols as BitsRowsCols, bitsIns[k]!, () => [
+    v,
+    0,
+    0,
+    0,
+  ]);
   return tr.columns;
 }
 

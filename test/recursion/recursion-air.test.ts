@@ -112,4 +112,53 @@ describe("the recursion AIR", () => {
     expect(() => verifyStark(ra.air, config, hash, [5, 5, 5], proof, key)).toThrow(VerificationError);
     void encodeProof;
   });
+
+  it("puts chips of one height in one table: the same columns side by side, fewer aux and quotient columns", () => {
+    const chips = recursionChips(config);
+    const fitted = shapeFor([program], chips);
+    const tallest = Math.max(...Object.values(fitted));
+    // Two heights: the tallest chips and every other one raised to one level below.
+    const shape = Object.fromEntries(Object.entries(fitted).map(([k, h]) => [k, Math.max(h, tallest - 1)]));
+    const heights = new Set(Object.values(shape));
+    const apart = recursionAir(program, shape, chips);
+    const merged = recursionAir(program, shape, chips, { mergeEqualHeights: true });
+    expect(merged.air.tables).toHaveLength(heights.size);
+    expect(merged.tables.map((t) => t.members.map((m) => m.chip.name).join("+"))).toEqual(
+      merged.air.tables.map((t) => t.name),
+    );
+    const hints = verifierHints(inner, innerProof, w.publics, { preprocessedRoot: "constant" });
+    const exec = executeProgram(program, hints, info);
+    const wa = recursionWitness(apart, exec);
+    const wm = recursionWitness(merged, exec);
+    // Each merged table is its chips' tables side by side, column for column, and so is its preprocessed part.
+    merged.tables.forEach((t, i) => {
+      const members = t.members.map((m) => apart.tables.findIndex((a) => a.members[0]!.chip === m.chip));
+      expect(wm.tables[i]).toEqual(members.flatMap((j) => wa.tables[j]!));
+      expect(merged.air.tables[i]!.preprocessed).toEqual(
+        members.flatMap((j) => apart.air.tables[j]!.preprocessed),
+      );
+      const sum = (f: (t: (typeof apart.air.tables)[number]) => number) =>
+        members.reduce((n, j) => n + f(apart.air.tables[j]!), 0);
+      if (members.length > 1) {
+        expect(merged.air.tables[i]!.auxWidth).toBeLessThan(sum((a) => a.auxWidth));
+        expect(merged.air.tables[i]!.quotientChunks).toBeLessThan(sum((a) => a.quotientChunks));
+      }
+    });
+    const key = { preprocessedRoot: preprocessedRoot(merged.air, config, hash) };
+    const proof = proveStark(merged.air, config, hash, wm);
+    expect(() => verifyStark(merged.air, config, hash, w.publics, proof, key)).not.toThrow();
+    // The tables' rows are independent: a chip's padding row under another chip's real row is checked too.
+    const report = runSoundnessHarness({
+      air: merged.air,
+      config,
+      hash,
+      witness: wm,
+      sampledCells: 24,
+      sampledInteractions: 1,
+      multiplicitiesPerInteraction: 1,
+      byteMutations: 40,
+    });
+    console.log(`soundness merged recursion AIR: ${JSON.stringify(report.tried)}`);
+    expect(report.accepted).toEqual([]);
+  }, 900_000);
 });

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecursionProgramError } from "../../src/recursion/executor.ts";
-import { p254Chips, p254Program } from "../../src/recursion/p254.ts";
+import { p254Program } from "../../src/recursion/p254.ts";
 import {
   cachedReleaseBuild,
   computePreprocessedRoot,
@@ -263,7 +263,7 @@ describe("release cache: the tests' recursion release", () => {
       through(
         entry,
         dir,
-        (rootOf) => p254Program(reference, BN254_TEST_CONFIG, p254Chips(BN254_TEST_CONFIG), rootOf),
+        (rootOf) => p254Program(reference, BN254_TEST_CONFIG, { rootOf }),
         () => true,
       );
     const cold = p254();

@@ -1,6 +1,6 @@
 import { ZkvmError } from "../../errors.ts";
 import type { Groth16ReceiptVerifierParameters } from "../../receipt/groth16-receipt.ts";
-import { P254_CONFIG, type P254Program, p254Chips, p254Program } from "../../recursion/p254.ts";
+import { P254_CONFIG, type P254Program, p254Program } from "../../recursion/p254.ts";
 import { RECURSION_RELEASE } from "../../recursion/release.ts";
 import { cachedReleaseBuild, type ReleaseCacheOptions } from "../../recursion/release-cache.ts";
 import { recursionReleaseSystem } from "../../recursion/release-system.ts";
@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    1091915874, 1616569450, 2610003447, 3069546157, 1018531657, 2936492509, 1033436267, 625608525,
+    3835640131, 206101589, 2924432763, 1267659509, 40273757, 2566651097, 334375473, 596838559,
   ]),
 });
 
@@ -51,7 +51,7 @@ export function wrapReleaseProgram(cache: ReleaseCacheOptions = {}): P254Program
         config: WRAP_RELEASE.config,
       },
     },
-    (rootOf) => p254Program(system, WRAP_RELEASE.config, p254Chips(WRAP_RELEASE.config), rootOf),
+    (rootOf) => p254Program(system, WRAP_RELEASE.config, { rootOf }),
     publishes,
     cache,
   );
