@@ -89,6 +89,7 @@ const CANDIDATES: Record<string, StarkConfig> = {
     friLogArity: 3,
     logFinalDegree: 3,
   },
+  "blowup 16, 21 queries, PoW 16, arity 8, caps of 2^5 (P254_CONFIG)": P254_CONFIG,
   "blowup 16, 21 queries, PoW 16": {
     logBlowup: 4,
     numQueries: 21,

@@ -136,8 +136,17 @@ function readState(r: Reader, what: string): MachineState {
   return { pc, root, cycles: r.u64(`${what}.cycles`) };
 }
 
+/** The formats hold the five parameters of segment proofs, which commit to Merkle roots (no cap). */
+function checkEncodable(config: StarkConfig): void {
+  if (config.capHeight)
+    throw new RangeError(
+      `a composite receipt's configuration cannot carry a Merkle cap (capHeight ${config.capHeight}): segment proofs commit to roots`,
+    );
+}
+
 /** Binary encoding of a composite receipt. */
 export function encodeReceipt(receipt: CompositeReceipt): Uint8Array {
+  checkEncodable(receipt.config);
   const w = new Writer();
   w.bytes(new TextEncoder().encode(RECEIPT_MAGIC));
   w.u8(RECEIPT_VERSION);
@@ -213,6 +222,7 @@ const stateJson = (s: MachineState) => ({ pc: s.pc, root: Array.from(s.root), cy
 
 /** JSON encoding of a composite receipt. */
 export function encodeReceiptJson(receipt: CompositeReceipt): string {
+  checkEncodable(receipt.config);
   return JSON.stringify({
     version: RECEIPT_VERSION,
     kind: "composite",

@@ -55,10 +55,13 @@ export interface P254Program {
 
 /**
  * The BN254 layer's configuration, chosen by measurement (docs/wrap-circuit.md §8): blowup 16, 21 queries,
- * 16 PoW bits (grinding stays cheap in Poseidon-BN254), FRI arity 8. Conjectured security at the BN254
- * identity AIR's heights: 100 bits (fri 4·21 + 16 = 100, FRI folding 104.4, deep 104.8, LogUp 104.8). Blowup
- * 32 with 17 queries makes a circuit 12 % smaller (both fit the 2^21 domain) for twice the Poseidon-BN254
- * hashing: the BN254 step took 185 s against 88–95 s at blowup 16, the larger part of the compression.
+ * 16 PoW bits (grinding stays cheap in Poseidon-BN254), FRI arity 8, Merkle caps of 2^5 digests. Conjectured
+ * security at the BN254 identity AIR's heights: 100 bits (fri 4·21 + 16 = 100, FRI folding 104.4, deep
+ * 104.8, LogUp 104.8). Blowup 32 with 17 queries makes a circuit 12 % smaller (both fit the 2^21 domain) for
+ * twice the Poseidon-BN254 hashing: the BN254 step took 185 s against 88–95 s at blowup 16, the larger part
+ * of the compression. The cap height is the circuit's least (1,536,487 constraints for the verifier against
+ * 1,624,085 without caps; 2^4 1,548,576, 2^6 1,551,810: each level spares every query's paths a level and
+ * costs the transcript twice as many digests).
  */
 export const P254_CONFIG: StarkConfig = {
   logBlowup: 4,
@@ -66,6 +69,7 @@ export const P254_CONFIG: StarkConfig = {
   powBits: 16,
   friLogArity: 3,
   logFinalDegree: 3,
+  capHeight: 5,
 };
 
 /** How a BN254 step is built other than the production way: for measurements and caches. */

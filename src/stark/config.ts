@@ -13,6 +13,13 @@ export interface StarkConfig {
   readonly friLogArity: number;
   /** The final FRI polynomial has at most 2^logFinalDegree coefficients, sent in clear. */
   readonly logFinalDegree: number;
+  /**
+   * Merkle cap height (default 0): a proof's commitments are the 2^capHeight nodes that many levels below
+   * the root instead of the root, and every opening's path stops there — fewer hashes per query for a few
+   * more digests in the transcript (docs/proof-system.md §3). Trees shorter than the cap, and levels where
+   * a shorter matrix is injected, lower it; the preprocessed commitment (the verifying key) keeps its root.
+   */
+  readonly capHeight?: number;
 }
 
 export class StarkConfigError extends ZkvmError {
@@ -58,4 +65,5 @@ export function checkConfig(c: StarkConfig): void {
   int(c.powBits, 0, 30, "powBits");
   int(c.friLogArity, 1, 3, "friLogArity");
   int(c.logFinalDegree, 0, 10, "logFinalDegree");
+  int(c.capHeight ?? 0, 0, 12, "capHeight");
 }

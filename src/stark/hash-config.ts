@@ -105,6 +105,11 @@ export function observeMany(ch: Challenger, xs: ArrayLike<number>): void {
   for (let i = 0; i < xs.length; i++) ch.observe(xs[i]!);
 }
 
+/** Absorbs a commitment: its Merkle cap's digests (8 words each) in node order — one, the root, without a cap. */
+export function observeCap(ch: Challenger, cap: Uint32Array): void {
+  for (let i = 0; i < cap.length; i += 8) ch.observeDigest(cap.subarray(i, i + 8));
+}
+
 export function observeExt(ch: Challenger, x: Readonly<Ext>): void {
   ch.observe(x[0]);
   ch.observe(x[1]);

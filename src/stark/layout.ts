@@ -1,6 +1,6 @@
 import type { Air, Table } from "./air.ts";
 import type { StarkConfig } from "./config.ts";
-import { type MerkleArity, merklePathLength } from "./pcs/merkle-shape.ts";
+import { capLevel, type MerkleArity, merklePathLength } from "./pcs/merkle-shape.ts";
 
 /**
  * The shape of a proof, derived once from (AIR, configuration, table heights): which commitments exist and
@@ -44,6 +44,8 @@ export interface CommitmentLayout {
    * depends on the Merkle arity too: `commitmentPathLength`).
    */
   readonly logMaxHeight: number;
+  /** The Merkle cap height it is committed with: the configuration's, 0 for the preprocessed round. */
+  readonly capHeight: number;
 }
 
 /** The tables of one LDE height, combined into one DEEP polynomial (docs/proof-system.md §6). */
@@ -62,6 +64,8 @@ export interface FriLayerLayout {
   readonly logArity: number;
   /** Index of the opening group rolled in after this fold, or null. */
   readonly rollIn: number | null;
+  /** The configuration's Merkle cap height (the tree may lower it: `friCapSize`). */
+  readonly capHeight: number;
 }
 
 export interface FriLayout {
@@ -101,7 +105,7 @@ export function friLayout(config: StarkConfig, groupLogHeights: readonly number[
     const a = Math.min(config.friLogArity, l - target);
     const folded = l - a;
     const g = distinct.indexOf(folded);
-    layers.push({ logSize: l, logArity: a, rollIn: g > 0 ? g : null });
+    layers.push({ logSize: l, logArity: a, rollIn: g > 0 ? g : null, capHeight: config.capHeight ?? 0 });
     l = folded;
   }
   return { layers, logFinalSize, finalCoefficients: 1 << (logFinalSize - config.logBlowup) };
@@ -112,19 +116,34 @@ export function commitmentPathLength(c: CommitmentLayout, arity: MerkleArity): n
   return merklePathLength(
     c.matrices.map((m) => m.logHeight),
     arity,
+    c.capHeight,
   );
 }
 
+/** The log2 of a FRI layer tree's height: one row per coset of `arity` points. */
+export const friTreeLogHeight = (l: FriLayerLayout): number => l.logSize - l.logArity;
+
 /** Sibling digests in the Merkle path of a FRI layer's opened row (one matrix of 2^(logSize − logArity) rows). */
 export function friPathLength(l: FriLayerLayout, arity: MerkleArity): number {
-  return merklePathLength([l.logSize - l.logArity], arity);
+  return merklePathLength([friTreeLogHeight(l)], arity, l.capHeight);
 }
+
+/** Digests in a commitment's cap: 2^(its cap level) (one, the root, without caps). */
+export const commitmentCapSize = (c: CommitmentLayout): number =>
+  1 <<
+  capLevel(
+    c.matrices.map((m) => m.logHeight),
+    c.capHeight,
+  );
+
+/** Digests in a FRI layer commitment's cap. */
+export const friCapSize = (l: FriLayerLayout): number => 1 << capLevel([friTreeLogHeight(l)], l.capHeight);
 
 const cache = new WeakMap<Air, Map<string, ProofLayout>>();
 
 /** The layout of proofs of `air` under `config` with the given table heights (cached). */
 export function proofLayout(air: Air, config: StarkConfig, logHeights: readonly number[]): ProofLayout {
-  const key = `${config.logBlowup},${config.numQueries},${config.friLogArity},${config.logFinalDegree}|${logHeights.join(",")}`;
+  const key = `${config.logBlowup},${config.numQueries},${config.friLogArity},${config.logFinalDegree},${config.capHeight ?? 0}|${logHeights.join(",")}`;
   let m = cache.get(air);
   if (!m) cache.set(air, (m = new Map()));
   const hit = m.get(key);
@@ -190,7 +209,13 @@ function buildLayout(air: Air, config: StarkConfig, logHeights: readonly number[
       t.widths[round] > 0 ? [{ table: i, logHeight: t.ldeLogHeight, width: t.widths[round] }] : [],
     );
     if (matrices.length === 0) return null;
-    return { round, matrices, logMaxHeight: Math.max(...matrices.map((m) => m.logHeight)) };
+    return {
+      round,
+      matrices,
+      logMaxHeight: Math.max(...matrices.map((m) => m.logHeight)),
+      // The verifying key is the preprocessed root: its commitment takes no cap.
+      capHeight: round === "pre" ? 0 : (config.capHeight ?? 0),
+    };
   };
   const main = commitment("main");
   const quotient = commitment("quotient");

@@ -4,7 +4,15 @@ import type { Ext } from "../field/extension.ts";
 import type { Air } from "./air.ts";
 import { MAX_LOG_HEIGHT, MAX_LOG_LDE_HEIGHT, MIN_LOG_HEIGHT, type StarkConfig } from "./config.ts";
 import type { StarkHash } from "./hash-config.ts";
-import { type ProofLayout, proofLayout, ROUNDS, type Round } from "./layout.ts";
+import {
+  commitmentCapSize,
+  friCapSize,
+  friTreeLogHeight,
+  type ProofLayout,
+  proofLayout,
+  ROUNDS,
+  type Round,
+} from "./layout.ts";
 import { commitmentLeaf, friLeaf, type OpeningSlots, openingSlots } from "./pcs/opening-positions.ts";
 import type {
   FriQueryStep,
@@ -170,10 +178,15 @@ export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig, ha
   const layout = proofLayout(air, config, proof.logHeights);
   w.u8(PROOF_VERSION);
   for (const h of proof.logHeights) w.u8(h);
-  w.elems(proof.mainRoot);
-  if ((layout.commitments.aux !== null) !== (proof.auxRoot !== null)) fail("aux commitment");
-  if (proof.auxRoot) w.elems(proof.auxRoot);
-  w.elems(proof.quotientRoot);
+  const cap = (c: readonly Uint32Array[], size: number, what: string) => {
+    if (c.length !== size) fail(what);
+    for (const d of c) w.elems(d);
+  };
+  const { main, aux, quotient } = layout.commitments;
+  cap(proof.mainCap, commitmentCapSize(main!), "main cap");
+  if ((aux !== null) !== (proof.auxCap !== null)) fail("aux commitment");
+  if (aux && proof.auxCap) cap(proof.auxCap, commitmentCapSize(aux), "aux cap");
+  cap(proof.quotientCap, commitmentCapSize(quotient!), "quotient cap");
   if (proof.cumsums.length !== layout.cumsumTables.length) fail("cumulative sums");
   for (const c of proof.cumsums) w.ext(c);
   proof.openings.forEach((o, i) => {
@@ -185,8 +198,8 @@ export function encodeProof(proof: StarkProof, air: Air, config: StarkConfig, ha
       for (const v of o[round].zetaNext) w.ext(v);
     }
   });
-  if (proof.friRoots.length !== layout.fri.layers.length) fail("FRI layers");
-  for (const r of proof.friRoots) w.elems(r);
+  if (proof.friCaps.length !== layout.fri.layers.length) fail("FRI layers");
+  proof.friCaps.forEach((c, li) => cap(c, friCapSize(layout.fri.layers[li]!), "FRI cap"));
   if (proof.finalPoly.length !== layout.fri.finalCoefficients) fail("final polynomial");
   for (const c of proof.finalPoly) w.ext(c);
   w.u32(proof.powNonce);
@@ -238,9 +251,10 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
     logHeights.push(h);
   }
   const layout = proofLayout(air, config, logHeights);
-  const mainRoot = r.digest("main root");
-  const auxRoot = layout.commitments.aux ? r.digest("aux root") : null;
-  const quotientRoot = r.digest("quotient root");
+  const { main, aux, quotient } = layout.commitments;
+  const mainCap = r.digests(commitmentCapSize(main!), "main cap");
+  const auxCap = aux ? r.digests(commitmentCapSize(aux), "aux cap") : null;
+  const quotientCap = r.digests(commitmentCapSize(quotient!), "quotient cap");
   const cumsums = r.exts(layout.cumsumTables.length, "cumulative sum");
   const openings: TableOpenings[] = layout.tables.map((t) => {
     const ov = (round: Round): OpenedValues => ({
@@ -249,7 +263,7 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
     });
     return { pre: ov("pre"), main: ov("main"), aux: ov("aux"), quotient: ov("quotient") };
   });
-  const friRoots = r.digests(layout.fri.layers.length, "FRI root");
+  const friCaps = layout.fri.layers.map((l) => r.digests(friCapSize(l), "FRI cap"));
   const finalPoly = r.exts(layout.fri.finalCoefficients, "final polynomial");
   const powNonce = r.elem("PoW nonce");
   const indices: number[] = [];
@@ -300,12 +314,12 @@ export function decodeProof(bytes: Uint8Array, air: Air, config: StarkConfig, ha
   if (r.remaining !== 0) throw new TrailingBytesError(`${r.remaining} bytes follow the end of the proof`);
   return {
     logHeights,
-    mainRoot,
-    auxRoot,
-    quotientRoot,
+    mainCap,
+    auxCap,
+    quotientCap,
     cumsums,
     openings,
-    friRoots,
+    friCaps,
     finalPoly,
     powNonce,
     queries,
@@ -332,12 +346,13 @@ function openingTree(
   what: string,
   logHeights: readonly number[],
   arity: StarkHash["merkleArity"],
+  capHeight: number,
   leaf: (index: number) => number,
 ): OpeningTree {
   const values: Record<Part, Map<number, Uint32Array>> = { row: new Map(), sibling: new Map() };
   return {
     what,
-    slots: (index) => openingSlots(logHeights, arity, leaf(index)),
+    slots: (index) => openingSlots(logHeights, arity, leaf(index), capHeight),
     sent: (part, slot) => values[part].get(slot),
     keep(part, slot, value) {
       values[part].set(slot, value);
@@ -370,6 +385,7 @@ function openingTrees(
       `${round} commitment`,
       c.matrices.map((m) => m.logHeight),
       a,
+      c.capHeight,
       (index) => commitmentLeaf(index, layout.logMaxLdeHeight, c),
     );
   };
@@ -379,7 +395,7 @@ function openingTrees(
     aux: commitment("aux"),
     quotient: commitment("quotient"),
     fri: layout.fri.layers.map((l, li) =>
-      openingTree(`FRI layer ${li}`, [l.logSize - l.logArity], a, (index) => friLeaf(index, l)),
+      openingTree(`FRI layer ${li}`, [friTreeLogHeight(l)], a, l.capHeight, (index) => friLeaf(index, l)),
     ),
   };
 }

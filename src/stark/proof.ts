@@ -48,15 +48,21 @@ export interface QueryProof {
   readonly fri: FriQueryStep[];
 }
 
+/**
+ * A commitment is its Merkle cap: 2^(cap level) digests in node order — the root alone without a cap
+ * (`StarkConfig.capHeight`, layout `commitmentCapSize`).
+ */
+export type MerkleCap = Uint32Array[];
+
 export interface StarkProof {
   readonly logHeights: number[];
-  readonly mainRoot: Uint32Array;
-  readonly auxRoot: Uint32Array | null;
-  readonly quotientRoot: Uint32Array;
+  readonly mainCap: MerkleCap;
+  readonly auxCap: MerkleCap | null;
+  readonly quotientCap: MerkleCap;
   /** LogUp cumulative sums of the tables with interactions, in table order. */
   readonly cumsums: Ext[];
   readonly openings: TableOpenings[];
-  readonly friRoots: Uint32Array[];
+  readonly friCaps: MerkleCap[];
   readonly finalPoly: Ext[];
   readonly powNonce: number;
   readonly queries: QueryProof[];

@@ -53,6 +53,8 @@ export function serializeAir(air: Air, config: StarkConfig): number[] {
   for (const it of air.publicInteractions)
     out.push(it.bus, it.kind === "send" ? 0 : 1, it.multiplicity, it.fields.length, ...it.fields);
   out.push(config.logBlowup, config.numQueries, config.powBits, config.friLogArity, config.logFinalDegree);
+  // Appended only when set, so that configurations without caps keep the digests they had before caps.
+  if (config.capHeight) out.push(config.capHeight);
   return out;
 }
 
@@ -68,7 +70,7 @@ export function preprocessedTables(air: Air): number[] {
  * absorbed their serialisation (docs/proof-system.md §7). A constant of (AIR, configuration, hash).
  */
 export function airStructureDigest(air: Air, config: StarkConfig, hash: StarkHash): Uint32Array {
-  const key = `${hash.id}|${config.logBlowup},${config.numQueries},${config.powBits},${config.friLogArity},${config.logFinalDegree}`;
+  const key = `${hash.id}|${config.logBlowup},${config.numQueries},${config.powBits},${config.friLogArity},${config.logFinalDegree},${config.capHeight ?? 0}`;
   let m = digestCache.get(air);
   if (!m) digestCache.set(air, (m = new Map()));
   const hit = m.get(key);

@@ -13,7 +13,14 @@ import {
   type StarkConfig,
 } from "./config.ts";
 import { ProverInputError, VerificationError } from "./errors.ts";
-import { type Challenger, observeExt, observeMany, type StarkHash, sampleExt } from "./hash-config.ts";
+import {
+  type Challenger,
+  observeCap,
+  observeExt,
+  observeMany,
+  type StarkHash,
+  sampleExt,
+} from "./hash-config.ts";
 import { proofLayout, ROUNDS } from "./layout.ts";
 import { buildAuxTrace, type LogupBatchColumns, type MultiplicityTamper } from "./logup.ts";
 import {
@@ -24,6 +31,7 @@ import {
   shared,
   toShared,
 } from "./parallel.ts";
+import { capDigests } from "./pcs/mmcs.ts";
 import { PcsProver, type RoundData, type Rounds } from "./pcs/prover.ts";
 import type { StarkProof } from "./proof.ts";
 import { COSET_SHIFT, logupCapacityOk, preprocessedTables, startTranscript } from "./protocol.ts";
@@ -117,12 +125,12 @@ export function proveStarkWithHooks(
   const pcs = new PcsProver(hash, config, layout, exec, workers > 0, timer);
   const pre = preprocessedRound(air, config, hash);
 
-  const ch: Challenger = startTranscript(air, config, hash, pre ? pre.commitment.root : null);
+  const ch: Challenger = startTranscript(air, config, hash, pre ? pre.commitment.cap : null);
   observeMany(ch, publics);
   observeMany(ch, logHeights);
 
   const main = pcs.commit("main", witness.tables)!;
-  ch.observeDigest(main.commitment.root);
+  observeCap(ch, main.commitment.cap);
   const challenges = [sampleExt(ch), sampleExt(ch)];
 
   const auxTraces: Uint32Array[][] = air.tables.map(() => []);
@@ -154,7 +162,7 @@ export function proveStarkWithHooks(
   if (options.recycleWitness) recycleColumns(witness.tables.flat());
   // Consumed: from here on the prover reads the LDE (the openings too), so trace-order copies are dead.
   const aux = pcs.commit("aux", auxTraces, "evaluations", true);
-  if (aux) ch.observeDigest(aux.commitment.root);
+  if (aux) observeCap(ch, aux.commitment.cap);
   const revealed = layout.cumsumTables.map((i) => cumsums[i]!);
   for (const c of revealed) observeExt(ch, c);
   const alpha = sampleExt(ch);
@@ -191,7 +199,7 @@ export function proveStarkWithHooks(
   });
   const quotient = pcs.commit("quotient", quotientChunks, "coefficients")!;
   recycleColumns(quotientValues);
-  ch.observeDigest(quotient.commitment.root);
+  observeCap(ch, quotient.commitment.cap);
   const zeta = sampleExt(ch);
 
   const rounds: Rounds = { pre, main, aux, quotient };
@@ -204,15 +212,15 @@ export function proveStarkWithHooks(
   const opening = pcs.prove(ch, zeta, rounds, openings);
   const proof: StarkProof = {
     logHeights,
-    mainRoot: main.commitment.root,
-    auxRoot: aux ? aux.commitment.root : null,
-    quotientRoot: quotient.commitment.root,
+    mainCap: capDigests(main.commitment.cap),
+    auxCap: aux ? capDigests(aux.commitment.cap) : null,
+    quotientCap: capDigests(quotient.commitment.cap),
     cumsums: revealed,
     openings,
     ...opening,
   };
   if (honest) {
-    verifyOwnProof(air, config, hash, proof, publics, pre ? pre.commitment.root : null, () => {
+    verifyOwnProof(air, config, hash, proof, publics, pre ? pre.commitment.cap : null, () => {
       // The LogUp traces are rebuilt rather than kept through the proving work: this runs only on failure.
       const tables = options.recycleWitness
         ? main.lde.map((cols) => cols.map((c) => traceFromLde(c, config.logBlowup)))
@@ -426,5 +434,5 @@ function detached(r: RoundData): RoundData {
 export function preprocessedRoot(air: Air, config: StarkConfig, hash: StarkHash): Uint32Array | null {
   checkConfig(config);
   const r = preprocessedRound(air, config, hash);
-  return r ? r.commitment.root.slice() : null;
+  return r ? r.commitment.cap.slice() : null;
 }

@@ -10,7 +10,15 @@ import {
 } from "./config.ts";
 import { VerificationError } from "./errors.ts";
 import { merkleScheme, type StarkHash } from "./hash-config.ts";
-import { commitmentPathLength, friPathLength, type ProofLayout, proofLayout, ROUNDS } from "./layout.ts";
+import {
+  commitmentCapSize,
+  commitmentPathLength,
+  friCapSize,
+  friPathLength,
+  type ProofLayout,
+  proofLayout,
+  ROUNDS,
+} from "./layout.ts";
 import type { StarkProof } from "./proof.ts";
 import { decodeProof } from "./proof-codec.ts";
 import { airStructureDigest, preprocessedTables } from "./protocol.ts";
@@ -196,10 +204,11 @@ function checkProofShape(layout: ProofLayout, hash: StarkHash, proof: StarkProof
     if (!Array.isArray(ds) || ds.length !== n) fail(`${what} has the wrong length`);
     for (const d of ds!) digest(d, what);
   };
-  digest(proof.mainRoot, "main root");
-  if ((layout.commitments.aux !== null) !== (proof.auxRoot !== null)) fail("aux commitment presence");
-  if (proof.auxRoot !== null) digest(proof.auxRoot, "aux root");
-  digest(proof.quotientRoot, "quotient root");
+  const { main, aux, quotient } = layout.commitments;
+  digests(proof.mainCap, commitmentCapSize(main!), "main cap");
+  if ((aux !== null) !== (proof.auxCap !== null)) fail("aux commitment presence");
+  if (aux && proof.auxCap !== null) digests(proof.auxCap, commitmentCapSize(aux), "aux cap");
+  digests(proof.quotientCap, commitmentCapSize(quotient!), "quotient cap");
   exts(proof.cumsums, layout.cumsumTables.length, "cumulative sums");
   if (!Array.isArray(proof.openings) || proof.openings.length !== layout.tables.length)
     fail("table openings");
@@ -209,7 +218,8 @@ function checkProofShape(layout: ProofLayout, hash: StarkHash, proof: StarkProof
       exts(proof.openings[i]![round]?.zetaNext, t.next[round].length, `table ${i} ${round} values at ζω`);
     }
   });
-  digests(proof.friRoots, layout.fri.layers.length, "FRI roots");
+  if (!Array.isArray(proof.friCaps) || proof.friCaps.length !== layout.fri.layers.length) fail("FRI layers");
+  layout.fri.layers.forEach((l, li) => digests(proof.friCaps[li], friCapSize(l), `FRI cap ${li}`));
   exts(proof.finalPoly, layout.fri.finalCoefficients, "final polynomial");
   if (!isElement(proof.powNonce)) fail("proof-of-work nonce");
   if (!Array.isArray(proof.queries) || proof.queries.length !== layout.numQueries) fail("query count");

@@ -164,6 +164,11 @@ describe("the STARK verifier as an R1CS circuit", () => {
     (name, air, witness, logHeights) => acceptsWhatNativeAccepts(name, air, witness, logHeights),
   );
 
+  it("Merkle caps (cap height 2): accepts exactly the proofs the native verifier accepts", () => {
+    const [name, air, witness, logHeights] = cases[1]!;
+    acceptsWhatNativeAccepts(`${name}, capped`, air, witness, logHeights, { ...config, capHeight: 2 });
+  }, 600_000);
+
   it("the BN254 step's degree-7 Poseidon2 table (blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
     // P254_CONFIG's chips, on a program of three permutations, at the least blowup that admits degree 7.
     const config8: StarkConfig = { ...config, logBlowup: 3 };

@@ -27,9 +27,9 @@ export const TEST_RECURSION_CONFIG: StarkConfig = {
 
 /**
  * The BN254 layer (the BN254 step and its circuit) at test size: the same code path as P254_CONFIG
- * (docs/wrap-circuit.md §8), blowup 2 and 2 queries.
+ * (docs/wrap-circuit.md §8), Merkle caps included, at blowup 2 and 2 queries.
  */
-export const BN254_TEST_CONFIG: StarkConfig = TEST_RECURSION_CONFIG;
+export const BN254_TEST_CONFIG: StarkConfig = { ...TEST_RECURSION_CONFIG, capHeight: 2 };
 
 function buildClaim(b: ProgramBuilder): void {
   for (let i = 0; i < RECURSION_PUBLIC_COUNT; i++) b.expose(b.hint(false));

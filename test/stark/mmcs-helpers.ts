@@ -1,5 +1,6 @@
 import { VerificationError } from "../../src/stark/errors.ts";
 import { merkleScheme, type StarkHash } from "../../src/stark/hash-config.ts";
+import { capDigests } from "../../src/stark/pcs/mmcs.ts";
 import { verifyMmcsOpening } from "../../src/stark/pcs/mmcs-verify.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
 
@@ -9,18 +10,20 @@ import { nativeBackend } from "../../src/stark/verifier/native.ts";
  */
 export function mmcsAccepts(
   hash: StarkHash,
-  root: Uint32Array,
+  cap: Uint32Array,
   heights: readonly number[],
   index: number,
   rows: Uint32Array[],
   path: Uint32Array[],
+  capHeight = 0,
 ): boolean {
   const logMax = Math.log2(Math.max(...heights));
   try {
     verifyMmcsOpening(
       nativeBackend(hash),
       merkleScheme(hash),
-      root,
+      capDigests(cap),
+      capHeight,
       heights.map(Math.log2),
       Array.from({ length: logMax }, (_, k) => (index >>> k) & 1),
       rows,

@@ -114,7 +114,7 @@ export function evaluatePolynomial<F, E, D>(
 
 /**
  * Checks one query's path through the FRI layers: each opened row must contain the value carried from the
- * layer above at the position the index selects, hash to the layer's root, and fold (plus any roll-in) into
+ * layer above at the position the index selects, hash to the layer's commitment, and fold (plus any roll-in) into
  * the next value; the last value must equal the final polynomial at the remaining index.
  *
  * @param first the first layer's value at the index (the tallest group's DEEP value)
@@ -128,7 +128,7 @@ export function verifyFriQuery<F, E, D>(
   first: E,
   rollIn: (group: number) => E,
   betas: readonly E[],
-  roots: readonly D[],
+  caps: readonly (readonly D[])[],
   steps: readonly FriStepVars<F, D>[],
   finalPoly: readonly E[],
   what: string,
@@ -160,7 +160,8 @@ export function verifyFriQuery<F, E, D>(
     verifyMmcsOpening(
       b,
       merkle,
-      roots[li]!,
+      caps[li]!,
+      layer.capHeight,
       [rowBits],
       [...k].reverse(),
       [step.row],

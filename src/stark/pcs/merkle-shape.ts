@@ -12,6 +12,11 @@
  * 4-ary nodes with a level at every injected height has fewer steps (a stretch of d levels takes ⌈d/2⌉).
  * The shape depends only on the heights (fixed by the proof layout), never on a value.
  *
+ * With a Merkle cap (`StarkConfig.capHeight`), the walk stops at the cap level instead of the root: the
+ * commitment is the 2^c nodes of level c, and an opening's node is compared with the cap node its remaining
+ * index bits select. The cap level is the configured height lowered to the shortest matrix's level (no
+ * matrix is injected above the cap) — so a 4-ary step never passes it either.
+ *
  * A binary step's path element is the sibling; a 4-ary step's are the three other children of the node's
  * group, in child order. The node's position in its group is given by two index bits, least significant
  * first, exactly the two bits a binary tree would use at those two levels.
@@ -30,14 +35,20 @@ export interface MerkleScheme {
   readonly fusedInjection: boolean;
 }
 
-/** log2 of each step's arity (1: binary, 2: 4-ary), from the leaves to the root. */
-export function merkleSteps(logHeights: readonly number[], arity: MerkleArity): number[] {
+/** The level a tree's walk stops at: the cap height, lowered to the shortest matrix's level. */
+export function capLevel(logHeights: readonly number[], capHeight = 0): number {
+  return Math.min(capHeight, ...logHeights);
+}
+
+/** log2 of each step's arity (1: binary, 2: 4-ary), from the leaves to the cap level (the root for 0). */
+export function merkleSteps(logHeights: readonly number[], arity: MerkleArity, capHeight = 0): number[] {
   const logMax = Math.max(...logHeights);
+  const c = capLevel(logHeights, capHeight);
   const injected = new Set(logHeights);
   const steps: number[] = [];
   let l = logMax;
-  while (l > 0) {
-    const s = arity === 4 && l >= 2 && !injected.has(l - 1) ? 2 : 1;
+  while (l > c) {
+    const s = arity === 4 && l - 2 >= c && !injected.has(l - 1) ? 2 : 1;
     steps.push(s);
     l -= s;
   }
@@ -45,6 +56,6 @@ export function merkleSteps(logHeights: readonly number[], arity: MerkleArity): 
 }
 
 /** Sibling digests in an opening's path: one per binary step, three per 4-ary step. */
-export function merklePathLength(logHeights: readonly number[], arity: MerkleArity): number {
-  return merkleSteps(logHeights, arity).reduce((n, s) => n + (1 << s) - 1, 0);
+export function merklePathLength(logHeights: readonly number[], arity: MerkleArity, capHeight = 0): number {
+  return merkleSteps(logHeights, arity, capHeight).reduce((n, s) => n + (1 << s) - 1, 0);
 }

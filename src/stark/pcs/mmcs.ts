@@ -29,13 +29,17 @@ export interface MmcsData {
   /** log2 of each step's arity, leaves to root (merkle-shape.ts). */
   readonly steps: readonly number[];
   /**
-   * layers[i] holds the nodes after step i (8 words per node; layers[last] is the root). The leaf digests
+   * layers[i] holds the nodes after step i (8 words per node; layers[last] is the cap). The leaf digests
    * are not kept once the first step is built: they are the largest layer (a quarter of a binary tree's
    * memory, three quarters of a 4-ary one's), and an opening needs only its arity group's, rehashed from the
    * rows (`mmcsOpen`).
    */
   readonly layers: readonly Uint32Array[];
-  readonly root: Uint32Array;
+  /**
+   * The commitment: the nodes of the cap level, 8 words each, in node order (merkle-shape.ts) — the root
+   * alone without a cap.
+   */
+  readonly cap: Uint32Array;
 }
 
 /** Matrix indices grouped by height, tallest first, in input order within a group. */
@@ -54,13 +58,15 @@ function groupColumns(matrices: readonly Matrix[], group: readonly number[]): Ui
 }
 
 /**
- * Commits matrices (columns in natural row order). With an executor other than the serial one, columns
- * must be SharedArrayBuffer-backed; the tree layers always are.
+ * Commits matrices (columns in natural row order) up to a cap of `capHeight` levels (lowered as
+ * merkle-shape.ts says; 0: the root). With an executor other than the serial one, columns must be
+ * SharedArrayBuffer-backed; the tree layers always are.
  */
 export function mmcsCommit(
   hash: StarkHash,
   matrices: readonly Matrix[],
   exec: Executor = serialExecutor,
+  capHeight = 0,
 ): MmcsData {
   if (matrices.length === 0) throw new RangeError("nothing to commit");
   const groups = groupByHeight(matrices.map((m) => m.height));
@@ -81,6 +87,7 @@ export function mmcsCommit(
   const steps = merkleSteps(
     matrices.map((m) => Math.log2(m.height)),
     hash.merkleArity,
+    capHeight,
   );
   let h = maxHeight;
   for (const step of steps) {
@@ -105,7 +112,12 @@ export function mmcsCommit(
     layers.push(layer);
     if (layers.length === 1) recycleColumns([leaves]);
   }
-  return { hash, matrices, maxHeight, steps, layers, root: layer.slice(0, 8) };
+  return { hash, matrices, maxHeight, steps, layers, cap: layer.slice(0, 8 * h) };
+}
+
+/** A cap's digests (8 words each), copied out of the tree. */
+export function capDigests(cap: Uint32Array): Uint32Array[] {
+  return Array.from({ length: cap.length / 8 }, (_, i) => cap.slice(8 * i, 8 * i + 8));
 }
 
 /** Opens leaf `index` (in leaf order, i.e. bit-reversed row order) of the tallest level. */

@@ -33,13 +33,18 @@ export interface OpeningSlots {
 
 const LEVEL = 2 ** 28;
 
-/** The slots of the opening of `leaf` in a mixed-height tree with these matrix heights. */
-export function openingSlots(logHeights: readonly number[], arity: MerkleArity, leaf: number): OpeningSlots {
+/** The slots of the opening of `leaf` in a mixed-height tree with these matrix heights (and cap height). */
+export function openingSlots(
+  logHeights: readonly number[],
+  arity: MerkleArity,
+  leaf: number,
+  capHeight = 0,
+): OpeningSlots {
   const logMax = Math.max(...logHeights);
   const rows = logHeights.map((h, m) => m * LEVEL + (leaf >>> (logMax - h)));
   const siblings: number[] = [];
   let depth = 0;
-  for (const step of merkleSteps(logHeights, arity)) {
+  for (const step of merkleSteps(logHeights, arity, capHeight)) {
     const node = leaf >>> depth;
     const group = node & ~((1 << step) - 1);
     for (let j = 0; j < 1 << step; j++) if (group + j !== node) siblings.push(depth * LEVEL + group + j);

@@ -4,14 +4,22 @@ import { type Ext, extAdd, extMul, extMulBase, extPow } from "../../field/extens
 import { intt } from "../../field/ntt.ts";
 import { recycleColumns } from "../../field/shared-columns.ts";
 import type { StarkConfig } from "../config.ts";
-import { type Challenger, grind, observeExt, type StarkHash, sampleBits, sampleExt } from "../hash-config.ts";
+import {
+  type Challenger,
+  grind,
+  observeCap,
+  observeExt,
+  type StarkHash,
+  sampleBits,
+  sampleExt,
+} from "../hash-config.ts";
 import { type ProofLayout, ROUNDS, type Round } from "../layout.ts";
 import { type Executor, shared, toShared } from "../parallel.ts";
-import type { FriQueryStep, QueryProof, TableOpenings } from "../proof.ts";
+import type { FriQueryStep, MerkleCap, QueryProof, TableOpenings } from "../proof.ts";
 import { COSET_SHIFT } from "../protocol.ts";
 import type { PhaseTimer } from "../timer.ts";
 import { foldLayer } from "./fri-fold.ts";
-import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
+import { capDigests, type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
 import { type OpeningSums, PointOpener } from "./open.ts";
 import { commitmentLeaf, friLeaf } from "./opening-positions.ts";
 
@@ -41,7 +49,8 @@ export interface RoundData {
 export type Rounds = Readonly<Record<Round, RoundData | null>>;
 
 export interface OpeningProof {
-  readonly friRoots: Uint32Array[];
+  /** Each FRI layer's commitment (its Merkle cap, 8 words a digest). */
+  readonly friCaps: MerkleCap[];
   readonly finalPoly: Ext[];
   readonly powNonce: number;
   readonly queries: QueryProof[];
@@ -108,7 +117,7 @@ export class PcsProver {
     });
     this.timer?.lap("lde");
     const matrices: Matrix[] = c.matrices.map((m) => ({ height: 1 << m.logHeight, columns: lde[m.table]! }));
-    const commitment = mmcsCommit(this.hash, matrices, this.exec);
+    const commitment = mmcsCommit(this.hash, matrices, this.exec, c.capHeight);
     this.timer?.lap("hash");
     return { round, commitment, lde };
   }
@@ -156,17 +165,17 @@ export class PcsProver {
     // FRI commit phase.
     let cur = deep[0]!;
     const layers: MmcsData[] = [];
-    const friRoots: Uint32Array[] = [];
+    const friCaps: MerkleCap[] = [];
     for (const layer of layout.fri.layers) {
       const a = 1 << layer.logArity;
       const rows = 1 << (layer.logSize - layer.logArity);
       const columns: Uint32Array[] = [];
       for (let v = 0; v < a; v++)
         for (let l = 0; l < 4; l++) columns.push(this.share(cur[l].subarray(v * rows, (v + 1) * rows)));
-      const commit = mmcsCommit(this.hash, [{ height: rows, columns }], this.exec);
+      const commit = mmcsCommit(this.hash, [{ height: rows, columns }], this.exec, layer.capHeight);
       layers.push(commit);
-      friRoots.push(commit.root);
-      ch.observeDigest(commit.root);
+      friCaps.push(capDigests(commit.cap));
+      observeCap(ch, commit.cap);
       const beta = sampleExt(ch);
       const next = foldLayer(cur, layer.logSize, layer.logArity, beta);
       if (layer.rollIn !== null) {
@@ -221,7 +230,7 @@ export class PcsProver {
     this.timer?.lap("queries");
     // The answers are copies: the DEEP columns and FRI layers are dead.
     recycleColumns([...deep.flat(), ...layers.flatMap(committedColumns)]);
-    return { friRoots, finalPoly, powNonce, queries };
+    return { friCaps, finalPoly, powNonce, queries };
   }
 
   /**

@@ -59,14 +59,14 @@ export function verifyStarkProof<F, E, D>(
   for (const d of airDigest) ch.observe(d);
   for (const v of publics) ch.observe(v);
   for (const t of layout.tables) ch.observe(b.constant(t.logHeight));
-  ch.observeDigest(proof.mainRoot);
+  for (const d of proof.mainCap) ch.observeDigest(d);
   const challenges: E[] = new Array(CHALLENGE_COUNT);
   challenges[CHALLENGE_LOGUP_ALPHA] = sampleExt(b, ch);
   challenges[CHALLENGE_LOGUP_BETA] = sampleExt(b, ch);
-  if (proof.auxRoot !== null) ch.observeDigest(proof.auxRoot);
+  if (proof.auxCap !== null) for (const d of proof.auxCap) ch.observeDigest(d);
   for (const c of proof.cumsums) observeExt(b, ch, c);
   const alpha = sampleExt(b, ch);
-  ch.observeDigest(proof.quotientRoot);
+  for (const d of proof.quotientCap) ch.observeDigest(d);
   const zeta = sampleExt(b, ch);
   for (const o of proof.openings) {
     for (const round of ROUNDS) {
@@ -76,8 +76,8 @@ export function verifyStarkProof<F, E, D>(
   }
   const gamma = sampleExt(b, ch);
   const betas: E[] = [];
-  for (const root of proof.friRoots) {
-    ch.observeDigest(root);
+  for (const cap of proof.friCaps) {
+    for (const d of cap) ch.observeDigest(d);
     betas.push(sampleExt(b, ch));
   }
   for (const c of proof.finalPoly) observeExt(b, ch, c);
@@ -357,11 +357,11 @@ function checkQuery<F, E, D>(
   const { layout, proof } = input;
   const query = proof.queries[q]!;
   const what = `query ${q}`;
-  const roots: Record<Round, D | null> = {
-    pre: input.preprocessedRoot,
-    main: proof.mainRoot,
-    aux: proof.auxRoot,
-    quotient: proof.quotientRoot,
+  const caps: Record<Round, readonly D[] | null> = {
+    pre: input.preprocessedRoot === null ? null : [input.preprocessedRoot],
+    main: proof.mainCap,
+    aux: proof.auxCap,
+    quotient: proof.quotientCap,
   };
   /** Opened row of each table per round (empty where the table has no columns in it). */
   const rows: Record<Round, (ArrayLike<F> | null)[]> = { pre: [], main: [], aux: [], quotient: [] };
@@ -375,7 +375,8 @@ function checkQuery<F, E, D>(
     verifyMmcsOpening(
       b,
       input.merkle,
-      roots[round]!,
+      caps[round]!,
+      c.capHeight,
       c.matrices.map((m) => m.logHeight),
       leafBits,
       opening.rows,
@@ -407,7 +408,7 @@ function checkQuery<F, E, D>(
     deepAt(0),
     deepAt,
     betas,
-    proof.friRoots,
+    proof.friCaps,
     query.fri,
     proof.finalPoly,
     what,

@@ -1,5 +1,11 @@
 import type { Ext } from "../../field/extension.ts";
-import { commitmentPathLength, friPathLength, type ProofLayout } from "../layout.ts";
+import {
+  commitmentCapSize,
+  commitmentPathLength,
+  friCapSize,
+  friPathLength,
+  type ProofLayout,
+} from "../layout.ts";
 import type { MerkleArity } from "../pcs/merkle-shape.ts";
 import type { StarkProof } from "../proof.ts";
 
@@ -41,12 +47,13 @@ export interface QueryVars<F, D> {
 }
 
 export interface ProofVars<F, E, D> {
-  readonly mainRoot: D;
-  readonly auxRoot: D | null;
-  readonly quotientRoot: D;
+  /** Each commitment's Merkle cap (`StarkProof`): its digests in node order, one without a cap. */
+  readonly mainCap: readonly D[];
+  readonly auxCap: readonly D[] | null;
+  readonly quotientCap: readonly D[];
   readonly cumsums: readonly E[];
   readonly openings: readonly TableOpeningVars<E>[];
-  readonly friRoots: readonly D[];
+  readonly friCaps: readonly (readonly D[])[];
   readonly finalPoly: readonly E[];
   readonly powNonce: F;
   readonly queries: readonly QueryVars<F, D>[];
@@ -71,10 +78,11 @@ export function mapProof<F, E, D>(proof: StarkProof, m: ValueMaps<F, E, D>): Pro
     rows: o.rows.map(row),
     path: o.path.map((d) => m.digest(d)),
   });
+  const cap = (c: readonly Uint32Array[]): D[] => c.map((d) => m.digest(d));
   return {
-    mainRoot: m.digest(proof.mainRoot),
-    auxRoot: proof.auxRoot ? m.digest(proof.auxRoot) : null,
-    quotientRoot: m.digest(proof.quotientRoot),
+    mainCap: cap(proof.mainCap),
+    auxCap: proof.auxCap ? cap(proof.auxCap) : null,
+    quotientCap: cap(proof.quotientCap),
     cumsums: proof.cumsums.map((c) => m.ext(c)),
     openings: proof.openings.map((o) => ({
       pre: opened(o.pre),
@@ -82,7 +90,7 @@ export function mapProof<F, E, D>(proof: StarkProof, m: ValueMaps<F, E, D>): Pro
       aux: opened(o.aux),
       quotient: opened(o.quotient),
     })),
-    friRoots: proof.friRoots.map((d) => m.digest(d)),
+    friCaps: proof.friCaps.map(cap),
     finalPoly: proof.finalPoly.map((c) => m.ext(c)),
     powNonce: m.base(proof.powNonce),
     queries: proof.queries.map((q) => ({
@@ -113,11 +121,13 @@ export function zeroProof(layout: ProofLayout, merkleArity: MerkleArity): StarkP
       path: Array.from({ length: commitmentPathLength(c, merkleArity) }, digest),
     };
   };
+  const cap = (size: number) => Array.from({ length: size }, digest);
+  const { main, aux, quotient } = layout.commitments;
   return {
     logHeights: layout.tables.map((t) => t.logHeight),
-    mainRoot: digest(),
-    auxRoot: layout.commitments.aux ? digest() : null,
-    quotientRoot: digest(),
+    mainCap: cap(commitmentCapSize(main!)),
+    auxCap: aux ? cap(commitmentCapSize(aux)) : null,
+    quotientCap: cap(commitmentCapSize(quotient!)),
     cumsums: exts(layout.cumsumTables.length),
     openings: layout.tables.map((t) => ({
       pre: { zeta: exts(t.widths.pre), zetaNext: exts(t.next.pre.length) },
@@ -125,7 +135,7 @@ export function zeroProof(layout: ProofLayout, merkleArity: MerkleArity): StarkP
       aux: { zeta: exts(t.widths.aux), zetaNext: exts(t.next.aux.length) },
       quotient: { zeta: exts(t.widths.quotient), zetaNext: exts(t.next.quotient.length) },
     })),
-    friRoots: layout.fri.layers.map(digest),
+    friCaps: layout.fri.layers.map((l) => cap(friCapSize(l))),
     finalPoly: exts(layout.fri.finalCoefficients),
     powNonce: 0,
     queries: Array.from({ length: layout.numQueries }, () => ({
