@@ -16,6 +16,9 @@ import { proveDishonestly } from "./dishonest.ts";
  * - public: each public value changed, both proven dishonestly and presented with the honest proof;
  * - multiplicity: each bus interaction's multiplicity changed at a random row while building the LogUp
  *   trace (the dishonest prover's `tamperMultiplicity`);
+ * - aux: per table with bus interactions, a random cell of its LogUp columns (a batch sum or the running
+ *   sum φ) and a coordinate of its revealed cumulative sum changed after the honest LogUp trace is built
+ *   (the dishonest prover's `tamperAux`): the committed columns the prover alone computes;
  * - bytes: the honest proof's encoding with one byte changed at a random position, or truncated, or
  *   extended — rejected as malformed or invalid.
  *
@@ -39,6 +42,8 @@ export interface SoundnessOptions {
   readonly sampledInteractions?: number;
   /** Random rows per interaction for multiplicity tampering (default 2). */
   readonly multiplicitiesPerInteraction?: number;
+  /** Random LogUp cells changed per table with interactions (default 1), besides its cumulative sum. */
+  readonly auxCellsPerTable?: number;
   /** For many public values: perturb only these indices (default every one). */
   readonly publicIndices?: readonly number[];
   /** Proof-byte mutations (default 1000). */
@@ -52,7 +57,14 @@ export interface SoundnessOptions {
 }
 
 export interface SoundnessReport {
-  readonly tried: { cell: number; public: number; multiplicity: number; bytes: number; total: number };
+  readonly tried: {
+    cell: number;
+    public: number;
+    multiplicity: number;
+    aux: number;
+    bytes: number;
+    total: number;
+  };
   readonly accepted: string[];
   /** Statements where the differential verifier disagreed with the native one. */
   readonly disagreements: string[];
@@ -103,7 +115,7 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
       disagreements.push(`${label}: native ${native ? "accepts" : "rejects"}, the other does not`);
     return native;
   };
-  const tried = { cell: 0, public: 0, multiplicity: 0, bytes: 0, total: 0 };
+  const tried = { cell: 0, public: 0, multiplicity: 0, aux: 0, bytes: 0, total: 0 };
   const honest = encodeProof(proveStark(o.air, o.config, o.hash, o.witness), o.air, o.config, o.hash);
   if (!verifies(o, o.witness.publics, honest)) throw new Error("the honest proof does not verify");
 
@@ -173,6 +185,36 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
     });
   });
 
+  const auxCells = o.auxCellsPerTable ?? 1;
+  o.air.tables.forEach((t, ti) => {
+    if (t.auxWidth === 0) return;
+    const n = o.witness.tables[ti]![0]!.length;
+    const tamper = (what: string, hook: NonNullable<DishonestProverHooks["tamperAux"]>) => {
+      const bytes = dishonest(o, o.witness, {
+        tamperAux: (table, cols, cumsum) => (table === ti ? hook(table, cols, cumsum) : cumsum),
+      });
+      tried.aux++;
+      label = `aux table ${ti} ${what}`;
+      if (bytes && verifies(o, o.witness.publics, bytes)) accepted.push(label);
+    };
+    for (let k = 0; k < auxCells; k++) {
+      const column = rand() % (4 * t.auxWidth);
+      const row = rand() % n;
+      const d = delta();
+      tamper(`column ${column} row ${row}`, (_, cols, cumsum) => {
+        cols[column]![row] = (cols[column]![row]! + d) % P;
+        return cumsum;
+      });
+    }
+    const coordinate = rand() % 4;
+    const d = delta();
+    tamper(`cumulative sum coordinate ${coordinate}`, (_, __, cumsum) => {
+      const c = [...cumsum] as typeof cumsum;
+      c[coordinate] = (c[coordinate] + d) % P;
+      return c;
+    });
+  });
+
   const mutations = o.byteMutations ?? 1000;
   for (let k = 0; k < mutations; k++) {
     let bytes: Uint8Array;
@@ -191,6 +233,6 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
     label = `byte mutation ${k} (kind ${kind})`;
     if (verifies(o, o.witness.publics, bytes)) accepted.push(`byte mutation ${k} (kind ${kind})`);
   }
-  tried.total = tried.cell + tried.public + tried.multiplicity + tried.bytes;
+  tried.total = tried.cell + tried.public + tried.multiplicity + tried.aux + tried.bytes;
   return { tried, accepted, disagreements };
 }
