@@ -3,10 +3,11 @@
  * [--layouts] [--compare-chips] [--compare-bits] [--compare-threads]`: the BN254 step and its circuit
  * (docs/wrap-circuit.md §8).
  *
- * - Count: the BN254 identity AIR of a release, with the one-row chips, the degree-3 chips (Poseidon2 on two
- *   rows, bits on 16 rows), those with the one-row bits chip (`--compare-bits`: with one and four bits a row
- *   as well) and the BN254 step's at P254_CONFIG (the release's: Poseidon2 on one row of degree-7
- *   constraints, bits on 16 rows) — with its heights and opened columns, and for each
+ * - Count: the BN254 identity AIR of a release, a table per chip with the one-row chips, the degree-3 chips
+ *   (Poseidon2 on two rows, bits on 16 rows), those with the one-row bits chip (`--compare-bits`: with one
+ *   and four bits a row as well) and the degree-7 chips (Poseidon2 on one row of degree-7 constraints); the
+ *   degree-7 chips a table per height; and the BN254 step's one table (P254_TABLES), with the degree-3 chips
+ *   and with its own degree-7 chips — each with its heights and opened columns, and for each
  *   candidate BN254 configuration its conjectured security and the verifier circuit's constraints by
  *   category (structure only: no commitment is computed), and at P254_CONFIG the split into a part per query
  *   and a part independent of the queries (P254_CONFIG against one query fewer). The release: the published
