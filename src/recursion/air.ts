@@ -208,10 +208,10 @@ function readCounts(program: Program): ReadCounts {
  */
 function tableGroups(chips: readonly AnyChip[], shape: RecursionShape, merge: boolean): AnyChip[][] {
   if (!merge) return chips.map((c) => [c]);
-  const byHeight = new Map<number, AnyChip[]>();
+  // A chip the shape gives no height lands in a group of its own key, which `recursionAir` refuses.
+  const byHeight = new Map<number | undefined, AnyChip[]>();
   for (const chip of chips) {
     const h = shape[chip.name];
-    if (h === undefined) throw new RecursionShapeError(`the shape has no height for chip "${chip.name}"`);
     const group = byHeight.get(h) ?? [];
     group.push(chip);
     byHeight.set(h, group);
@@ -254,49 +254,50 @@ export function recursionAir(
 ): RecursionAir {
   const counts = readCounts(program);
   const rowsOf = chipRows(program, chips);
-  const defs = tableGroups(chips, shape, options.mergeEqualHeights ?? false).map((group) => {
-    const logHeight = shape[group[0]!.name];
-    if (logHeight === undefined)
-      throw new RecursionShapeError(`the shape has no height for chip "${group[0]!.name}"`);
-    const height = 2 ** logHeight;
-    const fixedByChip = group.map((chip) =>
-      chipFixedColumns(chip, rowsOf.get(chip)!, counts, height, program.name),
-    );
-    const offsets: number[] = [];
-    let offset = 0;
-    for (const f of fixedByChip) {
-      offsets.push(offset);
-      offset += f.length;
-    }
-    // Each chip's columns as it defines them (an array of them for several lanes), chip after chip.
-    const def = defineChip(
-      group.map((c) => c.name).join("+"),
-      (c) =>
-        group.map((chip, m) => {
-          const width = chip.fixedWidth;
-          const lane = (l: number) => chip.define(c, (i) => c.t.fixed(offsets[m]! + l * width + i));
-          const lanes = lanesOf(chip);
-          return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
-        }),
-      { preprocessed: fixedByChip.flat() },
-    );
-    const table: RecursionTable = {
-      builder: def.table,
-      logHeight,
-      width: def.width,
-      members: group.map((chip, m) => ({ chip, cols: def.cols[m], rows: rowsOf.get(chip)! })),
-    };
-    return table;
-  });
+  const tables = tableGroups(chips, shape, options.mergeEqualHeights ?? false).map(
+    (group): RecursionTable => {
+      const logHeight = shape[group[0]!.name];
+      if (logHeight === undefined)
+        throw new RecursionShapeError(`the shape has no height for chip "${group[0]!.name}"`);
+      const height = 2 ** logHeight;
+      const fixedByChip = group.map((chip) =>
+        chipFixedColumns(chip, rowsOf.get(chip)!, counts, height, program.name),
+      );
+      const offsets: number[] = [];
+      let offset = 0;
+      for (const f of fixedByChip) {
+        offsets.push(offset);
+        offset += f.length;
+      }
+      // Each chip's columns as it defines them (an array of them for several lanes), chip after chip.
+      const def = defineChip(
+        group.map((c) => c.name).join("+"),
+        (c) =>
+          group.map((chip, m) => {
+            const width = chip.fixedWidth;
+            const lane = (l: number) => chip.define(c, (i) => c.t.fixed(offsets[m]! + l * width + i));
+            const lanes = lanesOf(chip);
+            return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
+          }),
+        { preprocessed: fixedByChip.flat() },
+      );
+      return {
+        builder: def.table,
+        logHeight,
+        width: def.width,
+        members: group.map((chip, m) => ({ chip, cols: def.cols[m], rows: rowsOf.get(chip)! })),
+      };
+    },
+  );
   const pub = new PublicInteractionBuilder();
   for (let i = 0; i < program.publicCount; i++) pub.receive(PUBLIC_BUS, [i, pub.public(i)]);
   const air = defineAir({
     name: RECURSION_AIR_NAME,
     publicCount: program.publicCount,
-    tables: defs.map((t) => t.builder),
+    tables: tables.map((t) => t.builder),
     publicInteractions: pub,
   });
-  return { air, program, shape, tables: defs };
+  return { air, program, shape, tables };
 }
 
 /** Table heights of a recursion AIR's proofs, in table order. */

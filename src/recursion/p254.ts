@@ -35,8 +35,9 @@ import {
  * claim names, and exposes the claim unchanged — proven under a Poseidon-BN254 configuration, so that a
  * BN254 circuit can verify the proof (src/groth16/circuit). The program is the release's own; only its
  * chips and shape (one table, {@link P254_TABLES}: the wrap circuit's cost grows with the tallest table, with
- * each table and with each distinct height) and the configuration differ. Its verifying key is therefore one BN254 element, the **BN254 control ID**: the preprocessed root
- * of the program's recursion AIR under that configuration. The wrap circuit takes it as a public input, as
+ * each table and with each distinct height) and the configuration differ. Its verifying key is therefore
+ * one BN254 element, the **BN254 control ID**: the preprocessed root of the program's recursion AIR under
+ * that configuration. The wrap circuit takes it as a public input, as
  * RISC Zero's does, and derives the AIR digest from it.
  */
 export interface P254Program {

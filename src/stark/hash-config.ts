@@ -105,9 +105,9 @@ export function observeMany(ch: Challenger, xs: ArrayLike<number>): void {
   for (let i = 0; i < xs.length; i++) ch.observe(xs[i]!);
 }
 
-/** Absorbs a commitment: its Merkle cap's digests (8 words each) in node order — one, the root, without a cap. */
-export function observeCap(ch: Challenger, cap: Uint32Array): void {
-  for (let i = 0; i < cap.length; i += 8) ch.observeDigest(cap.subarray(i, i + 8));
+/** Absorbs a commitment: its Merkle cap's digests in node order — one, the root, without a cap. */
+export function observeCap(ch: Challenger, cap: readonly Uint32Array[]): void {
+  for (const d of cap) ch.observeDigest(d);
 }
 
 export function observeExt(ch: Challenger, x: Readonly<Ext>): void {

@@ -31,7 +31,6 @@ import {
   shared,
   toShared,
 } from "./parallel.ts";
-import { capDigests } from "./pcs/mmcs.ts";
 import { PcsProver, type RoundData, type Rounds } from "./pcs/prover.ts";
 import type { StarkProof } from "./proof.ts";
 import { COSET_SHIFT, logupCapacityOk, preprocessedTables, startTranscript } from "./protocol.ts";
@@ -125,7 +124,7 @@ export function proveStarkWithHooks(
   const pcs = new PcsProver(hash, config, layout, exec, workers > 0, timer);
   const pre = preprocessedRound(air, config, hash);
 
-  const ch: Challenger = startTranscript(air, config, hash, pre ? pre.commitment.cap : null);
+  const ch: Challenger = startTranscript(air, config, hash, pre ? pre.commitment.cap[0]! : null);
   observeMany(ch, publics);
   observeMany(ch, logHeights);
 
@@ -212,15 +211,15 @@ export function proveStarkWithHooks(
   const opening = pcs.prove(ch, zeta, rounds, openings);
   const proof: StarkProof = {
     logHeights,
-    mainCap: capDigests(main.commitment.cap),
-    auxCap: aux ? capDigests(aux.commitment.cap) : null,
-    quotientCap: capDigests(quotient.commitment.cap),
+    mainCap: main.commitment.cap,
+    auxCap: aux ? aux.commitment.cap : null,
+    quotientCap: quotient.commitment.cap,
     cumsums: revealed,
     openings,
     ...opening,
   };
   if (honest) {
-    verifyOwnProof(air, config, hash, proof, publics, pre ? pre.commitment.cap : null, () => {
+    verifyOwnProof(air, config, hash, proof, publics, pre ? pre.commitment.cap[0]! : null, () => {
       // The LogUp traces are rebuilt rather than kept through the proving work: this runs only on failure.
       const tables = options.recycleWitness
         ? main.lde.map((cols) => cols.map((c) => traceFromLde(c, config.logBlowup)))
@@ -434,5 +433,6 @@ function detached(r: RoundData): RoundData {
 export function preprocessedRoot(air: Air, config: StarkConfig, hash: StarkHash): Uint32Array | null {
   checkConfig(config);
   const r = preprocessedRound(air, config, hash);
-  return r ? r.commitment.cap.slice() : null;
+  // The preprocessed commitment takes no cap: its one digest is the root.
+  return r ? r.commitment.cap[0]!.slice() : null;
 }

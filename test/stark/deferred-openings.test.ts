@@ -130,7 +130,7 @@ describe("deferred Merkle openings in the native verifier", () => {
     const b = nativeVerifierBackend(hash);
     expect(b.deferOpening).toBeDefined();
     const check = (i: number, rows: readonly Uint32Array[], path = mmcsOpen(data, i).path) =>
-      verifyMmcsOpening(b, scheme, [data.cap], 0, logHeights, bits(i), rows, path, `leaf ${i}`);
+      verifyMmcsOpening(b, scheme, data.cap, 0, logHeights, bits(i), rows, path, `leaf ${i}`);
     // Every leaf opens (paths meet below the root: shared nodes are computed once).
     for (let i = 0; i < 32; i++) check(i, mmcsOpen(data, i).rows);
     expect(() => b.flush()).not.toThrow();
@@ -159,7 +159,7 @@ describe("deferred Merkle openings in the native verifier", () => {
         return words.subarray(8 * (k + 1), 8 * (k + 2));
       });
     };
-    const [rootView] = inViews([data.cap]);
+    const [rootView] = inViews(data.cap);
     for (let i = 0; i < 32; i++)
       verifyMmcsOpening(
         b,

@@ -1,6 +1,5 @@
 import { VerificationError } from "../../src/stark/errors.ts";
 import { merkleScheme, type StarkHash } from "../../src/stark/hash-config.ts";
-import { capDigests } from "../../src/stark/pcs/mmcs.ts";
 import { verifyMmcsOpening } from "../../src/stark/pcs/mmcs-verify.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
 
@@ -10,7 +9,7 @@ import { nativeBackend } from "../../src/stark/verifier/native.ts";
  */
 export function mmcsAccepts(
   hash: StarkHash,
-  cap: Uint32Array,
+  cap: readonly Uint32Array[],
   heights: readonly number[],
   index: number,
   rows: Uint32Array[],
@@ -22,7 +21,7 @@ export function mmcsAccepts(
     verifyMmcsOpening(
       nativeBackend(hash),
       merkleScheme(hash),
-      capDigests(cap),
+      cap,
       capHeight,
       heights.map(Math.log2),
       Array.from({ length: logMax }, (_, k) => (index >>> k) & 1),

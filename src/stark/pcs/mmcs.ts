@@ -1,7 +1,7 @@
 import { recycleColumns } from "../../field/shared-columns.ts";
 import type { StarkHash } from "../hash-config.ts";
 import { type Executor, serialExecutor, shared } from "../parallel.ts";
-import type { MerkleOpening } from "../proof.ts";
+import type { MerkleCap, MerkleOpening } from "../proof.ts";
 import { reverseBits } from "../protocol.ts";
 import { merkleSteps } from "./merkle-shape.ts";
 
@@ -35,11 +35,8 @@ export interface MmcsData {
    * rows (`mmcsOpen`).
    */
   readonly layers: readonly Uint32Array[];
-  /**
-   * The commitment: the nodes of the cap level, 8 words each, in node order (merkle-shape.ts) — the root
-   * alone without a cap.
-   */
-  readonly cap: Uint32Array;
+  /** The commitment: the nodes of the cap level in node order (merkle-shape.ts) — the root alone without a cap. */
+  readonly cap: MerkleCap;
 }
 
 /** Matrix indices grouped by height, tallest first, in input order within a group. */
@@ -112,12 +109,8 @@ export function mmcsCommit(
     layers.push(layer);
     if (layers.length === 1) recycleColumns([leaves]);
   }
-  return { hash, matrices, maxHeight, steps, layers, cap: layer.slice(0, 8 * h) };
-}
-
-/** A cap's digests (8 words each), copied out of the tree. */
-export function capDigests(cap: Uint32Array): Uint32Array[] {
-  return Array.from({ length: cap.length / 8 }, (_, i) => cap.slice(8 * i, 8 * i + 8));
+  const cap = Array.from({ length: h }, (_, i) => layer.slice(8 * i, 8 * i + 8));
+  return { hash, matrices, maxHeight, steps, layers, cap };
 }
 
 /** Opens leaf `index` (in leaf order, i.e. bit-reversed row order) of the tallest level. */

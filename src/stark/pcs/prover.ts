@@ -19,7 +19,7 @@ import type { FriQueryStep, MerkleCap, QueryProof, TableOpenings } from "../proo
 import { COSET_SHIFT } from "../protocol.ts";
 import type { PhaseTimer } from "../timer.ts";
 import { foldLayer } from "./fri-fold.ts";
-import { capDigests, type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
+import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
 import { type OpeningSums, PointOpener } from "./open.ts";
 import { commitmentLeaf, friLeaf } from "./opening-positions.ts";
 
@@ -49,7 +49,7 @@ export interface RoundData {
 export type Rounds = Readonly<Record<Round, RoundData | null>>;
 
 export interface OpeningProof {
-  /** Each FRI layer's commitment (its Merkle cap, 8 words a digest). */
+  /** Each FRI layer's commitment (its Merkle cap). */
   readonly friCaps: MerkleCap[];
   readonly finalPoly: Ext[];
   readonly powNonce: number;
@@ -174,7 +174,7 @@ export class PcsProver {
         for (let l = 0; l < 4; l++) columns.push(this.share(cur[l].subarray(v * rows, (v + 1) * rows)));
       const commit = mmcsCommit(this.hash, [{ height: rows, columns }], this.exec, layer.capHeight);
       layers.push(commit);
-      friCaps.push(capDigests(commit.cap));
+      friCaps.push(commit.cap);
       observeCap(ch, commit.cap);
       const beta = sampleExt(ch);
       const next = foldLayer(cur, layer.logSize, layer.logArity, beta);

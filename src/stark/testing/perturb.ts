@@ -1,4 +1,5 @@
 import { P } from "../../field/babybear.ts";
+import type { Ext } from "../../field/extension.ts";
 import type { Air } from "../air.ts";
 import type { StarkConfig } from "../config.ts";
 import type { StarkHash } from "../hash-config.ts";
@@ -189,9 +190,9 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
   o.air.tables.forEach((t, ti) => {
     if (t.auxWidth === 0) return;
     const n = o.witness.tables[ti]![0]!.length;
-    const tamper = (what: string, hook: NonNullable<DishonestProverHooks["tamperAux"]>) => {
+    const tamper = (what: string, hook: (cols: Uint32Array[], cumsum: Ext) => Ext) => {
       const bytes = dishonest(o, o.witness, {
-        tamperAux: (table, cols, cumsum) => (table === ti ? hook(table, cols, cumsum) : cumsum),
+        tamperAux: (table, cols, cumsum) => (table === ti ? hook(cols, cumsum) : cumsum),
       });
       tried.aux++;
       label = `aux table ${ti} ${what}`;
@@ -201,15 +202,15 @@ export function runSoundnessHarness(o: SoundnessOptions): SoundnessReport {
       const column = rand() % (4 * t.auxWidth);
       const row = rand() % n;
       const d = delta();
-      tamper(`column ${column} row ${row}`, (_, cols, cumsum) => {
+      tamper(`column ${column} row ${row}`, (cols, cumsum) => {
         cols[column]![row] = (cols[column]![row]! + d) % P;
         return cumsum;
       });
     }
     const coordinate = rand() % 4;
     const d = delta();
-    tamper(`cumulative sum coordinate ${coordinate}`, (_, __, cumsum) => {
-      const c = [...cumsum] as typeof cumsum;
+    tamper(`cumulative sum coordinate ${coordinate}`, (_, cumsum) => {
+      const c: Ext = [...cumsum];
       c[coordinate] = (c[coordinate] + d) % P;
       return c;
     });
