@@ -30,9 +30,12 @@ import {
   DEGREE3_CHIPS,
   DEGREE7_CHIPS,
   ONE_ROW_CHIPS,
+  withFourLanes,
 } from "../src/recursion/air.ts";
 import { bitsChip } from "../src/recursion/chips/arithmetic.ts";
 import { bitsRowsChip, makeBitsRowsChip } from "../src/recursion/chips/bits-rows.ts";
+import { poseidon2Degree7Chip } from "../src/recursion/chips/poseidon2-degree7.ts";
+import { poseidon2TwoRowDegree7Chip } from "../src/recursion/chips/poseidon2-two-row-degree7.ts";
 import {
   P254_CONFIG,
   P254_TABLE_PER_CHIP,
@@ -148,16 +151,23 @@ const CHIP_SETS: Record<string, ChipSet> = {
     chips: DEGREE7_CHIPS,
     tables: { ...P254_TABLE_PER_CHIP, mergeEqualHeights: true },
   },
-  "degree-7 chips, one table (the BN254 step's)": {
-    chips: p254Chips(P254_CONFIG),
+  "degree-7 chips, one table (Poseidon2 on one row, hints and extension arithmetic four a row)": {
+    chips: withFourLanes(DEGREE7_CHIPS),
     tables: P254_TABLES,
     step: "degree-7",
   },
+  "degree-7 chips, one table (Poseidon2 on two rows, hints and extension arithmetic two a row: the BN254 step's)":
+    {
+      chips: p254Chips(P254_CONFIG),
+      tables: P254_TABLES,
+      step: "degree-7",
+    },
 };
 
 /** Whether a configuration can prove a chip set. */
 const admits = (config: StarkConfig, set: ChipSet) =>
-  !set.chips.some((c) => DEGREE7_CHIPS.includes(c) && !DEGREE3_CHIPS.includes(c)) || admitsDegree7(config);
+  !set.chips.some((c) => c === poseidon2Degree7Chip || c === poseidon2TwoRowDegree7Chip) ||
+  admitsDegree7(config);
 
 if (!flag("--prove-only")) {
   const queries = numberArg("--release-queries", CONFIG_BLOWUP_4.numQueries);

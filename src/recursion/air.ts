@@ -17,6 +17,7 @@ import { assertEqChip, constChip, hintChip, hintTwoLaneChip, publicChip, repackC
 import { poseidon2Chip } from "./chips/poseidon2.ts";
 import { poseidon2Degree7Chip } from "./chips/poseidon2-degree7.ts";
 import { poseidon2TwoRowChip } from "./chips/poseidon2-two-row.ts";
+import { poseidon2TwoRowDegree7Chip } from "./chips/poseidon2-two-row-degree7.ts";
 import type { Execution } from "./executor.ts";
 import { type Address, type Block, type Instruction, type Program, reads } from "./ir.ts";
 
@@ -76,6 +77,8 @@ export const RELEASE_CHIPS: readonly AnyChip[] = DEGREE7_CHIPS.map((c) =>
   c === hintChip ? hintTwoLaneChip : c,
 );
 
+/** {@link extAluChip} two a row. */
+export const extAluTwoLaneChip: AnyChip = { ...extAluChip, name: "ext-alu-2-lanes", lanes: 2 };
 /** {@link hintChip} four a row. */
 export const hintFourLaneChip: AnyChip = { ...hintChip, name: "hint-4-lanes", lanes: 4 };
 /** {@link extAluChip} four a row. */
@@ -88,6 +91,21 @@ export const extAluFourLaneChip: AnyChip = { ...extAluChip, name: "ext-alu-4-lan
  */
 export const withFourLanes = (chips: readonly AnyChip[]): readonly AnyChip[] =>
   chips.map((c) => (c === hintChip ? hintFourLaneChip : c === extAluChip ? extAluFourLaneChip : c));
+
+/**
+ * {@link DEGREE7_CHIPS} with Poseidon2 on two rows of degree-7 constraints (142 main columns instead of 238)
+ * and hints and extension arithmetic two a row: the BN254 step's chips (src/recursion/p254.ts). At twice the
+ * Poseidon2 table's rows, the chips that ran four a row fit its height on two lanes.
+ */
+export const TWO_ROW_DEGREE7_CHIPS: readonly AnyChip[] = DEGREE7_CHIPS.map((c) =>
+  c === poseidon2Degree7Chip
+    ? poseidon2TwoRowDegree7Chip
+    : c === hintChip
+      ? hintTwoLaneChip
+      : c === extAluChip
+        ? extAluTwoLaneChip
+        : c,
+);
 
 /** The same chips with Poseidon2 and `bits` on one row an instruction (for comparisons only). */
 export const ONE_ROW_CHIPS: readonly AnyChip[] = DEGREE3_CHIPS.map((c) =>
@@ -111,6 +129,7 @@ const CHIPS_BY_NAME = new Map<string, AnyChip>(
     ...RELEASE_CHIPS,
     ...DEGREE7_CHIPS,
     ...ONE_ROW_CHIPS,
+    ...TWO_ROW_DEGREE7_CHIPS,
     hintFourLaneChip,
     extAluFourLaneChip,
   ].map((c) => [c.name, c]),

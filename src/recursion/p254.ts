@@ -8,7 +8,6 @@ import {
   type AnyRecursionChip,
   admitsDegree7,
   DEGREE3_CHIPS,
-  DEGREE7_CHIPS,
   type RecursionAir,
   type RecursionAirOptions,
   type RecursionShape,
@@ -16,6 +15,7 @@ import {
   recursionTableHeights,
   recursionWitness,
   shapeFor,
+  TWO_ROW_DEGREE7_CHIPS,
   withFourLanes,
 } from "./air.ts";
 import type { ControlInclusion } from "./control.ts";
@@ -106,16 +106,16 @@ export function p254Program(
 }
 
 /**
- * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 16 — Poseidon2 on one
- * row of degree-7 constraints ({@link DEGREE7_CHIPS}): 38 % fewer cells than the two-row chip's AIR (9.2 M
- * against 14.8 M, measured on the release before its hints went two a row), and the BN254 step's time is
- * Poseidon-BN254 hashing in proportion to cells (docs/wrap-circuit.md §8). The tests' BN254 configuration of
- * blowup 2 gets the degree-3 chips. Either way hints and extension arithmetic run four a row
- * ({@link withFourLanes}), so that every chip fits the height of the Poseidon2 table and the AIR is one table
- * ({@link P254_TABLES}).
+ * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 16 — Poseidon2 on two
+ * rows of degree-7 constraints, hints and extension arithmetic two a row ({@link TWO_ROW_DEGREE7_CHIPS}):
+ * every chip fits the Poseidon2 table's 2^14 rows, and the AIR opens 399 values instead of the one-row
+ * chip's 566 (that chip at 2^13 with four lanes), 96 of its columns and 96 of its degree-7 S-boxes fewer, for
+ * 29 % more cells (docs/wrap-circuit.md §8, "Two rows of degree 7"). The tests' BN254 configuration of
+ * blowup 2 gets the degree-3 chips, hints and extension arithmetic four a row ({@link withFourLanes}), so
+ * that their AIR is one table too ({@link P254_TABLES}).
  */
 export function p254Chips(config: Pick<StarkConfig, "logBlowup">): readonly AnyRecursionChip[] {
-  return withFourLanes(admitsDegree7(config) ? DEGREE7_CHIPS : DEGREE3_CHIPS);
+  return admitsDegree7(config) ? TWO_ROW_DEGREE7_CHIPS : withFourLanes(DEGREE3_CHIPS);
 }
 
 /** How the BN254 identity AIR's chips make tables. */

@@ -12,7 +12,7 @@ import { R1csBackend } from "../../src/groth16/circuit/backend.ts";
 import { type BuilderOptions, CircuitBuilder } from "../../src/groth16/circuit/builder.ts";
 import type { Ext } from "../../src/groth16/circuit/extension.ts";
 import { PowerTable } from "../../src/groth16/circuit/lazy-sums.ts";
-import { DEGREE3_CHIPS, recursionAir, shapeFor } from "../../src/recursion/air.ts";
+import { DEGREE3_CHIPS, DEGREE7_CHIPS, recursionAir, shapeFor } from "../../src/recursion/air.ts";
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
 import { P254_CONFIG, p254Chips } from "../../src/recursion/p254.ts";
 import { ExprGraph, type Node } from "../../src/stark/expr.ts";
@@ -186,12 +186,16 @@ describe("constraints in their linear forms", () => {
   }
   const program = bitsProgram();
   const recursion = recursionAir(program, shapeFor([program], DEGREE3_CHIPS), DEGREE3_CHIPS).air;
-  // The BN254 step's chips at P254_CONFIG: the degree-3 set with Poseidon2 on one row of degree 7.
+  // The recursion release's Poseidon2 (one row of degree 7) and the BN254 step's (two rows of degree 7).
+  const degree7 = recursionAir(program, shapeFor([program], DEGREE7_CHIPS), DEGREE7_CHIPS).air;
   const p254 = recursionAir(program, shapeFor([program], p254Chips(P254_CONFIG)), p254Chips(P254_CONFIG)).air;
-  const poseidon2Tables = [...recursion.tables, ...p254.tables].filter((t) => t.name.startsWith("poseidon2"));
+  const poseidon2Tables = [...recursion.tables, ...degree7.tables, ...p254.tables].filter((t) =>
+    t.name.startsWith("poseidon2"),
+  );
   const tables = [
     ...recursion.tables,
     poseidon2Tables.find((t) => t.name === "poseidon2-degree7")!,
+    poseidon2Tables.find((t) => t.name === "poseidon2-two-row-degree7")!,
     ...[cubicAir(8), rangeCheckAir(8), byteLookupsAir()].flatMap((a) => a.tables),
   ];
 
@@ -213,6 +217,7 @@ describe("constraints in their linear forms", () => {
   const saving: Record<string, [number, number]> = {
     "poseidon2-two-row": [1, 2],
     "poseidon2-degree7": [3, 4],
+    "poseidon2-two-row-degree7": [3, 4],
   };
   it.each(poseidon2Tables.map((t) => [t.name, t] as const))(
     "%s: the Poseidon2 table costs the circuit less in its linear forms (two-row: under half; degree-7: under three quarters)",

@@ -25,7 +25,7 @@ import { type R1cs, readR1cs } from "../../src/groth16/r1cs.ts";
 import { verifyGroth16 } from "../../src/groth16/verify.ts";
 import { checkWitness } from "../../src/groth16/witness.ts";
 import { recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
-import { poseidon2Degree7Chip } from "../../src/recursion/chips/poseidon2-degree7.ts";
+import { poseidon2TwoRowDegree7Chip } from "../../src/recursion/chips/poseidon2-two-row-degree7.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
 import { P254_CONFIG, p254Chips } from "../../src/recursion/p254.ts";
 import { shapeHeights } from "../../src/recursion/programs.ts";
@@ -169,26 +169,33 @@ describe("the STARK verifier as an R1CS circuit", () => {
     acceptsWhatNativeAccepts(`${name}, capped`, air, witness, logHeights, { ...config, capHeight: 2 });
   }, 600_000);
 
-  it("the BN254 step's degree-7 Poseidon2 table (blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
+  it("the BN254 step's Poseidon2 table (two rows of degree 7, blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
     // P254_CONFIG's chips, on a program of three permutations, at the least blowup that admits degree 7.
     const config8: StarkConfig = { ...config, logBlowup: 3 };
     const chips = p254Chips(P254_CONFIG);
     const program = permutations();
     const shape = shapeFor([program], chips);
     const air = recursionAir(program, shape, chips);
-    const table = air.air.tables.findIndex((t) => t.name === poseidon2Degree7Chip.name);
+    const table = air.air.tables.findIndex((t) => t.name === poseidon2TwoRowDegree7Chip.name);
     expect(table).toBeGreaterThanOrEqual(0);
     expect(air.air.tables[table]!.quotientChunks).toBe(8);
     const witness = recursionWitness(air, executeProgram(program, HINTS));
-    acceptsWhatNativeAccepts("degree-7 Poseidon2", air.air, witness, shapeHeights(shape, chips), config8, {
-      // Every cell change fails the same out-of-domain check: a sample of the table's cells exercises it (the
-      // native harness of test/recursion/poseidon2-degree7.test.ts changes every column).
-      cellTables: [table],
-      sampledCells: 32,
-      sampledInteractions: 2,
-      publicIndices: [0, 40],
-      byteMutations: 16,
-    });
+    acceptsWhatNativeAccepts(
+      "two-row degree-7 Poseidon2",
+      air.air,
+      witness,
+      shapeHeights(shape, chips),
+      config8,
+      {
+        // Every cell change fails the same out-of-domain check: a sample of the table's cells exercises it (the
+        // native harness of test/recursion/poseidon2-two-row-degree7.test.ts changes every column).
+        cellTables: [table],
+        sampledCells: 32,
+        sampledInteractions: 2,
+        publicIndices: [0, 40],
+        byteMutations: 16,
+      },
+    );
   }, 1_800_000);
 
   it("takes the preprocessed root as a public signal: one circuit for every root, a wrong root rejected", () => {

@@ -5,8 +5,11 @@
  */
 import { P } from "../../src/field/babybear.ts";
 import { poseidon2Permute } from "../../src/hash/poseidon2.ts";
+import { type RecursionAir, recursionWitness } from "../../src/recursion/air.ts";
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
-import type { Address, Block } from "../../src/recursion/ir.ts";
+import type { Execution } from "../../src/recursion/executor.ts";
+import type { Address, Block, Program } from "../../src/recursion/ir.ts";
+import type { Witness } from "../../src/stark/prover.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 
 export const rand = prng(7);
@@ -57,4 +60,39 @@ export function expectedPublics(): number[] {
   const o3 = permute([o2[5]!, o2[4]!, o2[3]!, o2[2]!, o2[1]!, o2[0]!], true);
   const pick = (o: Block[], ks: number[]) => ks.flatMap((k) => [...o[k]!]);
   return [...pick(o1, [0, 1, 3, 5]), ...pick(o2, [0, 1, 2, 3, 4, 5]), ...pick(o3, [1, 5])];
+}
+
+/**
+ * For a Poseidon2 chip of two rows per permutation (table `table` of `ra`, the AIR of {@link permutations}):
+ * the witness with the third permutation's second row (rows 4–5) replaced by the second's — a row every local
+ * constraint accepts — and its written outputs and everything that reads them made to agree, so that only
+ * the link between the forged pair's rows is wrong. Its public values differ from the honest ones.
+ */
+export function forgedSecondRow(
+  ra: RecursionAir,
+  table: number,
+  program: Program,
+  execution: Execution,
+  witness: Witness,
+): Witness {
+  const perms = program.instructions.flatMap((ins) => (ins.kind === "poseidon2" ? [ins] : []));
+  const main = witness.tables[table]!.map((col) => col.slice());
+  for (const col of main) col[5] = col[3]!;
+  const memory = execution.memory.slice();
+  const output = (perm: number, k: number) => {
+    const a = perms[perm]!.outs[k]!;
+    return [...execution.memory.slice(4 * a, 4 * a + 4)];
+  };
+  for (const k of [1, 5]) {
+    const a = perms[2]!.outs[k]!;
+    memory.set(output(1, k), 4 * a);
+    for (const ins of program.instructions)
+      if (ins.kind === "unpack" && ins.input === a)
+        ins.outs.forEach((o, l) => memory.set([output(1, k)[l]!, 0, 0, 0], 4 * o));
+  }
+  const publics = [...execution.publics];
+  for (const ins of program.instructions)
+    if (ins.kind === "public") publics[ins.index] = memory[4 * ins.input]!;
+  const forged = recursionWitness(ra, { memory, publics });
+  return { tables: forged.tables.map((t, i) => (i === table ? main : t)), publics };
 }

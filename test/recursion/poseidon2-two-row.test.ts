@@ -23,7 +23,14 @@ import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
 import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
 import { VerificationError, verifyStark } from "../../src/stark/verifier.ts";
 import { TEST_CONFIG } from "../stark/airs.ts";
-import { element, expectedPublics, HINTS, permutations, rand } from "./poseidon2-programs.ts";
+import {
+  element,
+  expectedPublics,
+  forgedSecondRow,
+  HINTS,
+  permutations,
+  rand,
+} from "./poseidon2-programs.ts";
 
 const program = permutations();
 const execution = executeProgram(program, HINTS);
@@ -83,30 +90,8 @@ describe("Poseidon2 on two rows per permutation (the chip of blowups below 8)", 
   it("rejects a second row that does not continue its first: a forged output with consistent rows", () => {
     // The third permutation's second row replaced by the second's (a row every local constraint accepts), its
     // written outputs and everything that reads them made to agree: only the link between the rows is wrong.
-    const perms = program.instructions.flatMap((ins) => (ins.kind === "poseidon2" ? [ins] : []));
-    const forgedRow = (row: number) => witness.tables[table]!.map((col) => col[row]!);
-    const main = witness.tables[table]!.map((col) => col.slice());
-    forgedRow(3).forEach((v, c) => {
-      main[c]![5] = v;
-    });
-    const memory = execution.memory.slice();
-    const output = (perm: number, k: number) => {
-      const a = perms[perm]!.outs[k]!;
-      return [...execution.memory.slice(4 * a, 4 * a + 4)];
-    };
-    for (const k of [1, 5]) {
-      const a = perms[2]!.outs[k]!;
-      memory.set(output(1, k), 4 * a);
-      for (const ins of program.instructions)
-        if (ins.kind === "unpack" && ins.input === a)
-          ins.outs.forEach((o, l) => memory.set([output(1, k)[l]!, 0, 0, 0], 4 * o));
-    }
-    const publics = [...execution.publics];
-    for (const ins of program.instructions)
-      if (ins.kind === "public") publics[ins.index] = memory[4 * ins.input]!;
+    const { tables, publics } = forgedSecondRow(twoRow, table, program, execution, witness);
     expect(publics).not.toEqual(execution.publics);
-    const forged = recursionWitness(twoRow, { memory, publics });
-    const tables = forged.tables.map((t, i) => (i === table ? main : t));
     const problems = checkWitness(twoRow.air, { tables, publics });
     expect(problems.length).toBeGreaterThan(0);
     // Every bus balances; what fails is a constraint of the two-row table at the forged pair's first row.

@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    3835640131, 206101589, 2924432763, 1267659509, 40273757, 2566651097, 334375473, 596838559,
+    2993941027, 309632007, 1333462360, 2619230763, 1891372676, 848701507, 2497779576, 99463828,
   ]),
 });
 

@@ -11,8 +11,13 @@ import {
   PARTIAL_ROUNDS,
 } from "../../machine/chips/poseidon2.ts";
 import type { Expr } from "../../stark/expr.ts";
-import { asBlock, type RecursionChip, readBlock, writeBlock } from "./chip.ts";
-import { oneRowFixedRow, permutationInput, readLane } from "./poseidon2-io.ts";
+import type { RecursionChip } from "./chip.ts";
+import {
+  oneRowFixedRow,
+  permutationInput,
+  readPermutationInput,
+  writePermutationOutput,
+} from "./poseidon2-io.ts";
 
 /**
  * The `poseidon2` instruction (width 24 on six memory blocks, optional swap of blocks 0–1 with 2–3) on one
@@ -49,12 +54,12 @@ interface Cols {
   readonly partial: readonly Col[];
 }
 
-const pow7 = (x: Expr): Expr => {
+export const pow7 = (x: Expr): Expr => {
   const x3 = x.mul(x).mul(x);
   return x3.mul(x3).mul(x);
 };
 
-const pow7Value = (x: number): number => {
+export const pow7Value = (x: number): number => {
   const x3 = mul(mul(x, x), x);
   return mul(mul(x3, x3), x);
 };
@@ -93,13 +98,8 @@ export const poseidon2Degree7Chip: RecursionChip<"poseidon2", Cols> = {
     const w = cols.swap.e;
     c.zero(real.mul(w.mul(w.sub(1))));
     c.pin([cols.swap, ...cols.s], real);
-    for (let j = 0; j < 6; j++) {
-      const lanes = [0, 1, 2, 3].map((k) => (j < 4 ? readLane(cols.s, w, 4 * j + k) : cols.s[4 * j + k]!.e));
-      readBlock(c.t, fixed(j), lanes, real);
-    }
-    readBlock(c.t, fixed(SWAP_ADDR), asBlock(w), real);
-    for (let j = 0; j < 6; j++)
-      writeBlock(c.t, fixed(OUT + j), state.slice(4 * j, 4 * j + 4), fixed(MULT + j));
+    readPermutationInput(c.t, fixed, cols.s, w, SWAP_ADDR, real);
+    writePermutationOutput(c.t, fixed, state, OUT, MULT);
     return cols;
   },
   fill(tr, row, cols, ins, value) {

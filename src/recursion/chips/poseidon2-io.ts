@@ -1,6 +1,7 @@
 import type { Col } from "../../machine/chip.ts";
+import type { TableBuilder } from "../../stark/air.ts";
 import type { Expr } from "../../stark/expr.ts";
-import type { InstructionOf, ReadCounts } from "./chip.ts";
+import { asBlock, type InstructionOf, type ReadCounts, readBlock, writeBlock } from "./chip.ts";
 
 /**
  * What the recursion Poseidon2 chips share about the `poseidon2` instruction: six memory blocks in (24
@@ -25,4 +26,34 @@ export function oneRowFixedRow(ins: InstructionOf<"poseidon2">, reads: ReadCount
   const outs = ins.outs.map((o) => (o >= 0 ? o : 0));
   const mults = ins.outs.map((o) => (o >= 0 ? reads[o]! : 0));
   return [...ins.inputs, ins.swap, ...outs, ...mults, 1];
+}
+
+/**
+ * The permutation's reads, with multiplicity `mult`: the six input blocks at preprocessed addresses 0–5 as
+ * read (lanes 0–15 of the permutation input X swapped back by the bit w), then the swap bit at `swapAddr`.
+ */
+export function readPermutationInput(
+  t: TableBuilder,
+  fixed: (i: number) => Expr,
+  x: readonly Col[],
+  w: Expr,
+  swapAddr: number,
+  mult: Expr,
+): void {
+  for (let j = 0; j < 6; j++) {
+    const lanes = [0, 1, 2, 3].map((k) => (j < 4 ? readLane(x, w, 4 * j + k) : x[4 * j + k]!.e));
+    readBlock(t, fixed(j), lanes, mult);
+  }
+  readBlock(t, fixed(swapAddr), asBlock(w), mult);
+}
+
+/** The permutation's writes: output block j at preprocessed address `addr` + j, read `mult` + j times. */
+export function writePermutationOutput(
+  t: TableBuilder,
+  fixed: (i: number) => Expr,
+  out: readonly Expr[],
+  addr: number,
+  mult: number,
+): void {
+  for (let j = 0; j < 6; j++) writeBlock(t, fixed(addr + j), out.slice(4 * j, 4 * j + 4), fixed(mult + j));
 }

@@ -1,12 +1,13 @@
-import type { Col } from "../../machine/chip.ts";
+import type { ChipContext, Col } from "../../machine/chip.ts";
 import {
   allocateChain,
   type ChainCols,
   constrainChain,
   fillChain,
 } from "../../machine/chips/poseidon2-chain.ts";
-import { asBlock, type RecursionChip, readBlock, writeBlock } from "./chip.ts";
-import { permutationInput, readLane } from "./poseidon2-io.ts";
+import type { Expr } from "../../stark/expr.ts";
+import type { RecursionChip } from "./chip.ts";
+import { permutationInput, readPermutationInput, writePermutationOutput } from "./poseidon2-io.ts";
 
 /**
  * The `poseidon2` instruction (width 24 on six memory blocks, optional swap of blocks 0–1 with 2–3) on two
@@ -37,8 +38,8 @@ import { permutationInput, readLane } from "./poseidon2-io.ts";
 /** Preprocessed columns: addr_0..5 (inputs on the first row, outputs on the second), swap, m_0..5, flags. */
 const SWAP_ADDR = 6;
 const MULT = 7;
-const FIRST = 13;
-const SECOND = 14;
+export const FIRST = 13;
+export const SECOND = 14;
 
 interface Cols extends ChainCols {
   readonly swap: Col;
@@ -63,21 +64,8 @@ export const poseidon2TwoRowChip: RecursionChip<"poseidon2", Cols> = {
     // second, none on padding rows (so that zero rows satisfy the chain).
     const afterFull = constrainChain(c, cols, first, second);
 
-    // Loading: s = X, whose lanes 0–15 are the read ones swapped by the bit (checked to be one: the swap is
-    // then an involution, and the reads fix s).
-    const w = cols.swap.e;
-    c.zero(first.mul(w.mul(w.sub(1))));
-    // Every cell is fixed by the statement: swap exists on first rows only, s on real rows only.
-    c.pin([cols.swap], first);
-    c.pin(cols.s, first.add(second));
-
-    for (let j = 0; j < 6; j++) {
-      const lanes = [0, 1, 2, 3].map((k) => (j < 4 ? readLane(cols.s, w, 4 * j + k) : cols.s[4 * j + k]!.e));
-      readBlock(c.t, fixed(j), lanes, first);
-    }
-    readBlock(c.t, fixed(SWAP_ADDR), asBlock(w), first);
     // On the second row the state after rounds 4–7 is the permutation's output.
-    for (let j = 0; j < 6; j++) writeBlock(c.t, fixed(j), afterFull.slice(4 * j, 4 * j + 4), fixed(MULT + j));
+    twoRowMemory(c, fixed, cols, afterFull);
     return cols;
   },
   fill(tr, row, cols, ins, value) {
@@ -89,3 +77,24 @@ export const poseidon2TwoRowChip: RecursionChip<"poseidon2", Cols> = {
     fillChain(tr, row, cols, permutationInput(lanes, w));
   },
 };
+
+/**
+ * The two-row Poseidon2 chips' loading and memory (this chip's preprocessed layout): s = X on a first row,
+ * whose lanes 0–15 are the read ones swapped by the bit (checked to be one: the swap is then an involution,
+ * and the reads fix s); the swap bit exists on first rows only and s on real rows only, so every cell is
+ * fixed by the statement; the first row reads, the second writes `out` (its state after the full rounds).
+ */
+export function twoRowMemory(
+  c: ChipContext,
+  fixed: (i: number) => Expr,
+  cols: { readonly swap: Col; readonly s: readonly Col[] },
+  out: readonly Expr[],
+): void {
+  const first = fixed(FIRST);
+  const w = cols.swap.e;
+  c.zero(first.mul(w.mul(w.sub(1))));
+  c.pin([cols.swap], first);
+  c.pin(cols.s, first.add(fixed(SECOND)));
+  readPermutationInput(c.t, fixed, cols.s, w, SWAP_ADDR, first);
+  writePermutationOutput(c.t, fixed, out, 0, MULT);
+}

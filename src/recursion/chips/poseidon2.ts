@@ -6,8 +6,8 @@ import {
   type Poseidon2Cols,
 } from "../../machine/chips/poseidon2.ts";
 import type { Expr } from "../../stark/expr.ts";
-import { asBlock, type RecursionChip, readBlock, writeBlock, zeroWhenPadding } from "./chip.ts";
-import { oneRowFixedRow, permutationInput, swappedLane } from "./poseidon2-io.ts";
+import { asBlock, type RecursionChip, readBlock, zeroWhenPadding } from "./chip.ts";
+import { oneRowFixedRow, permutationInput, swappedLane, writePermutationOutput } from "./poseidon2-io.ts";
 
 /**
  * Poseidon2 width 24 on six memory blocks, one permutation per row (the machine's permutation AIR,
@@ -45,7 +45,7 @@ export const poseidon2Chip: RecursionChip<"poseidon2", Cols> = {
       readBlock(c.t, fixed(j), lanes, real);
     }
     readBlock(c.t, fixed(6), asBlock(s.e), real);
-    for (let j = 0; j < 6; j++) writeBlock(c.t, fixed(7 + j), out.slice(4 * j, 4 * j + 4), fixed(13 + j));
+    writePermutationOutput(c.t, fixed, out, 7, 13);
     return { s, raw, perm, out };
   },
   fill(tr, row, cols, ins, value) {
