@@ -94,11 +94,19 @@ const params = wrapVerifierParameters(p, vk);
 
 // Per receipt: the compression proper.
 const start = performance.now();
-const wrapped = await wrapToGroth16(p, succinct, zkey, { onStage: (s) => console.log(`  ${s}…`) });
+const groth16Phases: Record<string, number> = {};
+const wrapped = await wrapToGroth16(p, succinct, zkey, {
+  onStage: (s) => console.log(`  ${s}…`),
+  onGroth16Phase: (phase, seconds) => {
+    groth16Phases[phase] = secs(seconds * 1000);
+  },
+});
 figures.compressionSeconds = secs(performance.now() - start);
 figures.compressionStages = wrapped.seconds;
+figures.groth16Phases = groth16Phases;
 figures.bn254ProofBytes = wrapped.p254.proof.length;
 console.log(`compression: ${figures.compressionSeconds} s ${JSON.stringify(wrapped.seconds)}`);
+console.log(`Groth16 phases (s): ${JSON.stringify(groth16Phases)}`);
 await releaseProverThreads();
 figures.peakRssMiB = peakMiB();
 t = performance.now();

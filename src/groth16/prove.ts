@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as snarkjs from "snarkjs";
 import { Groth16SetupError, KeyMismatchError } from "./errors.ts";
+import { type Groth16ProvePhase, phaseLogger } from "./prove-phases.ts";
 import { readR1cs } from "./r1cs.ts";
 import { type Groth16Proof, proofFromSnarkjs, type SnarkjsProof, type VerifyingKey } from "./types.ts";
 import { verifyGroth16 } from "./verify.ts";
@@ -17,6 +18,8 @@ export interface ProveOptions {
   singleThread?: boolean;
   /** The circuit's .r1cs: when given, the witness is checked against every constraint before proving. */
   r1cs?: string;
+  /** Called as each of snarkjs's phases ends, with its duration: progress, and where the time goes. */
+  onPhase?: (phase: Groth16ProvePhase, seconds: number) => void;
 }
 
 export interface ProveResult {
@@ -49,7 +52,11 @@ export async function prove(
   }
   let out: Awaited<ReturnType<typeof snarkjs.groth16.prove>>;
   try {
-    out = await snarkjs.groth16.prove(zkeyPath, wtnsPath, undefined, { singleThread: options.singleThread });
+    const phases = options.onPhase ? phaseLogger(options.onPhase) : undefined;
+    out = await snarkjs.groth16.prove(zkeyPath, wtnsPath, phases?.logger, {
+      singleThread: options.singleThread,
+    });
+    phases?.end();
   } catch (err) {
     throw new Groth16SetupError(`snarkjs could not prove: ${(err as Error).message}`);
   }

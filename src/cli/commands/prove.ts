@@ -160,7 +160,11 @@ export function register(program: Command): void {
           receipt = await compressReceipt(
             receipt,
             { p254: wrapReleaseProgram(cache), zkeyPath: opts.groth16 },
-            { onStage: (stage) => console.error(`compression: ${stage}…`) },
+            {
+              onStage: (stage) => console.error(`compression: ${stage}…`),
+              onGroth16Phase: (phase, seconds) =>
+                console.error(`compression: Groth16 ${phase} done (${seconds.toFixed(1)} s)`),
+            },
           );
         } finally {
           await releaseProverThreads();

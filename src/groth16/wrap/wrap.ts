@@ -17,7 +17,7 @@ import { digestToBigint } from "../../stark/poseidon-bn254-hash.ts";
 import type { CircuitStats } from "../circuit/builder.ts";
 import { buildStarkVerifierCircuit, type StarkCircuitSpec } from "../circuit/stark-verifier.ts";
 import { writeAtomically } from "../dev-setup.ts";
-import { prove } from "../prove.ts";
+import { type ProveOptions, prove } from "../prove.ts";
 import type { VerifyingKey } from "../types.ts";
 import { p254CircuitSpec, p254CircuitWitness } from "./p254-circuit.ts";
 import { RECEIPT_STATEMENT } from "./statement.ts";
@@ -89,6 +89,8 @@ export interface WrapOptions {
   readonly onStage?: (stage: string) => void;
   /** Directory for the witness file (default: a fresh temporary directory, removed afterwards). */
   readonly workDir?: string;
+  /** Called as each phase of the Groth16 prover ends, with its duration (see `ProveOptions.onPhase`). */
+  readonly onGroth16Phase?: ProveOptions["onPhase"];
 }
 
 /**
@@ -131,7 +133,7 @@ export async function wrapToGroth16(
     writeAtomically(wtnsPath, w.wtns());
     stage("witness");
     options.onStage?.("proving with Groth16");
-    const result = await prove(zkeyPath, wtnsPath);
+    const result = await prove(zkeyPath, wtnsPath, { onPhase: options.onGroth16Phase });
     stage("groth16");
     const params = wrapVerifierParameters(p, result.vk);
     const expected = groth16ReceiptPublicInputs(params, receiptClaimDigest(claim));
