@@ -153,10 +153,16 @@ const CHIP_SETS: Record<string, ChipSet> = {
   },
   "degree-7 chips, one table (Poseidon2 on one row, hints and extension arithmetic four a row)": {
     chips: withFourLanes(DEGREE7_CHIPS),
-    tables: P254_TABLES,
+    tables: { ...P254_TABLES, stacks: [] },
     step: "degree-7",
   },
-  "degree-7 chips, one table (Poseidon2 on two rows, hints and extension arithmetic two a row: the BN254 step's)":
+  "degree-7 chips, one table (Poseidon2 on two rows, hints and extension arithmetic two a row, side by side)":
+    {
+      chips: p254Chips(P254_CONFIG),
+      tables: { ...P254_TABLES, stacks: [] },
+      step: "degree-7",
+    },
+  "degree-7 chips, one table (Poseidon2 on two rows, hints and extension arithmetic two a row, narrow chips stacked: the BN254 step's)":
     {
       chips: p254Chips(P254_CONFIG),
       tables: P254_TABLES,

@@ -53,8 +53,24 @@ export class ChipContext {
   readonly t: TableBuilder;
   private readonly names: string[] = [];
   private readonly bytes: { v: Expr; mult: Expr }[] = [];
-  constructor(t: TableBuilder) {
+  /** The table column of this context's first column (chips stacked down a table share columns). */
+  private readonly start: number;
+  constructor(t: TableBuilder, start = 0) {
     this.t = t;
+    this.start = start;
+  }
+
+  /**
+   * A context on the same table whose columns begin at this one's next column: chips stacked down a table
+   * each allocate from there (src/recursion/air.ts, `stacks`); {@link reserve} then takes the widest's columns.
+   */
+  stacked(): ChipContext {
+    return new ChipContext(this.t, this.start + this.names.length);
+  }
+
+  /** Takes `count` columns that stacked contexts allocated; returns them. */
+  reserve(name: string, count: number): Col[] {
+    return this.cols(name, count);
   }
 
   get width(): number {
@@ -67,7 +83,7 @@ export class ChipContext {
 
   col(name: string): Col {
     this.names.push(name);
-    return new Col(this.t, this.names.length - 1, name);
+    return new Col(this.t, this.start + this.names.length - 1, name);
   }
 
   cols(name: string, n: number): Col[] {

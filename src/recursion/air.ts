@@ -1,5 +1,5 @@
 import { ZkvmError } from "../errors.ts";
-import { defineChip, Trace } from "../machine/chip.ts";
+import { type ChipContext, defineChip, Trace } from "../machine/chip.ts";
 import { type Air, defineAir, PublicInteractionBuilder, type TableBuilder } from "../stark/air.ts";
 import type { StarkConfig } from "../stark/config.ts";
 import type { Witness } from "../stark/prover.ts";
@@ -181,6 +181,10 @@ export interface RecursionTable {
     readonly chip: AnyChip;
     readonly cols: unknown;
     readonly rows: readonly Instruction[];
+    /** The chip's first row: 0, or where it starts in a stack (chips sharing columns down the table). */
+    readonly rowOffset: number;
+    /** Rows the chip owns from there: the table's height, or its instructions' rows in a stack. */
+    readonly rowCount: number;
   }[];
 }
 
@@ -192,6 +196,13 @@ export interface RecursionAirOptions {
    * chip; the BN254 step merges.
    */
   readonly mergeEqualHeights?: boolean;
+  /**
+   * Chips that share columns down their table (docs/wrap-circuit.md §8, "Stacked chips"), by name: each
+   * group's chips take consecutive rows of the same preprocessed and main columns, in the order given, each
+   * gated by a preprocessed selector of its own (its constraints and multiplicities multiplied by it). A stack
+   * must fit its table's height; its chips must be of one row per instruction and share a table.
+   */
+  readonly stacks?: readonly (readonly string[])[];
 }
 
 /** Instructions per chip. */
@@ -238,6 +249,86 @@ function tableGroups(chips: readonly AnyChip[], shape: RecursionShape, merge: bo
   return [...byHeight.values()];
 }
 
+/** A group of chips that share columns (one chip: its own columns) and their preprocessed columns. */
+interface Unit {
+  readonly chips: readonly {
+    readonly chip: AnyChip;
+    readonly rowOffset: number;
+    readonly rowCount: number;
+  }[];
+  /** The chips' shared preprocessed columns, then (for a stack) one selector per chip. */
+  readonly fixed: readonly Uint32Array[];
+  readonly sharedWidth: number;
+}
+
+/** The group's chips in order, those of a stack together at its first chip's place. */
+function stackUnits(group: readonly AnyChip[], stacks: readonly (readonly string[])[]): AnyChip[][] {
+  const byName = new Map(group.map((c) => [c.name, c]));
+  const stackOf = new Map<string, readonly string[]>();
+  for (const stack of stacks)
+    for (const name of stack) {
+      if (stackOf.has(name)) throw new RecursionShapeError(`chip "${name}" is in two stacks`);
+      stackOf.set(name, stack);
+    }
+  const units: AnyChip[][] = [];
+  const placed = new Set<string>();
+  for (const chip of group) {
+    if (placed.has(chip.name)) continue;
+    const stack = stackOf.get(chip.name) ?? [chip.name];
+    const unit = stack.map((name) => {
+      const member = byName.get(name);
+      if (!member)
+        throw new RecursionShapeError(
+          `stack [${stack.join(", ")}]: chip "${name}" is not in the table of "${chip.name}"`,
+        );
+      if (stack.length > 1 && rowsPerInstruction(member) !== 1)
+        throw new RecursionShapeError(
+          `stack [${stack.join(", ")}]: chip "${name}" spans several rows an instruction`,
+        );
+      placed.add(name);
+      return member;
+    });
+    units.push(unit);
+  }
+  return units;
+}
+
+function unitLayout(
+  chips: readonly AnyChip[],
+  rowsOf: Map<AnyChip, Instruction[]>,
+  counts: ReadCounts,
+  height: number,
+  programName: string,
+): Unit {
+  const fixedOf = chips.map((chip) => chipFixedColumns(chip, rowsOf.get(chip)!, counts, height, programName));
+  if (chips.length === 1)
+    return {
+      chips: [{ chip: chips[0]!, rowOffset: 0, rowCount: height }],
+      fixed: fixedOf[0]!,
+      sharedWidth: fixedOf[0]!.length,
+    };
+  let rowOffset = 0;
+  const placed = chips.map((chip) => {
+    const rowCount = rowsFor(chip, rowsOf.get(chip)!.length);
+    const p = { chip, rowOffset, rowCount };
+    rowOffset += rowCount;
+    return p;
+  });
+  if (rowOffset > height)
+    throw new RecursionShapeError(
+      `program "${programName}": the stack [${chips.map((c) => c.name).join(", ")}] needs ${rowOffset} rows; its table has ${height}`,
+    );
+  const sharedWidth = Math.max(...fixedOf.map((f) => f.length));
+  const shared = Array.from({ length: sharedWidth }, () => new Uint32Array(height));
+  const selectors = placed.map(({ rowOffset: from, rowCount }) =>
+    new Uint32Array(height).fill(1, from, from + rowCount),
+  );
+  placed.forEach(({ rowOffset: from, rowCount }, k) =>
+    fixedOf[k]!.forEach((col, i) => shared[i]!.set(col.subarray(0, rowCount), from)),
+  );
+  return { chips: placed, fixed: [...shared, ...selectors], sharedWidth };
+}
+
 /** A chip's preprocessed columns at `height` rows: its instructions' rows, lanes side by side. */
 function chipFixedColumns(
   chip: AnyChip,
@@ -279,32 +370,62 @@ export function recursionAir(
       if (logHeight === undefined)
         throw new RecursionShapeError(`the shape has no height for chip "${group[0]!.name}"`);
       const height = 2 ** logHeight;
-      const fixedByChip = group.map((chip) =>
-        chipFixedColumns(chip, rowsOf.get(chip)!, counts, height, program.name),
+      const units = stackUnits(group, options.stacks ?? []).map((unit) =>
+        unitLayout(unit, rowsOf, counts, height, program.name),
       );
       const offsets: number[] = [];
       let offset = 0;
-      for (const f of fixedByChip) {
+      for (const u of units) {
         offsets.push(offset);
-        offset += f.length;
+        offset += u.fixed.length;
       }
-      // Each chip's columns as it defines them (an array of them for several lanes), chip after chip.
+      // Each chip's columns as it defines them (an array of them for several lanes), chip after chip; the
+      // chips of a stack each from the stack's first column, gated by their selectors.
+      const defineLanes = (c: ChipContext, chip: AnyChip, fixedAt: number) => {
+        const width = chip.fixedWidth;
+        const lane = (l: number) => chip.define(c, (i) => c.t.fixed(fixedAt + l * width + i));
+        const lanes = lanesOf(chip);
+        return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
+      };
       const def = defineChip(
-        group.map((c) => c.name).join("+"),
+        units.map((u) => u.chips.map((m) => m.chip.name).join("/")).join("+"),
         (c) =>
-          group.map((chip, m) => {
-            const width = chip.fixedWidth;
-            const lane = (l: number) => chip.define(c, (i) => c.t.fixed(offsets[m]! + l * width + i));
-            const lanes = lanesOf(chip);
-            return lanes === 1 ? lane(0) : Array.from({ length: lanes }, (_, l) => lane(l));
+          units.map((u, n) => {
+            if (u.chips.length === 1) return [defineLanes(c, u.chips[0]!.chip, offsets[n]!)];
+            const selector = (k: number) => c.t.fixed(offsets[n]! + u.sharedWidth + k);
+            const widths: number[] = [];
+            const cols = u.chips.map(({ chip }, k) => {
+              const sub = c.stacked();
+              const out = c.t.gated(selector(k), () => {
+                const defined = defineLanes(sub, chip, offsets[n]!);
+                sub.finish();
+                return defined;
+              });
+              widths.push(sub.width);
+              return out;
+            });
+            // Every cell no chip of the stack owns is zero: rows of none of them, columns past a chip's width.
+            c.reserve(`stack${n}.`, Math.max(...widths)).forEach((col, j) => {
+              const owners = u.chips.flatMap((_, k) => (widths[k]! > j ? [selector(k)] : []));
+              c.zero(c.k(1).sub(c.sum(owners)).mul(col.e));
+            });
+            return cols;
           }),
-        { preprocessed: fixedByChip.flat() },
+        { preprocessed: units.flatMap((u) => u.fixed) },
       );
       return {
         builder: def.table,
         logHeight,
         width: def.width,
-        members: group.map((chip, m) => ({ chip, cols: def.cols[m], rows: rowsOf.get(chip)! })),
+        members: units.flatMap((u, n) =>
+          u.chips.map(({ chip, rowOffset, rowCount }, k) => ({
+            chip,
+            cols: def.cols[n]![k],
+            rows: rowsOf.get(chip)!,
+            rowOffset,
+            rowCount,
+          })),
+        ),
       };
     },
   );
@@ -330,17 +451,17 @@ export function recursionWitness(ra: RecursionAir, execution: Execution): Witnes
   const tables = ra.tables.map((t) => {
     const height = 2 ** t.logHeight;
     const tr = new Trace(t.width, height);
-    for (const { chip, cols, rows } of t.members) {
+    for (const { chip, cols, rows, rowOffset, rowCount } of t.members) {
       const span = rowsPerInstruction(chip);
       const lanes = lanesOf(chip);
       if (lanes === 1) {
-        rows.forEach((ins, r) => chip.fill(tr, r * span, cols, ins, value));
-        for (let r = rows.length * span; r < height; r++) chip.fill(tr, r, cols, null, value);
+        rows.forEach((ins, r) => chip.fill(tr, rowOffset + r * span, cols, ins, value));
+        for (let r = rows.length * span; r < rowCount; r++) chip.fill(tr, rowOffset + r, cols, null, value);
       } else {
         // Instruction n on row n / lanes, in lane n mod lanes; every lane after the last instruction pads.
         const laneCols = cols as unknown[];
-        for (let n = 0; n < height * lanes; n++)
-          chip.fill(tr, Math.floor(n / lanes), laneCols[n % lanes], rows[n] ?? null, value);
+        for (let n = 0; n < rowCount * lanes; n++)
+          chip.fill(tr, rowOffset + Math.floor(n / lanes), laneCols[n % lanes], rows[n] ?? null, value);
       }
     }
     return tr.columns;

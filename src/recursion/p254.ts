@@ -7,6 +7,7 @@ import { type VerifiedProof, verifyStarkBytes } from "../stark/verifier.ts";
 import {
   type AnyRecursionChip,
   admitsDegree7,
+  chipRows,
   DEGREE3_CHIPS,
   type RecursionAir,
   type RecursionAirOptions,
@@ -18,6 +19,7 @@ import {
   TWO_ROW_DEGREE7_CHIPS,
   withFourLanes,
 } from "./air.ts";
+import { rowsFor } from "./chips/chip.ts";
 import type { ControlInclusion } from "./control.ts";
 import { executeProgram } from "./executor.ts";
 import { computePreprocessedRoot, type PreprocessedRootOf } from "./release-cache.ts";
@@ -131,8 +133,22 @@ export interface P254Tables extends RecursionAirOptions {
  * injection, while the chips raised are narrow and cheap to prove taller. Measured on the published release
  * (BN254 verifier at P254_CONFIG): a table per chip at two heights 1,871,636 constraints, a table per height
  * 1,702,709, one table (hints and extension arithmetic on four lanes) 1,624,085, for the same cells.
+ *
+ * In that table the narrow chips share columns down the rows, two stacks of them (docs/wrap-circuit.md §8,
+ * "Stacked chips"): each fills about a third of the table's rows on its own. Measured (same release, two-row
+ * degree-7 Poseidon2 at 2^14): 399 opened values and 1,304,226 constraints side by side, 344 and 1,250,680
+ * stacked. A stack names chips of the degree-7 set (with other chips it keeps those present) and the table
+ * grows if a stack's rows need it; configurations that do not admit degree 7 (the tests', blowup 2) stack
+ * nothing, as gating raises a chip's constraints by a degree.
  */
-export const P254_TABLES: P254Tables = { mergeEqualHeights: true, heightSpread: 0 };
+export const P254_TABLES: P254Tables = {
+  mergeEqualHeights: true,
+  heightSpread: 0,
+  stacks: [
+    ["dot4", "select", "base-alu", "const", "public"],
+    ["ext-alu-2-lanes", "repack", "assert-eq"],
+  ],
+};
 
 /** A table per chip, short ones raised to two levels below the tallest (the BN254 step until 2026-12-06). */
 export const P254_TABLE_PER_CHIP: P254Tables = { mergeEqualHeights: false, heightSpread: 2 };
@@ -150,9 +166,23 @@ export function p254Air(
 ): Pick<P254Program, "shape" | "air" | "logHeights"> {
   const program = system.identity.program;
   const fitted = shapeFor([program], chips);
-  const floor = Math.max(...Object.values(fitted)) - tables.heightSpread;
+  const byName = new Map(chips.map((c) => [c.name, c]));
+  // A stacked chip's constraints are gated, one degree higher: the degree-3 chips at blowup 2 have no room.
+  const stacks = (admitsDegree7(config) ? (tables.stacks ?? []) : [])
+    .map((stack) => stack.filter((name) => byName.has(name)))
+    .filter((stack) => stack.length > 1);
+  // A stack's chips take its rows one after another: the table is at least as tall as its longest stack.
+  const counts = chipRows(program, chips);
+  const stackHeights = stacks.map((stack) => {
+    const rows = stack.reduce(
+      (n, name) => n + rowsFor(byName.get(name)!, counts.get(byName.get(name)!)!.length),
+      0,
+    );
+    return Math.ceil(Math.log2(Math.max(4, rows)));
+  });
+  const floor = Math.max(Math.max(...Object.values(fitted)) - tables.heightSpread, ...stackHeights);
   const shape = Object.fromEntries(Object.entries(fitted).map(([k, h]) => [k, Math.max(h, floor)]));
-  const air = recursionAir(program, shape, chips, tables);
+  const air = recursionAir(program, shape, chips, { ...tables, stacks });
   const logHeights = recursionTableHeights(air);
   if (!logupCapacityOk(air.air, logHeights))
     throw new RangeError("the BN254 identity program exceeds LogUp's capacity");

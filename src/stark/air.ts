@@ -97,6 +97,7 @@ export class TableBuilder {
   readonly constraints: number[] = [];
   readonly interactions: Interaction[] = [];
   readonly preprocessed: readonly Uint32Array[];
+  private gate: Expr | undefined;
 
   constructor(name: string, mainWidth: number, options: { preprocessed?: readonly Uint32Array[] } = {}) {
     if (!Number.isInteger(mainWidth) || mainWidth < 1)
@@ -175,7 +176,23 @@ export class TableBuilder {
 
   /** The constraint e = 0 on every row (next-row references wrap around). */
   assertZero(e: Expr | number): void {
-    this.constraints.push(this.graph.lift(e).id);
+    const x = this.graph.lift(e);
+    this.constraints.push((this.gate ? this.gate.mul(x) : x).id);
+  }
+
+  /**
+   * States `body`'s constraints multiplied by `gate`, and its interactions with their multiplicities multiplied
+   * by it: for a part of the table that holds only on the rows where the gate (a 0/1 preprocessed selector) is
+   * one, as chips that share their columns down a table (src/recursion/air.ts, `stacks`).
+   */
+  gated<T>(gate: Expr, body: () => T): T {
+    if (this.gate) throw new AirDefinitionError(`table "${this.name}": gates do not nest`);
+    this.gate = gate;
+    try {
+      return body();
+    } finally {
+      this.gate = undefined;
+    }
   }
 
   assertEqual(a: Expr | number, b: Expr | number): void {
@@ -227,7 +244,8 @@ export class TableBuilder {
   ): void {
     checkBus(bus);
     if (fields.length === 0) throw new AirDefinitionError("an interaction needs at least one field");
-    const m = this.graph.lift(multiplicity);
+    const lifted = this.graph.lift(multiplicity);
+    const m = this.gate ? this.gate.mul(lifted) : lifted;
     this.interactions.push({
       bus,
       kind,

@@ -27,8 +27,7 @@ import { checkWitness } from "../../src/groth16/witness.ts";
 import { recursionAir, recursionWitness, shapeFor } from "../../src/recursion/air.ts";
 import { poseidon2TwoRowDegree7Chip } from "../../src/recursion/chips/poseidon2-two-row-degree7.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
-import { P254_CONFIG, p254Chips } from "../../src/recursion/p254.ts";
-import { shapeHeights } from "../../src/recursion/programs.ts";
+import { P254_CONFIG, P254_TABLES, p254Chips } from "../../src/recursion/p254.ts";
 import type { Air } from "../../src/stark/air.ts";
 import type { StarkConfig } from "../../src/stark/config.ts";
 import { digestToBigint, poseidonBn254Hash as hash } from "../../src/stark/poseidon-bn254-hash.ts";
@@ -169,22 +168,32 @@ describe("the STARK verifier as an R1CS circuit", () => {
     acceptsWhatNativeAccepts(`${name}, capped`, air, witness, logHeights, { ...config, capHeight: 2 });
   }, 600_000);
 
-  it("the BN254 step's Poseidon2 table (two rows of degree 7, blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
+  it("the BN254 step's table (Poseidon2 on two rows of degree 7, stacked chips, blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
     // P254_CONFIG's chips, on a program of three permutations, at the least blowup that admits degree 7.
     const config8: StarkConfig = { ...config, logBlowup: 3 };
+    // As the BN254 step: one table, the chips the program uses of a P254_TABLES stack stacked (gated).
     const chips = p254Chips(P254_CONFIG);
     const program = permutations();
-    const shape = shapeFor([program], chips);
-    const air = recursionAir(program, shape, chips);
-    const table = air.air.tables.findIndex((t) => t.name === poseidon2TwoRowDegree7Chip.name);
-    expect(table).toBeGreaterThanOrEqual(0);
+    const fitted = shapeFor([program], chips);
+    const height = Math.max(...Object.values(fitted));
+    const shape = Object.fromEntries(Object.keys(fitted).map((k) => [k, height]));
+    const used = new Set<string>(program.instructions.map((ins) => ins.kind));
+    const stack = P254_TABLES.stacks![0]!.filter((name) =>
+      chips.find((c) => c.name === name)!.kinds.some((k: string) => used.has(k)),
+    );
+    expect(stack.length).toBeGreaterThanOrEqual(2);
+    const air = recursionAir(program, shape, chips, { mergeEqualHeights: true, stacks: [stack] });
+    const table = 0;
+    expect(air.air.tables).toHaveLength(1);
+    expect(air.air.tables[table]!.name).toContain(poseidon2TwoRowDegree7Chip.name);
+    expect(air.air.tables[table]!.name).toContain(stack.join("/"));
     expect(air.air.tables[table]!.quotientChunks).toBe(8);
     const witness = recursionWitness(air, executeProgram(program, HINTS));
     acceptsWhatNativeAccepts(
-      "two-row degree-7 Poseidon2",
+      "two-row degree-7 Poseidon2, stacked chips",
       air.air,
       witness,
-      shapeHeights(shape, chips),
+      [height],
       config8,
       {
         // Every cell change fails the same out-of-domain check: a sample of the table's cells exercises it (the

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { cellChangeAccepted, checkWitness } from "../../src/machine/check.ts";
 import {
   type RecursionAir,
+  RecursionShapeError,
   recursionAir,
   recursionChips,
   recursionWitness,
   shapeFor,
 } from "../../src/recursion/air.ts";
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
+import { rowsFor, rowsPerInstruction } from "../../src/recursion/chips/chip.ts";
 import { type AssertionInfo, executeProgram } from "../../src/recursion/executor.ts";
 import type { Program } from "../../src/recursion/ir.ts";
 import { emitStarkVerifier, verifierHints } from "../../src/recursion/verifier-program.ts";
@@ -161,4 +164,115 @@ describe("the recursion AIR", () => {
     console.log(`soundness merged recursion AIR: ${JSON.stringify(report.tried)}`);
     expect(report.accepted).toEqual([]);
   }, 900_000);
+  it("stacks chips down one table: each chip's rows as in its own table, shared columns, gated", () => {
+    // Gating raises the chips' degree 3 to 4: blowup 4.
+    const config4 = { ...config, logBlowup: 2 };
+    const chips = recursionChips(config);
+    const fitted = shapeFor([program], chips);
+    const height = Math.max(...Object.values(fitted));
+    const shape = Object.fromEntries(Object.keys(fitted).map((k) => [k, height]));
+    const hints = verifierHints(inner, innerProof, w.publics, { preprocessedRoot: "constant" });
+    const exec = executeProgram(program, hints, info);
+    const rowsOf = (name: string) => {
+      const chip = chips.find((c) => c.name === name)!;
+      return rowsFor(
+        chip,
+        program.instructions.filter((ins) => chip.kinds.includes(ins.kind as never)).length,
+      );
+    };
+    // The narrow one-row chips that fit one table's rows together, in order.
+    const stack: string[] = [];
+    let used = 0;
+    for (const name of ["dot4", "select", "base-alu", "repack", "assert-eq", "const", "public"])
+      if (rowsOf(name) > 0 && used + rowsOf(name) <= 2 ** height) {
+        stack.push(name);
+        used += rowsOf(name);
+      }
+    expect(stack.length).toBeGreaterThanOrEqual(3);
+    const apart = recursionAir(program, shape, chips);
+    const merged = recursionAir(program, shape, chips, { mergeEqualHeights: true });
+    const stacked = recursionAir(program, shape, chips, { mergeEqualHeights: true, stacks: [stack] });
+    expect(stacked.air.tables).toHaveLength(1);
+    const wa = recursionWitness(apart, exec);
+    const ws = recursionWitness(stacked, exec);
+    expect(checkWitness(stacked.air, ws)).toEqual([]);
+    const table = (name: string) => apart.tables.findIndex((t) => t.members[0]!.chip.name === name);
+    const widths = stack.map((name) => apart.air.tables[table(name)]!.mainWidth);
+    const fixedWidths = stack.map((name) => apart.air.tables[table(name)]!.preprocessed.length);
+    // The stack's chips share the widest one's columns, and each has a selector.
+    expect(stacked.air.tables[0]!.mainWidth).toBe(
+      merged.air.tables[0]!.mainWidth - widths.reduce((a, b) => a + b, 0) + Math.max(...widths),
+    );
+    expect(stacked.air.tables[0]!.preprocessed.length).toBe(
+      merged.air.tables[0]!.preprocessed.length -
+        fixedWidths.reduce((a, b) => a + b, 0) +
+        Math.max(...fixedWidths) +
+        stack.length,
+    );
+    // Each stacked chip's cells are its own table's first rows, moved down to its place in the stack.
+    for (const m of stacked.tables[0]!.members.filter((m) => stack.includes(m.chip.name))) {
+      const own = wa.tables[table(m.chip.name)]!;
+      const first = columnIndex(m.cols);
+      own.forEach((col, c) =>
+        expect(ws.tables[0]![first + c]!.subarray(m.rowOffset, m.rowOffset + m.rowCount)).toEqual(
+          col.subarray(0, m.rowCount),
+        ),
+      );
+    }
+    // Cells no stacked chip owns (past the stack's rows, past a narrower chip's columns) are pinned.
+    const last = stacked.tables[0]!.members.find((m) => m.chip.name === stack[stack.length - 1])!;
+    const narrowest = stacked.tables[0]!.members.find(
+      (m) => m.chip.name === stack[widths.indexOf(Math.min(...widths))],
+    )!;
+    const base = columnIndex(narrowest.cols);
+    for (const [c, r] of [
+      [base, last.rowOffset + last.rowCount],
+      [base + Math.max(...widths) - 1, narrowest.rowOffset],
+    ] as const)
+      expect(cellChangeAccepted(stacked.air, ws, 0, c, r, 1), `column ${c} row ${r}`).toBe(false);
+
+    const key = { preprocessedRoot: preprocessedRoot(stacked.air, config4, hash) };
+    const proof = proveStark(stacked.air, config4, hash, ws);
+    expect(() => verifyStark(stacked.air, config4, hash, w.publics, proof, key)).not.toThrow();
+    const report = runSoundnessHarness({
+      air: stacked.air,
+      config: config4,
+      hash,
+      witness: ws,
+      sampledCells: 24,
+      sampledInteractions: 2,
+      multiplicitiesPerInteraction: 1,
+      byteMutations: 40,
+    });
+    console.log(`soundness stacked recursion AIR: ${JSON.stringify(report.tried)}`);
+    expect(report.accepted).toEqual([]);
+  }, 900_000);
+  it("refuses stacks that cannot be laid out, with the reason", () => {
+    const chips = recursionChips(config);
+    const fitted = shapeFor([program], chips);
+    const height = Math.max(...Object.values(fitted));
+    const shape = Object.fromEntries(Object.keys(fitted).map((k) => [k, height]));
+    const build = (stacks: string[][]) =>
+      recursionAir(program, shape, chips, { mergeEqualHeights: true, stacks });
+    expect(() => build([["dot4", "poseidon2-two-row"]])).toThrow(/several rows/);
+    expect(() => build([["dot4", "no-such-chip"]])).toThrow(/not in the table/);
+    expect(() =>
+      build([
+        ["dot4", "select"],
+        ["select", "base-alu"],
+      ]),
+    ).toThrow(/two stacks/);
+    // A stack of every one-row chip needs more rows than the table has.
+    const oneRow = chips.filter((c) => rowsPerInstruction(c) === 1).map((c) => c.name);
+    expect(() => build([oneRow])).toThrow(RecursionShapeError);
+    expect(() => build([oneRow])).toThrow(/needs \d+ rows; its table has/);
+  });
 });
+
+/** The first main column a chip's columns (a Col, a list or a record of them, nested) use. */
+function columnIndex(cols: unknown): number {
+  if (cols && typeof cols === "object" && "i" in cols && typeof (cols as { i: unknown }).i === "number")
+    return (cols as { i: number }).i;
+  const inner = Array.isArray(cols) ? cols : Object.values(cols as object);
+  return Math.min(...inner.map(columnIndex));
+}

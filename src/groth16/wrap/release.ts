@@ -21,7 +21,7 @@ export const WRAP_RELEASE = Object.freeze({
   config: P254_CONFIG,
   /** The BN254 control ID: one BN254 element as 8 u32 words, little-endian. */
   bn254ControlId: Uint32Array.from([
-    2993941027, 309632007, 1333462360, 2619230763, 1891372676, 848701507, 2497779576, 99463828,
+    1360415294, 3124190370, 2636309256, 159168799, 3184515121, 1518427940, 699999794, 356720163,
   ]),
 });
 
