@@ -23,16 +23,14 @@ import {
 import { poseidon2Degree7Chip } from "../../src/recursion/chips/poseidon2-degree7.ts";
 import { RECURSION_CONFIG } from "../../src/recursion/config.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
-import type { StarkConfig } from "../../src/stark/config.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
 import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
 import { VerificationError, verifyStark } from "../../src/stark/verifier.ts";
 import { TEST_CONFIG } from "../stark/airs.ts";
-import { expectedPublics, HINTS, permutations, rand } from "./poseidon2-programs.ts";
+import { DEGREE7_TEST_CONFIG, expectedPublics, HINTS, permutations, rand } from "./poseidon2-programs.ts";
 
-/** Blowup 8, the least that admits degree 7, with test-sized queries and grinding. */
-const CONFIG: StarkConfig = { logBlowup: 3, numQueries: 12, powBits: 4, friLogArity: 2, logFinalDegree: 1 };
+const CONFIG = DEGREE7_TEST_CONFIG;
 
 const program = permutations();
 const execution = executeProgram(program, HINTS);

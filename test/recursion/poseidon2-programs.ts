@@ -9,8 +9,18 @@ import { type RecursionAir, recursionWitness } from "../../src/recursion/air.ts"
 import { ProgramBuilder } from "../../src/recursion/builder.ts";
 import type { Execution } from "../../src/recursion/executor.ts";
 import type { Address, Block, Program } from "../../src/recursion/ir.ts";
+import type { StarkConfig } from "../../src/stark/config.ts";
 import type { Witness } from "../../src/stark/prover.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
+
+/** Blowup 8, the least that admits the degree-7 Poseidon2 chips, with test-sized queries and grinding. */
+export const DEGREE7_TEST_CONFIG: StarkConfig = {
+  logBlowup: 3,
+  numQueries: 12,
+  powBits: 4,
+  friLogArity: 2,
+  logFinalDegree: 1,
+};
 
 export const rand = prng(7);
 export const element = () => rand() % P;

@@ -19,17 +19,22 @@ import {
 } from "../../src/recursion/air.ts";
 import { poseidon2TwoRowDegree7Chip } from "../../src/recursion/chips/poseidon2-two-row-degree7.ts";
 import { executeProgram } from "../../src/recursion/executor.ts";
-import type { StarkConfig } from "../../src/stark/config.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { preprocessedRoot, proveStark } from "../../src/stark/prover.ts";
 import { proveDishonestly } from "../../src/stark/testing/dishonest.ts";
 import { runSoundnessHarness } from "../../src/stark/testing/perturb.ts";
 import { VerificationError, verifyStark } from "../../src/stark/verifier.ts";
 import { TEST_CONFIG } from "../stark/airs.ts";
-import { expectedPublics, forgedSecondRow, HINTS, permutations, rand } from "./poseidon2-programs.ts";
+import {
+  DEGREE7_TEST_CONFIG,
+  expectedPublics,
+  forgedSecondRow,
+  HINTS,
+  permutations,
+  rand,
+} from "./poseidon2-programs.ts";
 
-/** Blowup 8, the least that admits degree 7, with test-sized queries and grinding. */
-const CONFIG: StarkConfig = { logBlowup: 3, numQueries: 12, powBits: 4, friLogArity: 2, logFinalDegree: 1 };
+const CONFIG = DEGREE7_TEST_CONFIG;
 
 const program = permutations();
 const execution = executeProgram(program, HINTS);

@@ -13,8 +13,8 @@ import {
 import type { Expr } from "../../stark/expr.ts";
 import type { RecursionChip } from "./chip.ts";
 import {
+  loadPermutation,
   oneRowFixedRow,
-  permutationInput,
   readPermutationInput,
   writePermutationOutput,
 } from "./poseidon2-io.ts";
@@ -104,10 +104,7 @@ export const poseidon2Degree7Chip: RecursionChip<"poseidon2", Cols> = {
   },
   fill(tr, row, cols, ins, value) {
     if (!ins) return;
-    const lanes = ins.inputs.flatMap((a) => [...value(a)]);
-    const w = value(ins.swap)[0]!;
-    tr.set(cols.swap, row, w);
-    const state = permutationInput(lanes, w);
+    const state = loadPermutation(tr, row, cols.swap, ins, value);
     state.forEach((v, i) => tr.set(cols.s[i]!, row, v));
     const sbox = (x: number, rc: number, out: Col): number => {
       const y = pow7Value(add(x, rc));

@@ -1,6 +1,7 @@
-import type { Col } from "../../machine/chip.ts";
+import type { Col, Trace } from "../../machine/chip.ts";
 import type { TableBuilder } from "../../stark/air.ts";
 import type { Expr } from "../../stark/expr.ts";
+import type { Address, Block } from "../ir.ts";
 import { asBlock, type InstructionOf, type ReadCounts, readBlock, writeBlock } from "./chip.ts";
 
 /**
@@ -14,6 +15,23 @@ export const swappedLane = (l: number): number => (l < 8 ? l + 8 : l - 8);
 /** The permutation's input from the lanes as read: lanes 0–15 exchanged when `swap` is one. */
 export function permutationInput(lanes: readonly number[], swap: number): number[] {
   return lanes.map((v, l) => (l < 16 && swap === 1 ? lanes[swappedLane(l)]! : v));
+}
+
+/**
+ * A chip's `fill` of an executed instruction, up to its permutation: sets the swap bit's column at `row` and
+ * returns the permutation input X (the six blocks as read, lanes 0–15 exchanged when the bit is one).
+ */
+export function loadPermutation(
+  tr: Trace,
+  row: number,
+  swap: Col,
+  ins: InstructionOf<"poseidon2">,
+  value: (addr: Address) => Block,
+): number[] {
+  const lanes = ins.inputs.flatMap((a) => [...value(a)]);
+  const w = value(ins.swap)[0]!;
+  tr.set(swap, row, w);
+  return permutationInput(lanes, w);
 }
 
 /** Lane l (< 16) as read from memory, from the permutation input X and the swap bit w: X_l + w·(X_l' − X_l). */

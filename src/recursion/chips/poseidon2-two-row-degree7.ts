@@ -14,7 +14,7 @@ import {
 import type { Expr } from "../../stark/expr.ts";
 import type { RecursionChip } from "./chip.ts";
 import { pow7, pow7Value } from "./poseidon2-degree7.ts";
-import { permutationInput } from "./poseidon2-io.ts";
+import { loadPermutation } from "./poseidon2-io.ts";
 import { FIRST, poseidon2TwoRowChip, SECOND, twoRowMemory } from "./poseidon2-two-row.ts";
 
 /**
@@ -85,10 +85,7 @@ export const poseidon2TwoRowDegree7Chip: RecursionChip<"poseidon2", Cols> = {
   },
   fill(tr, row, cols, ins, value) {
     if (!ins) return;
-    const lanes = ins.inputs.flatMap((a) => [...value(a)]);
-    const w = value(ins.swap)[0]!;
-    tr.set(cols.swap, row, w);
-    const afterPartial = fillRow(tr, row, cols, permutationInput(lanes, w), true);
+    const afterPartial = fillRow(tr, row, cols, loadPermutation(tr, row, cols.swap, ins, value), true);
     externalLayerInverseValues(afterPartial);
     fillRow(tr, row + 1, cols, afterPartial, false);
   },

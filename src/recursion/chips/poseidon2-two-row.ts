@@ -7,7 +7,7 @@ import {
 } from "../../machine/chips/poseidon2-chain.ts";
 import type { Expr } from "../../stark/expr.ts";
 import type { RecursionChip } from "./chip.ts";
-import { permutationInput, readPermutationInput, writePermutationOutput } from "./poseidon2-io.ts";
+import { loadPermutation, readPermutationInput, writePermutationOutput } from "./poseidon2-io.ts";
 
 /**
  * The `poseidon2` instruction (width 24 on six memory blocks, optional swap of blocks 0–1 with 2–3) on two
@@ -70,11 +70,7 @@ export const poseidon2TwoRowChip: RecursionChip<"poseidon2", Cols> = {
   },
   fill(tr, row, cols, ins, value) {
     if (!ins) return;
-    const blocks = ins.inputs.map((a) => value(a));
-    const w = value(ins.swap)[0]!;
-    const lanes = blocks.flatMap((b) => [...b]);
-    tr.set(cols.swap, row, w);
-    fillChain(tr, row, cols, permutationInput(lanes, w));
+    fillChain(tr, row, cols, loadPermutation(tr, row, cols.swap, ins, value));
   },
 };
 
