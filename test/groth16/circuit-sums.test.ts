@@ -17,6 +17,7 @@ import { ProgramBuilder } from "../../src/recursion/builder.ts";
 import { P254_CONFIG, p254Chips } from "../../src/recursion/p254.ts";
 import { ExprGraph, type Node } from "../../src/stark/expr.ts";
 import { linearForms } from "../../src/stark/linear-forms.ts";
+import { evaluatePolynomial, foldValues } from "../../src/stark/pcs/fri-verify.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 import { evaluateNodes, type PointInputs, type PointValue } from "../../src/stark/verifier/constraints.ts";
 import { nativeBackend } from "../../src/stark/verifier/native.ts";
@@ -127,6 +128,73 @@ describe("powers and sums that pay their excess once", () => {
     b.ext.reduce(b.dotExt([table.at(40), table.at(41)], [x, x]));
     expect(b.c.violationTotal).toBeGreaterThan(0);
     expect(r1csAccepts(b.c)).toBe(false);
+  });
+});
+
+describe("FRI folds and the final polynomial as sums", () => {
+  /** The fold and the final polynomial's value, natively and by the circuit's primitive or Horner's rule. */
+  function fold(logArity: number, arranged: boolean, tamper?: Tamper) {
+    const r = prng(0xf01d + logArity);
+    const e = (): ExtNumbers => [r() % P_NUMBER, r() % P_NUMBER, r() % P_NUMBER, r() % P_NUMBER];
+    const values = Array.from({ length: 1 << logArity }, e);
+    const beta = e();
+    const yInv = r() % P_NUMBER;
+    const native = foldValues(nativeBackend(), values, beta, yInv, logArity);
+    const b = backend(tamper);
+    if (!arranged) (b as { friFold?: unknown }).friFold = undefined;
+    const betaIn = extInput(b, beta);
+    // Two queries of one layer: β's powers are built at the first and shared by the second.
+    const costs: number[] = [];
+    let folded: Ext | undefined;
+    for (let q = 0; q < 2; q++) {
+      const vs = values.map((v) => extInput(b, v));
+      const y = b.bb.input(yInv);
+      const before = b.c.constraints;
+      folded = b.ext.reduce(foldValues(b, vs, betaIn, y, logArity));
+      costs.push(b.c.constraints - before);
+    }
+    return { b, native, value: extValueOf(b, folded!), costs };
+  }
+
+  it.each([1, 2, 3])(
+    "a fold of arity 2^%i equals the native fold, for at most what Horner's rule costs",
+    (logArity) => {
+      const sum = fold(logArity, true);
+      const ruled = fold(logArity, false);
+      expect(sum.value).toEqual(sum.native);
+      expect(ruled.value).toEqual(sum.native);
+      expect(sum.b.c.failures).toEqual([]);
+      expect(r1csAccepts(sum.b.c)).toBe(true);
+      // The second query pays no power of β.
+      // The second query pays no power of β: from arity 4 on it costs under 60 % of Horner's rule.
+      if (logArity === 1) expect(sum.costs[1]!).toBeLessThanOrEqual(ruled.costs[1]!);
+      else expect(sum.costs[1]!).toBeLessThan(0.6 * ruled.costs[1]!);
+    },
+  );
+
+  it.each([3, 50, 60])("rejects a wrong extension product (the %i-th) in a fold", (index) => {
+    // The first 42 build β^2 … β^7; from there on they are the folds' terms.
+    const b = fold(3, true, (kind, i, v) => (kind === "ext-product" && i === index ? v + 1n : v)).b;
+    expect(b.c.violationTotal).toBeGreaterThan(0);
+    expect(r1csAccepts(b.c)).toBe(false);
+  });
+
+  it("the final polynomial's value equals Horner's rule at a base point", () => {
+    for (const n of [1, 2, 8, 9]) {
+      const coefficients = Array.from({ length: n }, extElement);
+      const y = element();
+      const native = evaluatePolynomial(nativeBackend(), coefficients, y);
+      const b = backend();
+      const v = b.ext.reduce(
+        evaluatePolynomial(
+          b,
+          coefficients.map((c) => extInput(b, c)),
+          b.bb.input(y),
+        ),
+      );
+      expect(extValueOf(b, v)).toEqual(native);
+      expect(r1csAccepts(b.c)).toBe(true);
+    }
   });
 });
 

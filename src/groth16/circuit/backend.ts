@@ -1,4 +1,5 @@
 import type { Ext as ExtNumbers } from "../../field/extension.ts";
+import { foldCoefficient } from "../../stark/pcs/fri-verify.ts";
 import { injectsCells, POSEIDON_MAX_INPUTS, poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
 import type { BackendChallenger, VerificationReason, VerifierBackend } from "../../stark/verifier/backend.ts";
 import { BabyBear, type Bb } from "./babybear.ts";
@@ -87,6 +88,37 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return this.powerTable(x).sum(terms);
   }
 
+  /**
+   * Σ_r c_r·β^r·y^(−r), the fold written as a sum (c_r the coset's coefficients, linear in its values):
+   * β's canonical powers come from its shared table, built once for every query of the layer, and y^(−r)
+   * are canonical powers of y⁻¹, so each term is two products whose excess the sum pays once where it is
+   * compared. Horner's rule in β/y instead reduces its accumulator at every step.
+   */
+  friFold(values: readonly Ext[], beta: Ext, yInv: Bb, logArity: number): Ext {
+    const betaPowers = this.powerTable(beta);
+    const y = this.bb.reduce(yInv);
+    let yPower = y;
+    let acc = foldCoefficient(this, values, logArity, 0);
+    for (let r = 1; r < 1 << logArity; r++) {
+      if (r > 1) yPower = this.bb.reduce(this.bb.mul(yPower, y));
+      const term = this.ext.mulInSum(foldCoefficient(this, values, logArity, r), betaPowers.low(r));
+      acc = this.ext.add(acc, this.ext.mulBaseInSum(term, yPower));
+    }
+    return acc;
+  }
+
+  /** Σ_i c_i·y^i with canonical powers of y, reduced nowhere (its consumer compares it once). */
+  polynomialAt(coefficients: readonly Ext[], y: Bb): Ext {
+    let acc = coefficients[0] ?? this.ext.constant([0, 0, 0, 0]);
+    const x = this.bb.reduce(y);
+    let power = x;
+    for (let i = 1; i < coefficients.length; i++) {
+      if (i > 1) power = this.bb.reduce(this.bb.mul(power, x));
+      acc = this.ext.add(acc, this.ext.mulBaseInSum(coefficients[i]!, power));
+    }
+    return acc;
+  }
+
   // The verifier repeats some work per table (ζ^n by squarings from ζ, (ζ − 1)⁻¹, (ζ − ω⁻¹)⁻¹ for tables of
   // one height): results of the same operation on the same operands are built once. Values are immutable,
   // and operands are the same objects in both builder modes, so the circuit's structure never depends on a
@@ -117,7 +149,7 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
     return this.bb.bits(x, count);
   }
   fixedBasePow(g: number, bits: readonly Bb[]): Bb {
-    return fixedBasePow(this.bb, g, bits);
+    return this.bb.reduce(fixedBasePow(this.bb, g, bits));
   }
   select(bit: Bb, ifOne: Bb, ifZero: Bb): Bb {
     return this.bb.select(bit, ifOne, ifZero);

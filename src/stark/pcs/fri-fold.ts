@@ -1,6 +1,7 @@
-import { inv, mul, P, pow, rootOfUnity } from "../../field/babybear.ts";
+import { inv, mul, P, rootOfUnity } from "../../field/babybear.ts";
 import { type ExtColumns, extMulScalars, extScratch, newExtColumns } from "../../field/ext-columns.ts";
 import type { Ext } from "../../field/extension.ts";
+import { foldWeights } from "./fri-verify.ts";
 
 /**
  * The prover's side of FRI folding (docs/proof-system.md §6): one fold over a whole layer in column form.
@@ -15,14 +16,8 @@ export function foldLayer(cur: ExtColumns, logSize: number, logArity: number, be
   const a = 1 << logArity;
   const rows = 1 << (logSize - logArity);
   const next = newExtColumns(rows);
-  const wInvA = inv(rootOfUnity(logArity));
-  const invA = inv(a);
   // m[j][r] = ω_a^{−jr} / a
-  const m: number[][] = [];
-  for (let j = 0; j < a; j++) {
-    m.push([]);
-    for (let r = 0; r < a; r++) m[j]!.push(mul(pow(wInvA, (j * r) % a), invA));
-  }
+  const m = foldWeights(logArity);
   const wInv = inv(rootOfUnity(logSize));
   const c = new Float64Array(4 * a);
   let yInv = 1;

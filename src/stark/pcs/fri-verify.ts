@@ -86,27 +86,51 @@ export function foldValues<F, E, D>(
   yInv: F,
   logArity: number,
 ): E {
+  if (b.friFold) return b.friFold(values, beta, yInv, logArity);
   const a = 1 << logArity;
-  const wInv = inv(rootOfUnity(logArity));
-  const invA = inv(a);
-  const coefficient = (r: number): E => {
-    let c = b.extConstant([0, 0, 0, 0]);
-    for (let j = 0; j < a; j++)
-      c = b.extAdd(c, b.extMulBase(values[j]!, b.constant(mul(invA, pow(wInv, (j * r) % a)))));
-    return c;
-  };
+  const coefficient = (r: number): E => foldCoefficient(b, values, logArity, r);
   const t = b.extMulBase(beta, yInv);
   let acc = coefficient(a - 1);
   for (let r = a - 2; r >= 0; r--) acc = b.extAdd(b.extMul(acc, t), coefficient(r));
   return acc;
 }
 
-/** Σ_i c_i·y^i for extension coefficients at a base point (Horner). */
+/** The weights w_(j,r) = ω_a^(−jr)/a of a fold: the coset's r-th coefficient is Σ_j w_(j,r)·v_j. */
+export function foldWeights(logArity: number): readonly (readonly number[])[] {
+  let w = FOLD_WEIGHTS.get(logArity);
+  if (!w) {
+    const a = 1 << logArity;
+    const wInv = inv(rootOfUnity(logArity));
+    const invA = inv(a);
+    w = Array.from({ length: a }, (_, j) =>
+      Array.from({ length: a }, (_, r) => mul(invA, pow(wInv, (j * r) % a))),
+    );
+    FOLD_WEIGHTS.set(logArity, w);
+  }
+  return w;
+}
+const FOLD_WEIGHTS = new Map<number, readonly (readonly number[])[]>();
+
+/** The r-th coefficient Σ_j w_(j,r)·v_j of a coset's values (constant weights: linear for a builder). */
+export function foldCoefficient<F, E, D>(
+  b: VerifierBackend<F, E, D>,
+  values: readonly E[],
+  logArity: number,
+  r: number,
+): E {
+  const w = foldWeights(logArity);
+  let c = b.extConstant([0, 0, 0, 0]);
+  for (let j = 0; j < values.length; j++) c = b.extAdd(c, b.extMulBase(values[j]!, b.constant(w[j]![r]!)));
+  return c;
+}
+
+/** Σ_i c_i·y^i for extension coefficients at a base point (Horner, or the backend's `polynomialAt`). */
 export function evaluatePolynomial<F, E, D>(
   b: VerifierBackend<F, E, D>,
   coefficients: readonly E[],
   y: F,
 ): E {
+  if (b.polynomialAt) return b.polynomialAt(coefficients, y);
   let acc = b.extConstant([0, 0, 0, 0]);
   for (let i = coefficients.length - 1; i >= 0; i--) acc = b.extAdd(b.extMulBase(acc, y), coefficients[i]!);
   return acc;

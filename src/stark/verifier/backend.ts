@@ -54,6 +54,14 @@ export interface VerifierBackend<F, E, D> {
   dotExt?(coefficients: readonly E[], values: readonly E[]): E;
   /** Σ_k x^k·terms_k. Optional: without it, Horner's rule (one extension product per term). */
   powerSum?(terms: readonly E[], x: E): E;
+  /**
+   * One FRI fold of a coset's values (pcs/fri-verify.ts's `foldValues`: the same value). Optional: without
+   * it, Horner's rule in β/y; a builder that pays for each product's reduction can share β's powers between
+   * queries and reduce the sum once.
+   */
+  friFold?(values: readonly E[], beta: E, yInv: F, logArity: number): E;
+  /** Σ_i c_i·y^i at a base point. Optional: without it, Horner's rule. */
+  polynomialAt?(coefficients: readonly E[], y: F): E;
   /** a⁻¹; a zero `a` rejects the proof with `reason`. */
   extInverse(a: E, reason: VerificationReason, what: string): E;
 
