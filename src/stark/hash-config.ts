@@ -67,6 +67,12 @@ export interface StarkHash {
   /** Whether 8 words form a digest this configuration can produce (decoders reject the others). */
   isCanonicalDigest(d: Uint32Array): boolean;
   newChallenger(): Challenger;
+  /**
+   * Optional proof-of-work pre-check from a transcript's `powState` (which worker threads can receive): the
+   * smallest of `count` nonces from `from` whose sample would have `bits` zero bits, or −1. The prover
+   * splits the search across threads with it and confirms the nonce with the generic check.
+   */
+  readonly powScan?: PowScan;
 }
 
 /** Thrown where a hash configuration lacks what its Merkle arity, or the component given it, requires. */
@@ -99,7 +105,15 @@ export interface Challenger {
    * generic search returns.
    */
   grindFast?(bits: number): number;
+  /**
+   * Optional: the transcript state that `StarkHash.powScan` scans nonces from, as words a worker thread can
+   * receive; undefined when this state has no such shortcut (the search is then `grindFast`'s or generic).
+   */
+  powState?(): Uint32Array | undefined;
 }
+
+/** The smallest of `count` nonces from `from` that pass a hash's `powScan` pre-check, or −1. */
+export type PowScan = (state: Uint32Array, bits: number, from: number, count: number) => number;
 
 export function observeMany(ch: Challenger, xs: ArrayLike<number>): void {
   for (let i = 0; i < xs.length; i++) ch.observe(xs[i]!);
@@ -150,7 +164,11 @@ export function checkPow(ch: Challenger, nonce: number, bits: number): boolean {
 
 /** The smallest nonce that passes the proof-of-work check from this transcript state. */
 export function grind(ch: Challenger, bits: number): number {
-  if (ch.grindFast) return ch.grindFast(bits);
+  return ch.grindFast ? ch.grindFast(bits) : grindBySearch(ch, bits);
+}
+
+/** `grind` by the generic check, nonce after nonce (what a `grindFast` must agree with). */
+export function grindBySearch(ch: Challenger, bits: number): number {
   for (let nonce = 0; nonce < P; nonce++) if (checkPow(ch, nonce, bits)) return nonce;
   throw new RangeError("no proof-of-work nonce exists");
 }

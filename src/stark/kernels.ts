@@ -88,6 +88,19 @@ export type Kernel =
     }
   | {
       /**
+       * Proof-of-work pre-check (`StarkHash.powScan` from a transcript's `powState`): unit u scans `block`
+       * nonces from first + u·block and writes the smallest candidate to found[u], or NO_NONCE.
+       */
+      readonly kind: "grind";
+      readonly hash: string;
+      readonly state: Uint32Array;
+      readonly bits: number;
+      readonly first: number;
+      readonly block: number;
+      readonly found: Uint32Array;
+    }
+  | {
+      /**
        * One tree step onto a level where shorter matrices are injected, fused (`StarkHash.injectNode`):
        * node j of `layer` hashes nodes arity·j … of `prev` with row bitrev(j) of `columns`.
        */
@@ -98,6 +111,9 @@ export type Kernel =
       readonly columns: readonly Uint32Array[];
       readonly layer: Uint32Array;
     };
+
+/** A `grind` unit that found no candidate. */
+export const NO_NONCE = 0xffffffff;
 
 /** Rows per `hashRows` call: enough for the engine's paired permutations, small enough to stay in cache. */
 const ROW_BATCH = 16;
@@ -127,6 +143,8 @@ export function kernelSize(k: Kernel): number {
     case "compress":
     case "inject":
       return k.layer.length / 8;
+    case "grind":
+      return k.found.length;
   }
 }
 
@@ -216,6 +234,16 @@ export function runKernel(k: Kernel, start: number, end: number, hashOverride?: 
     case "inject":
       injectRange(k, start, end, hashOverride ?? HASHES[k.hash]!);
       return;
+    case "grind": {
+      const scan = (hashOverride ?? HASHES[k.hash]!).powScan;
+      if (!scan) throw new UnsupportedHashError(`hash configuration ${k.hash} has no proof-of-work scan`);
+      for (let u = start; u < end; u++) {
+        const from = k.first + u * k.block;
+        const nonce = from < P ? scan(k.state, k.bits, from, Math.min(k.block, P - from)) : -1;
+        k.found[u] = nonce < 0 ? NO_NONCE : nonce;
+      }
+      return;
+    }
     case "compress": {
       const hash = hashOverride ?? HASHES[k.hash]!;
       const { prev, arity } = k;

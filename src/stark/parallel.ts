@@ -16,7 +16,7 @@ const KERNELS = siblingModule(import.meta.url, "kernels");
  * makes the compiler check that it is the same string.
  */
 const BN254_HASH_ID: typeof import("./poseidon-bn254-hash.ts").POSEIDON_BN254_HASH_ID =
-  "poseidon-bn254-circomlib-4ary-fused";
+  "poseidon-bn254-circomlib-4ary-fused-hashed-transcript";
 /** Hash configurations whose kernels run in a module of their own (imported by threads only when used). */
 const HASH_KERNELS: Record<string, URL> = {
   [BN254_HASH_ID]: siblingModule(import.meta.url, "kernels-bn254"),
@@ -57,7 +57,12 @@ export function parallelExecutor(workerCount: number, minUnits = 1024): Executor
       const own = hashId === undefined ? undefined : HASH_KERNELS[hashId];
       const portable = hashId === undefined || workerHash(hashId) !== undefined || own !== undefined;
       const threshold =
-        kernel.kind === "lde" || kernel.kind === "transform" || kernel.kind === "open" ? 2 : minUnits;
+        kernel.kind === "lde" ||
+        kernel.kind === "transform" ||
+        kernel.kind === "open" ||
+        kernel.kind === "grind"
+          ? 2
+          : minUnits;
       if (workerCount === 0 || size < threshold || !portable) {
         runKernel(kernel, 0, size, hash);
         return;

@@ -1,6 +1,12 @@
 import { P } from "../field/babybear.ts";
-import { BN254_R, poseidonBn254, poseidonBn254Batch, poseidonBn254Permute } from "../hash/poseidon-bn254.ts";
-import type { Challenger, StarkHash } from "./hash-config.ts";
+import {
+  BN254_R,
+  poseidonBn254,
+  poseidonBn254Batch,
+  poseidonBn254Permute,
+  poseidonBn254PermuteBatch,
+} from "../hash/poseidon-bn254.ts";
+import { type Challenger, checkPow, grindBySearch, type StarkHash } from "./hash-config.ts";
 
 /**
  * The Poseidon-BN254 configuration (circomlib's Poseidon), for STARKs that a BN254 circuit verifies.
@@ -19,13 +25,17 @@ import type { Challenger, StarkHash } from "./hash-config.ts";
  *   fewer than compress(node, hashRow(row)), and the first also saves the row's own hash.
  * - Digest: one BN254 element, as 8 u32 words little-endian (32 bytes LE); canonical iff < r.
  * - Transcript: a duplex sponge on the width-3 permutation, capacity cell 0, rate cells 1 and 2, overwrite
- *   mode. Observed BabyBear elements are packed 8 per cell; a digest takes one cell of its own. Each
- *   squeezed cell yields one BabyBear element, the cell's value mod p (statistical distance ≤ p/r < 2^-222).
+ *   mode. Observed BabyBear elements are packed 8 per cell; a digest takes one cell of its own. The cells
+ *   observed between two samples are absorbed when the next sample is drawn: as they are if fewer than 5,
+ *   else hashed into one cell by `hashPackedRow` (commitments' caps, the openings at ζ). Each squeezed cell
+ *   yields one BabyBear element, the cell's value mod p (statistical distance ≤ p/r < 2^-222).
  */
 const PB = BigInt(P);
 /** Nodes per batched call in `compressLevel` (the engine permutes them in pairs). */
 const LEVEL_BATCH = 32;
 const MASK32 = 0xffffffffn;
+/** Nonces permuted per batched call while grinding. */
+const GRIND_BATCH = 256;
 
 function packChunk(row: ArrayLike<number>, start: number, end: number): bigint {
   let acc = 0n;
@@ -88,34 +98,80 @@ export function hashPackedRows(packed: readonly (readonly bigint[])[]): bigint[]
   return h;
 }
 
+/**
+ * Cells observed between two samples that the transcript hashes before absorbing them, when there are at
+ * least this many: all but the last become one cell (`hashPackedRow`, the leaf hash), absorbed with the
+ * last. In a BN254 circuit k cells cost ⌈k/2⌉ width-3 permutations (242 constraints each) one by one, and
+ * Poseidon(k − 1) plus one permutation so (Poseidon(15): ~600), which is cheaper from 5 cells on. The last
+ * cell stays out of the hash so that a proof-of-work nonce, observed last, costs one permutation an attempt.
+ */
+export const TRANSCRIPT_HASHED_CELLS = 5;
+
+/** The cells a run of observed cells is absorbed as: itself, or the hash of all but its last, then its last. */
+export function transcriptCells<T>(run: readonly T[], hash: (cells: readonly T[]) => T): readonly T[] {
+  return run.length >= TRANSCRIPT_HASHED_CELLS ? [hash(run.slice(0, -1)), run[run.length - 1]!] : run;
+}
+
+/**
+ * `StarkHash.powScan` of this configuration, from `powState`'s 34 words: the state to permute (3 cells), the
+ * nonce's cell's base and weight (cell = base + nonce·weight), and the slot it takes (1 or 2). Permutes a
+ * batch of states at a time and checks cell 2 of the result, the sample.
+ */
+export function powScanBn254(state: Uint32Array, bits: number, from: number, count: number): number {
+  const cell = (i: number) => digestToBigint(state.subarray(8 * i, 8 * i + 8));
+  const start = [cell(0), cell(1), cell(2)];
+  const base = cell(3);
+  const slot = state[32]!;
+  const weight = PB ** BigInt(state[33]!);
+  const mask = bits === 0 ? 0n : (1n << BigInt(bits)) - 1n;
+  for (let first = from; first < from + count; first += GRIND_BATCH) {
+    const n = Math.min(GRIND_BATCH, from + count - first);
+    const states = Array.from({ length: n }, (_, i) => {
+      const s = [...start];
+      s[slot] = base + BigInt(first + i) * weight;
+      return s;
+    });
+    const out = poseidonBn254PermuteBatch(states);
+    for (let i = 0; i < n; i++) if (((out[i]![2]! % PB) & mask) === 0n) return first + i;
+  }
+  return -1;
+}
+
 export class PoseidonBn254Challenger implements Challenger {
   private state: bigint[];
   private pending: number[];
+  private queue: bigint[];
   private input: bigint[];
   private output: bigint[];
 
   constructor(
     state: bigint[] = [0n, 0n, 0n],
     pending: number[] = [],
+    queue: bigint[] = [],
     input: bigint[] = [],
     output: bigint[] = [],
   ) {
     this.state = state;
     this.pending = pending;
+    this.queue = queue;
     this.input = input;
     this.output = output;
   }
 
   private flushPending(): void {
     if (this.pending.length === 0) return;
-    this.absorbCell(packChunk(this.pending, 0, this.pending.length));
+    this.queue.push(packChunk(this.pending, 0, this.pending.length));
     this.pending = [];
   }
 
-  private absorbCell(x: bigint): void {
-    this.output = [];
-    this.input.push(x);
-    if (this.input.length === 2) this.duplex();
+  /** Absorbs the cells observed since the last sample, hashed into one if there are many. */
+  private flushQueue(): void {
+    if (this.queue.length === 0) return;
+    for (const x of transcriptCells(this.queue, hashPackedRow)) {
+      this.input.push(x);
+      if (this.input.length === 2) this.duplex();
+    }
+    this.queue = [];
   }
 
   private duplex(): void {
@@ -135,25 +191,74 @@ export class PoseidonBn254Challenger implements Challenger {
 
   observeDigest(d: Uint32Array): void {
     this.flushPending();
-    this.absorbCell(digestToBigint(d) % BN254_R);
+    this.output = [];
+    this.queue.push(digestToBigint(d) % BN254_R);
   }
 
   sample(): number {
     this.flushPending();
+    this.flushQueue();
     if (this.input.length > 0 || this.output.length === 0) this.duplex();
     return Number(this.output.pop()! % PB);
   }
 
+  /**
+   * Where observing a nonce and sampling leads, up to the nonce: the nonce joins the pending elements' cell
+   * (weight p^k after k of them), the last cell of its run, so the sample permutes one state whose slot 1 or
+   * 2 holds that cell and the rest is fixed. Computes the fixed part (the run's other cells absorbed or
+   * hashed) on a copy; `powScanBn254` reads it.
+   */
+  powState(): Uint32Array | undefined {
+    if (this.input.length > 0) return undefined;
+    const k = this.pending.length;
+    const base = packChunk(this.pending, 0, k);
+    const probe = new PoseidonBn254Challenger([...this.state]);
+    const NONCE = -1n;
+    const cells = transcriptCells([...this.queue, NONCE], hashPackedRow);
+    for (const x of cells.slice(0, -1)) {
+      probe.input.push(x);
+      if (probe.input.length === 2) probe.duplex();
+    }
+    const slot = probe.input.length + 1;
+    const start = [...probe.state];
+    if (probe.input.length === 1) start[1] = probe.input[0]!;
+    const words = new Uint32Array(34);
+    [start[0]!, start[1]!, start[2]!, base].forEach((v, i) => {
+      bigintToDigest(v, words.subarray(8 * i, 8 * i + 8));
+    });
+    words[32] = slot;
+    words[33] = k;
+    return words;
+  }
+
+  grindFast(bits: number): number {
+    const state = this.powState();
+    if (!state) return grindBySearch(this, bits);
+    for (let from = 0; from < P; from += GRIND_BATCH) {
+      const nonce = powScanBn254(state, bits, from, Math.min(GRIND_BATCH, P - from));
+      if (nonce >= 0 && checkPow(this, nonce, bits)) return nonce;
+    }
+    throw new RangeError("no proof-of-work nonce exists");
+  }
+
   clone(): PoseidonBn254Challenger {
-    return new PoseidonBn254Challenger([...this.state], [...this.pending], [...this.input], [...this.output]);
+    return new PoseidonBn254Challenger(
+      [...this.state],
+      [...this.pending],
+      [...this.queue],
+      [...this.input],
+      [...this.output],
+    );
   }
 }
 
 /**
  * The configuration's name. "-fused" marks fused injections: proofs of the earlier shape
- * ("poseidon-bn254-circomlib-4ary", injections compressed apart) have other roots and another transcript.
+ * ("poseidon-bn254-circomlib-4ary", injections compressed apart) have other roots and another transcript;
+ * "-hashed-transcript" the transcript that hashes long runs of observed cells (proofs before it,
+ * "poseidon-bn254-circomlib-4ary-fused", absorbed every cell).
  */
-export const POSEIDON_BN254_HASH_ID = "poseidon-bn254-circomlib-4ary-fused";
+export const POSEIDON_BN254_HASH_ID = "poseidon-bn254-circomlib-4ary-fused-hashed-transcript";
 
 export const poseidonBn254Hash: StarkHash = {
   id: POSEIDON_BN254_HASH_ID,
@@ -199,6 +304,7 @@ export const poseidonBn254Hash: StarkHash = {
     const inputs = children.map((c, i) => injectInputs(c, cells[i]!, () => digests[i]!));
     poseidonBn254Batch(inputs).forEach((d, i) => bigintToDigest(d, outs[i]!));
   },
+  powScan: powScanBn254,
   isCanonicalDigest: (d) => digestToBigint(d) < BN254_R,
   newChallenger: () => new PoseidonBn254Challenger(),
 };

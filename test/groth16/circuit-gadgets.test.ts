@@ -16,9 +16,15 @@ import { cellModP } from "../../src/groth16/circuit/cell-mod-p.ts";
 import { Extension } from "../../src/groth16/circuit/extension.ts";
 import type { Lc } from "../../src/groth16/circuit/lc.ts";
 import { poseidonCircuit, poseidonPermuteCircuit } from "../../src/groth16/circuit/poseidon.ts";
+import { CircuitChallenger } from "../../src/groth16/circuit/transcript.ts";
 import { BN254_R } from "../../src/groth16/types.ts";
 import { partialRounds } from "../../src/hash/poseidon-bn254/params.ts";
-import { bigintToDigest, digestToBigint, poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
+import {
+  bigintToDigest,
+  digestToBigint,
+  hashPackedRow,
+  poseidonBn254Hash,
+} from "../../src/stark/poseidon-bn254-hash.ts";
 import { prng } from "../../src/stark/testing/perturb.ts";
 import { r1csAccepts } from "./r1cs-accepts.ts";
 
@@ -254,6 +260,83 @@ describe("the quartic extension", () => {
     );
     expect(z.failures).toContainEqual({ reason: "degenerate-point", what: "0⁻¹" });
     expectRejected(z, "0⁻¹");
+  });
+});
+
+describe("the transcript as constraints", () => {
+  const digestOf = (v: bigint) => {
+    const d = new Uint32Array(8);
+    bigintToDigest(v, d);
+    return d;
+  };
+  const big = () => ((BigInt(rand()) << 222n) ^ (BigInt(rand()) << 100n) ^ BigInt(rand())) % BN254_R;
+
+  it.each([0, 1, 2, 4, 5, 6, 16, 17, 40])(
+    "samples what the native transcript samples after %i observed cells, hashing runs of 5 or more",
+    (cells) => {
+      const native = poseidonBn254Hash.newChallenger();
+      const c = builder();
+      const circuit = new CircuitChallenger(new BabyBear(c));
+      const bb = new BabyBear(c);
+      const samples: [number, bigint][] = [];
+      // A prefix, then `cells` cells (digests and packed elements, 8 a cell), then two samples, twice.
+      for (let round = 0; round < 2; round++) {
+        const e0 = element();
+        native.observe(e0);
+        circuit.observe(bb.input(e0));
+        samples.push([native.sample(), circuit.sample().value]);
+        for (let i = 0; i < cells; i++) {
+          if (i % 3 === 2) {
+            for (let k = 0; k < 8; k++) {
+              const e = element();
+              native.observe(e);
+              circuit.observe(bb.input(e));
+            }
+          } else {
+            const d = big();
+            native.observeDigest(digestOf(d));
+            circuit.observeDigest(c.hint(d, "digest"));
+          }
+        }
+        samples.push([native.sample(), circuit.sample().value]);
+        samples.push([native.sample(), circuit.sample().value]);
+      }
+      for (const [n, v] of samples) expect(v).toBe(BigInt(n));
+      expectAccepted(c);
+    },
+  );
+
+  it("absorbs a run of 5 or more cells as the row hash of all but the last, then the last", () => {
+    const cells = (n: number) => Array.from({ length: n }, big);
+    for (const n of [4, 5, 16, 31]) {
+      const run = cells(n);
+      const each = poseidonBn254Hash.newChallenger();
+      for (const d of run) each.observeDigest(digestOf(d));
+      const hashed = poseidonBn254Hash.newChallenger();
+      hashed.observeDigest(digestOf(hashPackedRow(run.slice(0, -1))));
+      hashed.observeDigest(digestOf(run[n - 1]!));
+      if (n >= 5) expect(each.sample()).toBe(hashed.sample());
+      else expect(each.sample()).not.toBe(hashed.sample());
+    }
+  });
+
+  it("a run of 17 cells costs one Poseidon(16) and a permutation, not 9 permutations", () => {
+    const c = builder();
+    const t = new CircuitChallenger(new BabyBear(c));
+    for (let i = 0; i < 17; i++) t.observeDigest(c.hint(big(), "digest"));
+    const before = c.constraints;
+    t.sample();
+    const absorbed = c.constraints - before - 380; // the sample's own s mod p
+    const p16 = builder();
+    poseidonCircuit(
+      p16,
+      Array.from({ length: 16 }, () => p16.hint(big(), "x")),
+    );
+    const p2 = builder();
+    poseidonPermuteCircuit(p2, [p2.hint(1n, "x"), p2.hint(2n, "x"), p2.hint(3n, "x")]);
+    expect(absorbed).toBeGreaterThan(p16.constraints);
+    expect(absorbed).toBeLessThanOrEqual(p16.constraints + p2.constraints);
+    expect(2 * absorbed).toBeLessThan(9 * p2.constraints);
   });
 });
 

@@ -2,6 +2,7 @@ import * as lite from "poseidon-lite";
 import { describe, expect, it } from "vitest";
 import { P } from "../../src/field/babybear.ts";
 import { DEFAULT_CONFIG } from "../../src/stark/config.ts";
+import { checkPow, grind, grindBySearch } from "../../src/stark/hash-config.ts";
 import { poseidonBn254Hash } from "../../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../../src/stark/poseidon2-hash.ts";
 import { decodeProof, encodeProof } from "../../src/stark/proof-codec.ts";
@@ -137,5 +138,47 @@ describe("Poseidon-BN254 configuration", () => {
     });
     console.log(`soundness range check (BN254): ${JSON.stringify(report.tried)}`);
     expect(report.accepted).toEqual([]);
+  });
+});
+
+describe("Poseidon-BN254 proof of work", () => {
+  it("16 bits of grinding split across a worker thread find the serial nonce", () => {
+    const config = { ...TEST_CONFIG, powBits: 16 };
+    const air = fibonacciAir();
+    const w = fibonacciWitness(4);
+    const serial = proveStark(air, config, hash, w, { workers: 0 });
+    const parallel = proveStark(air, config, hash, w, { workers: 1 });
+    // Past the first block of every thread: the rounds and the lowest-block rule both matter.
+    expect(serial.powNonce).toBeGreaterThan(2 * 2048);
+    expect(encodeProof(parallel, air, config, hash)).toEqual(encodeProof(serial, air, config, hash));
+    verifyStark(air, config, hash, w.publics, parallel);
+  });
+
+  // The nonce's cell lands in slot 1 or 2 of the permutation, after a run hashed or absorbed as it is, with
+  // 0 to 7 elements before it in its cell.
+  it.each([
+    ["right after a sample", 0, 0, 0],
+    ["after three more samples (squeezed cells left over)", 3, 0, 0],
+    ["behind 5 pending elements", 0, 0, 5],
+    ["behind 7 pending elements (the nonce completes the cell)", 0, 0, 7],
+    ["after one queued cell (slot 2)", 0, 1, 0],
+    ["after two queued cells and 3 elements", 0, 2, 3],
+    ["after four queued cells and an element (a hashed run)", 0, 4, 1],
+    ["after 40 queued cells (a hashed chain)", 0, 40, 2],
+  ])("the batched search finds the generic search's nonce %s", (_, before, queued, pending) => {
+    const ch = poseidonBn254Hash.newChallenger();
+    for (let i = 0; i < 9; i++) ch.observe(i * 7 + 1);
+    ch.sample();
+    for (let i = 0; i < before; i++) ch.sample();
+    const d = new Uint32Array(8);
+    for (let i = 0; i < queued; i++) {
+      d[0] = 1000 + i;
+      ch.observeDigest(d);
+    }
+    for (let i = 0; i < pending; i++) ch.observe(1000 + i);
+    expect(ch.powState?.()).toBeDefined();
+    const fast = grind(ch, 10);
+    expect(fast).toBe(grindBySearch(ch, 10));
+    expect(checkPow(ch, fast, 10)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import type { Ext as ExtNumbers } from "../../field/extension.ts";
 import { foldCoefficient } from "../../stark/pcs/fri-verify.ts";
-import { injectsCells, POSEIDON_MAX_INPUTS, poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
+import { injectsCells, poseidonBn254Hash } from "../../stark/poseidon-bn254-hash.ts";
 import type { BackendChallenger, VerificationReason, VerifierBackend } from "../../stark/verifier/backend.ts";
 import { BabyBear, type Bb } from "./babybear.ts";
 import type { CircuitBuilder } from "./builder.ts";
@@ -8,7 +8,7 @@ import { type Ext, Extension } from "./extension.ts";
 import { fixedBasePow } from "./fixed-base-pow.ts";
 import { lazyDot, lazyDotBase, PowerTable } from "./lazy-sums.ts";
 import { Lc } from "./lc.ts";
-import { poseidonCircuit } from "./poseidon.ts";
+import { hashCellsCircuit, poseidonCircuit } from "./poseidon.ts";
 import { CircuitChallenger, packCanonical } from "./transcript.ts";
 
 /**
@@ -179,11 +179,7 @@ export class R1csBackend implements VerifierBackend<Bb, Ext, Lc> {
 
   /** ≤ 16 cells → Poseidon(k), more → a chain Poseidon(h, next ≤ 15) (`hashPackedRow`). */
   private hashCells(cells: readonly Lc[]): Lc {
-    if (cells.length <= POSEIDON_MAX_INPUTS) return poseidonCircuit(this.c, cells);
-    let h = poseidonCircuit(this.c, cells.slice(0, POSEIDON_MAX_INPUTS));
-    for (let i = POSEIDON_MAX_INPUTS; i < cells.length; i += POSEIDON_MAX_INPUTS - 1)
-      h = poseidonCircuit(this.c, [h, ...cells.slice(i, i + POSEIDON_MAX_INPUTS - 1)]);
-    return h;
+    return hashCellsCircuit(this.c, cells);
   }
 
   hashRow(row: readonly Bb[]): Lc {

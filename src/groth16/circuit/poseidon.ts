@@ -1,6 +1,7 @@
 import { matInverse } from "../../hash/poseidon-bn254/field.ts";
 import { sparsePoseidonParams } from "../../hash/poseidon-bn254/sparse.ts";
 import { poseidonBn254Permute } from "../../hash/poseidon-bn254.ts";
+import { POSEIDON_MAX_INPUTS } from "../../stark/poseidon-bn254-hash.ts";
 import { frInv, frMul } from "../scalar-field.ts";
 import { COMPACT_TERMS } from "./babybear.ts";
 import type { CircuitBuilder } from "./builder.ts";
@@ -122,4 +123,16 @@ function fullRound(
   for (let i = 0; i < t; i++)
     c.enforce(x4[i]!, u[i]!, combine(next.map((x, j) => [x, mInv[i]![j]!] as const)), "poseidon full round");
   return next;
+}
+
+/**
+ * `hashPackedRow` of packed cells: ≤ 16 cells → Poseidon(k), more → a chain Poseidon(h, next ≤ 15) (the
+ * row hash of the Poseidon-BN254 configuration, and its transcript's hash of long runs of cells).
+ */
+export function hashCellsCircuit(c: CircuitBuilder, cells: readonly Lc[]): Lc {
+  if (cells.length <= POSEIDON_MAX_INPUTS) return poseidonCircuit(c, cells);
+  let h = poseidonCircuit(c, cells.slice(0, POSEIDON_MAX_INPUTS));
+  for (let i = POSEIDON_MAX_INPUTS; i < cells.length; i += POSEIDON_MAX_INPUTS - 1)
+    h = poseidonCircuit(c, [h, ...cells.slice(i, i + POSEIDON_MAX_INPUTS - 1)]);
+  return h;
 }

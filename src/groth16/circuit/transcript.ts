@@ -1,21 +1,25 @@
+import { transcriptCells } from "../../stark/poseidon-bn254-hash.ts";
 import type { BackendChallenger } from "../../stark/verifier/backend.ts";
 import type { BabyBear, Bb } from "./babybear.ts";
 import { P } from "./babybear.ts";
 import { cellModP } from "./cell-mod-p.ts";
 import { combine, Lc } from "./lc.ts";
-import { poseidonPermuteCircuit } from "./poseidon.ts";
+import { hashCellsCircuit, poseidonPermuteCircuit } from "./poseidon.ts";
 
 /**
  * The Poseidon-BN254 transcript (`PoseidonBn254Challenger`, src/stark/poseidon-bn254-hash.ts) as a circuit:
  * a duplex sponge on the width-3 permutation, capacity cell 0, rate cells 1–2, overwrite mode. Observed
  * BabyBear elements are reduced to canonical form and packed 8 per cell as Σ e_i·p^i (a linear combination:
- * free); a digest takes a cell of its own; each squeezed cell yields one element, s mod p (cell-mod-p.ts).
+ * free); a digest takes a cell of its own; the cells observed between two samples are absorbed at the next
+ * sample, hashed into one cell when there are 5 or more; each squeezed cell yields one element, s mod p
+ * (cell-mod-p.ts).
  * Whatever is constant folds, so the protocol's fixed prefix costs nothing.
  */
 export class CircuitChallenger implements BackendChallenger<Bb, Lc> {
   private readonly bb: BabyBear;
   private state: Lc[] = [Lc.constant(0n), Lc.constant(0n), Lc.constant(0n)];
   private pending: Bb[] = [];
+  private queue: Lc[] = [];
   private input: Lc[] = [];
   private output: Lc[] = [];
 
@@ -25,14 +29,22 @@ export class CircuitChallenger implements BackendChallenger<Bb, Lc> {
 
   private flushPending(): void {
     if (this.pending.length === 0) return;
-    this.absorbCell(packCanonical(this.pending));
+    this.queue.push(packCanonical(this.pending));
     this.pending = [];
   }
 
-  private absorbCell(x: Lc): void {
-    this.output = [];
-    this.input.push(x);
-    if (this.input.length === 2) this.duplex();
+  /** Absorbs the cells observed since the last sample, hashed into one if there are many. */
+  private flushQueue(): void {
+    if (this.queue.length === 0) return;
+    const c = this.bb.c;
+    const cells = transcriptCells(this.queue, (q) =>
+      c.withCategory("transcript", () => hashCellsCircuit(c, q)),
+    );
+    for (const x of cells) {
+      this.input.push(x);
+      if (this.input.length === 2) this.duplex();
+    }
+    this.queue = [];
   }
 
   private duplex(): void {
@@ -53,11 +65,13 @@ export class CircuitChallenger implements BackendChallenger<Bb, Lc> {
 
   observeDigest(d: Lc): void {
     this.flushPending();
-    this.absorbCell(d);
+    this.output = [];
+    this.queue.push(d);
   }
 
   sample(): Bb {
     this.flushPending();
+    this.flushQueue();
     if (this.input.length > 0 || this.output.length === 0) this.duplex();
     return cellModP(this.bb, this.output.pop()!);
   }

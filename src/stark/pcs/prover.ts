@@ -6,13 +6,16 @@ import { recycleColumns } from "../../field/shared-columns.ts";
 import type { StarkConfig } from "../config.ts";
 import {
   type Challenger,
+  checkPow,
   grind,
+  grindBySearch,
   observeCap,
   observeExt,
   type StarkHash,
   sampleBits,
   sampleExt,
 } from "../hash-config.ts";
+import { NO_NONCE } from "../kernels.ts";
 import { type ProofLayout, ROUNDS, type Round } from "../layout.ts";
 import { type Executor, shared, toShared } from "../parallel.ts";
 import type { FriQueryStep, MerkleCap, QueryProof, TableOpenings } from "../proof.ts";
@@ -22,6 +25,10 @@ import { foldLayer } from "./fri-fold.ts";
 import { type Matrix, type MmcsData, mmcsCommit, mmcsOpen } from "./mmcs.ts";
 import { type OpeningSums, PointOpener } from "./open.ts";
 import { commitmentLeaf, friLeaf } from "./opening-positions.ts";
+
+/** Proof-of-work nonces per unit of the `grind` kernel, and units per round (a few tenths of a second). */
+const GRIND_BLOCK = 2048;
+const GRIND_UNITS = 8;
 
 /**
  * The prover's side of the polynomial commitment scheme (docs/proof-system.md §3, §6): commit columns
@@ -79,6 +86,26 @@ export class PcsProver {
     this.exec = exec;
     this.threaded = threaded;
     this.timer = timer;
+  }
+
+  /**
+   * The smallest proof-of-work nonce (`grind`), split across the executor's threads where the hash can
+   * pre-check nonces from a state the threads receive (`StarkHash.powScan`): rounds of GRIND_UNITS blocks,
+   * the first candidate of the lowest block confirmed by the generic check. Same nonce for any thread count.
+   */
+  private grind(ch: Challenger, bits: number): number {
+    const state = ch.powState?.();
+    if (!state || !this.hash.powScan || bits === 0) return grind(ch, bits);
+    const found = this.threaded ? shared(GRIND_UNITS) : new Uint32Array(GRIND_UNITS);
+    for (let first = 0; first < P; first += GRIND_UNITS * GRIND_BLOCK) {
+      this.exec.run(
+        { kind: "grind", hash: this.hash.id, state, bits, first, block: GRIND_BLOCK, found },
+        this.hash,
+      );
+      const nonce = found.find((n) => n !== NO_NONCE);
+      if (nonce !== undefined) return checkPow(ch, nonce, bits) ? nonce : grindBySearch(ch, bits);
+    }
+    throw new RangeError("no proof-of-work nonce exists");
   }
 
   private share(a: Uint32Array): Uint32Array {
@@ -200,7 +227,7 @@ export class PcsProver {
     for (const c of finalPoly) observeExt(ch, c);
     this.timer?.lap("fri");
 
-    const powNonce = grind(ch, config.powBits);
+    const powNonce = this.grind(ch, config.powBits);
     ch.observe(powNonce);
     sampleBits(ch, config.powBits);
     this.timer?.lap("pow");
