@@ -2,8 +2,8 @@
  * `npm run bench -- wrap [--test] [--dir <dir>]`: the whole compression of a real receipt, at the production
  * configurations (default) or the tests' (`--test`: minutes instead of most of an hour). The even-number guest
  * is proven (MACHINE_CONFIG), made succinct with the published release, then wrapped: the BN254 step
- * (P254_CONFIG), its verifier circuit with RISC Zero's public inputs, a development Groth16 key (2^22 domain at
- * production size: ~10 GB of memory), the Groth16 proof; finally the seal goes through the router on Hardhat's
+ * (P254_CONFIG), its verifier circuit with RISC Zero's public inputs, a development Groth16 key (2^20 domain at
+ * production size: ~5.5 GB of memory), the Groth16 proof; finally the seal goes through the router on Hardhat's
  * in-process chain and `EvenNumber.set` runs with it. Reports constraints, each stage's time, key size, peak
  * memory, and gas. One-time work (the release's programs, the BN254 control ID, the circuit, the key) is
  * reported apart from the per-receipt compression (BN254 step + witness + Groth16 proof). Last line: JSON.
@@ -28,6 +28,7 @@ import { verifyGroth16ReceiptForJournal } from "../src/receipt/groth16-receipt.t
 import { p254Program } from "../src/recursion/p254.ts";
 import { recursionReleaseSystem } from "../src/recursion/release-system.ts";
 import { proveSuccinct, recursionSystem } from "../src/recursion/system.ts";
+import { poseidonBn254Hash } from "../src/stark/poseidon-bn254-hash.ts";
 import { poseidon2Hash } from "../src/stark/poseidon2-hash.ts";
 import { decodeProof } from "../src/stark/proof-codec.ts";
 import { computeImageId } from "../src/zkvm/image-id.ts";
@@ -95,7 +96,9 @@ const params = wrapVerifierParameters(p, vk);
 // Per receipt: the compression proper.
 const start = performance.now();
 const groth16Phases: Record<string, number> = {};
+const bn254Timings: Record<string, number> = {};
 const wrapped = await wrapToGroth16(p, succinct, zkey, {
+  bn254Timings,
   onStage: (s) => console.log(`  ${s}…`),
   onGroth16Phase: (phase, seconds) => {
     groth16Phases[phase] = secs(seconds * 1000);
@@ -104,9 +107,13 @@ const wrapped = await wrapToGroth16(p, succinct, zkey, {
 figures.compressionSeconds = secs(performance.now() - start);
 figures.compressionStages = wrapped.seconds;
 figures.groth16Phases = groth16Phases;
+figures.bn254Phases = Object.fromEntries(Object.entries(bn254Timings).map(([k, ms]) => [k, secs(ms)]));
 figures.bn254ProofBytes = wrapped.p254.proof.length;
+// Grinding takes a geometric number of attempts (mean 2^powBits): the nonce says how lucky this proof was.
+figures.bn254PowNonce = decodeProof(wrapped.p254.proof, p.air.air, p.config, poseidonBn254Hash).powNonce;
 console.log(`compression: ${figures.compressionSeconds} s ${JSON.stringify(wrapped.seconds)}`);
 console.log(`Groth16 phases (s): ${JSON.stringify(groth16Phases)}`);
+console.log(`BN254 step phases (s): ${JSON.stringify(figures.bn254Phases)}`);
 await releaseProverThreads();
 figures.peakRssMiB = peakMiB();
 t = performance.now();

@@ -57,22 +57,22 @@ export interface P254Program {
 }
 
 /**
- * The BN254 layer's configuration, chosen by measurement (docs/wrap-circuit.md §8): blowup 16, 21 queries,
- * 16 PoW bits (grinding stays cheap in Poseidon-BN254), FRI arity 8, Merkle caps of 2^5 digests. Conjectured
- * security at the BN254 identity AIR's heights: 100 bits (fri 4·21 + 16 = 100, FRI folding 104.4, deep
- * 104.8, LogUp 104.8). Blowup 32 with 17 queries makes a circuit 12 % smaller (both fit the 2^21 domain) for
- * twice the Poseidon-BN254 hashing: the BN254 step took 185 s against 88–95 s at blowup 16, the larger part
- * of the compression. The cap height is the circuit's least (1,536,487 constraints for the verifier against
- * 1,624,085 without caps; 2^4 1,548,576, 2^6 1,551,810: each level spares every query's paths a level and
- * costs the transcript twice as many digests).
+ * The BN254 layer's configuration, chosen by measurement (docs/wrap-circuit.md §8, "Under 2^20"): blowup 32,
+ * 16 queries, 20 PoW bits, FRI arity 8, Merkle caps of 2^6 digests. Conjectured security at the BN254
+ * identity AIR's heights: 100 bits (fri 5·16 + 20 = 100; FRI folding, DEEP and LogUp above 103). Chosen
+ * so that the wrap circuit fits the 2^20 domain: 1,031,907 constraints with the statement, where blowup 16
+ * with 21 queries and 16 PoW bits counts 1,211,750. The price is the BN254 step's Poseidon-BN254 hashing,
+ * twice as many LDE rows, and ~2^20 grinding attempts (split across the prover's threads); the Groth16
+ * proof over a domain half as large saves more (docs/benchmarks.md, "Compression"). The cap height is the
+ * circuit's least once the transcript hashes the caps (2^5 +3 k, 2^7 +7 k).
  */
 export const P254_CONFIG: StarkConfig = {
-  logBlowup: 4,
-  numQueries: 21,
-  powBits: 16,
+  logBlowup: 5,
+  numQueries: 16,
+  powBits: 20,
   friLogArity: 3,
   logFinalDegree: 3,
-  capHeight: 5,
+  capHeight: 6,
 };
 
 /** How a BN254 step is built other than the production way: for measurements and caches. */
@@ -108,7 +108,7 @@ export function p254Program(
 }
 
 /**
- * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 16 — Poseidon2 on two
+ * The chips of the BN254 identity AIR under `config`. At blowup ≥ 8 — P254_CONFIG's 32 — Poseidon2 on two
  * rows of degree-7 constraints, hints and extension arithmetic two a row ({@link TWO_ROW_DEGREE7_CHIPS}):
  * every chip fits the Poseidon2 table's 2^14 rows, and the AIR opens 399 values instead of the one-row
  * chip's 566 (that chip at 2^13 with four lanes), 96 of its columns and 96 of its degree-7 S-boxes fewer, for

@@ -91,6 +91,8 @@ export interface WrapOptions {
   readonly workDir?: string;
   /** Called as each phase of the Groth16 prover ends, with its duration (see `ProveOptions.onPhase`). */
   readonly onGroth16Phase?: ProveOptions["onPhase"];
+  /** Filled with the BN254 step's milliseconds per prover phase (see the STARK prover's `timings`). */
+  readonly bn254Timings?: Record<string, number>;
 }
 
 /**
@@ -118,7 +120,7 @@ export async function wrapToGroth16(
     );
   options.onStage?.("proving the BN254 step");
   // No native check of the BN254 proof here: the circuit's witness below is that check.
-  const p254 = proveP254(p, inner);
+  const p254 = proveP254(p, inner, { timings: options.bn254Timings });
   stage("bn254");
   options.onStage?.("computing the wrap circuit's witness");
   const w = p254CircuitWitness(p, p254, wrapCircuitSpec(p));
