@@ -76,6 +76,36 @@ export function poseidonBn254Batch(inputs: readonly (readonly bigint[])[]): bigi
 }
 
 /**
+ * `poseidonBn254Batch` of `count` vectors of `width` inputs given as words: input i of vector v is the 8
+ * little-endian u32 words at words[8·(v·width + i)], each a canonical element (< r; not checked — the
+ * caller's words are digests and packed cells it made); hash v goes to out[8·v..8·v + 8), canonical. For
+ * callers that keep field elements as words (the prover's Merkle trees): no bigint is made on the
+ * WebAssembly path.
+ */
+export function poseidonBn254Words(words: Uint32Array, count: number, width: number, out: Uint32Array): void {
+  checkCount(width + 1, "width", width);
+  if (words.length < 8 * count * width || out.length < 8 * count)
+    throw new PoseidonBn254InputError(`${count} vectors of ${width} inputs need more words than given`);
+  const engine = wasmEngine();
+  if (engine) {
+    engine.hashWords(words, count, width, out);
+    return;
+  }
+  const element = (at: number) => {
+    let v = 0n;
+    for (let j = 7; j >= 0; j--) v = (v << 32n) | BigInt(words[at + j]!);
+    return v;
+  };
+  for (let v = 0; v < count; v++) {
+    let h = poseidonPermuteSparseBigInt([
+      0n,
+      ...Array.from({ length: width }, (_, i) => element(8 * (v * width + i))),
+    ])[0]!;
+    for (let j = 0; j < 8; j++, h >>= 32n) out[8 * v + j] = Number(h & 0xffffffffn);
+  }
+}
+
+/**
  * The Poseidon permutation of width t = state.length (2..17) with circomlib's constants and round numbers,
  * for sponges and other modes. `poseidonBn254(x) === poseidonBn254Permute([0n, ...x])[0]`.
  */

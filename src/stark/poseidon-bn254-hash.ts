@@ -5,6 +5,7 @@ import {
   poseidonBn254Batch,
   poseidonBn254Permute,
   poseidonBn254PermuteBatch,
+  poseidonBn254Words,
 } from "../hash/poseidon-bn254.ts";
 import { type Challenger, checkPow, grindBySearch, type StarkHash } from "./hash-config.ts";
 
@@ -137,6 +138,81 @@ export function powScanBn254(state: Uint32Array, bits: number, from: number, cou
   return -1;
 }
 
+/** Bits per limb of `packRowWords`' accumulator: 8·(p − 1)·(2^19 − 1) plus a carry stays below 2^53. */
+const PACK_LIMB_BITS = 19;
+const PACK_LIMBS = 14; // 14·19 ≥ 248 bits: Σ e_i·p^i < p^8 < 2^248
+const PACK_RADIX = 2 ** PACK_LIMB_BITS;
+const PACK_INVERSE_RADIX = 2 ** -PACK_LIMB_BITS;
+/** p^i (i < 8) in PACK_LIMB_BITS-bit limbs, least significant first, only up to its last non-zero limb. */
+const P_POWER_LIMBS: readonly number[][] = Array.from({ length: 8 }, (_, i) => {
+  const limbs: number[] = [];
+  for (let v = PB ** BigInt(i); v > 0n; v >>= BigInt(PACK_LIMB_BITS))
+    limbs.push(Number(v & BigInt(PACK_RADIX - 1)));
+  return limbs;
+});
+const packAcc = new Float64Array(PACK_LIMBS);
+
+/**
+ * Packs row[start..end) into ⌈(end − start)/8⌉ cells of 8 words each at words[at…]: cell c is Σ_i e_i·p^i
+ * over its (up to) 8 elements, as `packChunk` computes it on a bigint — here the products e_i·p^i are
+ * summed limb by limb in doubles (exact: below 2^53), then the carries are propagated once.
+ */
+function packRowWords(
+  row: ArrayLike<number>,
+  start: number,
+  end: number,
+  words: Uint32Array,
+  at: number,
+): void {
+  const acc = packAcc;
+  for (let c = start, o = at; c < end; c += 8, o += 8) {
+    acc.fill(0);
+    const last = Math.min(end, c + 8);
+    for (let i = c; i < last; i++) {
+      const e = row[i]!;
+      const limbs = P_POWER_LIMBS[i - c]!;
+      for (let j = 0; j < limbs.length; j++) acc[j] = acc[j]! + e * limbs[j]!;
+    }
+    words.fill(0, o, o + 8);
+    let carry = 0;
+    for (let j = 0; j < PACK_LIMBS; j++) {
+      const t = acc[j]! + carry;
+      carry = Math.floor(t * PACK_INVERSE_RADIX);
+      const limb = t - carry * PACK_RADIX;
+      const bit = PACK_LIMB_BITS * j;
+      const w = bit >>> 5;
+      const shift = bit & 31;
+      if (w < 8) words[o + w] = (words[o + w]! | (limb << shift)) >>> 0;
+      if (shift + PACK_LIMB_BITS > 32 && w + 1 < 8)
+        words[o + w + 1] = (words[o + w + 1]! | (limb >>> (32 - shift))) >>> 0;
+    }
+  }
+}
+
+/** `hashPackedRow` of each row into its 8-word digest, rows of one length, on words throughout. */
+function hashRowsToWords(rows: readonly ArrayLike<number>[], outs: readonly Uint32Array[]): void {
+  const n = rows.length;
+  if (n === 0) return;
+  const len = rows[0]!.length;
+  const cells = Math.ceil(len / 8);
+  const h = new Uint32Array(8 * n);
+  // The first ≤ 16 cells, then chains of the digest and the next ≤ 15 cells (as `hashPackedRow`).
+  let width = Math.min(cells, POSEIDON_MAX_INPUTS);
+  let words = new Uint32Array(8 * n * width);
+  for (let r = 0; r < n; r++) packRowWords(rows[r]!, 0, Math.min(len, 8 * width), words, 8 * r * width);
+  poseidonBn254Words(words, n, width, h);
+  for (let done = width; done < cells; done += width - 1) {
+    width = Math.min(cells - done, POSEIDON_MAX_INPUTS - 1) + 1;
+    words = new Uint32Array(8 * n * width);
+    for (let r = 0; r < n; r++) {
+      words.set(h.subarray(8 * r, 8 * r + 8), 8 * r * width);
+      packRowWords(rows[r]!, 8 * done, Math.min(len, 8 * (done + width - 1)), words, 8 * r * width + 8);
+    }
+    poseidonBn254Words(words, n, width, h);
+  }
+  for (let r = 0; r < n; r++) outs[r]!.set(h.subarray(8 * r, 8 * r + 8));
+}
+
 export class PoseidonBn254Challenger implements Challenger {
   private state: bigint[];
   private pending: number[];
@@ -266,8 +342,7 @@ export const poseidonBn254Hash: StarkHash = {
     bigintToDigest(hashPackedRow(packElements(row)), out);
   },
   hashRows(rows, outs) {
-    const digests = hashPackedRows(rows.map(packElements));
-    digests.forEach((d, i) => bigintToDigest(d, outs[i]!));
+    hashRowsToWords(rows, outs);
   },
   compress(a, b, out) {
     bigintToDigest(poseidonBn254([digestToBigint(a), digestToBigint(b)]), out);
@@ -278,18 +353,15 @@ export const poseidonBn254Hash: StarkHash = {
     bigintToDigest(poseidonBn254(children.map(digestToBigint)), out);
   },
   compressLevel(below, level, start, end, arity) {
+    // Node j's children are digests arity·j … of `below`, in order: the words' layout already.
     for (let first = start; first < end; first += LEVEL_BATCH) {
-      const last = Math.min(end, first + LEVEL_BATCH);
-      const groups: bigint[][] = [];
-      for (let j = first; j < last; j++)
-        groups.push(
-          Array.from({ length: arity }, (_, k) =>
-            digestToBigint(below.subarray(8 * (arity * j + k), 8 * (arity * j + k) + 8)),
-          ),
-        );
-      poseidonBn254Batch(groups).forEach((d, i) => {
-        bigintToDigest(d, level.subarray(8 * (first + i), 8 * (first + i) + 8));
-      });
+      const count = Math.min(end, first + LEVEL_BATCH) - first;
+      poseidonBn254Words(
+        below.subarray(8 * arity * first, 8 * arity * (first + count)),
+        count,
+        arity,
+        level.subarray(8 * first, 8 * (first + count)),
+      );
     }
   },
   injectNode(children, row, out) {
@@ -298,11 +370,29 @@ export const poseidonBn254Hash: StarkHash = {
   },
   injectNodes(children, rows, outs) {
     if (rows.length === 0) return;
-    const cells = rows.map(packElements);
+    const n = rows.length;
+    const arity = children[0]!.length;
+    const cells = Math.ceil(rows[0]!.length / 8);
     // Rows have equal lengths, so either every node absorbs its cells or every one its row's digest.
-    const digests = injectsCells(children[0]!.length, cells[0]!.length) ? [] : hashPackedRows(cells);
-    const inputs = children.map((c, i) => injectInputs(c, cells[i]!, () => digests[i]!));
-    poseidonBn254Batch(inputs).forEach((d, i) => bigintToDigest(d, outs[i]!));
+    const own = injectsCells(arity, cells);
+    const width = arity + (own ? cells : 1);
+    const words = new Uint32Array(8 * n * width);
+    let digests: Uint32Array[] = [];
+    if (!own) {
+      digests = rows.map(() => new Uint32Array(8));
+      hashRowsToWords(rows, digests);
+    }
+    for (let i = 0; i < n; i++) {
+      const at = 8 * i * width;
+      children[i]!.forEach((c, k) => {
+        words.set(c, at + 8 * k);
+      });
+      if (own) packRowWords(rows[i]!, 0, rows[i]!.length, words, at + 8 * arity);
+      else words.set(digests[i]!, at + 8 * arity);
+    }
+    const out = new Uint32Array(8 * n);
+    poseidonBn254Words(words, n, width, out);
+    for (let i = 0; i < n; i++) outs[i]!.set(out.subarray(8 * i, 8 * i + 8));
   },
   powScan: powScanBn254,
   isCanonicalDigest: (d) => digestToBigint(d) < BN254_R,

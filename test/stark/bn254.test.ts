@@ -182,3 +182,62 @@ describe("Poseidon-BN254 proof of work", () => {
     expect(checkPow(ch, fast, 10)).toBe(true);
   });
 });
+
+describe("Poseidon-BN254 Merkle hashing on words", () => {
+  const element = (i: number) => (Math.imul(i, 2654435761) >>> 1) % P;
+  const digestOf = (i: number) => {
+    const d = new Uint32Array(8);
+    hash.hashRow(Uint32Array.of(i), d);
+    return d;
+  };
+
+  it.each([1, 7, 8, 9, 127, 128, 129, 207, 300])(
+    "hashRows of %i-element rows equals hashRow (packing and the > 16-cell chain)",
+    (len) => {
+      // Row 0 is all p − 1: the largest cell every pack can make.
+      const rows = Array.from({ length: 5 }, (_, r) =>
+        Uint32Array.from({ length: len }, (_, i) => (r === 0 ? P - 1 : element(1000 * r + i))),
+      );
+      const outs = rows.map(() => new Uint32Array(8));
+      hash.hashRows!(rows, outs);
+      rows.forEach((row, r) => {
+        const one = new Uint32Array(8);
+        hash.hashRow(row, one);
+        expect(outs[r]).toEqual(one);
+      });
+    },
+  );
+
+  it.each([2, 4] as const)(
+    "compressLevel and injectNodes of arity %i equal compress and injectNode",
+    (arity) => {
+      const below = new Uint32Array(8 * arity * 20);
+      for (let i = 0; i < below.length / 8; i++) below.set(digestOf(i), 8 * i);
+      const level = new Uint32Array(8 * 20);
+      hash.compressLevel!(below, level, 3, 17, arity);
+      for (let j = 0; j < 20; j++) {
+        const children = Array.from({ length: arity }, (_, k) =>
+          below.subarray(8 * (arity * j + k), 8 * (arity * j + k + 1)),
+        );
+        const one = new Uint32Array(8);
+        if (arity === 2) hash.compress(children[0]!, children[1]!, one);
+        else hash.compress4!(children, one);
+        // Nodes outside [3, 17) are not written.
+        expect(level.subarray(8 * j, 8 * j + 8)).toEqual(j >= 3 && j < 17 ? one : new Uint32Array(8));
+      }
+      for (const len of [3, 8, 40, 100, 130]) {
+        const rows = Array.from({ length: 3 }, (_, r) =>
+          Uint32Array.from({ length: len }, (_, i) => element(77 * r + i)),
+        );
+        const children = rows.map((_, r) => Array.from({ length: arity }, (_, k) => digestOf(r + k)));
+        const outs = rows.map(() => new Uint32Array(8));
+        hash.injectNodes!(children, rows, outs);
+        rows.forEach((row, r) => {
+          const one = new Uint32Array(8);
+          hash.injectNode!(children[r]!, row, one);
+          expect(outs[r]).toEqual(one);
+        });
+      }
+    },
+  );
+});

@@ -87,6 +87,70 @@ export class WasmEngine {
     return out;
   }
 
+  /**
+   * `hash(·, 1, true)` on words instead of bigints: `count` vectors of `width` cells, each cell 8 u32 words
+   * little-endian (a canonical element, < r) at words[8·(v·width + i)], and cell 0 of each result,
+   * canonical, as 8 words at out[8·v]. No bigint is made: the prover's Merkle hashing moves its rows and
+   * digests as words, and converting each cell to a bigint and back costs a fifth of a permutation.
+   */
+  hashWords(words: Uint32Array, count: number, width: number, out: Uint32Array): void {
+    const t = width + 1;
+    const tab = this.widthTables(t);
+    const paired = this.pairs ? count & ~1 : 0;
+    this.runWords(words, 0, paired, 2, width, tab, out);
+    this.runWords(words, paired, count, 1, width, tab, out);
+  }
+
+  private runWords(
+    words: Uint32Array,
+    from: number,
+    to: number,
+    lanes: 1 | 2,
+    width: number,
+    tab: WidthTables,
+    out: Uint32Array,
+  ): void {
+    const t = width + 1;
+    const unitBytes = t * ELEMENT_BYTES * lanes;
+    const elementWords = LIMBS * lanes;
+    const perCall = Math.floor(STATES_BYTES / unitBytes) * lanes;
+    const call = lanes === 2 ? this.exports.hashStates2! : this.exports.hashStates;
+    for (let start = from; start < to; start += perCall) {
+      const count = Math.min(perCall, to - start);
+      const u32 = this.u32;
+      for (let s = 0; s < count; s++) {
+        let word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
+        for (let k = 0; k < LIMBS; k++) u32[word + k * lanes] = 0;
+        word += elementWords;
+        const base = 8 * (start + s) * width;
+        for (let i = 0; i < width; i++, word += elementWords)
+          wordsToLimbs(words, base + 8 * i, u32, word, lanes);
+      }
+      call(
+        STATES_PTR,
+        count / lanes,
+        t,
+        tab.rp,
+        tab.cFirst,
+        tab.mM,
+        tab.mP,
+        tab.cPartial,
+        tab.sparse,
+        tab.cLast,
+        TMP_PTR,
+        ZERO_PTR,
+        tab.group,
+        WORK_PTR,
+        R2_PTR,
+        ONE_PTR,
+      );
+      for (let s = 0; s < count; s++) {
+        const word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
+        limbsToCanonicalWords(u32, word, lanes, out, 8 * (start + s));
+      }
+    }
+  }
+
   /** Hashes vectors[from..to) in calls of as many states (lanes = 1) or pairs (lanes = 2) as fit. */
   private run(
     vectors: readonly (readonly bigint[])[],
@@ -192,6 +256,53 @@ function writeLimbs(x: bigint, u32: Uint32Array, word: number, stride = 1): void
   for (let k = 0; k < LIMBS; k++) {
     u32[word + k * stride] = Number(x & MASK);
     x >>= LIMB_SHIFT;
+  }
+}
+
+const LIMB_MASK = (1 << LIMB_BITS) - 1;
+/** r as 8 u32 words, most significant first (for the canonical comparison). */
+const R_WORDS_DESC = Array.from({ length: 8 }, (_, j) =>
+  Number((BN254_R >> BigInt(32 * (7 - j))) & 0xffffffffn),
+);
+
+/** 8 little-endian u32 words (a value < 2^256) as LIMBS limbs of LIMB_BITS bits. */
+function wordsToLimbs(words: Uint32Array, at: number, u32: Uint32Array, word: number, stride: number): void {
+  for (let k = 0; k < LIMBS; k++) {
+    const bit = LIMB_BITS * k;
+    const w = bit >>> 5;
+    const o = bit & 31;
+    let v = words[at + w]! >>> o;
+    if (o + LIMB_BITS > 32 && w + 1 < 8) v |= words[at + w + 1]! << (32 - o);
+    u32[word + k * stride] = v & LIMB_MASK;
+  }
+}
+
+/** The value in limbs (below 2r) as 8 little-endian words, reduced below r. */
+function limbsToCanonicalWords(
+  u32: Uint32Array,
+  word: number,
+  stride: number,
+  out: Uint32Array,
+  at: number,
+): void {
+  out.fill(0, at, at + 8);
+  for (let k = 0; k < LIMBS; k++) {
+    const limb = u32[word + k * stride]!;
+    const bit = LIMB_BITS * k;
+    const w = bit >>> 5;
+    const o = bit & 31;
+    out[at + w] = (out[at + w]! | (limb << o)) >>> 0;
+    if (o + LIMB_BITS > 32 && w + 1 < 8) out[at + w + 1] = (out[at + w + 1]! | (limb >>> (32 - o))) >>> 0;
+  }
+  // Compare with r from the top word; subtract it if not below.
+  let j = 0;
+  while (j < 8 && out[at + 7 - j] === R_WORDS_DESC[j]) j++;
+  if (j < 8 && out[at + 7 - j]! < R_WORDS_DESC[j]!) return;
+  let borrow = 0;
+  for (let i = 0; i < 8; i++) {
+    const d = out[at + i]! - R_WORDS_DESC[7 - i]! - borrow;
+    borrow = d < 0 ? 1 : 0;
+    out[at + i] = d >>> 0;
   }
 }
 
