@@ -93,7 +93,15 @@ const CANDIDATES: Record<string, StarkConfig> = {
     friLogArity: 3,
     logFinalDegree: 3,
   },
-  "blowup 16, 21 queries, PoW 16, arity 8, caps of 2^5 (P254_CONFIG)": P254_CONFIG,
+  "blowup 16, 21 queries, PoW 16, arity 8, caps of 2^5": {
+    logBlowup: 4,
+    numQueries: 21,
+    powBits: 16,
+    friLogArity: 3,
+    logFinalDegree: 3,
+    capHeight: 5,
+  },
+  "blowup 32, 16 queries, PoW 20, arity 8, caps of 2^6 (P254_CONFIG)": P254_CONFIG,
   "blowup 16, 21 queries, PoW 16": {
     logBlowup: 4,
     numQueries: 21,

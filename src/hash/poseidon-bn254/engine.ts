@@ -91,7 +91,7 @@ export class WasmEngine {
    * `hash(·, 1, true)` on words instead of bigints: `count` vectors of `width` cells, each cell 8 u32 words
    * little-endian (a canonical element, < r) at words[8·(v·width + i)], and cell 0 of each result,
    * canonical, as 8 words at out[8·v]. No bigint is made: the prover's Merkle hashing moves its rows and
-   * digests as words, and converting each cell to a bigint and back costs a fifth of a permutation.
+   * digests as words, and converting each cell to a bigint and back cost about a tenth of the hashing.
    */
   hashWords(words: Uint32Array, count: number, width: number, out: Uint32Array): void {
     const t = width + 1;
