@@ -167,6 +167,24 @@ export function grind(ch: Challenger, bits: number): number {
   return ch.grindFast ? ch.grindFast(bits) : grindBySearch(ch, bits);
 }
 
+/**
+ * `grind` through a pre-check that scans rounds of `roundSize` nonces (`scanRound(first)`: the smallest
+ * candidate in [first, first + roundSize), or −1): the first candidate, confirmed by the generic check. A
+ * candidate the check rejects (a pre-check that disagrees with it) leaves the search to `grindBySearch`.
+ */
+export function grindByRounds(
+  ch: Challenger,
+  bits: number,
+  roundSize: number,
+  scanRound: (first: number) => number,
+): number {
+  for (let first = 0; first < P; first += roundSize) {
+    const nonce = scanRound(first);
+    if (nonce >= 0) return checkPow(ch, nonce, bits) ? nonce : grindBySearch(ch, bits);
+  }
+  throw new RangeError("no proof-of-work nonce exists");
+}
+
 /** `grind` by the generic check, nonce after nonce (what a `grindFast` must agree with). */
 export function grindBySearch(ch: Challenger, bits: number): number {
   for (let nonce = 0; nonce < P; nonce++) if (checkPow(ch, nonce, bits)) return nonce;

@@ -2,12 +2,11 @@ import { P } from "../field/babybear.ts";
 import {
   BN254_R,
   poseidonBn254,
-  poseidonBn254Batch,
   poseidonBn254Permute,
   poseidonBn254PermuteBatch,
   poseidonBn254Words,
 } from "../hash/poseidon-bn254.ts";
-import { type Challenger, checkPow, grindBySearch, type StarkHash } from "./hash-config.ts";
+import { type Challenger, grindByRounds, grindBySearch, type StarkHash } from "./hash-config.ts";
 
 /**
  * The Poseidon-BN254 configuration (circomlib's Poseidon), for STARKs that a BN254 circuit verifies.
@@ -86,17 +85,6 @@ export function injectsCells(children: number, cells: number): boolean {
 function injectInputs(children: readonly Uint32Array[], cells: readonly bigint[], digest: () => bigint) {
   const tail = injectsCells(children.length, cells.length) ? cells : [digest()];
   return [...children.map(digestToBigint), ...tail];
-}
-
-/** `hashPackedRow` of equal-length packed rows, each stage of the chain permuted for all rows together. */
-export function hashPackedRows(packed: readonly (readonly bigint[])[]): bigint[] {
-  if (packed.length === 0) return [];
-  const n = packed[0]!.length;
-  if (n <= 16) return poseidonBn254Batch(packed);
-  let h = poseidonBn254Batch(packed.map((p) => p.slice(0, 16)));
-  for (let i = 16; i < n; i += 15)
-    h = poseidonBn254Batch(packed.map((p, r) => [h[r]!, ...p.slice(i, i + 15)]));
-  return h;
 }
 
 /**
@@ -243,11 +231,14 @@ export class PoseidonBn254Challenger implements Challenger {
   /** Absorbs the cells observed since the last sample, hashed into one if there are many. */
   private flushQueue(): void {
     if (this.queue.length === 0) return;
-    for (const x of transcriptCells(this.queue, hashPackedRow)) {
-      this.input.push(x);
-      if (this.input.length === 2) this.duplex();
-    }
+    for (const x of transcriptCells(this.queue, hashPackedRow)) this.absorb(x);
     this.queue = [];
+  }
+
+  /** One cell into the rate; a full rate permutes. */
+  private absorb(x: bigint): void {
+    this.input.push(x);
+    if (this.input.length === 2) this.duplex();
   }
 
   private duplex(): void {
@@ -291,10 +282,7 @@ export class PoseidonBn254Challenger implements Challenger {
     const probe = new PoseidonBn254Challenger([...this.state]);
     const NONCE = -1n;
     const cells = transcriptCells([...this.queue, NONCE], hashPackedRow);
-    for (const x of cells.slice(0, -1)) {
-      probe.input.push(x);
-      if (probe.input.length === 2) probe.duplex();
-    }
+    for (const x of cells.slice(0, -1)) probe.absorb(x);
     const slot = probe.input.length + 1;
     const start = [...probe.state];
     if (probe.input.length === 1) start[1] = probe.input[0]!;
@@ -310,11 +298,9 @@ export class PoseidonBn254Challenger implements Challenger {
   grindFast(bits: number): number {
     const state = this.powState();
     if (!state) return grindBySearch(this, bits);
-    for (let from = 0; from < P; from += GRIND_BATCH) {
-      const nonce = powScanBn254(state, bits, from, Math.min(GRIND_BATCH, P - from));
-      if (nonce >= 0 && checkPow(this, nonce, bits)) return nonce;
-    }
-    throw new RangeError("no proof-of-work nonce exists");
+    return grindByRounds(this, bits, GRIND_BATCH, (from) =>
+      powScanBn254(state, bits, from, Math.min(GRIND_BATCH, P - from)),
+    );
   }
 
   clone(): PoseidonBn254Challenger {

@@ -48,6 +48,9 @@ interface WidthTables {
   cLast: number;
 }
 
+/** Writes or reads state v of a batch at u32 word `word` of the module's memory (limb stride `lanes`). */
+type StateAccess = (v: number, u32: Uint32Array, word: number, lanes: 1 | 2) => void;
+
 export class WasmEngine {
   private readonly exports: PoseidonWasmExports;
   private u32: Uint32Array;
@@ -78,12 +81,25 @@ export class WasmEngine {
   /** Permutes [0?, ...vector] for every vector (all of one length) and returns `outputs` cells of each. */
   hash(vectors: readonly (readonly bigint[])[], outputs: number, prependZero: boolean): bigint[] {
     const t = vectors[0]!.length + (prependZero ? 1 : 0);
-    const tab = this.widthTables(t);
     const out = new Array<bigint>(vectors.length * outputs);
-    // Two states per SIMD lane pair where possible; an odd one out goes through the one-state code.
-    const paired = this.pairs ? vectors.length & ~1 : 0;
-    this.run(vectors, 0, paired, 2, t, tab, outputs, prependZero, out);
-    this.run(vectors, paired, vectors.length, 1, t, tab, outputs, prependZero, out);
+    const elementWords = (lanes: number) => LIMBS * lanes;
+    this.permute(
+      vectors.length,
+      t,
+      (v, u32, word, lanes) => {
+        if (prependZero) {
+          for (let k = 0; k < LIMBS; k++) u32[word + k * lanes] = 0;
+          word += elementWords(lanes);
+        }
+        const vector = vectors[v]!;
+        for (let i = 0; i < vector.length; i++, word += elementWords(lanes))
+          writeLimbs(vector[i]!, u32, word, lanes);
+      },
+      (v, u32, word, lanes) => {
+        for (let i = 0; i < outputs; i++)
+          out[v * outputs + i] = readCanonical(u32, word + i * elementWords(lanes), lanes);
+      },
+    );
     return out;
   }
 
@@ -94,92 +110,50 @@ export class WasmEngine {
    * digests as words, and converting each cell to a bigint and back cost about a tenth of the hashing.
    */
   hashWords(words: Uint32Array, count: number, width: number, out: Uint32Array): void {
-    const t = width + 1;
+    this.permute(
+      count,
+      width + 1,
+      (v, u32, word, lanes) => {
+        for (let k = 0; k < LIMBS; k++) u32[word + k * lanes] = 0;
+        for (let i = 0; i < width; i++) {
+          word += LIMBS * lanes;
+          wordsToLimbs(words, 8 * (v * width + i), u32, word, lanes);
+        }
+      },
+      (v, u32, word, lanes) => limbsToCanonicalWords(u32, word, lanes, out, 8 * v),
+    );
+  }
+
+  /**
+   * Permutes `count` states of width t: `write` lays state v out in plain limbs from u32 word `word` (limb k
+   * of element i at word + (i·LIMBS + k)·lanes), `read` takes the result from there. Two states per SIMD
+   * lane pair where possible; an odd one out goes through the one-state code.
+   */
+  private permute(count: number, t: number, write: StateAccess, read: StateAccess): void {
     const tab = this.widthTables(t);
     const paired = this.pairs ? count & ~1 : 0;
-    this.runWords(words, 0, paired, 2, width, tab, out);
-    this.runWords(words, paired, count, 1, width, tab, out);
+    this.run(0, paired, 2, t, tab, write, read);
+    this.run(paired, count, 1, t, tab, write, read);
   }
 
-  private runWords(
-    words: Uint32Array,
-    from: number,
-    to: number,
-    lanes: 1 | 2,
-    width: number,
-    tab: WidthTables,
-    out: Uint32Array,
-  ): void {
-    const t = width + 1;
-    const unitBytes = t * ELEMENT_BYTES * lanes;
-    const elementWords = LIMBS * lanes;
-    const perCall = Math.floor(STATES_BYTES / unitBytes) * lanes;
-    const call = lanes === 2 ? this.exports.hashStates2! : this.exports.hashStates;
-    for (let start = from; start < to; start += perCall) {
-      const count = Math.min(perCall, to - start);
-      const u32 = this.u32;
-      for (let s = 0; s < count; s++) {
-        let word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
-        for (let k = 0; k < LIMBS; k++) u32[word + k * lanes] = 0;
-        word += elementWords;
-        const base = 8 * (start + s) * width;
-        for (let i = 0; i < width; i++, word += elementWords)
-          wordsToLimbs(words, base + 8 * i, u32, word, lanes);
-      }
-      call(
-        STATES_PTR,
-        count / lanes,
-        t,
-        tab.rp,
-        tab.cFirst,
-        tab.mM,
-        tab.mP,
-        tab.cPartial,
-        tab.sparse,
-        tab.cLast,
-        TMP_PTR,
-        ZERO_PTR,
-        tab.group,
-        WORK_PTR,
-        R2_PTR,
-        ONE_PTR,
-      );
-      for (let s = 0; s < count; s++) {
-        const word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
-        limbsToCanonicalWords(u32, word, lanes, out, 8 * (start + s));
-      }
-    }
-  }
-
-  /** Hashes vectors[from..to) in calls of as many states (lanes = 1) or pairs (lanes = 2) as fit. */
+  /** Permutes states [from, to) in calls of as many states (lanes = 1) or pairs (lanes = 2) as fit. */
   private run(
-    vectors: readonly (readonly bigint[])[],
     from: number,
     to: number,
     lanes: 1 | 2,
     t: number,
     tab: WidthTables,
-    outputs: number,
-    prependZero: boolean,
-    out: bigint[],
+    write: StateAccess,
+    read: StateAccess,
   ): void {
     const unitBytes = t * ELEMENT_BYTES * lanes; // one state, or one interleaved pair
-    const elementWords = LIMBS * lanes;
     const perCall = Math.floor(STATES_BYTES / unitBytes) * lanes;
     const call = lanes === 2 ? this.exports.hashStates2! : this.exports.hashStates;
+    const wordOf = (s: number) => ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
     for (let start = from; start < to; start += perCall) {
       const count = Math.min(perCall, to - start);
       const u32 = this.u32;
-      for (let s = 0; s < count; s++) {
-        const vector = vectors[start + s]!;
-        let word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
-        if (prependZero) {
-          for (let k = 0; k < LIMBS; k++) u32[word + k * lanes] = 0;
-          word += elementWords;
-        }
-        for (let i = 0; i < vector.length; i++, word += elementWords)
-          writeLimbs(vector[i]!, u32, word, lanes);
-      }
+      for (let s = 0; s < count; s++) write(start + s, u32, wordOf(s), lanes);
       call(
         STATES_PTR,
         count / lanes,
@@ -198,12 +172,7 @@ export class WasmEngine {
         R2_PTR,
         ONE_PTR,
       );
-      for (let s = 0; s < count; s++) {
-        const word = ((STATES_PTR + Math.floor(s / lanes) * unitBytes) >> 2) + (s % lanes);
-        for (let i = 0; i < outputs; i++) {
-          out[(start + s) * outputs + i] = readCanonical(u32, word + i * elementWords, lanes);
-        }
-      }
+      for (let s = 0; s < count; s++) read(start + s, u32, wordOf(s), lanes);
     }
   }
 

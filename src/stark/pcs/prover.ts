@@ -6,9 +6,8 @@ import { recycleColumns } from "../../field/shared-columns.ts";
 import type { StarkConfig } from "../config.ts";
 import {
   type Challenger,
-  checkPow,
   grind,
-  grindBySearch,
+  grindByRounds,
   observeCap,
   observeExt,
   type StarkHash,
@@ -97,15 +96,13 @@ export class PcsProver {
     const state = ch.powState?.();
     if (!state || !this.hash.powScan || bits === 0) return grind(ch, bits);
     const found = this.threaded ? shared(GRIND_UNITS) : new Uint32Array(GRIND_UNITS);
-    for (let first = 0; first < P; first += GRIND_UNITS * GRIND_BLOCK) {
+    return grindByRounds(ch, bits, GRIND_UNITS * GRIND_BLOCK, (first) => {
       this.exec.run(
         { kind: "grind", hash: this.hash.id, state, bits, first, block: GRIND_BLOCK, found },
         this.hash,
       );
-      const nonce = found.find((n) => n !== NO_NONCE);
-      if (nonce !== undefined) return checkPow(ch, nonce, bits) ? nonce : grindBySearch(ch, bits);
-    }
-    throw new RangeError("no proof-of-work nonce exists");
+      return found.find((n) => n !== NO_NONCE) ?? -1;
+    });
   }
 
   private share(a: Uint32Array): Uint32Array {
