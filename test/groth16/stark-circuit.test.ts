@@ -168,9 +168,10 @@ describe("the STARK verifier as an R1CS circuit", () => {
     acceptsWhatNativeAccepts(`${name}, capped`, air, witness, logHeights, { ...config, capHeight: 2 });
   }, 600_000);
 
-  it("the BN254 step's table (Poseidon2 on two rows of degree 7, stacked chips, blowup 8, 8 quotient chunks): accepts exactly what the native verifier accepts", () => {
-    // P254_CONFIG's chips, on a program of three permutations, at the least blowup that admits degree 7.
-    const config8: StarkConfig = { ...config, logBlowup: 3 };
+  it("the BN254 step's table (Poseidon2 on two rows of degree 7, stacked chips, blowup 8, 8 quotient chunks, FRI arity 8): accepts exactly what the native verifier accepts", () => {
+    // P254_CONFIG's chips, on a program of three permutations, at the least blowup that admits degree 7, and
+    // P254_CONFIG's FRI arity (the circuit folds arity 8 as a sum: backend.ts friFold).
+    const config8: StarkConfig = { ...config, logBlowup: 3, friLogArity: P254_CONFIG.friLogArity };
     // As the BN254 step: one table, the chips the program uses of a P254_TABLES stack stacked (gated).
     const chips = p254Chips(P254_CONFIG);
     const program = permutations();
