@@ -5,7 +5,7 @@
  * (P254_CONFIG), its verifier circuit with RISC Zero's public inputs, a development Groth16 key (2^20 domain at
  * production size: ~5.5 GB of memory), the Groth16 proof; finally the seal goes through the router on Hardhat's
  * in-process chain and `EvenNumber.set` runs with it. Reports constraints, each stage's time, key size, peak
- * memory, and gas. One-time work (the release's programs, the BN254 control ID, the circuit, the key) is
+ * memory, and gas; then, as a reference, snarkjs's Groth16 prover on the same key and witness. One-time work (the release's programs, the BN254 control ID, the circuit, the key) is
  * reported apart from the per-receipt compression (BN254 step + witness + Groth16 proof). Last line: JSON.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import hre from "hardhat";
+import * as snarkjs from "snarkjs";
 import { encodeFunctionData, type Hex } from "viem";
 import { deployVerifierStack } from "../src/eth/deploy.ts";
 import { devSetup } from "../src/groth16/dev-setup.ts";
@@ -99,6 +100,7 @@ const groth16Phases: Record<string, number> = {};
 const bn254Timings: Record<string, number> = {};
 const wrapped = await wrapToGroth16(p, succinct, zkey, {
   bn254Timings,
+  workDir: dir,
   onStage: (s) => console.log(`  ${s}…`),
   onGroth16Phase: (phase, seconds) => {
     groth16Phases[phase] = secs(seconds * 1000);
@@ -114,8 +116,12 @@ figures.bn254PowNonce = decodeProof(wrapped.p254.proof, p.air.air, p.config, pos
 console.log(`compression: ${figures.compressionSeconds} s ${JSON.stringify(wrapped.seconds)}`);
 console.log(`Groth16 phases (s): ${JSON.stringify(groth16Phases)}`);
 console.log(`BN254 step phases (s): ${JSON.stringify(figures.bn254Phases)}`);
-await releaseProverThreads();
 figures.peakRssMiB = peakMiB();
+// Reference in the same run: snarkjs's own prover on the same key and witness (our prover replaced it).
+t = performance.now();
+await snarkjs.groth16.prove(zkey, join(dir, "wrap.wtns"));
+lap("snarkjsGroth16");
+await releaseProverThreads();
 t = performance.now();
 const imageId = computeImageId(loadProgram(elf));
 if (!verifyGroth16ReceiptForJournal(wrapped.seal, imageId, input, params))

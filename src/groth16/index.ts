@@ -9,7 +9,7 @@ export * from "./dev-setup.ts";
 export * from "./errors.ts";
 export * from "./export.ts";
 export * from "./prove.ts";
-export type { Groth16ProvePhase } from "./prove-phases.ts";
+export type { Groth16ProvePhase } from "./prover.ts";
 export * from "./ptau-setup.ts";
 export * from "./types.ts";
 export * from "./verify.ts";

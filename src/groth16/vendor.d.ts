@@ -6,8 +6,50 @@ declare module "ffjavascript" {
     pG1gen: number;
     pG2gen: number;
   }
+  /** A point or field element in ffjavascript's internal layout (little-endian Montgomery). */
+  type Repr = Uint8Array;
+  export interface ThreadTask {
+    cmd: string;
+    [key: string]: unknown;
+  }
+  export interface ScalarField {
+    readonly n8: number;
+    readonly s: number;
+    readonly shift: Repr;
+    readonly w: Repr[];
+    e(v: number | bigint): Repr;
+    random(): Repr;
+    add(a: Repr, b: Repr): Repr;
+    mul(a: Repr, b: Repr): Repr;
+    neg(a: Repr): Repr;
+    toObject(a: Repr): bigint;
+    fft(
+      buff: Uint8Array,
+      inType: string,
+      outType: string,
+      logger?: unknown,
+      name?: string,
+    ): Promise<Uint8Array>;
+    ifft(
+      buff: Uint8Array,
+      inType: string,
+      outType: string,
+      logger?: unknown,
+      name?: string,
+    ): Promise<Uint8Array>;
+    batchApplyKey(buff: Uint8Array, first: Repr, inc: Repr): Promise<Uint8Array>;
+  }
+  export interface CurveGroup {
+    add(a: Repr, b: Repr): Repr;
+    timesFr(a: Repr, s: Repr): Repr;
+    toAffine(a: Repr): Repr;
+    toObject(a: Repr): unknown[];
+  }
   export interface Bn128 {
-    tm: ThreadManager;
+    tm: ThreadManager & { queueAction(task: ThreadTask[]): Promise<Uint8Array[]> };
+    Fr: ScalarField;
+    G1: CurveGroup;
+    G2: CurveGroup;
     terminate(): Promise<void>;
   }
   export function buildBn128(singleThread?: boolean): Promise<Bn128>;

@@ -30,6 +30,24 @@ export async function computeWitness(
 
 /** Reads the witness vector (wire values, wire 0 = 1) of a .wtns file. */
 export function readWitness(bytes: Uint8Array, what = "the .wtns file"): bigint[] {
+  const data = readWitnessSection(bytes, what);
+  const n = data.length / 32;
+  const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) {
+    const o = 32 * i;
+    out[i] =
+      d.getBigUint64(o, true) |
+      (d.getBigUint64(o + 8, true) << 64n) |
+      (d.getBigUint64(o + 16, true) << 128n) |
+      (d.getBigUint64(o + 24, true) << 192n);
+    if (out[i]! >= BN254_R) throw new Groth16FileError(`${what}: value ${i} is not a field element`);
+  }
+  return out;
+}
+
+/** The witness values of a .wtns file as stored: 32-byte little-endian values, wire 0 first. */
+export function readWitnessSection(bytes: Uint8Array, what = "the .wtns file"): Uint8Array {
   const file = readBinFile(bytes, "wtns", what);
   const h = section(file, 1, what);
   const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
@@ -43,18 +61,7 @@ export function readWitness(bytes: Uint8Array, what = "the .wtns file"): bigint[
   const data = section(file, 2, what);
   if (data.length !== n * n8)
     throw new Groth16FileError(`${what}: expected ${n} values, section is truncated`);
-  const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const out = new Array<bigint>(n);
-  for (let i = 0; i < n; i++) {
-    const o = 32 * i;
-    out[i] =
-      d.getBigUint64(o, true) |
-      (d.getBigUint64(o + 8, true) << 64n) |
-      (d.getBigUint64(o + 16, true) << 128n) |
-      (d.getBigUint64(o + 24, true) << 192n);
-    if (out[i]! >= BN254_R) throw new Groth16FileError(`${what}: value ${i} is not a field element`);
-  }
-  return out;
+  return data;
 }
 
 export function readWitnessFile(path: string): bigint[] {

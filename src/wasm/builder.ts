@@ -47,11 +47,15 @@ export const Op = {
   i32_lt_u: 0x49,
   i32_gt_u: 0x4b,
   i32_ge_u: 0x4f,
+  i64_eqz: 0x50,
+  i64_eq: 0x51,
+  i64_ne: 0x52,
   i64_ge_u: 0x5a,
   i32_add: 0x6a,
   i32_sub: 0x6b,
   i32_mul: 0x6c,
   i32_and: 0x71,
+  i32_or: 0x72,
   i32_shl: 0x74,
   i32_shr_u: 0x76,
   i64_add: 0x7c,
@@ -61,6 +65,7 @@ export const Op = {
   i64_and: 0x83,
   i64_or: 0x84,
   i64_shl: 0x86,
+  i64_shr_s: 0x87,
   i64_shr_u: 0x88,
   i32_wrap_i64: 0xa7,
   i64_extend_i32_u: 0xad,
@@ -288,6 +293,14 @@ export class ModuleBuilder {
   add(fn: FunctionBuilder, exportName?: string): number {
     this.functions.push(exportName === undefined ? { fn } : { fn, exportName });
     return this.functions.length - 1;
+  }
+
+  /** Exports an already added function under `name`. */
+  exportAs(index: number, name: string): void {
+    const entry = this.functions[index];
+    if (!entry || entry.exportName !== undefined)
+      throw new RangeError(`function ${index} cannot be exported`);
+    entry.exportName = name;
   }
 
   encode(memoryPages: number): Uint8Array<ArrayBuffer> {
