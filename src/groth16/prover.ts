@@ -1,8 +1,8 @@
 /**
  * The Groth16 prover over a snarkjs .zkey: snarkjs's algorithm (node_modules/snarkjs/src/groth16_prove.js),
- * with the five multi-scalar multiplications — most of the time at 2^20 constraints — done by our own
- * Pippenger (msm/msm.ts) instead of ffjavascript's. The quotient's evaluations on the odd coset still use
- * ffjavascript's FFTs and its thread pool.
+ * with its two costly parts our own: the five multi-scalar multiplications (Pippenger, msm/msm.ts) and the
+ * transforms to the odd coset (ntt/coset.ts), on our worker threads. ffjavascript (snarkjs's field and curve
+ * library) still evaluates A and B, joins A·B − C, and combines the final points.
  *
  * 1. A·w and B·w over the domain from the key's coefficient section; C = A·B pointwise.
  * 2. Each of A, B, C: inverse FFT, times the powers of ω_2n, FFT: their values at the odd 2n-th roots, where
@@ -10,10 +10,13 @@
  * 3. π_A = α + Σ wᵢ·Aᵢ + r·δ, π_B = β + Σ wᵢ·Bᵢ + s·δ (G2), π_C = Σ_private wᵢ·Cᵢ + Σ hᵢ·Hᵢ + s·π_A + r·π_B(G1)
  *    − r·s·δ, with r and s fresh random scalars.
  */
+import { availableParallelism } from "node:os";
 import { type Bn128, buildBn128 } from "ffjavascript";
+import { siblingModule, workerPool } from "../parallel/pool.ts";
 import { readBinFile, section } from "./binfile.ts";
 import { Groth16FileError } from "./errors.ts";
 import { multiExp } from "./msm/msm.ts";
+import type { CosetJob } from "./ntt/coset.ts";
 import type { SnarkjsProof } from "./types.ts";
 import { readZkey } from "./zkey.ts";
 import { ZKEY_SECTION } from "./zkey-file.ts";
@@ -31,6 +34,8 @@ export interface ProverOptions {
   /** Threads for the multi-scalar multiplications (default: one per CPU). */
   threads?: number;
 }
+
+const COSET_TASK = siblingModule(import.meta.url, "ntt/coset-task");
 
 /** Bytes of a coefficient entry: matrix, constraint, wire (u32 each), value (32 bytes). */
 const COEFFICIENT_BYTES = 44;
@@ -63,10 +68,22 @@ export async function proveWithKey(
   phase("abc");
 
   const log2n = Math.log2(n);
-  const inc = log2n === Fr.s ? Fr.shift : Fr.w[log2n + 1]!;
-  const odd = async (values: Uint8Array) =>
-    Fr.fft(await Fr.batchApplyKey(await Fr.ifft(values, "", ""), Fr.e(1), inc), "", "");
-  const [aOdd, bOdd, cOdd] = [await odd(a), await odd(b), await odd(c)];
+  const omega = Fr.w[log2n]!;
+  const coset = {
+    omega,
+    omegaInverse: Fr.inv(omega),
+    shift: log2n === Fr.s ? Fr.shift : Fr.w[log2n + 1]!,
+    nInverse: Fr.inv(Fr.e(n)),
+  };
+  const threads = Math.max(1, options.threads ?? availableParallelism());
+  const [aOdd, bOdd, cOdd] = await Promise.all(
+    [a, b, c].map((values, k) => {
+      const job: CosetJob = { ...coset, values };
+      return workerPool().run<Uint8Array>(k % threads, COSET_TASK, "toOddCoset", job, [
+        values.buffer as ArrayBuffer,
+      ]);
+    }),
+  );
   phase("fft");
   const h = await joinAbc(curve, aOdd, bOdd, cOdd);
   phase("join");

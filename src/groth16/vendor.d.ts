@@ -22,6 +22,7 @@ declare module "ffjavascript" {
     add(a: Repr, b: Repr): Repr;
     mul(a: Repr, b: Repr): Repr;
     neg(a: Repr): Repr;
+    inv(a: Repr): Repr;
     toObject(a: Repr): bigint;
     fft(
       buff: Uint8Array,
