@@ -6,8 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Groth16FileError, Groth16SetupError, KeyMismatchError } from "./errors.ts";
 import { releaseMsmThreads } from "./msm/msm.ts";
-import type { Groth16ProvePhase } from "./prover.ts";
-import { proveWithKey } from "./prover.ts";
+import { type Groth16ProvePhase, proveWithKey, releaseCosetThreads } from "./prover.ts";
 import { readR1cs } from "./r1cs.ts";
 import { type Groth16Proof, proofFromSnarkjs, type SnarkjsProof, type VerifyingKey } from "./types.ts";
 import { verifyGroth16 } from "./verify.ts";
@@ -90,7 +89,7 @@ function readInput(path: string): Uint8Array {
  * exit. Libraries that keep proving should leave them running.
  */
 export async function releaseProverThreads(): Promise<void> {
-  await releaseMsmThreads();
+  await Promise.all([releaseMsmThreads(), releaseCosetThreads()]);
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
   if (g.curve_bn128) {
     await g.curve_bn128.terminate();

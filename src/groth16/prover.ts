@@ -139,6 +139,12 @@ export async function proveWithKey(
   return { proof, publicSignals };
 }
 
+/** Frees the threads' transform instances and their memory (the threads stay in the pool). */
+export async function releaseCosetThreads(): Promise<void> {
+  const pool = workerPool();
+  await Promise.all(Array.from({ length: pool.size }, (_, i) => pool.run(i, COSET_TASK, "release", null)));
+}
+
 /**
  * A·w and B·w at the domain's points from the coefficient section (values in Montgomery form), and their
  * pointwise product C (the R1CS's C·w equals A·w ∘ B·w for a satisfying witness).

@@ -167,13 +167,13 @@ export function register(program: Command): void {
     });
 
   g.command("prove")
-    .description("prove (our multi-scalar multiplications, snarkjs's FFTs); the proof is verified before it is written")
+    .description("prove with a snarkjs .zkey (our prover); the proof is verified before it is written")
     .argument("<circuit.zkey>")
     .argument("<witness.wtns>")
     .requiredOption("-o, --output <proof.json>")
     .option("--public <public.json>", "write the public signals here")
     .option("--r1cs <circuit.r1cs>", "check the witness against every constraint first")
-    .option("--single-thread", "multi-scalar multiplications on one thread")
+    .option("--single-thread", "prove on one thread (ffjavascript's field work aside)")
     .option("--seal <file>", "also write the seal (selector ‖ proof, hex)")
     .option("--selector <hex>", "4-byte seal selector", "00000000")
     .action(
