@@ -1,8 +1,8 @@
 /**
  * Groth16 at scale: `npm run bench -- groth16 [log2 sizes…] [--single-thread-up-to <log2>]`
  * (default sizes 16 18 20). For each size, a circomlib Poseidon chain just under 2^k constraints is
- * compiled, set up with the development setup, given a witness, proved (multi-threaded, and single-threaded
- * up to the given size), and verified in TypeScript. Above 2^18, where circom2 runs out of its 4 GiB of
+ * compiled, set up with the development setup, given a witness, proved (multi-threaded, then by snarkjs's
+ * prover on the same key as a reference, and single-threaded up to the given size), and verified in TypeScript. Above 2^18, where circom2 runs out of its 4 GiB of
  * wasm32 memory, the chain's R1CS and witness are assembled from compiled 2^16 segments (groth16-stitch.ts). Each size runs in its own child process so that its
  * peak memory is its own. Compile outputs are cached in .build-cache/groth16-bench (compile time is only
  * reported when it was not a cache hit); keys and witnesses go to the OS temp dir and are deleted.
@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as snarkjs from "snarkjs";
 import { compileCircuit } from "../src/groth16/compile.ts";
 import { devSetup } from "../src/groth16/dev-setup.ts";
 import { prove, releaseProverThreads } from "../src/groth16/prove.ts";
@@ -91,6 +92,9 @@ async function runSize(k: number, singleThread: boolean): Promise<Record<string,
 
     const proved = await measure(() => prove(zkey, wtns));
     log(`prove (multi-threaded): ${round(proved.seconds)} s`);
+    // Reference in the same run: snarkjs's own prover on the same key and witness.
+    const reference = await measure(() => snarkjs.groth16.prove(zkey, wtns));
+    log(`snarkjs prove (reference): ${round(reference.seconds)} s`);
     await releaseProverThreads();
     let single: Awaited<ReturnType<typeof measure>> | undefined;
     if (singleThread) {
@@ -125,6 +129,7 @@ async function runSize(k: number, singleThread: boolean): Promise<Record<string,
       witnessSeconds: round(witness.seconds),
       proveSeconds: round(proved.seconds),
       provePeakMiB: proved.peakMiB,
+      snarkjsProveSeconds: round(reference.seconds),
       proveSingleThreadSeconds: single ? round(single.seconds) : null,
       verifyMs: round(verifyMs),
     };
