@@ -10,7 +10,7 @@ import { type Groth16ProvePhase, proveWithKey, releaseCosetThreads } from "./pro
 import { readR1cs } from "./r1cs.ts";
 import { type Groth16Proof, proofFromSnarkjs, type SnarkjsProof, type VerifyingKey } from "./types.ts";
 import { verifyGroth16 } from "./verify.ts";
-import { checkWitness, readWitness, readWitnessSection } from "./witness.ts";
+import { checkWitness, readWitnessSection, witnessValues } from "./witness.ts";
 import { readZkey } from "./zkey.ts";
 
 export interface ProveOptions {
@@ -45,14 +45,12 @@ export async function prove(
         `${key.nVars}; use the key made for the witness's circuit`,
     );
   }
-  // Every value must be canonical (the multi-exponentiations would reject it later, less helpfully).
-  const values = readWitness(wtnsBytes, wtnsPath);
   if (options.r1cs) {
     const r1cs = readR1cs(readFileSync(options.r1cs), options.r1cs);
     if (r1cs.header.nVars !== key.nVars || r1cs.header.nPublic !== key.nPublic) {
       throw new KeyMismatchError(`the proving key ${zkeyPath} was not made for the circuit ${options.r1cs}`);
     }
-    checkWitness(r1cs, values);
+    checkWitness(r1cs, witnessValues(witness));
   }
   let out: Awaited<ReturnType<typeof proveWithKey>>;
   try {

@@ -30,23 +30,29 @@ export async function computeWitness(
 
 /** Reads the witness vector (wire values, wire 0 = 1) of a .wtns file. */
 export function readWitness(bytes: Uint8Array, what = "the .wtns file"): bigint[] {
-  const data = readWitnessSection(bytes, what);
-  const n = data.length / 32;
-  const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const out = new Array<bigint>(n);
-  for (let i = 0; i < n; i++) {
-    const o = 32 * i;
-    out[i] =
-      d.getBigUint64(o, true) |
-      (d.getBigUint64(o + 8, true) << 64n) |
-      (d.getBigUint64(o + 16, true) << 128n) |
-      (d.getBigUint64(o + 24, true) << 192n);
-    if (out[i]! >= BN254_R) throw new Groth16FileError(`${what}: value ${i} is not a field element`);
-  }
-  return out;
+  return witnessValues(readWitnessSection(bytes, what));
 }
 
-/** The witness values of a .wtns file as stored: 32-byte little-endian values, wire 0 first. */
+/** The values of a witness section (32-byte little-endian values) as bigints. */
+export function witnessValues(data: Uint8Array): bigint[] {
+  const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return Array.from(
+    { length: data.length / 32 },
+    (_, i) =>
+      d.getBigUint64(32 * i, true) |
+      (d.getBigUint64(32 * i + 8, true) << 64n) |
+      (d.getBigUint64(32 * i + 16, true) << 128n) |
+      (d.getBigUint64(32 * i + 24, true) << 192n),
+  );
+}
+
+/** r as 8 little-endian u32 words. */
+const R_WORDS = Array.from({ length: 8 }, (_, j) => Number((BN254_R >> BigInt(32 * j)) & 0xffffffffn));
+
+/**
+ * The witness values of a .wtns file as stored (32-byte little-endian values, wire 0 first), each checked to
+ * be a field element (< r).
+ */
 export function readWitnessSection(bytes: Uint8Array, what = "the .wtns file"): Uint8Array {
   const file = readBinFile(bytes, "wtns", what);
   const h = section(file, 1, what);
@@ -61,6 +67,14 @@ export function readWitnessSection(bytes: Uint8Array, what = "the .wtns file"): 
   const data = section(file, 2, what);
   if (data.length !== n * n8)
     throw new Groth16FileError(`${what}: expected ${n} values, section is truncated`);
+  const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < n; i++) {
+    // Compare with r from the top word.
+    let j = 7;
+    while (j >= 0 && d.getUint32(32 * i + 4 * j, true) === R_WORDS[j]) j--;
+    if (j < 0 || d.getUint32(32 * i + 4 * j, true) > R_WORDS[j]!)
+      throw new Groth16FileError(`${what}: value ${i} is not a field element`);
+  }
   return data;
 }
 
