@@ -12,8 +12,15 @@ declare module "ffjavascript" {
     cmd: string;
     [key: string]: unknown;
   }
+  /** ffjavascript's FFT entry points: (values, inType, outType, logger?, name?). */
+  type Transform = (
+    buff: Uint8Array,
+    inType: string,
+    outType: string,
+    logger?: unknown,
+    name?: string,
+  ) => Promise<Uint8Array>;
   export interface ScalarField {
-    readonly n8: number;
     readonly s: number;
     readonly shift: Repr;
     readonly w: Repr[];
@@ -23,21 +30,8 @@ declare module "ffjavascript" {
     mul(a: Repr, b: Repr): Repr;
     neg(a: Repr): Repr;
     inv(a: Repr): Repr;
-    toObject(a: Repr): bigint;
-    fft(
-      buff: Uint8Array,
-      inType: string,
-      outType: string,
-      logger?: unknown,
-      name?: string,
-    ): Promise<Uint8Array>;
-    ifft(
-      buff: Uint8Array,
-      inType: string,
-      outType: string,
-      logger?: unknown,
-      name?: string,
-    ): Promise<Uint8Array>;
+    fft: Transform;
+    ifft: Transform;
     batchApplyKey(buff: Uint8Array, first: Repr, inc: Repr): Promise<Uint8Array>;
   }
   export interface CurveGroup {

@@ -15,7 +15,7 @@
  */
 import { FunctionBuilder, type ModuleBuilder, Op } from "../../wasm/builder.ts";
 import type { FieldFunctions } from "./field-wasm.ts";
-import { type Address, at, call, type ScratchSpace } from "./wasm-calls.ts";
+import { type Address, at, call, type ScratchSpace, signedCopy } from "./wasm-calls.ts";
 
 export interface BatchAffineFunctions {
   readonly batchAdd: number;
@@ -100,13 +100,8 @@ export function addBatchAffine(
   };
 
   /** Y2 ← ±(the point's y) by the flags' bit 0. */
-  const signedY = (f: FunctionBuilder, y: Address, flags: number) => {
-    f.get(flags).i32(NEGATE).op(Op.i32_and).if();
-    call(f, F.neg, Y2, y);
-    f.op(Op.else);
-    call(f, F.copy, Y2, y);
-    f.end();
-  };
+  const signedY = (f: FunctionBuilder, y: Address, flags: number) =>
+    signedCopy(f, F, Y2, y, () => f.get(flags).i32(NEGATE).op(Op.i32_and));
 
   // batchAdd(entries, count, buckets, points, scratch)
   const batch = new FunctionBuilder(["i32", "i32", "i32", "i32", "i32"]);
@@ -201,11 +196,7 @@ export function addBatchAffine(
 
   const assign = new FunctionBuilder(["i32", "i32", "i32"]);
   call(assign, F.copy, at(0), at(1));
-  assign.get(2).if();
-  call(assign, F.neg, at(0, e), at(1, e));
-  assign.op(Op.else);
-  call(assign, F.copy, at(0, e), at(1, e));
-  assign.end();
+  signedCopy(assign, F, at(0, e), at(1, e), () => assign.get(2));
 
   return { batchAdd: mod.add(batch), addSlow: mod.add(slow), assign: mod.add(assign) };
 }

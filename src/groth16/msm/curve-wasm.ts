@@ -8,7 +8,7 @@
  */
 import { FunctionBuilder, type ModuleBuilder, Op } from "../../wasm/builder.ts";
 import type { FieldFunctions } from "./field-wasm.ts";
-import { type Address, at, call, type ScratchSpace } from "./wasm-calls.ts";
+import { type Address, at, call, type ScratchSpace, signedCopy } from "./wasm-calls.ts";
 
 export interface CurveFunctions {
   /** Bytes of a Jacobian point (X ‖ Y ‖ Z); an affine point (x ‖ y) takes the first two thirds. */
@@ -115,11 +115,7 @@ export function addJacobianCurve(
   {
     const f = addAffine;
     const [y2, Z1Z1, U2, S2, H, R, HH] = [tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp()];
-    f.get(2).if();
-    call(f, F.neg, y2, Y2);
-    f.op(Op.else);
-    call(f, F.copy, y2, Y2);
-    f.end();
+    signedCopy(f, F, y2, Y2, () => f.get(2));
     isZero(f, Z1);
     f.if();
     call(f, F.copy, X1, X2);

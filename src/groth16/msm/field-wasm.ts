@@ -18,17 +18,11 @@ export const LIMB_BITS = 29;
 export const FP_BYTES = 4 * LIMBS;
 const MASK = (1n << BigInt(LIMB_BITS)) - 1n;
 /** Montgomery's R. */
-export const MONTGOMERY_R = 1n << BigInt(LIMBS * LIMB_BITS);
+const MONTGOMERY_R = 1n << BigInt(LIMBS * LIMB_BITS);
 
 /** Little-endian 29-bit limbs of x (< 2^261). */
 export function toLimbs(x: bigint): bigint[] {
   return Array.from({ length: LIMBS }, (_, k) => (x >> BigInt(LIMB_BITS * k)) & MASK);
-}
-
-export function fromLimbs(limbs: ArrayLike<number>): bigint {
-  let x = 0n;
-  for (let k = LIMBS - 1; k >= 0; k--) x = (x << BigInt(LIMB_BITS)) | BigInt(limbs[k]!);
-  return x;
 }
 
 /**

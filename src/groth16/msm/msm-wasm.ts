@@ -39,6 +39,28 @@ export interface MsmExports {
   g2Assign(bucket: number, point: number, negate: number): void;
 }
 
+/** One group's functions (G1 or G2) under group-neutral names. */
+export interface GroupOps {
+  addAffine(p: number, q: number, negate: number): void;
+  add(p: number, q: number): void;
+  double(p: number): void;
+  batchAdd(entries: number, count: number, buckets: number, points: number, scratch: number): void;
+  addSlow(bucket: number, point: number, negate: number): number;
+  assign(bucket: number, point: number, negate: number): void;
+}
+
+export function groupOps(x: MsmExports, group: 1 | 2): GroupOps {
+  const g = group === 1 ? "g1" : "g2";
+  return {
+    addAffine: x[`${g}AddAffine`],
+    add: x[`${g}Add`],
+    double: x[`${g}Double`],
+    batchAdd: x[`${g}BatchAdd`],
+    addSlow: x[`${g}AddSlow`],
+    assign: x[`${g}Assign`],
+  };
+}
+
 export interface MsmModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** Bytes to write at address 0 before the first call (field constants, Fp2's one and zero). */

@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { siblingModule, workerPool } from "../../parallel/pool.ts";
 import { FP_BYTES } from "./field-wasm.ts";
 import type { MsmJob } from "./msm-task.ts";
-import { instantiateMsm, type MsmInstance } from "./msm-wasm.ts";
+import { groupOps, instantiateMsm, type MsmInstance } from "./msm-wasm.ts";
 import { exportJacobian, type Group, importJacobian } from "./pippenger.ts";
 
 export type { Group } from "./pippenger.ts";
@@ -63,7 +63,7 @@ export function sumJacobian(group: Group, parts: readonly Uint8Array[]): Uint8Ar
   const [acc, next] = [local.heapStart, local.heapStart + jacobian];
   if (local.memory.buffer.byteLength < next + jacobian) local.memory.grow(1);
   new Uint8Array(local.memory.buffer).fill(0, acc, acc + jacobian);
-  const add = group === 1 ? local.exports.g1Add : local.exports.g2Add;
+  const { add } = groupOps(local.exports, group);
   for (const part of parts) {
     importJacobian(local, group, next, part);
     add(acc, next);

@@ -1,9 +1,11 @@
 /**
  * Multi-scalar multiplication Σ sᵢ·Pᵢ on one thread, by Pippenger's bucket method over the generated curve
- * code (msm-wasm.ts): 16 windows of 16 bits in signed digits (|d| ≤ 2^15, so 2^15 buckets a window), each
- * point added to its bucket with a mixed Jacobian–affine addition, buckets summed by running sums, windows
- * joined by doublings. A scalar above r/2 is replaced by r − s with the point negated, so small negative
- * values cost as little as small positive ones; zero digits, zero scalars and points at infinity cost nothing.
+ * code (msm-wasm.ts): 16 windows of 16 bits in signed digits (|d| ≤ 2^15, so 2^15 buckets a window). In each
+ * window the points are sorted by bucket and summed pairwise in rounds of independent batch-affine additions
+ * (one inversion per batch; batch-affine-wasm.ts); the buckets are summed by running sums in Jacobian
+ * coordinates, the windows joined by doublings. A scalar above r/2 is replaced by r − s with the point
+ * negated, so small negative values cost as little as small positive ones; zero digits, zero scalars and
+ * points at infinity cost nothing.
  *
  * Inputs and output use ffjavascript's layouts (the .zkey's): affine points as little-endian Montgomery
  * (R = 2^256) coordinates, all-zero bytes for infinity; scalars as 32-byte little-endian canonical values;
@@ -13,7 +15,7 @@ import { growMemory } from "../../wasm/instance.ts";
 import { BN254_R } from "../types.ts";
 import { ENTRY_BYTES, EQUAL_X } from "./batch-affine-wasm.ts";
 import { FP_BYTES, ONE_PTR } from "./field-wasm.ts";
-import type { MsmInstance } from "./msm-wasm.ts";
+import { groupOps, type MsmInstance } from "./msm-wasm.ts";
 
 export type Group = 1 | 2;
 
@@ -94,24 +96,7 @@ export function pippenger(
   const affine = 2 * e;
   const jacobian = 3 * e;
   const x = inst.exports;
-  const ops =
-    group === 1
-      ? {
-          addAffine: x.g1AddAffine,
-          add: x.g1Add,
-          double: x.g1Double,
-          batchAdd: x.g1BatchAdd,
-          addSlow: x.g1AddSlow,
-          assign: x.g1Assign,
-        }
-      : {
-          addAffine: x.g2AddAffine,
-          add: x.g2Add,
-          double: x.g2Double,
-          batchAdd: x.g2BatchAdd,
-          addSlow: x.g2AddSlow,
-          assign: x.g2Assign,
-        };
+  const ops = groupOps(x, group);
 
   // Memory: the input points as given, ours, a window's signed copies, the batch's entries and scratch, two
   // running sums, the window sums.

@@ -3,6 +3,7 @@
  * one (constants, scratch space) or a function parameter plus an offset (a coordinate of a point).
  */
 import { type FunctionBuilder, Op } from "../../wasm/builder.ts";
+import type { FieldFunctions } from "./field-wasm.ts";
 
 export type Address = number | { readonly param: number; readonly offset: number };
 
@@ -20,6 +21,22 @@ function push(f: FunctionBuilder, a: Address): void {
 export function call(f: FunctionBuilder, fn: number, ...args: Address[]): void {
   for (const a of args) push(f, a);
   f.call(fn);
+}
+
+/** out ← −a if the i32 that `pushNegate` leaves on the stack is non-zero, else a copy of a. */
+export function signedCopy(
+  f: FunctionBuilder,
+  F: FieldFunctions,
+  out: Address,
+  a: Address,
+  pushNegate: () => void,
+): void {
+  pushNegate();
+  f.if();
+  call(f, F.neg, out, a);
+  f.op(Op.else);
+  call(f, F.copy, out, a);
+  f.end();
 }
 
 /** Hands out fixed scratch addresses from `start` on. */
